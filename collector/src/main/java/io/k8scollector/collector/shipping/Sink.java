@@ -1,0 +1,39 @@
+package io.k8scollector.collector.shipping;
+
+import io.k8scollector.protocol.Counts;
+import io.k8scollector.protocol.FetchingStart;
+import io.k8scollector.protocol.RecordKind;
+import io.k8scollector.protocol.Skipped;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Where a snapshot's records go: the ingest endpoint ({@code HttpSink}) or standard output for a
+ * dry-run ({@code DryRunSink}). Records arrive already redacted and serialised, grouped by kind in
+ * {@link RecordKind} order (all objects, then Helm releases, types and trees). {@link #accept} is
+ * safe to call from several threads and may block while the pages in flight are at their limit,
+ * which is what keeps the collector's memory flat.
+ */
+public interface Sink extends AutoCloseable {
+
+    /** Opens the snapshot: login and start a fetching, or write the document's opening. */
+    void open(String clusterId, FetchingStart start);
+
+    /** Takes one record, a complete JSON value in UTF-8. */
+    void accept(RecordKind kind, byte[] record);
+
+    /**
+     * Sends what is still buffered, then commits the snapshot with {@code skipped} plus what the
+     * sink itself had to leave out (a single record still refused with 413).
+     *
+     * @return the counts committed
+     * @throws io.k8scollector.collector.CollectorException when the snapshot could not be committed
+     */
+    Counts commit(List<Skipped> skipped, Instant finishedAt);
+
+    /** What the sink did: pages, bytes before and after compression, retries by cause. */
+    ShippingStats stats();
+
+    @Override
+    void close();
+}

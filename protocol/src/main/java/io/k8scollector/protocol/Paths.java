@@ -1,0 +1,24 @@
+package io.k8scollector.protocol;
+
+/** The request paths of the protocol, relative to the endpoint (login: to the login endpoint). */
+public final class Paths {
+
+    public static final String LOGIN = "/account/access_keys/login";
+
+    private Paths() {}
+
+    /** {@code /v1/clusters/{clusterId}/fetchings}: start a fetching. */
+    public static String fetchings(String clusterId) {
+        return "/v1/clusters/" + clusterId + "/fetchings";
+    }
+
+    /** {@code .../fetchings/{fetchingId}/{objects|helm-releases|types|trees}}: send a page. */
+    public static String records(String clusterId, String fetchingId, RecordKind kind) {
+        return fetchings(clusterId) + "/" + fetchingId + "/" + kind.pathSegment();
+    }
+
+    /** {@code .../fetchings/{fetchingId}/commit}. */
+    public static String commit(String clusterId, String fetchingId) {
+        return fetchings(clusterId) + "/" + fetchingId + "/commit";
+    }
+}

@@ -1,0 +1,68 @@
+package io.k8scollector.protocol;
+
+/**
+ * What a fetching left out and why. {@code kind} says what the entry names: a whole {@code type}
+ * (group, version, resource), a whole API {@code group}, a single {@code object}, or a single
+ * {@code record} (a Helm release, type or tree refused alone). Skipped types, groups and objects
+ * carry over from the previous snapshot instead of counting as deleted.
+ *
+ * @param reason one of {@link Reason}'s wire values
+ */
+public record Skipped(
+        String kind,
+        String group,
+        String version,
+        String resource,
+        String namespace,
+        String name,
+        String recordKind,
+        String reason,
+        String message) {
+
+    /** The wire values of {@code kind}. */
+    public static final String TYPE = "type";
+    public static final String GROUP = "group";
+    public static final String OBJECT = "object";
+    public static final String RECORD = "record";
+
+    /** The reasons the protocol names. */
+    public enum Reason {
+        FORBIDDEN("forbidden"),
+        NOT_FOUND("not-found"),
+        DISCOVERY_FAILED("discovery-failed"),
+        FAILED("failed"),
+        TOO_LARGE("too-large"),
+        REJECTED("rejected");
+
+        private final String wire;
+
+        Reason(String wire) {
+            this.wire = wire;
+        }
+
+        public String wire() {
+            return wire;
+        }
+    }
+
+    /** A whole type left out. */
+    public static Skipped type(String group, String version, String resource, Reason reason, String message) {
+        return new Skipped(TYPE, group, version, resource, null, null, null, reason.wire(), message);
+    }
+
+    /** A whole API group left out (its discovery failed). */
+    public static Skipped group(String group, String version, Reason reason, String message) {
+        return new Skipped(GROUP, group, version, null, null, null, null, reason.wire(), message);
+    }
+
+    /** A single object left out. */
+    public static Skipped object(
+            String group, String version, String resource, String namespace, String name, Reason reason, String message) {
+        return new Skipped(OBJECT, group, version, resource, namespace, name, null, reason.wire(), message);
+    }
+
+    /** A single non-object record refused alone; not counted in the commit. */
+    public static Skipped record(String recordKind, String name, Reason reason, String message) {
+        return new Skipped(RECORD, null, null, null, null, name, recordKind, reason.wire(), message);
+    }
+}

@@ -1,0 +1,6 @@
+/**
+ * The ingest protocol, version 1 (docs/protocol.md): the records the collector sends and the
+ * receiver stores, their JSON form, and the identities they carry. Shared by both sides so that
+ * they cannot drift apart; it knows nothing of HTTP or Kubernetes clients.
+ */
+package io.k8scollector.protocol;
