@@ -1,0 +1,268 @@
+package io.k8scollector.collector.shipping;
+
+import io.k8scollector.collector.CollectorException;
+import io.k8scollector.collector.discovery.ResourceType;
+import io.k8scollector.protocol.Commit;
+import io.k8scollector.protocol.Counts;
+import io.k8scollector.protocol.FetchingStart;
+import io.k8scollector.protocol.Paths;
+import io.k8scollector.protocol.RecordKind;
+import io.k8scollector.protocol.Skipped;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiFunction;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Ships a snapshot to the ingest endpoint under the protocol (docs/protocol.md). {@link #open}
+ * logs in and starts the fetching; {@link #accept} adds a record to its kind's open page, and a
+ * page that would pass {@code collector.PageSize} is handed to one of at most
+ * {@code collector.MaxGoRoutines} senders, blocking while all are busy; {@link #commit} sends what
+ * is left, waits for every page, then commits the counts of records the endpoint accepted. A page
+ * refused with 413 is split in two, recursively; a record refused alone is left out and listed
+ * under {@code skipped}. The first failure stops the run: later calls throw it.
+ */
+public final class HttpSink implements Sink {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpSink.class);
+
+    private final ShippingSettings settings;
+    private final BiFunction<String, String, String> resourceOf;
+    private final Compressor compressor;
+    private final ShippingTally tally = new ShippingTally();
+    private final Map<RecordKind, Page> open = new EnumMap<>(RecordKind.class);
+    private final Map<RecordKind, LongAdder> accepted = new EnumMap<>(RecordKind.class);
+    private final Queue<Skipped> rejected = new ConcurrentLinkedQueue<>();
+    private final AtomicReference<CollectorException> failure = new AtomicReference<>();
+    private final Semaphore slots;
+    private final ExecutorService senders;
+    private IngestClient client;
+    private String clusterId;
+    private String fetchingId;
+
+    /**
+     * A sink for {@code settings}.
+     *
+     * @param resourceOf the plural resource of an object's {@code (apiVersion, kind)}, or
+     *     {@code null} when unknown; names an object refused alone in its {@code skipped} entry
+     *     ({@link #resources} builds one from discovery)
+     */
+    public HttpSink(ShippingSettings settings, BiFunction<String, String, String> resourceOf) {
+        this(settings, resourceOf, Compressor.gzip(settings.gzipLevel()));
+    }
+
+    HttpSink(ShippingSettings settings, BiFunction<String, String, String> resourceOf, Compressor compressor) {
+        if (settings.endpoint() == null || settings.credentials() == null) {
+            throw new IllegalArgumentException("an HTTP sink needs an endpoint and a key pair");
+        }
+        this.settings = settings;
+        this.resourceOf = resourceOf;
+        this.compressor = compressor;
+        this.slots = new Semaphore(settings.concurrency());
+        AtomicInteger threads = new AtomicInteger();
+        this.senders = Executors.newFixedThreadPool(settings.concurrency(), task -> {
+            Thread thread = new Thread(task, "shipping-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        for (RecordKind kind : RecordKind.values()) {
+            accepted.put(kind, new LongAdder());
+        }
+    }
+
+    /** A {@code resourceOf} lookup over the resource types discovery found. */
+    public static BiFunction<String, String, String> resources(Collection<ResourceType> types) {
+        Map<String, String> byKind = new HashMap<>();
+        types.forEach(type -> byKind.putIfAbsent(type.apiVersion() + " " + type.kind(), type.resource()));
+        return (apiVersion, kind) -> byKind.get(apiVersion + " " + kind);
+    }
+
+    @Override
+    public void open(String clusterId, FetchingStart start) {
+        if (client != null) {
+            throw new IllegalStateException("the sink is already open");
+        }
+        this.clusterId = clusterId;
+        this.fetchingId = start.fetchingId();
+        String version = start.collector() == null ? "unknown" : start.collector().version();
+        client = new IngestClient(settings, version, compressor, tally, RandomGenerator.getDefault());
+        client.login();
+        client.post(Paths.fetchings(clusterId), new JsonPayload(start, compressor));
+        LOG.info("Fetching {} of cluster {} started at {}", fetchingId, clusterId, settings.endpoint());
+    }
+
+    @Override
+    public void accept(RecordKind kind, byte[] record) {
+        throwIfFailed();
+        Page full = null;
+        synchronized (open) {
+            Page page = open.get(kind);
+            if (page == null) {
+                page = new Page(kind, compressor);
+                open.put(kind, page);
+            } else if (!page.fits(record, settings.pageSizeBytes())) {
+                full = page;
+                page = new Page(kind, compressor);
+                open.put(kind, page);
+            }
+            page.add(record);
+        }
+        if (full != null) {
+            dispatch(full);
+        }
+    }
+
+    @Override
+    public Counts commit(List<Skipped> skipped, Instant finishedAt) {
+        List<Page> rest;
+        synchronized (open) {
+            rest = new ArrayList<>(open.values());
+            open.clear();
+        }
+        for (Page page : rest) {
+            throwIfFailed();
+            dispatch(page);
+        }
+        awaitSenders();
+        throwIfFailed();
+        Counts counts = Counts.ZERO;
+        for (RecordKind kind : RecordKind.values()) {
+            counts = counts.plus(kind, accepted.get(kind).sum());
+        }
+        List<Skipped> all = new ArrayList<>(skipped);
+        all.addAll(rejected);
+        client.post(Paths.commit(clusterId, fetchingId), new JsonPayload(new Commit(counts, finishedAt, all), compressor));
+        LOG.info("Fetching {} of cluster {} committed: {}", fetchingId, clusterId, counts);
+        return counts;
+    }
+
+    @Override
+    public ShippingStats stats() {
+        return tally.stats();
+    }
+
+    /** Stops the senders; pages still in flight are abandoned. */
+    @Override
+    public void close() {
+        senders.shutdownNow();
+    }
+
+    private void dispatch(Page page) {
+        try {
+            slots.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CollectorException("Interrupted while waiting to send a page of " + page.kind().field() + ".", e);
+        }
+        try {
+            senders.execute(() -> {
+                try {
+                    if (failure.get() == null) {
+                        deliver(page);
+                    }
+                } catch (CollectorException e) {
+                    failure.compareAndSet(null, e);
+                } catch (RuntimeException e) {
+                    failure.compareAndSet(null, new CollectorException("Sending a page of " + page.kind().field()
+                            + " failed unexpectedly: " + e, e));
+                } finally {
+                    slots.release();
+                }
+            });
+        } catch (RuntimeException e) {
+            slots.release();
+            throw e;
+        }
+    }
+
+    private void deliver(Page page) {
+        String path = Paths.records(clusterId, fetchingId, page.kind());
+        IngestClient.Answer answer = client.post(path, page);
+        if (answer.status() != 413) {
+            tally.page(answer.sent().plainSize(), answer.sent().bytes().length);
+            accepted.get(page.kind()).add(page.size());
+            LOG.debug("Sent {} {} to fetching {}", page.size(), page.kind().field(), fetchingId);
+            return;
+        }
+        if (page.size() == 1) {
+            rejected.add(skippedEntry(page.kind(), page.records().get(0)));
+            return;
+        }
+        tally.retry("413-split");
+        List<byte[]> records = page.records();
+        int half = records.size() / 2;
+        LOG.info("The endpoint refused a page of {} {} ({} bytes) as too large; sending it in two halves",
+                records.size(), page.kind().field(), page.plainSize());
+        deliver(Page.of(page.kind(), compressor, records.subList(0, half)));
+        deliver(Page.of(page.kind(), compressor, records.subList(half, records.size())));
+    }
+
+    private Skipped skippedEntry(RecordKind kind, byte[] record) {
+        RecordHead head = RecordHead.of(record);
+        String message = "refused with 413 by the endpoint even alone (" + record.length + " bytes)";
+        switch (kind) {
+            case OBJECTS -> {
+                String name = head.metadata("name");
+                LOG.warn("The endpoint refused {} {}/{} alone as too large; it is skipped", head.top("kind"),
+                        head.metadata("namespace"), name);
+                return Skipped.object(head.group(), head.version(),
+                        resourceOf.apply(head.top("apiVersion"), head.top("kind")),
+                        emptyToNull(head.metadata("namespace")), name, Skipped.Reason.REJECTED, message);
+            }
+            case HELM_RELEASES -> {
+                return Skipped.record("helmRelease", qualified(head.top("namespace"), head.top("name")),
+                        Skipped.Reason.REJECTED, message);
+            }
+            case TYPES -> {
+                return Skipped.record("type", qualified(head.top("group"), head.top("resource")),
+                        Skipped.Reason.REJECTED, message);
+            }
+            default -> {
+                return Skipped.record("tree", qualified(head.top("namespace"), head.top("name")),
+                        Skipped.Reason.REJECTED, message);
+            }
+        }
+    }
+
+    private static String qualified(String prefix, String name) {
+        return prefix.isEmpty() ? name : prefix + "/" + name;
+    }
+
+    private static String emptyToNull(String value) {
+        return value.isEmpty() ? null : value;
+    }
+
+    /** Waits for every page in flight; each request is bounded by its own retry deadline. */
+    private void awaitSenders() {
+        int all = settings.concurrency();
+        try {
+            slots.acquire(all);
+            slots.release(all);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CollectorException("Interrupted while waiting for the pages of fetching " + fetchingId + ".", e);
+        }
+    }
+
+    private void throwIfFailed() {
+        CollectorException failed = failure.get();
+        if (failed != null) {
+            throw failed;
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package io.k8scollector.collector.shipping;
+
+import io.k8scollector.collector.config.ConfigException;
+import io.k8scollector.collector.config.ConfigSource;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything the HTTP sink needs, read and validated before anything is contacted. The keys and
+ * their defaults are listed in docs/protocol.md ("Shipping settings").
+ *
+ * @param endpoint the ingest endpoint, without a trailing slash; {@code null} only for a dry-run
+ *     without one
+ * @param loginEndpoint where to log in; the endpoint unless configured
+ * @param credentials the key pair; {@code null} only for a dry-run
+ * @param pageSizeKib the most a page body may hold before compression, in KiB, unless one record is larger
+ * @param concurrency pages in flight at once, at most {@link #MAX_CONCURRENCY}
+ * @param gzipLevel 0 to 9
+ * @param caFile extra CA certificates (PEM) trusted for the endpoint
+ * @param connectTimeout per connection attempt
+ * @param requestTimeout per request attempt, until the whole answer arrived
+ * @param proxies routes from {@code HTTPS_PROXY}, {@code HTTP_PROXY} and {@code NO_PROXY}
+ */
+public record ShippingSettings(
+        URI endpoint,
+        URI loginEndpoint,
+        Credentials credentials,
+        boolean overrideUniqueClusterId,
+        int pageSizeKib,
+        int concurrency,
+        int gzipLevel,
+        RetryPolicy retry,
+        Optional<Path> caFile,
+        Duration connectTimeout,
+        Duration requestTimeout,
+        EnvironmentProxySelector proxies) {
+
+    public static final String ENDPOINT = "endpoint";
+    public static final String LOGIN_ENDPOINT = "loginEndpoint";
+    public static final String ACCESS_KEY = "INFRALIGHT_ACCESS_KEY";
+    public static final String SECRET_KEY = "INFRALIGHT_SECRET_KEY";
+    public static final String OVERRIDE_UNIQUE_CLUSTER_ID = "collector.overrideUniqueClusterId";
+    public static final String PAGE_SIZE = "collector.PageSize";
+    public static final String MAX_GO_ROUTINES = "collector.MaxGoRoutines";
+    public static final String GZIP_LEVEL = "collector.gzipLevel";
+    public static final String RETRY_MAX_ATTEMPTS = "collector.retry.maxAttempts";
+    public static final String RETRY_DEADLINE_SECONDS = "collector.retry.deadlineSeconds";
+    public static final String ENDPOINT_CA_FILE = "collector.endpointCaFile";
+    public static final String CONNECT_TIMEOUT_SECONDS = "collector.connectTimeoutSeconds";
+    public static final String REQUEST_TIMEOUT_SECONDS = "collector.requestTimeoutSeconds";
+
+    /**
+     * The cap on pages in flight. The original collector defaulted to 50 goroutines; past a
+     * handful, concurrent gzip pages only add memory and load on the endpoint, and two cores
+     * are saturated well before 16 requests.
+     */
+    public static final int MAX_CONCURRENCY = 16;
+
+    private static final Logger LOG = LoggerFactory.getLogger(ShippingSettings.class);
+
+    public ShippingSettings {
+        if (pageSizeKib < 1) {
+            throw new IllegalArgumentException("pageSizeKib must be at least 1, was " + pageSizeKib);
+        }
+        if (concurrency < 1 || concurrency > MAX_CONCURRENCY) {
+            throw new IllegalArgumentException("concurrency must be from 1 to " + MAX_CONCURRENCY + ", was " + concurrency);
+        }
+        if (gzipLevel < 0 || gzipLevel > 9) {
+            throw new IllegalArgumentException("gzipLevel must be from 0 to 9, was " + gzipLevel);
+        }
+    }
+
+    /**
+     * Reads the settings from {@code source} (config directory and flags) and {@code env} (keys,
+     * proxies). In a dry-run the endpoint and keys may be absent.
+     *
+     * @throws ConfigException naming the key or variable at the first bad or missing value
+     */
+    public static ShippingSettings from(ConfigSource source, Map<String, String> env, boolean dryRun) {
+        Optional<URI> endpoint = source.string(ENDPOINT).map(value -> url(ENDPOINT, value));
+        if (endpoint.isEmpty() && !dryRun) {
+            throw new ConfigException(ENDPOINT, ENDPOINT + " is not set; allowed: an http or https URL such as "
+                    + "https://ingest.example.com (or run with -dry-run).");
+        }
+        URI login = source.string(LOGIN_ENDPOINT).map(value -> url(LOGIN_ENDPOINT, value)).orElse(endpoint.orElse(null));
+        Credentials credentials = null;
+        if (!dryRun) {
+            credentials = new Credentials(required(env, ACCESS_KEY), required(env, SECRET_KEY));
+        }
+        int concurrency = source.integer(MAX_GO_ROUTINES, 4, 1, Integer.MAX_VALUE);
+        if (concurrency > MAX_CONCURRENCY) {
+            LOG.warn("{} is {}; capped at {} concurrent requests", MAX_GO_ROUTINES, concurrency, MAX_CONCURRENCY);
+            concurrency = MAX_CONCURRENCY;
+        }
+        return new ShippingSettings(
+                endpoint.orElse(null),
+                login,
+                credentials,
+                source.bool(OVERRIDE_UNIQUE_CLUSTER_ID, false),
+                source.integer(PAGE_SIZE, 500, 1, 10 * 1024),
+                concurrency,
+                source.integer(GZIP_LEVEL, 1, 0, 9),
+                RetryPolicy.of(
+                        source.integer(RETRY_MAX_ATTEMPTS, RetryPolicy.DEFAULT_MAX_ATTEMPTS, 1, 100),
+                        Duration.ofSeconds(source.integer(RETRY_DEADLINE_SECONDS, 120, 1, 3600))),
+                source.string(ENDPOINT_CA_FILE).map(Path::of),
+                Duration.ofSeconds(source.integer(CONNECT_TIMEOUT_SECONDS, 10, 1, 600)),
+                Duration.ofSeconds(source.integer(REQUEST_TIMEOUT_SECONDS, 60, 1, 3600)),
+                EnvironmentProxySelector.from(env));
+    }
+
+    /** The page limit in bytes. */
+    public int pageSizeBytes() {
+        return pageSizeKib * 1024;
+    }
+
+    private static URI url(String key, String value) {
+        String trimmed = value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
+        try {
+            URI uri = new URI(trimmed);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if ((scheme.equals("http") || scheme.equals("https"))
+                    && uri.getHost() != null
+                    && uri.getQuery() == null
+                    && uri.getFragment() == null
+                    && uri.getUserInfo() == null) {
+                return uri;
+            }
+        } catch (URISyntaxException e) {
+            // reported below with what is allowed
+        }
+        throw ConfigException.invalid(key, value, "an http or https URL without query, such as https://ingest.example.com");
+    }
+
+    private static String required(Map<String, String> env, String name) {
+        String value = env.get(name);
+        if (value == null || value.isBlank()) {
+            throw new ConfigException(name, name + " is not set; the cluster's access key pair is required to send "
+                    + "(or run with -dry-run).");
+        }
+        return value.trim();
+    }
+
+    /** The access key pair; {@link #toString()} never shows the secret. */
+    public record Credentials(String accessKey, String secretKey) {
+
+        @Override
+        public String toString() {
+            return "Credentials[***]";
+        }
+    }
+}
