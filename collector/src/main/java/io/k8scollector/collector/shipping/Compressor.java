@@ -9,7 +9,7 @@ import java.util.zip.GZIPOutputStream;
  * How a page body is encoded on the wire: gzip at a level, or as it is. Names its
  * {@code Content-Encoding} (none for identity) and wraps the stream the body is written to.
  */
-public sealed interface Compressor {
+public interface Compressor {
 
     /** Bodies sent as they are, without a {@code Content-Encoding} header. */
     Compressor IDENTITY = new Identity();

@@ -1,0 +1,334 @@
+package io.k8scollector.collector.shipping;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.k8scollector.protocol.ErrorBody;
+import io.k8scollector.protocol.FetchingStart;
+import io.k8scollector.protocol.Json;
+import io.k8scollector.protocol.LoginRequest;
+import io.k8scollector.protocol.LoginResponse;
+import io.k8scollector.protocol.RecordKind;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * An ingest endpoint for tests, on the JDK's HttpServer, that speaks the protocol faithfully
+ * enough to judge a sink: it logs in, binds cluster ids, decodes bodies by their
+ * {@code Content-Encoding}, refuses bodies over its limit, stores records by the protocol's keys,
+ * and checks a commit's counts against what it holds. It records every accepted page and counts
+ * requests per route, and injects faults in the order they were queued.
+ */
+final class IngestEndpoint implements AutoCloseable {
+
+    static final String ACCESS_KEY = "AKIA-TEST-ACCESS";
+    static final String SECRET_KEY = "secret-do-not-log-42";
+
+    private static final Pattern FETCHING = Pattern.compile("/v1/clusters/([^/]+)/fetchings(?:/([0-9a-f]{24})/([a-z-]+))?");
+
+    /** A page the endpoint accepted, as it arrived. */
+    record Page(String kind, String encoding, long plainSize, List<String> keys, String userAgent) {}
+
+    /** A fault: the next request whose path ends with {@code pathSuffix} gets {@code status} (0: connection reset). */
+    record Fault(String pathSuffix, int status, Map<String, String> headers) {}
+
+    private final HttpServer server;
+    private final ExecutorService executor = Executors.newFixedThreadPool(8);
+    private final Deque<Fault> faults = new ConcurrentLinkedDeque<>();
+    private final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
+    private final Set<String> tokens = ConcurrentHashMap.newKeySet();
+    private final Map<String, String> bindings = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, Set<String>>> stored = new ConcurrentHashMap<>();
+    private final List<Page> pages = Collections.synchronizedList(new ArrayList<>());
+    private final List<JsonNode> commits = Collections.synchronizedList(new ArrayList<>());
+    private final Set<String> committed = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger maxInFlight = new AtomicInteger();
+    private volatile int bodyLimit = 64 * 1024 * 1024;
+    private volatile int expireTokensAfterPages = -1;
+    private volatile boolean tokensRefused;
+    private volatile boolean forgetRecords;
+
+    IngestEndpoint() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", this::handle);
+        server.setExecutor(executor);
+        server.start();
+    }
+
+    URI uri() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    /** Refuses, with 413, bodies larger than {@code bytes} once decompressed. */
+    IngestEndpoint bodyLimit(int bytes) {
+        this.bodyLimit = bytes;
+        return this;
+    }
+
+    /** Every token stops being valid once {@code n} pages were accepted (an expiry in mid-run). */
+    IngestEndpoint expireTokensAfterPages(int n) {
+        this.expireTokensAfterPages = n;
+        return this;
+    }
+
+    /** Logins succeed, but their tokens are never accepted. */
+    IngestEndpoint refuseTokens() {
+        this.tokensRefused = true;
+        return this;
+    }
+
+    /** Pages are answered 204 but their records are not kept (so that a commit falls short). */
+    IngestEndpoint forgetRecords() {
+        this.forgetRecords = true;
+        return this;
+    }
+
+    IngestEndpoint bind(String clusterId, String clusterUniqueId) {
+        bindings.put(clusterId, clusterUniqueId);
+        return this;
+    }
+
+    IngestEndpoint fault(String pathSuffix, int status, Map<String, String> headers) {
+        faults.add(new Fault(pathSuffix, status, headers));
+        return this;
+    }
+
+    /** Requests received for a route: {@code login}, {@code start}, {@code objects}, {@code commit}... */
+    int requests(String route) {
+        AtomicInteger n = requests.get(route);
+        return n == null ? 0 : n.get();
+    }
+
+    List<Page> pages() {
+        synchronized (pages) {
+            return List.copyOf(pages);
+        }
+    }
+
+    List<JsonNode> commits() {
+        synchronized (commits) {
+            return List.copyOf(commits);
+        }
+    }
+
+    /** Distinct records held for a fetching, by kind field. */
+    Set<String> stored(String fetchingId, RecordKind kind) {
+        return stored.getOrDefault(fetchingId, Map.of()).getOrDefault(kind.field(), Set.of());
+    }
+
+    int maxInFlight() {
+        return maxInFlight.get();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+        try (exchange) {
+            String path = exchange.getRequestURI().getPath();
+            String route = route(path);
+            requests.computeIfAbsent(route, r -> new AtomicInteger()).incrementAndGet();
+            Fault fault = nextFault(path);
+            if (fault != null && fault.status() == 0) {
+                inFlight.decrementAndGet();
+                throw new IOException("injected connection reset");
+            }
+            if (fault != null) {
+                fault.headers().forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
+                error(exchange, fault.status(), "injected", "injected fault");
+                return;
+            }
+            byte[] body = decode(exchange);
+            if (body == null) {
+                return;
+            }
+            if (route.equals("login")) {
+                login(exchange, body);
+                return;
+            }
+            String auth = exchange.getRequestHeaders().getFirst("Authorization");
+            if (tokensRefused || auth == null || !auth.startsWith("Bearer ") || !tokens.contains(auth.substring(7))) {
+                error(exchange, 401, ErrorBody.UNAUTHORIZED, "missing, unknown or expired token");
+                return;
+            }
+            Matcher m = FETCHING.matcher(path);
+            if (!m.matches()) {
+                error(exchange, 404, ErrorBody.NOT_FOUND, "no such path");
+                return;
+            }
+            JsonNode json = Json.MAPPER.readTree(body);
+            if (m.group(2) == null) {
+                start(exchange, m.group(1), json);
+            } else if (m.group(3).equals("commit")) {
+                commit(exchange, m.group(2), json);
+            } else {
+                page(exchange, m.group(2), json, body.length);
+            }
+        }
+    }
+
+    private static String route(String path) {
+        if (path.endsWith("/login")) {
+            return "login";
+        }
+        if (path.endsWith("/fetchings")) {
+            return "start";
+        }
+        return path.substring(path.lastIndexOf('/') + 1);
+    }
+
+    private Fault nextFault(String path) {
+        synchronized (faults) {
+            for (Fault fault : faults) {
+                if (path.endsWith(fault.pathSuffix())) {
+                    faults.remove(fault);
+                    return fault;
+                }
+            }
+            return null;
+        }
+    }
+
+    private byte[] decode(HttpExchange exchange) throws IOException {
+        String encoding = exchange.getRequestHeaders().getFirst("Content-Encoding");
+        byte[] raw = exchange.getRequestBody().readAllBytes();
+        if (encoding == null || encoding.equals("identity")) {
+            return within(exchange, new ByteArrayInputStream(raw));
+        }
+        if (encoding.equals("gzip")) {
+            return within(exchange, new GZIPInputStream(new ByteArrayInputStream(raw)));
+        }
+        error(exchange, 415, ErrorBody.UNSUPPORTED_ENCODING, "unsupported Content-Encoding");
+        return null;
+    }
+
+    private byte[] within(HttpExchange exchange, InputStream in) throws IOException {
+        byte[] body = in.readNBytes(bodyLimit + 1);
+        if (body.length > bodyLimit) {
+            error(exchange, 413, ErrorBody.TOO_LARGE, "body over " + bodyLimit + " bytes");
+            return null;
+        }
+        return body;
+    }
+
+    private void login(HttpExchange exchange, byte[] body) throws IOException {
+        LoginRequest request = Json.MAPPER.readValue(body, LoginRequest.class);
+        if (!ACCESS_KEY.equals(request.accessKey()) || !SECRET_KEY.equals(request.secretKey())) {
+            error(exchange, 401, ErrorBody.UNAUTHORIZED, "unknown access key or wrong secret");
+            return;
+        }
+        String token = "tok-" + UUID.randomUUID();
+        tokens.add(token);
+        byte[] answer = Json.MAPPER.writeValueAsBytes(new LoginResponse(token, 3600, "Bearer"));
+        answer(exchange, 200, answer);
+    }
+
+    private void start(HttpExchange exchange, String clusterId, JsonNode json) throws IOException {
+        FetchingStart start = Json.MAPPER.treeToValue(json, FetchingStart.class);
+        String bound = bindings.putIfAbsent(clusterId, start.clusterUniqueId());
+        if (bound != null && !bound.equals(start.clusterUniqueId())) {
+            if (!start.overrideUniqueClusterId()) {
+                error(exchange, 409, ErrorBody.CLUSTER_CONFLICT, "cluster id bound to another cluster");
+                return;
+            }
+            bindings.put(clusterId, start.clusterUniqueId());
+        }
+        stored.computeIfAbsent(start.fetchingId(), id -> new ConcurrentHashMap<>());
+        answer(exchange, 204, null);
+    }
+
+    private void page(HttpExchange exchange, String fetchingId, JsonNode json, long plainSize) throws IOException {
+        if (committed.contains(fetchingId)) {
+            error(exchange, 409, ErrorBody.FETCHING_COMMITTED, "fetching already committed");
+            return;
+        }
+        Map<String, Set<String>> held = stored.get(fetchingId);
+        if (held == null) {
+            error(exchange, 404, ErrorBody.NOT_FOUND, "unknown fetching");
+            return;
+        }
+        String field = json.propertyNames().iterator().next();
+        List<String> keys = new ArrayList<>();
+        for (JsonNode record : json.get(field)) {
+            keys.add(key(field, record));
+        }
+        if (!forgetRecords) {
+            held.computeIfAbsent(field, f -> ConcurrentHashMap.newKeySet()).addAll(keys);
+        }
+        pages.add(new Page(field, exchange.getRequestHeaders().getFirst("Content-Encoding"), plainSize, keys,
+                exchange.getRequestHeaders().getFirst("User-Agent")));
+        if (pages.size() == expireTokensAfterPages) {
+            tokens.clear();
+        }
+        answer(exchange, 204, null);
+    }
+
+    private static String key(String field, JsonNode record) {
+        return switch (field) {
+            case "objects" -> record.path("metadata").path("uid").asString();
+            case "helmReleases" -> record.path("source").asString() + "/" + record.path("namespace").asString() + "/"
+                    + record.path("name").asString();
+            case "types" -> record.path("group").asString() + "/" + record.path("resource").asString();
+            default -> record.path("uid").asString();
+        };
+    }
+
+    private void commit(HttpExchange exchange, String fetchingId, JsonNode json) throws IOException {
+        Map<String, Set<String>> held = stored.getOrDefault(fetchingId, Map.of());
+        StringBuilder shortfall = new StringBuilder();
+        for (RecordKind kind : RecordKind.values()) {
+            long counted = json.path("counts").path(kind.field()).asLong(0);
+            int have = held.getOrDefault(kind.field(), Set.of()).size();
+            if (have < counted) {
+                shortfall.append(kind.field()).append(": ").append(counted - have).append(" missing; ");
+            }
+        }
+        if (shortfall.length() > 0) {
+            error(exchange, 409, ErrorBody.INCOMPLETE, shortfall.toString().trim());
+            return;
+        }
+        committed.add(fetchingId);
+        commits.add(json);
+        answer(exchange, 204, null);
+    }
+
+    private void error(HttpExchange exchange, int status, String code, String message) throws IOException {
+        byte[] answer = Json.MAPPER.writeValueAsBytes(new ErrorBody(code, message));
+        answer(exchange, status, answer);
+    }
+
+    /** Every answer goes out here, so that a request stops counting as in flight before its answer can arrive. */
+    private void answer(HttpExchange exchange, int status, byte[] body) throws IOException {
+        inFlight.decrementAndGet();
+        if (body == null) {
+            exchange.sendResponseHeaders(status, -1);
+            return;
+        }
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, body.length);
+        exchange.getResponseBody().write(body);
+    }
+}
