@@ -26,6 +26,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -345,6 +346,28 @@ class HttpSinkTest {
 
         assertThat(endpoint.pages()).hasSizeGreaterThan(40);
         assertThat(endpoint.maxInFlight()).isBetween(1, 2);
+    }
+
+    @Test
+    void acceptBlocksWhileEverySenderIsBusy() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        endpoint.holdPagesUntil(release);
+        HttpSink sink = sink(settings(1));
+        String fetching = open(sink);
+        List<byte[]> objects = objects(100, 900);
+        Thread producer = new Thread(() -> objects.forEach(o -> sink.accept(RecordKind.OBJECTS, o)), "producer");
+        producer.start();
+
+        while ((producer.getState() != Thread.State.WAITING || endpoint.requests("objects") == 0) && producer.isAlive()) {
+            Thread.sleep(1);
+        }
+
+        assertThat(producer.isAlive()).as("accept() returned while the only sender was busy").isTrue();
+        assertThat(endpoint.requests("objects")).isEqualTo(1);
+        release.countDown();
+        producer.join();
+        assertThat(sink.commit(List.of(), Instant.now()).objects()).isEqualTo(100);
+        assertThat(endpoint.stored(fetching, RecordKind.OBJECTS)).hasSize(100);
     }
 
     @Test

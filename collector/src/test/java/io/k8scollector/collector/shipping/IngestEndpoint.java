@@ -2,6 +2,8 @@ package io.k8scollector.collector.shipping;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import io.k8scollector.protocol.ErrorBody;
 import io.k8scollector.protocol.FetchingStart;
 import io.k8scollector.protocol.Json;
@@ -22,12 +24,14 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
+import javax.net.ssl.SSLContext;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -66,16 +70,30 @@ final class IngestEndpoint implements AutoCloseable {
     private volatile int expireTokensAfterPages = -1;
     private volatile boolean tokensRefused;
     private volatile boolean forgetRecords;
+    private volatile CountDownLatch gate = new CountDownLatch(0);
 
     IngestEndpoint() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        this(null);
+    }
+
+    /** An endpoint over https with {@code tls}, or plain http when it is null. */
+    IngestEndpoint(SSLContext tls) throws IOException {
+        InetSocketAddress loopback = new InetSocketAddress("127.0.0.1", 0);
+        if (tls == null) {
+            server = HttpServer.create(loopback, 0);
+        } else {
+            HttpsServer https = HttpsServer.create(loopback, 0);
+            https.setHttpsConfigurator(new HttpsConfigurator(tls));
+            server = https;
+        }
         server.createContext("/", this::handle);
         server.setExecutor(executor);
         server.start();
     }
 
     URI uri() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        String scheme = server instanceof HttpsServer ? "https" : "http";
+        return URI.create(scheme + "://localhost:" + server.getAddress().getPort());
     }
 
     /** Refuses, with 413, bodies larger than {@code bytes} once decompressed. */
@@ -99,6 +117,12 @@ final class IngestEndpoint implements AutoCloseable {
     /** Pages are answered 204 but their records are not kept (so that a commit falls short). */
     IngestEndpoint forgetRecords() {
         this.forgetRecords = true;
+        return this;
+    }
+
+    /** Pages wait for {@code open} before they are answered. */
+    IngestEndpoint holdPagesUntil(CountDownLatch open) {
+        this.gate = open;
         return this;
     }
 
@@ -141,6 +165,7 @@ final class IngestEndpoint implements AutoCloseable {
 
     @Override
     public void close() {
+        gate.countDown();
         server.stop(0);
         executor.shutdownNow();
     }
@@ -261,6 +286,12 @@ final class IngestEndpoint implements AutoCloseable {
     }
 
     private void page(HttpExchange exchange, String fetchingId, JsonNode json, long plainSize) throws IOException {
+        try {
+            gate.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while held", e);
+        }
         if (committed.contains(fetchingId)) {
             error(exchange, 409, ErrorBody.FETCHING_COMMITTED, "fetching already committed");
             return;
