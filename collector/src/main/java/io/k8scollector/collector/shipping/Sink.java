@@ -19,7 +19,11 @@ public interface Sink extends AutoCloseable {
     /** Opens the snapshot: login and start a fetching, or write the document's opening. */
     void open(String clusterId, FetchingStart start);
 
-    /** Takes one record, a complete JSON value in UTF-8. */
+    /**
+     * Takes one record, a complete JSON value in UTF-8. Each record is handed over once: the
+     * commit's counts are the records accepted. The sink keeps the array until the record's page
+     * is answered; the caller must not change it.
+     */
     void accept(RecordKind kind, byte[] record);
 
     /**
