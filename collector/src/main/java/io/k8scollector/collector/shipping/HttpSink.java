@@ -192,7 +192,7 @@ public final class HttpSink implements Sink {
 
     private void deliver(Page page) {
         String path = Paths.records(clusterId, fetchingId, page.kind());
-        IngestClient.Answer answer = client.post(path, page);
+        IngestClient.Answer answer = client.postPage(path, page);
         if (answer.status() != 413) {
             tally.page(answer.sent().plainSize(), answer.sent().bytes().length);
             accepted.get(page.kind()).add(page.size());

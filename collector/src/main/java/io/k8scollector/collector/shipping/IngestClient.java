@@ -25,7 +25,7 @@ import tools.jackson.core.JacksonException;
 
 /**
  * The one sender: POSTs a payload to the endpoint under the protocol's rules and answers only with
- * what the caller must act on (2xx, and 413 for pages). It retries what can succeed later (429,
+ * what the caller must act on (2xx, and 413 for pages, which the caller splits). It retries what can succeed later (429,
  * 5xx, connection errors, timeouts) under the {@link RetryPolicy}, logs in again once on 401 (one
  * shared login for every request in flight), falls back to plain JSON after a 415 for the rest of
  * the run, and turns every other answer into a {@link ShippingException}. Thread-safe.
@@ -66,7 +66,7 @@ final class IngestClient {
             Token previous = token;
             Payload body = new JsonPayload(
                     new LoginRequest(settings.credentials().accessKey(), settings.credentials().secretKey()), compressor);
-            Answer answer = exchange(settings.loginEndpoint(), Paths.LOGIN, body, false);
+            Answer answer = exchange(settings.loginEndpoint(), Paths.LOGIN, body, false, false);
             LoginResponse response;
             try {
                 response = Json.MAPPER.readValue(answer.body(), LoginResponse.class);
@@ -86,14 +86,24 @@ final class IngestClient {
     /**
      * POSTs {@code payload} to {@code path} under the endpoint.
      *
-     * @return the answer when it is 2xx or 413
+     * @return the 2xx answer
      * @throws ShippingException for every other final answer, or when retries ran out
      */
     Answer post(String path, Payload payload) {
-        return exchange(settings.endpoint(), path, payload, true);
+        return exchange(settings.endpoint(), path, payload, true, false);
     }
 
-    private Answer exchange(URI base, String path, Payload payload, boolean authorized) {
+    /**
+     * POSTs a page, which the caller can split.
+     *
+     * @return the answer when it is 2xx or 413
+     * @throws ShippingException for every other final answer, or when retries ran out
+     */
+    Answer postPage(String path, Payload payload) {
+        return exchange(settings.endpoint(), path, payload, true, true);
+    }
+
+    private Answer exchange(URI base, String path, Payload payload, boolean authorized, boolean splittable) {
         URI uri = URI.create(base + path);
         Instant deadline = Instant.now().plus(settings.retry().deadline());
         boolean relogged = false;
@@ -110,7 +120,7 @@ final class IngestClient {
                         HttpResponse.BodyHandlers.ofByteArray());
                 int status = response.statusCode();
                 LOG.debug("{} {} answered {} (attempt {})", POST, path, status, attempt);
-                if (status / 100 == 2 || status == 413) {
+                if (status / 100 == 2 || (status == 413 && splittable)) {
                     return new Answer(status, response.body(), body);
                 }
                 if (status == 415 && body.encoding().isPresent() && !fellBack) {

@@ -288,6 +288,18 @@ class HttpSinkTest {
     }
 
     @Test
+    void aCommitRefusedAsTooLargeStopsTheRunInsteadOfPassingForCommitted() {
+        endpoint.fault("/commit", 413, Map.of());
+        HttpSink sink = sink(settings(1));
+        open(sink);
+
+        assertThatThrownBy(() -> sink.commit(List.of(), Instant.now()))
+                .isInstanceOfSatisfying(ShippingException.class, e -> assertThat(e.status()).isEqualTo(413))
+                .hasMessageContaining("lower collector.PageSize");
+        assertThat(endpoint.commits()).isEmpty();
+    }
+
+    @Test
     void aFreshTokenThatIsRefusedTooFailsTheRun() {
         endpoint.refuseTokens();
         HttpSink sink = sink(settings(1));
