@@ -143,7 +143,8 @@ final class IngestClient {
                     throw refused(uri, path, status, response.body(), authorized, relogged);
                 }
                 lastCause = String.valueOf(status);
-                wait = max(settings.retry().backoff(attempt, random), retryAfter(response));
+                wait = max(settings.retry().backoff(attempt, random),
+                        retryAfter(response.headers().firstValue("Retry-After"), Instant.now()));
             } catch (HttpTimeoutException e) {
                 lastCause = "timeout";
                 wait = settings.retry().backoff(attempt, random);
@@ -253,18 +254,20 @@ final class IngestClient {
         return status == 429 || status >= 500;
     }
 
-    /** The server's {@code Retry-After}, in seconds or as an HTTP date; zero when absent or unreadable. */
-    static Duration retryAfter(HttpResponse<?> response) {
-        Optional<String> header = response.headers().firstValue("Retry-After").map(String::trim);
+    /**
+     * The wait a {@code Retry-After} value asks for, in delta-seconds or as an HTTP date; zero when
+     * absent, unreadable or in the past.
+     */
+    static Duration retryAfter(Optional<String> header, Instant now) {
         if (header.isEmpty()) {
             return Duration.ZERO;
         }
+        String value = header.get().trim();
         try {
-            return Duration.ofSeconds(Math.max(0, Long.parseLong(header.get())));
+            return Duration.ofSeconds(Math.max(0, Long.parseLong(value)));
         } catch (NumberFormatException e) {
             try {
-                Duration until = Duration.between(Instant.now(),
-                        ZonedDateTime.parse(header.get(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+                Duration until = Duration.between(now, ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
                 return until.isNegative() ? Duration.ZERO : until;
             } catch (DateTimeParseException unreadable) {
                 return Duration.ZERO;
