@@ -25,10 +25,11 @@ import tools.jackson.core.JacksonException;
 
 /**
  * The one sender: POSTs a payload to the endpoint under the protocol's rules and answers only with
- * what the caller must act on (2xx, and 413 for pages, which the caller splits). It retries what can succeed later (429,
- * 5xx, connection errors, timeouts) under the {@link RetryPolicy}, logs in again once on 401 (one
- * shared login for every request in flight), falls back to plain JSON after a 415 for the rest of
- * the run, and turns every other answer into a {@link ShippingException}. Thread-safe.
+ * what the caller must act on (2xx, and 413 for pages, which the caller splits). It retries what
+ * can succeed later (429, 5xx, connection errors, timeouts) under the {@link RetryPolicy}, logs in
+ * again once on 401 (one shared login for every request in flight), falls back to plain JSON after
+ * a 415 for the rest of the run, and turns every other answer into a {@link ShippingException}
+ * whose message never carries the token or a body sent. Thread-safe.
  */
 final class IngestClient {
 

@@ -10,10 +10,12 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * One request's worth of records of one kind: {@code {"<field>":[r1,r2,...]}}, compressed as it
- * fills so that the uncompressed body is never held whole. The records themselves are kept until
- * the page is answered, because a {@code 413} splits the page into halves built from them.
- * Not thread-safe: one thread fills a page, then one thread sends it.
+ * One request's worth of records of one kind: {@code {"<field>":[r1,r2,...]}}. The records are
+ * kept as the caller's byte arrays until the page is answered, because a {@code 413} splits the
+ * page into halves built from them; the body is streamed from them into the compressor when the
+ * page is first sent, by the sender's thread, so the uncompressed body is never held whole and
+ * compression runs on as many cores as there are senders. Not thread-safe: one thread fills a
+ * page, then one thread sends it.
  */
 final class Page implements Payload {
 
@@ -24,22 +26,13 @@ final class Page implements Payload {
     private final byte[] prefix;
     private final List<byte[]> records = new ArrayList<>();
     private long plainSize;
-    private ByteArrayOutputStream wire;
-    private OutputStream encoder;
-    private Body sealed;
+    private Body encoded;
 
     Page(RecordKind kind, Compressor compressor) {
         this.kind = kind;
         this.compressor = compressor;
         this.prefix = ("{\"" + kind.field() + "\":[").getBytes(StandardCharsets.UTF_8);
         this.plainSize = prefix.length + SUFFIX.length;
-        try {
-            wire = new ByteArrayOutputStream(8 * 1024);
-            encoder = compressor.wrap(wire);
-            encoder.write(prefix);
-        } catch (IOException e) {
-            compressionFailed();
-        }
     }
 
     /** A page of {@code records}, for one half of a split. */
@@ -59,27 +52,11 @@ final class Page implements Payload {
     }
 
     void add(byte[] record) {
-        if (sealed != null) {
-            throw new IllegalStateException("page already sealed");
+        if (encoded != null) {
+            throw new IllegalStateException("page already sent");
         }
-        boolean first = records.isEmpty();
+        plainSize += record.length + (records.isEmpty() ? 0 : 1);
         records.add(record);
-        plainSize += record.length + (first ? 0 : 1);
-        if (encoder == null) {
-            return;
-        }
-        try {
-            if (!first) {
-                encoder.write(',');
-            }
-            encoder.write(record);
-        } catch (IOException e) {
-            compressionFailed();
-        }
-    }
-
-    boolean isEmpty() {
-        return records.isEmpty();
     }
 
     int size() {
@@ -95,48 +72,42 @@ final class Page implements Payload {
         return plainSize;
     }
 
-    /** Finishes the compressed body (once); no record may be added after. */
+    /** The compressed body, made once; plain JSON when compression fails. No record may be added after. */
     @Override
     public Body encoded() {
-        if (sealed == null) {
-            sealed = finish();
+        if (encoded == null) {
+            ByteArrayOutputStream wire = new ByteArrayOutputStream((int) Math.min(plainSize / 4 + 64, Integer.MAX_VALUE));
+            try (OutputStream out = compressor.wrap(wire)) {
+                writeBody(out);
+                out.close();
+                encoded = new Body(wire.toByteArray(), compressor.encoding(), plainSize);
+            } catch (IOException e) {
+                // the protocol's fallback: this page goes as plain JSON, without Content-Encoding
+                encoded = plain();
+            }
         }
-        return sealed;
+        return encoded;
     }
 
     @Override
     public Body plain() {
         ByteArrayOutputStream out = new ByteArrayOutputStream((int) plainSize);
-        out.writeBytes(prefix);
+        try {
+            writeBody(out);
+        } catch (IOException e) {
+            throw new IllegalStateException("writing to memory cannot fail", e);
+        }
+        return new Body(out.toByteArray(), Optional.empty(), plainSize);
+    }
+
+    private void writeBody(OutputStream out) throws IOException {
+        out.write(prefix);
         for (int i = 0; i < records.size(); i++) {
             if (i > 0) {
                 out.write(',');
             }
-            out.writeBytes(records.get(i));
+            out.write(records.get(i));
         }
-        out.writeBytes(SUFFIX);
-        return new Body(out.toByteArray(), Optional.empty(), plainSize);
-    }
-
-    private Body finish() {
-        if (encoder != null) {
-            try {
-                encoder.write(SUFFIX);
-                encoder.close();
-                Body body = new Body(wire.toByteArray(), compressor.encoding(), plainSize);
-                wire = null;
-                encoder = null;
-                return body;
-            } catch (IOException e) {
-                compressionFailed();
-            }
-        }
-        return plain();
-    }
-
-    private void compressionFailed() {
-        // the protocol's fallback: this page goes as plain JSON, without Content-Encoding
-        wire = null;
-        encoder = null;
+        out.write(SUFFIX);
     }
 }
