@@ -32,10 +32,11 @@ import org.slf4j.LoggerFactory;
  * Ships a snapshot to the ingest endpoint under the protocol (docs/protocol.md). {@link #open}
  * logs in and starts the fetching; {@link #accept} adds a record to its kind's open page, and a
  * page that would pass {@code collector.PageSize} is handed to one of at most
- * {@code collector.MaxGoRoutines} senders, blocking while all are busy; {@link #commit} sends what
- * is left, waits for every page, then commits the counts of records the endpoint accepted. A page
- * refused with 413 is split in two, recursively; a record refused alone is left out and listed
- * under {@code skipped}. The first failure stops the run: later calls throw it.
+ * {@code collector.MaxGoRoutines} senders, blocking while all are busy; a sender gzips the page
+ * and sends it. {@link #commit} sends what is left, waits for every page, then commits the counts
+ * of records the endpoint accepted. A page refused with 413 is split in two, recursively; a
+ * record refused alone is left out and listed under {@code skipped}. The first failure stops the
+ * run: later calls throw it, and nothing is committed.
  */
 public final class HttpSink implements Sink {
 
