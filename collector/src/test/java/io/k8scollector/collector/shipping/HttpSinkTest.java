@@ -239,6 +239,17 @@ class HttpSinkTest {
     }
 
     @Test
+    void aRetryAfterPastTheDeadlineGivesUpAtOnceInsteadOfSleeping() {
+        endpoint.fault("/fetchings", 503, Map.of("Retry-After", "3600"));
+        HttpSink sink = sink(settings(1));
+
+        assertThatThrownBy(() -> open(sink))
+                .isInstanceOfSatisfying(ShippingException.class, e -> assertThat(e.status()).isEqualTo(503))
+                .hasMessageContaining("failed 1 time(s)");
+        assertThat(endpoint.requests("start")).isEqualTo(1);
+    }
+
+    @Test
     void anEndpointThatIsNotThereFailsTheLogin() throws IOException {
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0)) {
