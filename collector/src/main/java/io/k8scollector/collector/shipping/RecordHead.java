@@ -1,6 +1,7 @@
 package io.k8scollector.collector.shipping;
 
 import io.k8scollector.protocol.Json;
+import io.k8scollector.protocol.RecordKind;
 import java.util.HashMap;
 import java.util.Map;
 import tools.jackson.core.JacksonException;
@@ -9,8 +10,10 @@ import tools.jackson.core.JsonToken;
 
 /**
  * The identifying fields of a serialised record, read with a streaming parser that skips every
- * nested value except {@code metadata}: enough to name a record the endpoint refused alone.
- * Missing fields are empty strings.
+ * nested value except {@code metadata} and stops once an object's {@code apiVersion},
+ * {@code kind} and {@code metadata} are read (the API server writes them first): enough to key a
+ * record as the endpoint does, and to name one the endpoint refused alone. Missing fields are
+ * empty strings.
  */
 record RecordHead(Map<String, String> top, Map<String, String> metadata) {
 
@@ -24,6 +27,9 @@ record RecordHead(Map<String, String> top, Map<String, String> metadata) {
                     JsonToken value = parser.nextToken();
                     if (value == JsonToken.START_OBJECT && field.equals("metadata")) {
                         readScalars(parser, metadata);
+                        if (top.containsKey("apiVersion") && top.containsKey("kind")) {
+                            break;
+                        }
                     } else if (value.isScalarValue()) {
                         top.put(field, parser.getString());
                     } else {
@@ -35,6 +41,23 @@ record RecordHead(Map<String, String> top, Map<String, String> metadata) {
             // a record that does not parse is still named by whatever was read before
         }
         return new RecordHead(top, metadata);
+    }
+
+    /**
+     * The key the endpoint stores {@code kind} by (docs/protocol.md): an object's uid, else its
+     * apiVersion, kind, namespace and name; a Helm release's source, namespace and name; a type's
+     * group and resource; a tree's root uid. Empty when the record carries none of them.
+     */
+    String key(RecordKind kind) {
+        String key = switch (kind) {
+            case OBJECTS -> metadata("uid").isEmpty()
+                    ? String.join("/", top("apiVersion"), top("kind"), metadata("namespace"), metadata("name"))
+                    : metadata("uid");
+            case HELM_RELEASES -> String.join("/", top("source"), top("namespace"), top("name"));
+            case TYPES -> String.join("/", top("group"), top("resource"));
+            case TREES -> top("uid");
+        };
+        return key.replace("/", "").isEmpty() ? "" : key;
     }
 
     String top(String field) {

@@ -190,6 +190,23 @@ class HttpSinkTest {
     }
 
     @Test
+    void countsDistinctRecordsAsTheEndpointKeysThemEvenWhenOneIsHandedOverTwice() {
+        HttpSink sink = sink(settings(2));
+        String fetching = open(sink);
+        List<byte[]> objects = objects(50, 400);
+        objects.forEach(o -> sink.accept(RecordKind.OBJECTS, o));
+        sink.accept(RecordKind.OBJECTS, objects.get(7));
+        sink.accept(RecordKind.TYPES, json("{\"group\":\"apps\",\"version\":\"v1\",\"resource\":\"deployments\"}"));
+        sink.accept(RecordKind.TYPES, json("{\"group\":\"apps\",\"version\":\"v1beta1\",\"resource\":\"deployments\"}"));
+
+        Counts counts = sink.commit(List.of(), Instant.now());
+
+        assertThat(counts).isEqualTo(new Counts(50, 0, 1, 0));
+        assertThat(endpoint.stored(fetching, RecordKind.OBJECTS)).hasSize(50);
+        assertThat(endpoint.commits()).hasSize(1);
+    }
+
+    @Test
     void aRecordRefusedAloneIsSkippedNamedAndNotCounted() {
         endpoint.bodyLimit(2 * 1024);
         HttpSink sink = sink(settings(1));
