@@ -20,9 +20,9 @@ public interface Sink extends AutoCloseable {
     void open(String clusterId, FetchingStart start);
 
     /**
-     * Takes one record, a complete JSON value in UTF-8. Each record is handed over once: the
-     * commit's counts are the records accepted. The sink keeps the array until the record's page
-     * is answered; the caller must not change it.
+     * Takes one record, a complete JSON value in UTF-8. The commit counts distinct records by the
+     * key the endpoint stores them by, so a record handed over twice counts once. The sink may
+     * keep the array until the record is sent; the caller must not change it.
      */
     void accept(RecordKind kind, byte[] record);
 
