@@ -77,7 +77,7 @@ public final class ShipToCountingEndpoint {
                     new ShippingSettings.Credentials("bench", "bench"), false, pageKib, concurrency, level,
                     RetryPolicy.of(8, Duration.ofSeconds(120)), Optional.empty(), Duration.ofSeconds(10),
                     Duration.ofSeconds(60), EnvironmentProxySelector.from(Map.of()));
-            try (HttpSink sink = new HttpSink(settings, (apiVersion, kind) -> "pods")) {
+            try (HttpSink sink = new HttpSink(settings)) {
                 sink.open("bench", new FetchingStart(FetchingId.generate(Instant.now()), "bench-uid", false,
                         new FetchingStart.Collector("bench"), Instant.now()));
                 PodRecords pods = new PodRecords(size);

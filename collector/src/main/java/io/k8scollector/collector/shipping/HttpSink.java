@@ -1,7 +1,6 @@
 package io.k8scollector.collector.shipping;
 
 import io.k8scollector.collector.CollectorException;
-import io.k8scollector.collector.discovery.ResourceType;
 import io.k8scollector.protocol.Commit;
 import io.k8scollector.protocol.Counts;
 import io.k8scollector.protocol.FetchingStart;
@@ -11,9 +10,7 @@ import io.k8scollector.protocol.Skipped;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -25,7 +22,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BiFunction;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,12 +41,12 @@ public final class HttpSink implements Sink {
     private static final Logger LOG = LoggerFactory.getLogger(HttpSink.class);
 
     private final ShippingSettings settings;
-    private final BiFunction<String, String, String> resourceOf;
     private final Compressor compressor;
     private final ShippingTally tally = new ShippingTally();
     private final Map<RecordKind, Page> open = new EnumMap<>(RecordKind.class);
     private final Map<RecordKind, Set<Long>> accepted = new EnumMap<>(RecordKind.class);
-    private final Queue<Skipped> rejected = new ConcurrentLinkedQueue<>();
+    private final Queue<Rejected> rejected = new ConcurrentLinkedQueue<>();
+    private final Map<String, String> resourceByKind = new ConcurrentHashMap<>();
     private final AtomicReference<CollectorException> failure = new AtomicReference<>();
     private final Semaphore slots;
     private final ExecutorService senders;
@@ -58,23 +54,16 @@ public final class HttpSink implements Sink {
     private String clusterId;
     private String fetchingId;
 
-    /**
-     * A sink for {@code settings}.
-     *
-     * @param resourceOf the plural resource of an object's {@code (apiVersion, kind)}, or
-     *     {@code null} when unknown; names an object refused alone in its {@code skipped} entry
-     *     ({@link #resources} builds one from discovery)
-     */
-    public HttpSink(ShippingSettings settings, BiFunction<String, String, String> resourceOf) {
-        this(settings, resourceOf, Compressor.gzip(settings.gzipLevel()));
+    /** A sink for {@code settings}, which must name an endpoint and a key pair (not a dry-run's). */
+    public HttpSink(ShippingSettings settings) {
+        this(settings, Compressor.gzip(settings.gzipLevel()));
     }
 
-    HttpSink(ShippingSettings settings, BiFunction<String, String, String> resourceOf, Compressor compressor) {
+    HttpSink(ShippingSettings settings, Compressor compressor) {
         if (settings.endpoint() == null || settings.credentials() == null) {
             throw new IllegalArgumentException("an HTTP sink needs an endpoint and a key pair");
         }
         this.settings = settings;
-        this.resourceOf = resourceOf;
         this.compressor = compressor;
         this.slots = new Semaphore(settings.concurrency());
         AtomicInteger threads = new AtomicInteger();
@@ -86,13 +75,6 @@ public final class HttpSink implements Sink {
         for (RecordKind kind : RecordKind.values()) {
             accepted.put(kind, ConcurrentHashMap.newKeySet());
         }
-    }
-
-    /** A {@code resourceOf} lookup over the resource types discovery found. */
-    public static BiFunction<String, String, String> resources(Collection<ResourceType> types) {
-        Map<String, String> byKind = new HashMap<>();
-        types.forEach(type -> byKind.putIfAbsent(type.apiVersion() + " " + type.kind(), type.resource()));
-        return (apiVersion, kind) -> byKind.get(apiVersion + " " + kind);
     }
 
     @Override
@@ -112,6 +94,9 @@ public final class HttpSink implements Sink {
     @Override
     public void accept(RecordKind kind, byte[] record) {
         throwIfFailed();
+        if (kind == RecordKind.TYPES) {
+            learnResource(RecordHead.of(record));
+        }
         Page full = null;
         synchronized (open) {
             Page page = open.get(kind);
@@ -148,7 +133,7 @@ public final class HttpSink implements Sink {
             counts = counts.plus(kind, accepted.get(kind).size());
         }
         List<Skipped> all = new ArrayList<>(skipped);
-        all.addAll(rejected);
+        rejected.forEach(refused -> all.add(skippedEntry(refused)));
         client.post(Paths.commit(clusterId, fetchingId), new JsonPayload(new Commit(counts, finishedAt, all), compressor));
         LOG.info("Fetching {} of cluster {} committed: {}", fetchingId, clusterId, counts);
         return counts;
@@ -204,7 +189,10 @@ public final class HttpSink implements Sink {
             return;
         }
         if (page.size() == 1) {
-            rejected.add(skippedEntry(page.kind(), page.records().get(0)));
+            RecordHead head = RecordHead.of(page.records().get(0));
+            LOG.warn("The endpoint refused a record of {} alone as too large ({} bytes); it is skipped: {}",
+                    page.kind().field(), page.plainSize(), head.key(page.kind()));
+            rejected.add(new Rejected(page.kind(), head, page.records().get(0).length));
             return;
         }
         tally.retry("413-split");
@@ -233,31 +221,36 @@ public final class HttpSink implements Sink {
         return hash;
     }
 
-    private Skipped skippedEntry(RecordKind kind, byte[] record) {
-        RecordHead head = RecordHead.of(record);
-        String message = "refused with 413 by the endpoint even alone (" + record.length + " bytes)";
-        switch (kind) {
+    /**
+     * Type records name the plural resource of each kind, which a skipped object entry needs and
+     * the object itself does not carry; the pipeline sends them before the commit.
+     */
+    private void learnResource(RecordHead type) {
+        String group = type.top("group");
+        String version = type.top("version");
+        String apiVersion = group.isEmpty() ? version : group + "/" + version;
+        resourceByKind.put(apiVersion + " " + type.top("kind"), type.top("resource"));
+        resourceByKind.putIfAbsent(group + " " + type.top("kind"), type.top("resource"));
+    }
+
+    private Skipped skippedEntry(Rejected refused) {
+        RecordHead head = refused.head();
+        String message = "refused with 413 by the endpoint even alone (" + refused.size() + " bytes)";
+        return switch (refused.kind()) {
             case OBJECTS -> {
-                String name = head.metadata("name");
-                LOG.warn("The endpoint refused {} {}/{} alone as too large; it is skipped", head.top("kind"),
-                        head.metadata("namespace"), name);
-                return Skipped.object(head.group(), head.version(),
-                        resourceOf.apply(head.top("apiVersion"), head.top("kind")),
-                        emptyToNull(head.metadata("namespace")), name, Skipped.Reason.REJECTED, message);
+                String kind = head.top("kind");
+                String resource = resourceByKind.getOrDefault(head.top("apiVersion") + " " + kind,
+                        resourceByKind.get(head.group() + " " + kind));
+                yield Skipped.object(head.group(), head.version(), resource, emptyToNull(head.metadata("namespace")),
+                        head.metadata("name"), Skipped.Reason.REJECTED, message);
             }
-            case HELM_RELEASES -> {
-                return Skipped.record("helmRelease", qualified(head.top("namespace"), head.top("name")),
-                        Skipped.Reason.REJECTED, message);
-            }
-            case TYPES -> {
-                return Skipped.record("type", qualified(head.top("group"), head.top("resource")),
-                        Skipped.Reason.REJECTED, message);
-            }
-            default -> {
-                return Skipped.record("tree", qualified(head.top("namespace"), head.top("name")),
-                        Skipped.Reason.REJECTED, message);
-            }
-        }
+            case HELM_RELEASES -> Skipped.record("helmRelease", qualified(head.top("namespace"), head.top("name")),
+                    Skipped.Reason.REJECTED, message);
+            case TYPES -> Skipped.record("type", qualified(head.top("group"), head.top("resource")),
+                    Skipped.Reason.REJECTED, message);
+            case TREES -> Skipped.record("tree", qualified(head.top("namespace"), head.top("name")),
+                    Skipped.Reason.REJECTED, message);
+        };
     }
 
     private static String qualified(String prefix, String name) {
@@ -279,6 +272,9 @@ public final class HttpSink implements Sink {
             throw new CollectorException("Interrupted while waiting for the pages of fetching " + fetchingId + ".", e);
         }
     }
+
+    /** A record the endpoint refused alone, named once the commit knows every type. */
+    private record Rejected(RecordKind kind, RecordHead head, int size) {}
 
     private void throwIfFailed() {
         CollectorException failed = failure.get();

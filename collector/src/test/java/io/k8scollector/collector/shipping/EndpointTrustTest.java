@@ -55,7 +55,7 @@ class EndpointTrustTest {
     @Test
     void trustsAnEndpointSignedByTheConfiguredCaFile() throws Exception {
         try (IngestEndpoint endpoint = new IngestEndpoint(serverTls);
-                HttpSink sink = new HttpSink(settings(endpoint, Optional.of(caFile)), (apiVersion, kind) -> null)) {
+                HttpSink sink = new HttpSink(settings(endpoint, Optional.of(caFile)))) {
             String fetchingId = open(sink);
             sink.accept(RecordKind.OBJECTS, HttpSinkTest.object("web", "v1", "Pod", "shop", 300));
 
@@ -67,7 +67,7 @@ class EndpointTrustTest {
     @Test
     void refusesAnUnknownCaAtOnceAndSaysWhichKeyFixesIt() throws Exception {
         try (IngestEndpoint endpoint = new IngestEndpoint(serverTls);
-                HttpSink sink = new HttpSink(settings(endpoint, Optional.empty()), (apiVersion, kind) -> null)) {
+                HttpSink sink = new HttpSink(settings(endpoint, Optional.empty()))) {
 
             assertThatThrownBy(() -> open(sink))
                     .isInstanceOfSatisfying(ShippingException.class, e -> assertThat(e.status()).isZero())

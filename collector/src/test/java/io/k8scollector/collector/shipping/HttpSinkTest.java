@@ -207,18 +207,19 @@ class HttpSinkTest {
     }
 
     @Test
-    void aRecordRefusedAloneIsSkippedNamedAndNotCounted() {
+    void aRecordRefusedAloneIsSkippedNamedByItsTypeAndNotCounted() {
         endpoint.bodyLimit(2 * 1024);
         HttpSink sink = sink(settings(1));
         String fetching = open(sink);
         objects(10, 300).forEach(o -> sink.accept(RecordKind.OBJECTS, o));
         sink.accept(RecordKind.OBJECTS, object("big", "apps/v1", "Deployment", "shop", 4000));
         sink.accept(RecordKind.HELM_RELEASES, json("{\"name\":\"huge\",\"namespace\":\"prod\",\"pad\":\"%s\"}", "x".repeat(3000)));
+        sink.accept(RecordKind.TYPES, json("{\"group\":\"apps\",\"version\":\"v1\",\"kind\":\"Deployment\",\"resource\":\"deployments\"}"));
         Skipped forbidden = Skipped.type("", "v1", "secrets", Skipped.Reason.FORBIDDEN, "403 from the API server");
 
         Counts counts = sink.commit(List.of(forbidden), Instant.now());
 
-        assertThat(counts).isEqualTo(new Counts(10, 0, 0, 0));
+        assertThat(counts).isEqualTo(new Counts(10, 0, 1, 0));
         JsonNode skipped = endpoint.commits().get(0).path("skipped");
         assertThat(skipped).hasSize(3);
         assertThat(skipped.get(0).path("resource").asString()).isEqualTo("secrets");
@@ -365,7 +366,7 @@ class HttpSinkTest {
                 throw new IOException("deflater unavailable");
             }
         };
-        HttpSink sink = new HttpSink(settings(1), (apiVersion, kind) -> null, broken);
+        HttpSink sink = new HttpSink(settings(1), broken);
         sinks.add(sink);
         String fetching = open(sink);
         objects(20, 500).forEach(o -> sink.accept(RecordKind.OBJECTS, o));
@@ -451,9 +452,7 @@ class HttpSinkTest {
     }
 
     private HttpSink sink(ShippingSettings settings) {
-        HttpSink sink = new HttpSink(settings, HttpSink.resources(List.of(
-                new io.k8scollector.collector.discovery.ResourceType("apps", "v1", "Deployment", "deployments", true,
-                        List.of("list")))));
+        HttpSink sink = new HttpSink(settings);
         sinks.add(sink);
         return sink;
     }
