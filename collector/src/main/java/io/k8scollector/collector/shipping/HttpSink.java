@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * page that would pass {@code collector.PageSize} is handed to one of at most
  * {@code collector.MaxGoRoutines} senders, blocking while all are busy; a sender gzips the page
  * and sends it. {@link #commit} sends what is left, waits for every page, then commits the counts
- * of records the endpoint accepted. A page refused with 413 is split in two, recursively; a
+ * of distinct records (by the endpoint's keys) the endpoint accepted. A page refused with 413 is split in two, recursively; a
  * record refused alone is left out and listed under {@code skipped}. The first failure stops the
  * run: later calls throw it, and nothing is committed.
  */
@@ -93,6 +93,9 @@ public final class HttpSink implements Sink {
 
     @Override
     public void accept(RecordKind kind, byte[] record) {
+        if (client == null) {
+            throw new IllegalStateException("open the sink before handing it records");
+        }
         throwIfFailed();
         if (kind == RecordKind.TYPES) {
             learnResource(RecordHead.of(record));
