@@ -10,7 +10,6 @@ import java.io.InputStream;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
-import java.util.Base64;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
 import tools.jackson.core.JsonParser;
@@ -41,9 +40,9 @@ final class HelmReleasePayload {
     static HelmRevision read(String stored, boolean kubernetesBase64) throws IOException {
         InputStream in = new AsciiStream(stored);
         if (kubernetesBase64) {
-            in = Base64.getMimeDecoder().wrap(in);
+            in = new Base64Chunks(in);
         }
-        try (InputStream release = gunzipped(Base64.getMimeDecoder().wrap(in));
+        try (InputStream release = gunzipped(new Base64Chunks(in));
                 JsonParser parser = Json.MAPPER.createParser(release)) {
             return parse(parser);
         }
