@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.zip.GZIPInputStream;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -106,7 +107,7 @@ final class HelmReleasePayload {
     }
 
     /** Calls {@code reader} with the parser on each field's value of the object it is at (or on null). */
-    private static void forEachField(JsonParser parser, java.util.function.Consumer<String> reader) {
+    private static void forEachField(JsonParser parser, Consumer<String> reader) {
         if (parser.currentToken() != JsonToken.START_OBJECT) {
             parser.skipChildren();
             return;

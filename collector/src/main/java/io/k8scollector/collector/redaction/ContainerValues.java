@@ -1,6 +1,8 @@
 package io.k8scollector.collector.redaction;
 
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
@@ -18,10 +20,12 @@ final class ContainerValues {
 
     private static final List<String> CONTAINER_LISTS = List.of("containers", "initContainers", "ephemeralContainers");
     private static final Pattern WORD = Pattern.compile("\\S+");
-    private static final Pattern SPACE = Pattern.compile("\\s");
+    /** Env and flag names repeat across every pod of a workload: matching each once saves most of the chain's time. */
+    private static final int MAX_REMEMBERED_NAMES = 10_000;
 
     private final Pattern sensitive;
     private final KeyedDigest digest;
+    private final Map<String, Boolean> remembered = new ConcurrentHashMap<>();
 
     ContainerValues(Pattern sensitive, KeyedDigest digest) {
         this.sensitive = sensitive;
@@ -63,7 +67,7 @@ final class ContainerValues {
             JsonNode argument = array.get(i);
             if (argument.isString()) {
                 String text = argument.stringValue();
-                String redacted = !flags.valueNext && SPACE.matcher(text.strip()).find()
+                String redacted = !flags.valueNext && isLine(text)
                         ? redactLine(text)
                         : flags.next(text);
                 if (!redacted.equals(text)) {
@@ -84,9 +88,27 @@ final class ContainerValues {
         return out.toString();
     }
 
+    private static boolean isLine(String text) {
+        String words = text.strip();
+        for (int i = 0; i < words.length(); i++) {
+            if (Character.isWhitespace(words.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private boolean isSensitive(String name) {
-        return !name.isEmpty()
+        Boolean known = remembered.get(name);
+        if (known != null) {
+            return known;
+        }
+        boolean matches = !name.isEmpty()
                 && (sensitive.matcher(name).find() || sensitive.matcher(name.replace('-', '_')).find());
+        if (remembered.size() < MAX_REMEMBERED_NAMES) {
+            remembered.put(name, matches);
+        }
+        return matches;
     }
 
     /** Reads words in order and remembers when the next one is a sensitive flag's value. */
