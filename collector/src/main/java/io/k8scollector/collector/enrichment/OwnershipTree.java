@@ -31,6 +31,9 @@ import tools.jackson.databind.node.ObjectNode;
 public final class OwnershipTree {
 
     private static final Pattern ORDINAL = Pattern.compile("-\\d+$");
+    private static final int ROOT = -1;
+    /** An object seen again (a page listed twice): it is in the tree once, where it was first seen. */
+    private static final int REPEATED = -2;
 
     private final List<Ref> refs = new ArrayList<>();
     private final Map<String, String> shared = new ConcurrentHashMap<>();
@@ -63,7 +66,7 @@ public final class OwnershipTree {
         int[][] children = children(all, parents);
         List<TreeNode> roots = new ArrayList<>();
         for (int i = 0; i < all.size(); i++) {
-            if (parents[i] < 0 && children[i].length > 0) {
+            if (parents[i] == ROOT && children[i].length > 0) {
                 roots.add(node(i, all, children));
             }
         }
@@ -78,9 +81,13 @@ public final class OwnershipTree {
         Map<String, Integer> services = new HashMap<>();
         Map<String, Integer> claimPrefixes = new HashMap<>();
         Map<String, Integer> claimsByVolume = new HashMap<>();
+        int[] parents = new int[all.size()];
         for (int i = 0; i < all.size(); i++) {
             Ref ref = all.get(i);
-            byUid.put(new Uid(ref.uidHigh, ref.uidLow), i);
+            if (byUid.putIfAbsent(new Uid(ref.uidHigh, ref.uidLow), i) != null) {
+                parents[i] = REPEATED;
+                continue;
+            }
             switch (linkKind(ref)) {
                 case "Service" -> services.put(ref.namespace + "/" + ref.name, i);
                 case "StatefulSet" -> {
@@ -96,8 +103,10 @@ public final class OwnershipTree {
                 default -> { }
             }
         }
-        int[] parents = new int[all.size()];
         for (int i = 0; i < all.size(); i++) {
+            if (parents[i] == REPEATED) {
+                continue;
+            }
             Ref ref = all.get(i);
             Integer parent = null;
             if (ref.owners != null) {
@@ -114,7 +123,7 @@ public final class OwnershipTree {
                     default -> null;
                 };
             }
-            parents[i] = parent == null || parent == i ? -1 : parent;
+            parents[i] = parent == null || parent == i ? ROOT : parent;
         }
         return parents;
     }

@@ -130,6 +130,18 @@ class OwnershipTreeTest {
     }
 
     @Test
+    void putsAnObjectSeenTwiceInTheTreeOnce() {
+        ObjectNode deployment = object("apps/v1", "Deployment", "web", "shop");
+        ObjectNode replicaSet = owned(object("apps/v1", "ReplicaSet", "web-1", "shop"), deployment, true);
+        OwnershipTree tree = new OwnershipTree();
+
+        List.of(deployment, replicaSet, replicaSet, deployment).forEach(tree::observe);
+
+        assertThat(tree.roots()).singleElement()
+                .satisfies(root -> assertThat(root.children()).extracting(TreeNode::name).containsExactly("web-1"));
+    }
+
+    @Test
     void keepsAUidThatIsNotACanonicalUuidAsItWas() {
         ObjectNode owner = object("v1", "Service", "web", "shop");
         owner.withObject("metadata").put("uid", "not-a-uuid-17");
