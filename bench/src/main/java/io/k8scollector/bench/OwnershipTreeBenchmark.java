@@ -52,7 +52,7 @@ public class OwnershipTreeBenchmark {
         return roots;
     }
 
-    private static ObjectNode object(String apiVersion, String kind, String name, String namespace, ObjectNode owner) {
+    static ObjectNode object(String apiVersion, String kind, String name, String namespace, ObjectNode owner) {
         ObjectNode object = Json.MAPPER.createObjectNode();
         object.put("apiVersion", apiVersion);
         object.put("kind", kind);
