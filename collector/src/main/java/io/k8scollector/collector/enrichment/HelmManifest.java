@@ -17,9 +17,9 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  *
  * <p>Helm renders block-style YAML, whose top-level keys start at column 0, so a document is first
  * read line by line for {@code apiVersion}, {@code kind} and {@code metadata}'s {@code name} and
- * {@code namespace}: thirty times faster than a YAML parser on a large manifest. A document this
- * cannot read with certainty (flow style, anchors, block scalars, a {@code List}, a missing kind
- * or name) is read by the YAML parser instead.
+ * {@code namespace}, since a YAML parser took most of the decoder's time on a large manifest
+ * (docs/redaction.md, Benchmarks). A document this cannot read with certainty (flow style,
+ * anchors, block scalars, a {@code List}, a missing kind or name) is read by the YAML parser.
  */
 final class HelmManifest {
 
@@ -144,7 +144,10 @@ final class HelmManifest {
                 }
                 document.hasContent = true;
                 int indent = content.length() - trimmed.length();
-                if (indent == 0) {
+                if (indent == 0 && (trimmed.equals("-") || trimmed.startsWith("- "))) {
+                    // an entry of a top-level key's sequence, written without indentation (rules:, subjects:)
+                    inMetadata = false;
+                } else if (indent == 0) {
                     inMetadata = trimmed.equals("metadata:");
                     document.readTopLevel(trimmed);
                 } else if (inMetadata) {

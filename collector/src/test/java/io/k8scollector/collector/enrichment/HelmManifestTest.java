@@ -26,6 +26,15 @@ class HelmManifestTest {
                     apiVersion: v9
                     kind: Fake
                 ---
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: Role
+                rules:
+                - apiGroups: [""]
+                  resources: [pods]
+                  name: not-a-name
+                metadata:
+                  name: reader
+                ---
                 apiVersion: 'apps/v1'
                 kind: Deployment
                 metadata:
@@ -35,6 +44,7 @@ class HelmManifestTest {
 
         assertThat(HelmManifest.resources(manifest, "prod")).containsExactly(
                 new ResourceRef("v1", "ConfigMap", "quoted", "prod"),
+                new ResourceRef("rbac.authorization.k8s.io/v1", "Role", "reader", "prod"),
                 new ResourceRef("apps/v1", "Deployment", "indented-by-four", "elsewhere"));
     }
 
