@@ -5,9 +5,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Applies to custom resources (any type not built in to Kubernetes): wherever a pod spec sits in
- * them (any object with a {@code containers} array, at any depth, as operators embed them), its
- * containers are redacted like a Pod's.
+ * Applies to custom resources (any type not built in to Kubernetes) and to ControllerRevisions
+ * (whose {@code data} is the raw pod template of a StatefulSet's or DaemonSet's revision, or of
+ * any other controller's): wherever a pod spec sits in them (any object with a {@code containers}
+ * array, at any depth, as operators embed them), its containers are redacted like a Pod's.
  */
 final class EmbeddedPodSpecs implements RedactionStep {
 
@@ -19,7 +20,7 @@ final class EmbeddedPodSpecs implements RedactionStep {
 
     @Override
     public boolean appliesTo(ResourceType type, ObjectNode object) {
-        return !type.builtIn();
+        return !type.builtIn() || ("apps".equals(type.group()) && "ControllerRevision".equals(type.kind()));
     }
 
     @Override

@@ -175,6 +175,9 @@ class RedactorTest {
                 Arguments.of(type("batch", "v1", "CronJob", "cronjobs"), "{\"spec\": {\"jobTemplate\": {\"spec\": " + template + "}}}"),
                 Arguments.of(type("", "v1", "PodTemplate", "podtemplates"), template),
                 Arguments.of(
+                        type("apps", "v1", "ControllerRevision", "controllerrevisions"),
+                        "{\"data\": {\"spec\": {\"template\": {\"spec\": " + containers + "}, \"$patch\": \"replace\"}}}"),
+                Arguments.of(
                         type("example.com", "v1", "Runner", "runners"),
                         "{\"spec\": {\"workers\": [{\"pod\": {\"spec\": " + containers + "}}]}}"));
     }
