@@ -16,8 +16,9 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Helm releases read from Helm 3/4's own storage, as the objects stream by (before redaction):
  * Secrets of type {@code helm.sh/release.v1} and ConfigMaps labelled {@code owner=helm}; any other
- * object is ignored. Each revision is decoded as a stream and only a small summary is kept: at
- * most two per release (its newest revision and its newest deployed one). A payload that does not
+ * object is ignored. Each revision is decoded as a stream (unless its labels show it is older than
+ * a deployed revision already read) and only a small summary is kept: at most two per release
+ * (its newest revision and its newest deployed one). A payload that does not
  * decode is logged once, by name and namespace, and skipped. {@link #observe} is thread-safe.
  */
 public final class HelmReleases {
@@ -42,13 +43,17 @@ public final class HelmReleases {
         JsonNode metadata = object.path("metadata");
         String objectName = metadata.path("name").asString("");
         String objectNamespace = metadata.path("namespace").asString("");
+        JsonNode labels = metadata.path("labels");
+        if (outdated(objectNamespace + "/" + labels.path("name").asString(""), labels.path("version").asString(""))) {
+            return;
+        }
         JsonNode payload = object.path("data").path("release");
         try {
             if (!payload.isString()) {
                 throw new IOException("no data.release");
             }
             HelmRevision read = HelmReleasePayload.read(payload.stringValue(), STORAGE_SECRET.equals(storage));
-            HelmRevision revision = named(read, metadata.path("labels").path("name").asString(objectName), objectNamespace);
+            HelmRevision revision = named(read, labels.path("name").asString(objectName), objectNamespace);
             byRelease.merge(
                     revision.namespace() + "/" + revision.name(),
                     Candidates.of(revision, storage),
@@ -75,6 +80,24 @@ public final class HelmReleases {
     /** How many stored revisions could not be decoded and were skipped. */
     public int undecodable() {
         return undecodable.get();
+    }
+
+    /**
+     * Whether Helm's labels on the storage object say it holds a revision older than a deployed
+     * one already read: it can never be the release's record, so it is not decoded at all.
+     * Revisions are listed in name order ({@code v1}, {@code v10}, {@code v2}...), so with a long
+     * history most superseded ones are skipped.
+     */
+    private boolean outdated(String release, String labelledVersion) {
+        Candidates known = byRelease.get(release);
+        if (known == null || known.newestDeployed() == null || labelledVersion.isEmpty()) {
+            return false;
+        }
+        try {
+            return Integer.parseInt(labelledVersion) < known.newestDeployed().revision().version();
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     private static String storage(ObjectNode object) {

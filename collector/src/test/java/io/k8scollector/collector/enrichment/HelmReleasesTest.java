@@ -140,6 +140,22 @@ class HelmReleasesTest {
     }
 
     @Test
+    void doesNotDecodeARevisionOlderThanADeployedOneAlreadyRead() {
+        ObjectNode older = HelmStorage.secret(revision("shop", 2, "superseded"));
+        older.withObject("data").put("release", HelmStorage.base64("not a release".getBytes(StandardCharsets.UTF_8)));
+        ObjectNode newer = HelmStorage.secret(revision("shop", 11, "superseded"));
+        newer.withObject("data").put("release", HelmStorage.base64("not a release".getBytes(StandardCharsets.UTF_8)));
+        HelmReleases releases = new HelmReleases();
+
+        releases.observe(HelmStorage.secret(revision("shop", 10, "deployed")));
+        releases.observe(older);
+        releases.observe(newer);
+
+        assertThat(releases.undecodable()).isEqualTo(1);
+        assertThat(releases.releases()).extracting(HelmRelease::revision).containsExactly(10);
+    }
+
+    @Test
     void ignoresObjectsThatAreNotHelmStorage() {
         ObjectNode opaque = HelmStorage.secret(revision("shop", 1, "deployed"));
         opaque.put("type", "Opaque");
