@@ -1,0 +1,76 @@
+package io.k8scollector.bench;
+
+import io.k8scollector.collector.enrichment.OwnershipTree;
+import io.k8scollector.protocol.Json;
+import io.k8scollector.protocol.TreeNode;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.State;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Ownership trees of a 100k-pod cluster in a 128 MB heap: 1,000 Deployments, each with 2
+ * ReplicaSets (one scaled to zero) and 100 pods, every object streamed by as a fresh tree of
+ * realistic metadata and dropped after {@code observe}, then {@code roots()}. One operation is the
+ * whole cluster; a heap too small for the references kept fails the run.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.SingleShotTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Fork(value = 1, jvmArgsAppend = "-Xmx128m")
+public class OwnershipTreeBenchmark {
+
+    private static final int DEPLOYMENTS = 1_000;
+    private static final int PODS_PER_DEPLOYMENT = 100;
+
+    @Benchmark
+    public List<TreeNode> observe100kPodsThenBuild() {
+        OwnershipTree tree = new OwnershipTree();
+        for (int d = 0; d < DEPLOYMENTS; d++) {
+            String namespace = "team-" + d % 50;
+            ObjectNode deployment = object("apps/v1", "Deployment", "app-" + d, namespace, null);
+            tree.observe(deployment);
+            ObjectNode old = object("apps/v1", "ReplicaSet", "app-" + d + "-5c6d7e8f9", namespace, deployment);
+            tree.observe(old);
+            ObjectNode current = object("apps/v1", "ReplicaSet", "app-" + d + "-7d9f8b6c5d", namespace, deployment);
+            tree.observe(current);
+            for (int p = 0; p < PODS_PER_DEPLOYMENT; p++) {
+                tree.observe(object("v1", "Pod", "app-" + d + "-7d9f8b6c5d-" + p, namespace, current));
+            }
+        }
+        List<TreeNode> roots = tree.roots();
+        if (roots.size() != DEPLOYMENTS) {
+            throw new IllegalStateException(roots.size() + " roots, not " + DEPLOYMENTS);
+        }
+        return roots;
+    }
+
+    static ObjectNode object(String apiVersion, String kind, String name, String namespace, ObjectNode owner) {
+        ObjectNode object = Json.MAPPER.createObjectNode();
+        object.put("apiVersion", apiVersion);
+        object.put("kind", kind);
+        ObjectNode metadata = object.putObject("metadata");
+        metadata.put("name", name);
+        metadata.put("namespace", namespace);
+        metadata.put("uid", UUID.randomUUID().toString());
+        metadata.put("resourceVersion", "123456789");
+        metadata.putObject("labels").put("app.kubernetes.io/name", name).put("pod-template-hash", "7d9f8b6c5d");
+        if (owner != null) {
+            metadata.putArray("ownerReferences").addObject()
+                    .put("apiVersion", owner.get("apiVersion").stringValue())
+                    .put("kind", owner.get("kind").stringValue())
+                    .put("name", owner.at("/metadata/name").stringValue())
+                    .put("uid", owner.at("/metadata/uid").stringValue())
+                    .put("controller", true)
+                    .put("blockOwnerDeletion", true);
+        }
+        return object;
+    }
+}

@@ -1,0 +1,125 @@
+package io.k8scollector.collector.enrichment;
+
+import io.k8scollector.collector.redaction.CanonicalJson;
+import io.k8scollector.protocol.HelmRelease;
+import io.k8scollector.protocol.HelmRelease.Chart;
+import io.k8scollector.protocol.HelmRelease.ResourceRef;
+import io.k8scollector.protocol.Json;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Argo CD Applications ({@code argoproj.io}, kind {@code Application}) whose
+ * {@code status.sourceType} is {@code Helm}, {@code Directory} or not set, as release records with
+ * source and storage {@code argocd}, read as the objects stream by (before redaction, so that the
+ * values digest is of the real values). Any other object is ignored. {@link #observe} is
+ * thread-safe.
+ */
+public final class ArgoApplications {
+
+    /** The {@code source} and {@code storage} of the records made here. */
+    public static final String SOURCE = "argocd";
+
+    private static final Set<String> SOURCE_TYPES = Set.of("Helm", "Directory", "");
+
+    private final Map<String, HelmRelease> byApplication = new ConcurrentHashMap<>();
+
+    /** Maps {@code object} when it is an Application of a Helm chart or a directory; ignores it otherwise. */
+    public void observe(ObjectNode object) {
+        if (!object.path("apiVersion").asString("").startsWith("argoproj.io/")
+                || !"Application".equals(object.path("kind").asString(""))) {
+            return;
+        }
+        JsonNode status = object.path("status");
+        if (!SOURCE_TYPES.contains(status.path("sourceType").asString(""))) {
+            return;
+        }
+        JsonNode metadata = object.path("metadata");
+        JsonNode spec = object.path("spec");
+        List<JsonNode> sources = sources(spec);
+        JsonNode source = sources.isEmpty() ? Json.MAPPER.missingNode() : sources.get(0);
+        JsonNode history = status.path("history");
+        JsonNode last = history.path(history.size() - 1);
+        HelmRelease release = new HelmRelease(
+                metadata.path("name").asString(""),
+                metadata.path("namespace").asString(""),
+                last.path("id").asInt(0),
+                status.path("health").path("status").asString(null),
+                new Chart(chartName(source), source.path("targetRevision").asString(null), null),
+                HelmReleasePayload.instant(history.path(0).path("deployedAt").asString(null)),
+                HelmReleasePayload.instant(last.path("deployedAt").asString(null)),
+                status.path("operationState").path("message").asString(null),
+                SOURCE,
+                SOURCE,
+                valuesDigest(sources),
+                resources(status.path("resources")),
+                spec.path("destination").path("namespace").asString(null));
+        byApplication.put(release.namespace() + "/" + release.name(), release);
+    }
+
+    /** One record per Application, sorted by namespace, then name. */
+    public List<HelmRelease> releases() {
+        return byApplication.values().stream()
+                .sorted(Comparator.comparing(HelmRelease::namespace).thenComparing(HelmRelease::name))
+                .toList();
+    }
+
+    private static List<JsonNode> sources(JsonNode spec) {
+        List<JsonNode> sources = new ArrayList<>();
+        if (spec.path("source").isObject()) {
+            sources.add(spec.get("source"));
+        }
+        for (JsonNode source : spec.path("sources")) {
+            sources.add(source);
+        }
+        return sources;
+    }
+
+    private static String chartName(JsonNode source) {
+        String chart = source.path("chart").asString("");
+        return chart.isEmpty() ? source.path("path").asString(null) : chart;
+    }
+
+    /**
+     * {@code sha256:} of the canonical JSON of the Helm values of every source, in order: for each,
+     * an object with those of {@code values}, {@code valuesObject} and {@code parameters} it has;
+     * null when no source has any.
+     */
+    private static String valuesDigest(List<JsonNode> sources) {
+        ArrayNode all = Json.MAPPER.createArrayNode();
+        boolean any = false;
+        for (JsonNode source : sources) {
+            ObjectNode values = all.addObject();
+            for (String field : List.of("values", "valuesObject", "parameters")) {
+                JsonNode value = source.path("helm").path(field);
+                if (!value.isMissingNode() && !value.isNull()) {
+                    values.set(field, value);
+                    any = true;
+                }
+            }
+        }
+        return any ? CanonicalJson.sha256(all) : null;
+    }
+
+    private static List<ResourceRef> resources(JsonNode resources) {
+        List<ResourceRef> refs = new ArrayList<>();
+        for (JsonNode resource : resources) {
+            String group = resource.path("group").asString("");
+            String version = resource.path("version").asString("");
+            String namespace = resource.path("namespace").asString("");
+            refs.add(new ResourceRef(
+                    group.isEmpty() ? version : group + "/" + version,
+                    resource.path("kind").asString(""),
+                    resource.path("name").asString(""),
+                    namespace.isEmpty() ? null : namespace));
+        }
+        return refs;
+    }
+}

@@ -1,0 +1,203 @@
+package io.k8scollector.collector.enrichment;
+
+import io.k8scollector.collector.redaction.CanonicalJson;
+import io.k8scollector.protocol.HelmRelease.Chart;
+import io.k8scollector.protocol.HelmRelease.ResourceRef;
+import io.k8scollector.protocol.Json;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.zip.GZIPInputStream;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.NullNode;
+
+/**
+ * Decodes one stored Helm release as a stream: Kubernetes' base64 (Secrets only), Helm's base64,
+ * gunzip when the gzip magic is there, then Jackson's streaming parser over the release JSON,
+ * which keeps only the summary's fields: chart templates, files and default values are skipped
+ * unread, user values are reduced to their digest as they are read.
+ */
+final class HelmReleasePayload {
+
+    private static final int GZIP_MAGIC_1 = 0x1f;
+    private static final int GZIP_MAGIC_2 = 0x8b;
+    private static final Instant GO_ZERO_TIME = Instant.parse("0001-01-01T00:00:00Z");
+
+    private HelmReleasePayload() {}
+
+    /**
+     * The summary of the release encoded in {@code stored}: the value of {@code data.release},
+     * base64 twice over when {@code kubernetesBase64} (a Secret), once (a ConfigMap).
+     *
+     * @throws IOException or {@link tools.jackson.core.JacksonException} when it does not decode
+     */
+    static HelmRevision read(String stored, boolean kubernetesBase64) throws IOException {
+        InputStream in = new AsciiStream(stored);
+        if (kubernetesBase64) {
+            in = new Base64Chunks(in);
+        }
+        try (InputStream release = gunzipped(new Base64Chunks(in));
+                JsonParser parser = Json.MAPPER.createParser(release)) {
+            return parse(parser);
+        }
+    }
+
+    private static InputStream gunzipped(InputStream raw) throws IOException {
+        BufferedInputStream in = new BufferedInputStream(raw, 64 * 1024);
+        in.mark(2);
+        boolean gzip = in.read() == GZIP_MAGIC_1 && in.read() == GZIP_MAGIC_2;
+        in.reset();
+        return gzip ? new GZIPInputStream(in, 64 * 1024) : in;
+    }
+
+    private static HelmRevision parse(JsonParser parser) throws IOException {
+        expect(parser.nextToken(), JsonToken.START_OBJECT);
+        Fields release = new Fields();
+        while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+            String field = parser.currentName();
+            JsonToken value = parser.nextToken();
+            switch (field) {
+                case "name" -> release.name = text(parser);
+                case "namespace" -> release.namespace = text(parser);
+                case "version" -> release.version = value == JsonToken.VALUE_NUMBER_INT ? parser.getIntValue() : 0;
+                case "info" -> readInfo(parser, release);
+                case "chart" -> readChart(parser, release);
+                case "config" -> release.valuesDigest = CanonicalJson.sha256(values(parser));
+                case "manifest" -> release.manifest = text(parser);
+                default -> parser.skipChildren();
+            }
+        }
+        return release.toRevision();
+    }
+
+    private static void readInfo(JsonParser parser, Fields release) {
+        forEachField(parser, field -> {
+            switch (field) {
+                case "first_deployed" -> release.firstDeployed = instant(text(parser));
+                case "last_deployed" -> release.lastDeployed = instant(text(parser));
+                case "status" -> release.status = text(parser);
+                case "description" -> release.description = text(parser);
+                default -> parser.skipChildren();
+            }
+        });
+    }
+
+    private static void readChart(JsonParser parser, Fields release) {
+        forEachField(parser, field -> {
+            if ("metadata".equals(field)) {
+                forEachField(parser, key -> {
+                    switch (key) {
+                        case "name" -> release.chartName = text(parser);
+                        case "version" -> release.chartVersion = text(parser);
+                        case "appVersion" -> release.appVersion = text(parser);
+                        default -> parser.skipChildren();
+                    }
+                });
+            } else {
+                parser.skipChildren();
+            }
+        });
+    }
+
+    /** Calls {@code reader} with the parser on each field's value of the object it is at (or on null). */
+    private static void forEachField(JsonParser parser, Consumer<String> reader) {
+        if (parser.currentToken() != JsonToken.START_OBJECT) {
+            parser.skipChildren();
+            return;
+        }
+        while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+            String field = parser.currentName();
+            parser.nextToken();
+            reader.accept(field);
+        }
+    }
+
+    private static JsonNode values(JsonParser parser) {
+        JsonNode values = parser.currentToken() == JsonToken.VALUE_NULL ? null : parser.readValueAsTree();
+        // Helm stores "no user values" as null or {}: both are the empty values
+        return values == null || values instanceof NullNode ? Json.MAPPER.createObjectNode() : values;
+    }
+
+    private static String text(JsonParser parser) {
+        return parser.currentToken() == JsonToken.VALUE_STRING ? parser.getString() : null;
+    }
+
+    /** An RFC 3339 timestamp as Go writes it (nanoseconds, any offset); null when empty, unreadable or Go's zero time. */
+    static Instant instant(String text) {
+        if (text == null || text.isEmpty()) {
+            return null;
+        }
+        try {
+            Instant instant = OffsetDateTime.parse(text).toInstant();
+            return instant.equals(GO_ZERO_TIME) ? null : instant;
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    private static void expect(JsonToken actual, JsonToken expected) throws IOException {
+        if (actual != expected) {
+            throw new IOException("the release is not a JSON object");
+        }
+    }
+
+    /** The fields read so far; the manifest is turned into references once the namespace is known. */
+    private static final class Fields {
+        String name;
+        String namespace;
+        int version;
+        String status;
+        String description;
+        Instant firstDeployed;
+        Instant lastDeployed;
+        String chartName;
+        String chartVersion;
+        String appVersion;
+        String valuesDigest;
+        String manifest;
+
+        HelmRevision toRevision() {
+            List<ResourceRef> resources = manifest == null ? List.of() : HelmManifest.resources(manifest, namespace);
+            return new HelmRevision(name, namespace, version, status,
+                    new Chart(chartName, chartVersion, appVersion), firstDeployed, lastDeployed, description,
+                    valuesDigest, resources);
+        }
+    }
+
+    /** The characters of a base64 text as bytes, without copying the text. */
+    private static final class AsciiStream extends InputStream {
+        private final String text;
+        private int next;
+
+        AsciiStream(String text) {
+            this.text = text;
+        }
+
+        @Override
+        public int read() {
+            return next < text.length() ? text.charAt(next++) & 0xff : -1;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) {
+            if (length == 0) {
+                return 0;
+            }
+            int count = Math.min(length, text.length() - next);
+            if (count <= 0) {
+                return -1;
+            }
+            for (int i = 0; i < count; i++) {
+                buffer[offset + i] = (byte) text.charAt(next++);
+            }
+            return count;
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package io.k8scollector.collector.enrichment;
+
+import io.k8scollector.protocol.HelmRelease;
+import java.io.IOException;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Helm releases read from Helm 3/4's own storage, as the objects stream by (before redaction):
+ * Secrets of type {@code helm.sh/release.v1} and ConfigMaps labelled {@code owner=helm}; any other
+ * object is ignored. Each revision is decoded as a stream (unless its labels show it is older than
+ * a deployed revision already read) and only a small summary is kept: at most two per release
+ * (its newest revision and its newest deployed one). A payload that does not
+ * decode is logged once, by name and namespace, and skipped. {@link #observe} is thread-safe.
+ */
+public final class HelmReleases {
+
+    /** The {@code source} of the records made here. */
+    public static final String SOURCE = "helm";
+    public static final String STORAGE_SECRET = "secret";
+    public static final String STORAGE_CONFIGMAP = "configmap";
+
+    private static final Logger LOG = LoggerFactory.getLogger(HelmReleases.class);
+    private static final String RELEASE_SECRET_TYPE = "helm.sh/release.v1";
+
+    private final Map<String, Candidates> byRelease = new ConcurrentHashMap<>();
+    private final AtomicInteger undecodable = new AtomicInteger();
+
+    /** Reads {@code object} when it stores a Helm release revision; ignores it otherwise. */
+    public void observe(ObjectNode object) {
+        String storage = storage(object);
+        if (storage == null) {
+            return;
+        }
+        JsonNode metadata = object.path("metadata");
+        String objectName = metadata.path("name").asString("");
+        String objectNamespace = metadata.path("namespace").asString("");
+        JsonNode labels = metadata.path("labels");
+        if (outdated(objectNamespace + "/" + labels.path("name").asString(""), labels.path("version").asString(""))) {
+            return;
+        }
+        JsonNode payload = object.path("data").path("release");
+        try {
+            if (!payload.isString()) {
+                throw new IOException("no data.release");
+            }
+            HelmRevision read = HelmReleasePayload.read(payload.stringValue(), STORAGE_SECRET.equals(storage));
+            HelmRevision revision = named(read, labels.path("name").asString(objectName), objectNamespace);
+            byRelease.merge(
+                    revision.namespace() + "/" + revision.name(),
+                    Candidates.of(revision, storage),
+                    Candidates::merge);
+        } catch (IOException | JacksonException | IllegalArgumentException e) {
+            undecodable.incrementAndGet();
+            // the exception's message may quote the payload: name only its type
+            LOG.warn("Helm release storage {} {}/{} could not be decoded ({}); skipped",
+                    storage, objectNamespace, objectName, e.getClass().getSimpleName());
+        }
+    }
+
+    /**
+     * One record per release (namespace and name): its newest deployed revision, else its newest
+     * revision with that revision's status; sorted by namespace, then name.
+     */
+    public List<HelmRelease> releases() {
+        return byRelease.values().stream()
+                .map(Candidates::release)
+                .sorted(Comparator.comparing(HelmRelease::namespace).thenComparing(HelmRelease::name))
+                .toList();
+    }
+
+    /** How many stored revisions could not be decoded and were skipped. */
+    public int undecodable() {
+        return undecodable.get();
+    }
+
+    /**
+     * Whether Helm's labels on the storage object say it holds a revision older than a deployed
+     * one already read: it can never be the release's record, so it is not decoded at all.
+     * Revisions are listed in name order ({@code v1}, {@code v10}, {@code v2}...), so with a long
+     * history most superseded ones are skipped.
+     */
+    private boolean outdated(String release, String labelledVersion) {
+        Candidates known = byRelease.get(release);
+        if (known == null || known.newestDeployed() == null || labelledVersion.isEmpty()) {
+            return false;
+        }
+        try {
+            return Integer.parseInt(labelledVersion) < known.newestDeployed().revision().version();
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    private static String storage(ObjectNode object) {
+        if (!"v1".equals(object.path("apiVersion").asString(""))) {
+            return null;
+        }
+        String kind = object.path("kind").asString("");
+        if ("Secret".equals(kind) && RELEASE_SECRET_TYPE.equals(object.path("type").asString(""))) {
+            return STORAGE_SECRET;
+        }
+        if ("ConfigMap".equals(kind) && SOURCE.equals(object.path("metadata").path("labels").path("owner").asString(""))) {
+            return STORAGE_CONFIGMAP;
+        }
+        return null;
+    }
+
+    /** Fills a name or namespace the payload lacks from the object that stores it. */
+    private static HelmRevision named(HelmRevision revision, String name, String namespace) {
+        if (revision.name() != null && revision.namespace() != null) {
+            return revision;
+        }
+        return new HelmRevision(
+                revision.name() != null ? revision.name() : name,
+                revision.namespace() != null ? revision.namespace() : namespace,
+                revision.version(), revision.status(), revision.chart(), revision.firstDeployed(),
+                revision.lastDeployed(), revision.description(), revision.valuesDigest(), revision.resources());
+    }
+
+    /** The newest revision of a release and its newest deployed one, with where each is stored. */
+    private record Candidates(Stored newest, Stored newestDeployed) {
+
+        static Candidates of(HelmRevision revision, String storage) {
+            Stored stored = new Stored(revision, storage);
+            return new Candidates(stored, revision.deployed() ? stored : null);
+        }
+
+        Candidates merge(Candidates other) {
+            return new Candidates(Stored.newer(newest, other.newest), Stored.newer(newestDeployed, other.newestDeployed));
+        }
+
+        HelmRelease release() {
+            Stored chosen = newestDeployed != null ? newestDeployed : newest;
+            return chosen.revision().toRelease(chosen.storage());
+        }
+    }
+
+    private record Stored(HelmRevision revision, String storage) {
+
+        static Stored newer(Stored a, Stored b) {
+            if (a == null || b == null) {
+                return a == null ? b : a;
+            }
+            return a.revision().version() >= b.revision().version() ? a : b;
+        }
+    }
+}

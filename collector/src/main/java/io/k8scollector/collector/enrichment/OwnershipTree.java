@@ -1,0 +1,272 @@
+package io.k8scollector.collector.enrichment;
+
+import io.k8scollector.protocol.TreeNode;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The ownership trees of the collected objects, exactly as the protocol defines them. A child
+ * hangs under its controller owner ({@code ownerReferences[].controller: true}), else under its
+ * first owner that was collected; an object whose owners were none of them collected is a root.
+ * Only an object without any owner gets an implied parent: an Endpoints its Service (same name and
+ * namespace), an EndpointSlice the Service of its {@code kubernetes.io/service-name} label, a
+ * PersistentVolumeClaim the StatefulSet whose volumeClaimTemplates make its name
+ * ({@code <template>-<statefulset>-<ordinal>}), a PersistentVolume the claim bound to it
+ * ({@code spec.volumeName}).
+ *
+ * <p>While objects stream by only a small reference is kept per object (its uid as two longs, its
+ * name, shared strings for namespace, apiVersion and kind, and its owners' uids); the trees are
+ * built once, in linear time, by {@link #roots()}. {@link #observe} is thread-safe.
+ */
+public final class OwnershipTree {
+
+    private static final Pattern ORDINAL = Pattern.compile("-\\d+$");
+    private static final int ROOT = -1;
+    /** An object seen again (a page listed twice): it is in the tree once, where it was first seen. */
+    private static final int REPEATED = -2;
+
+    private final List<Ref> refs = new ArrayList<>();
+    private final Map<String, String> shared = new ConcurrentHashMap<>();
+
+    /** Keeps a reference to {@code object} (any kind; one without a uid is ignored). */
+    public void observe(ObjectNode object) {
+        JsonNode metadata = object.path("metadata");
+        String uid = metadata.path("uid").asString("");
+        if (uid.isEmpty()) {
+            return;
+        }
+        String apiVersion = share(object.path("apiVersion").asString(""));
+        String kind = share(object.path("kind").asString(""));
+        String namespace = metadata.path("namespace").asString("");
+        Ref ref = new Ref(uid, apiVersion, kind, metadata.path("name").asString(""),
+                namespace.isEmpty() ? null : share(namespace), owners(metadata.path("ownerReferences")),
+                links(kind, object));
+        synchronized (refs) {
+            refs.add(ref);
+        }
+    }
+
+    /** The roots that have at least one child, with their trees; sorted by namespace, kind and name. */
+    public List<TreeNode> roots() {
+        List<Ref> all;
+        synchronized (refs) {
+            all = List.copyOf(refs);
+        }
+        int[] parents = parents(all);
+        int[][] children = children(all, parents);
+        List<TreeNode> roots = new ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+            if (parents[i] == ROOT && children[i].length > 0) {
+                roots.add(node(i, all, children));
+            }
+        }
+        roots.sort(Comparator.comparing(TreeNode::namespace, Comparator.nullsFirst(Comparator.<String>naturalOrder()))
+                .thenComparing(TreeNode::kind)
+                .thenComparing(TreeNode::name));
+        return roots;
+    }
+
+    private static int[] parents(List<Ref> all) {
+        Map<Uid, Integer> byUid = new HashMap<>(all.size() * 2);
+        Map<String, Integer> services = new HashMap<>();
+        Map<String, Integer> claimPrefixes = new HashMap<>();
+        Map<String, Integer> claimsByVolume = new HashMap<>();
+        int[] parents = new int[all.size()];
+        for (int i = 0; i < all.size(); i++) {
+            Ref ref = all.get(i);
+            if (byUid.putIfAbsent(new Uid(ref.uidHigh, ref.uidLow), i) != null) {
+                parents[i] = REPEATED;
+                continue;
+            }
+            switch (linkKind(ref)) {
+                case "Service" -> services.put(ref.namespace + "/" + ref.name, i);
+                case "StatefulSet" -> {
+                    for (String template : ref.links) {
+                        claimPrefixes.put(ref.namespace + "/" + template + "-" + ref.name, i);
+                    }
+                }
+                case "PersistentVolumeClaim" -> {
+                    if (ref.links.length > 0) {
+                        claimsByVolume.put(ref.links[0], i);
+                    }
+                }
+                default -> { }
+            }
+        }
+        for (int i = 0; i < all.size(); i++) {
+            if (parents[i] == REPEATED) {
+                continue;
+            }
+            Ref ref = all.get(i);
+            Integer parent = null;
+            if (ref.owners != null) {
+                for (int o = 0; o < ref.owners.length && parent == null; o += 2) {
+                    parent = byUid.get(new Uid(ref.owners[o], ref.owners[o + 1]));
+                }
+            } else {
+                parent = switch (linkKind(ref)) {
+                    case "Endpoints" -> services.get(ref.namespace + "/" + ref.name);
+                    case "EndpointSlice" -> ref.links.length > 0 ? services.get(ref.namespace + "/" + ref.links[0]) : null;
+                    case "PersistentVolumeClaim" -> claimPrefixes.get(
+                            ref.namespace + "/" + ORDINAL.matcher(ref.name).replaceFirst(""));
+                    case "PersistentVolume" -> claimsByVolume.get(ref.name);
+                    default -> null;
+                };
+            }
+            parents[i] = parent == null || parent == i ? ROOT : parent;
+        }
+        return parents;
+    }
+
+    /** The kind, when it is one of the built-in kinds that implied links join; else empty. */
+    private static String linkKind(Ref ref) {
+        String group = ref.apiVersion.contains("/") ? ref.apiVersion.substring(0, ref.apiVersion.indexOf('/')) : "";
+        return switch (group) {
+            case "" -> ref.kind;
+            case "apps" -> "StatefulSet".equals(ref.kind) ? ref.kind : "";
+            case "discovery.k8s.io" -> "EndpointSlice".equals(ref.kind) ? ref.kind : "";
+            default -> "";
+        };
+    }
+
+    private static int[][] children(List<Ref> all, int[] parents) {
+        int[] counts = new int[all.size()];
+        for (int parent : parents) {
+            if (parent >= 0) {
+                counts[parent]++;
+            }
+        }
+        int[][] children = new int[all.size()][];
+        for (int i = 0; i < counts.length; i++) {
+            children[i] = new int[counts[i]];
+            counts[i] = 0;
+        }
+        for (int i = 0; i < parents.length; i++) {
+            if (parents[i] >= 0) {
+                children[parents[i]][counts[parents[i]]++] = i;
+            }
+        }
+        return children;
+    }
+
+    private static TreeNode node(int index, List<Ref> all, int[][] children) {
+        Ref ref = all.get(index);
+        List<TreeNode> nodes = new ArrayList<>(children[index].length);
+        for (int child : children[index]) {
+            nodes.add(node(child, all, children));
+        }
+        nodes.sort(Comparator.comparing(TreeNode::kind).thenComparing(TreeNode::name).thenComparing(TreeNode::uid));
+        return new TreeNode(ref.uid(), ref.apiVersion, ref.kind, ref.name, ref.namespace, nodes);
+    }
+
+    /** Owner uids as pairs of longs, the controller's first; null when the object has no owner. */
+    private static long[] owners(JsonNode references) {
+        if (!references.isArray() || references.isEmpty()) {
+            return null;
+        }
+        long[] owners = new long[references.size() * 2];
+        int next = 0;
+        for (JsonNode reference : references) {
+            if (reference.path("controller").asBoolean(false)) {
+                next = putUid(owners, next, reference.path("uid").asString(""));
+            }
+        }
+        for (JsonNode reference : references) {
+            if (!reference.path("controller").asBoolean(false)) {
+                next = putUid(owners, next, reference.path("uid").asString(""));
+            }
+        }
+        return owners;
+    }
+
+    private static int putUid(long[] owners, int at, String uid) {
+        UUID bits = Ref.bits(uid);
+        owners[at] = bits.getMostSignificantBits();
+        owners[at + 1] = bits.getLeastSignificantBits();
+        return at + 2;
+    }
+
+    /** What implied links need: a slice's service name, a StatefulSet's claim templates, a claim's volume. */
+    private String[] links(String kind, ObjectNode object) {
+        String link = switch (kind) {
+            case "EndpointSlice" -> object.path("metadata").path("labels").path("kubernetes.io/service-name").asString("");
+            case "PersistentVolumeClaim" -> object.path("spec").path("volumeName").asString("");
+            default -> "";
+        };
+        if (!link.isEmpty()) {
+            return new String[] {link};
+        }
+        if ("StatefulSet".equals(kind)) {
+            return object.path("spec").path("volumeClaimTemplates").valueStream()
+                    .map(template -> template.path("metadata").path("name").asString(""))
+                    .filter(name -> !name.isEmpty())
+                    .toArray(String[]::new);
+        }
+        return Ref.NO_LINKS;
+    }
+
+    private String share(String text) {
+        return shared.computeIfAbsent(text, same -> same);
+    }
+
+    private record Uid(long high, long low) {}
+
+    /** What is kept of one object: a few dozen bytes besides its name. */
+    private static final class Ref {
+
+        static final String[] NO_LINKS = new String[0];
+
+        final long uidHigh;
+        final long uidLow;
+        /** The uid's text when it is not a canonical UUID (only then; real clusters always use UUIDs). */
+        final String uidText;
+        final String apiVersion;
+        final String kind;
+        final String name;
+        final String namespace;
+        final long[] owners;
+        final String[] links;
+
+        Ref(String uid, String apiVersion, String kind, String name, String namespace, long[] owners, String[] links) {
+            UUID bits = bits(uid);
+            this.uidHigh = bits.getMostSignificantBits();
+            this.uidLow = bits.getLeastSignificantBits();
+            this.uidText = bits.toString().equals(uid) ? null : uid;
+            this.apiVersion = apiVersion;
+            this.kind = kind;
+            this.name = name;
+            this.namespace = namespace;
+            this.owners = owners;
+            this.links = links;
+        }
+
+        String uid() {
+            return Objects.requireNonNullElseGet(uidText, () -> new UUID(uidHigh, uidLow).toString());
+        }
+
+        /** A canonical UUID's bits, or for any other text a name-based UUID of it (the same for the same text). */
+        static UUID bits(String uid) {
+            if (uid.length() == 36) {
+                try {
+                    UUID parsed = UUID.fromString(uid);
+                    if (parsed.toString().equals(uid)) {
+                        return parsed;
+                    }
+                } catch (IllegalArgumentException notCanonical) {
+                    // falls through to the name-based form
+                }
+            }
+            return UUID.nameUUIDFromBytes(uid.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package io.k8scollector.collector.redaction;
+
+import io.k8scollector.collector.discovery.ResourceType;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Applies to core ConfigMaps labelled {@code owner=helm} (Helm's ConfigMap storage driver): every
+ * value of {@code data} (the encoded release, values and all) and of {@code binaryData} becomes
+ * its digest. The digest of a release is the same as when it is stored in a Secret.
+ */
+final class HelmConfigMapPayload implements RedactionStep {
+
+    private final KeyedDigest digest;
+
+    HelmConfigMapPayload(KeyedDigest digest) {
+        this.digest = digest;
+    }
+
+    @Override
+    public boolean appliesTo(ResourceType type, ObjectNode object) {
+        return type.group().isEmpty()
+                && "ConfigMap".equals(type.kind())
+                && "helm".equals(object.path("metadata").path("labels").path("owner").asString(""));
+    }
+
+    @Override
+    public void apply(ResourceType type, ObjectNode configMap) {
+        digest.replaceValues(configMap.get("data"), false);
+        digest.replaceValues(configMap.get("binaryData"), true);
+    }
+}

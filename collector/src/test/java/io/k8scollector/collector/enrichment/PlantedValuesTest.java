@@ -1,0 +1,151 @@
+package io.k8scollector.collector.enrichment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.k8scollector.collector.config.ConfigSource;
+import io.k8scollector.collector.discovery.ResourceType;
+import io.k8scollector.collector.redaction.RedactionSettings;
+import io.k8scollector.collector.redaction.Redactor;
+import io.k8scollector.protocol.Json;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Plants known secret values in every place redaction covers, runs the objects through the
+ * enrichment observers and the redactor as the pipeline does, and looks for the values in any
+ * encoding anywhere in what would be sent.
+ */
+class PlantedValuesTest {
+
+    private static final List<String> PLANTED = IntStream.rangeClosed(1, 14)
+            .mapToObj(n -> "Planted-Value-" + n + "-x7Q")
+            .toList();
+
+    @Test
+    void noPlantedValueLeavesInAnyEncoding() {
+        List<ObjectNode> helmReleases = new ArrayList<>();
+        Map<ObjectNode, ResourceType> objects = plantedObjects(helmReleases);
+        // gzip hides what Helm stores, so the control also reads the releases before they were encoded
+        String before = Json.MAPPER.writeValueAsString(List.of(List.copyOf(objects.keySet()), helmReleases));
+        assertThat(PLANTED).allSatisfy(value -> assertThat(encodingsFoundIn(before, value)).isNotEmpty());
+
+        String sent = sendAsThePipelineWould(objects);
+
+        assertThat(PLANTED).allSatisfy(value -> assertThat(encodingsFoundIn(sent, value)).isEmpty());
+        assertThat(sent).contains("\"helmReleases\"").contains("Deployment").contains("hmac-sha256:");
+    }
+
+    private static String sendAsThePipelineWould(Map<ObjectNode, ResourceType> objects) {
+        HelmReleases helm = new HelmReleases();
+        ArgoApplications argo = new ArgoApplications();
+        OwnershipTree trees = new OwnershipTree();
+        Redactor redactor = Redactor.from(RedactionSettings.from(ConfigSource.of(Map.of()), Map.of(), Optional.empty(), true));
+        objects.forEach((object, type) -> {
+            helm.observe(object);
+            argo.observe(object);
+            trees.observe(object);
+            redactor.redact(type, object);
+        });
+        List<Object> releases = new ArrayList<>(helm.releases());
+        releases.addAll(argo.releases());
+        assertThat(releases).hasSize(3);
+        ObjectNode document = Json.MAPPER.createObjectNode();
+        document.set("objects", Json.MAPPER.valueToTree(List.copyOf(objects.keySet())));
+        document.set("helmReleases", Json.MAPPER.valueToTree(releases));
+        document.set("trees", Json.MAPPER.valueToTree(trees.roots()));
+        return Json.MAPPER.writeValueAsString(document);
+    }
+
+    /** The forms of {@code value} found in {@code text}: raw, base64 at each alignment, and base64 twice. */
+    private static List<String> encodingsFoundIn(String text, String value) {
+        Map<String, String> forms = new LinkedHashMap<>();
+        forms.put("raw", value);
+        for (int offset = 0; offset < 3; offset++) {
+            // the characters that depend on the value only, whatever precedes or follows it
+            String encoded = base64("A".repeat(offset) + value);
+            forms.put("base64+" + offset, encoded.substring(offset == 0 ? 0 : 4, encoded.length() - 4));
+        }
+        forms.put("base64x2", base64(base64(value)));
+        return forms.entrySet().stream()
+                .filter(form -> text.contains(form.getValue()))
+                .map(Map.Entry::getKey)
+                .toList();
+    }
+
+    private static Map<ObjectNode, ResourceType> plantedObjects(List<ObjectNode> helmReleases) {
+        Map<ObjectNode, ResourceType> objects = new LinkedHashMap<>();
+        objects.put(object("""
+                {"apiVersion": "v1", "kind": "Secret", "type": "Opaque",
+                 "metadata": {"name": "db", "namespace": "shop", "uid": "00000000-0000-4000-8000-000000000001",
+                   "annotations": {"kubectl.kubernetes.io/last-applied-configuration":
+                     "{\\"stringData\\":{\\"password\\":\\"%2$s\\",\\"user\\":\\"%3$s\\"}}"}},
+                 "data": {"password": "%1$s"}, "stringData": {"user": "%3$s"}}
+                """.formatted(base64(PLANTED.get(1)), PLANTED.get(1), PLANTED.get(2))), type("", "Secret"));
+        String podSpec = """
+                {"containers": [{"name": "app", "image": "shop:1",
+                   "env": [{"name": "DB_PASSWORD", "value": "%s"}],
+                   "args": ["--db-password=%s", "--api-key", "%s"]}],
+                 "initContainers": [{"name": "init", "command": ["sh", "-c", "migrate --token %s"]}]}
+                """.formatted(PLANTED.get(3), PLANTED.get(4), PLANTED.get(5), PLANTED.get(6));
+        objects.put(object("""
+                {"apiVersion": "apps/v1", "kind": "Deployment",
+                 "metadata": {"name": "web", "namespace": "shop", "uid": "00000000-0000-4000-8000-000000000002"},
+                 "spec": {"template": {"spec": %s}}}
+                """.formatted(podSpec)), type("apps", "Deployment"));
+        objects.put(object("""
+                {"apiVersion": "batch/v1", "kind": "CronJob",
+                 "metadata": {"name": "nightly", "namespace": "shop", "uid": "00000000-0000-4000-8000-000000000003"},
+                 "spec": {"jobTemplate": {"spec": {"template": {"spec": {"containers": [{"name": "job",
+                   "env": [{"name": "ACCESS_KEY", "value": "%s"}]}]}}}}}}
+                """.formatted(PLANTED.get(7))), type("batch", "CronJob"));
+        objects.put(object("""
+                {"apiVersion": "example.com/v1", "kind": "Runner",
+                 "metadata": {"name": "r", "namespace": "shop", "uid": "00000000-0000-4000-8000-000000000004"},
+                 "spec": {"pool": {"podSpec": {"containers": [{"name": "c",
+                   "env": [{"name": "Private_Key", "value": "%s"}]}]}}}}
+                """.formatted(PLANTED.get(8))), type("example.com", "Runner"));
+        String values = "{\"db\": {\"password\": \"" + PLANTED.get(9) + "\"}}";
+        String manifest = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: shop-db\nstringData:\n  password: "
+                + PLANTED.get(9) + "\n";
+        helmReleases.add(HelmStorage.release("shop", "shop", 1, "deployed", "1.0.0", values, manifest));
+        helmReleases.add(HelmStorage.release(
+                "cache", "shop", 2, "deployed", "3.0.0", "{\"auth\": \"" + PLANTED.get(10) + "\"}", ""));
+        objects.put(HelmStorage.secret(helmReleases.get(0)), type("", "Secret"));
+        objects.put(HelmStorage.configMap(helmReleases.get(1)), type("", "ConfigMap"));
+        objects.put(object("""
+                {"apiVersion": "argoproj.io/v1alpha1", "kind": "Application",
+                 "metadata": {"name": "shop", "namespace": "argocd", "uid": "00000000-0000-4000-8000-000000000005"},
+                 "spec": {"destination": {"namespace": "shop"}, "source": {"chart": "shop", "targetRevision": "1.0.0",
+                   "helm": {"values": "password: %s", "valuesObject": {"token": "%s"},
+                            "parameters": [{"name": "apiKey", "value": "%s"}]}}},
+                 "status": {"sourceType": "Helm", "history": [{"id": 1, "deployedAt": "2026-11-26T09:30:00Z",
+                   "source": {"helm": {"values": "password: %1$s"}}}]}}
+                """.formatted(PLANTED.get(11), PLANTED.get(12), PLANTED.get(13))), type("argoproj.io", "Application"));
+        objects.put(object("""
+                {"apiVersion": "v1", "kind": "Secret", "type": "kubernetes.io/tls",
+                 "metadata": {"name": "tls", "namespace": "shop", "uid": "00000000-0000-4000-8000-000000000006"},
+                 "data": {"tls.key": "%s"}}
+                """.formatted(base64(base64(PLANTED.get(0))))), type("", "Secret"));
+        return objects;
+    }
+
+    private static ResourceType type(String group, String kind) {
+        return new ResourceType(group, "v1", kind, kind.toLowerCase() + "s", true, List.of("list"));
+    }
+
+    private static ObjectNode object(String json) {
+        return (ObjectNode) Json.MAPPER.readTree(json);
+    }
+
+    private static String base64(String value) {
+        return Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,245 @@
+package io.k8scollector.collector.redaction;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.k8scollector.collector.config.ConfigSource;
+import io.k8scollector.collector.discovery.ResourceType;
+import io.k8scollector.protocol.Json;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+class RedactorTest {
+
+    private static final String KEY = "0123456789abcdef-test-key";
+    private static final ResourceType SECRETS = type("", "v1", "Secret", "secrets");
+    private static final ResourceType CONFIG_MAPS = type("", "v1", "ConfigMap", "configmaps");
+    private static final ResourceType DEPLOYMENTS = type("apps", "v1", "Deployment", "deployments");
+    private static final ResourceType APPLICATIONS = type("argoproj.io", "v1alpha1", "Application", "applications");
+
+    private final KeyedDigest digest = new KeyedDigest(KEY.getBytes(StandardCharsets.UTF_8));
+
+    @Test
+    void digestsSecretValuesOverTheirDecodedBytesSoDataAndStringDataAgree() {
+        ObjectNode secret = object("""
+                {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "db"},
+                 "data": {"password": "%s"}, "stringData": {"again": "s3cr3t-pa55"}}
+                """.formatted(base64("s3cr3t-pa55")));
+
+        redactor(Map.of()).redact(SECRETS, secret);
+
+        assertThat(secret.at("/data/password").stringValue())
+                .isEqualTo(digest.of("s3cr3t-pa55"))
+                .isEqualTo(secret.at("/stringData/again").stringValue())
+                .matches("hmac-sha256:[0-9a-f]{64}");
+    }
+
+    @Test
+    void givesDifferentDigestsForTheSameValueUnderDifferentKeys() {
+        ObjectNode first = secretWith("s3cr3t-pa55");
+        ObjectNode second = secretWith("s3cr3t-pa55");
+
+        redactor(Map.of()).redact(SECRETS, first);
+        Redactor.from(RedactionSettings.from(
+                        ConfigSource.of(Map.of()), Map.of("REDACTION_KEY", "another-key-of-16-chars"), Optional.empty(), false))
+                .redact(SECRETS, second);
+
+        assertThat(first.at("/data/password").stringValue())
+                .startsWith(KeyedDigest.PREFIX)
+                .isNotEqualTo(second.at("/data/password").stringValue());
+    }
+
+    @Test
+    void dropsSecretValuesButKeepsTheirKeys() {
+        ObjectNode secret = secretWith("s3cr3t-pa55");
+
+        redactor(Map.of("collector.secrets", "drop")).redact(SECRETS, secret);
+
+        assertThat(secret.get("data").propertyNames()).containsExactly("password");
+        assertThat(secret.at("/data/password").isNull()).isTrue();
+    }
+
+    @Test
+    void keepsSecretValuesOnRequestButNeverAHelmReleasePayload() {
+        ObjectNode secret = secretWith("s3cr3t-pa55");
+        ObjectNode release = object("""
+                {"apiVersion": "v1", "kind": "Secret", "type": "helm.sh/release.v1",
+                 "metadata": {"name": "sh.helm.release.v1.shop.v1"}, "data": {"release": "%s"}}
+                """.formatted(base64("H4sIAAAA-helm-payload")));
+        Redactor keep = redactor(Map.of("collector.secrets", "keep"));
+
+        keep.redact(SECRETS, secret);
+        keep.redact(SECRETS, release);
+
+        assertThat(secret.at("/data/password").stringValue()).isEqualTo(base64("s3cr3t-pa55"));
+        assertThat(release.at("/data/release").stringValue()).isEqualTo(digest.of("H4sIAAAA-helm-payload"));
+    }
+
+    @Test
+    void replacesAConfigMapStoredHelmReleaseByTheDigestItWouldHaveInASecret() {
+        ObjectNode stored = object("""
+                {"apiVersion": "v1", "kind": "ConfigMap",
+                 "metadata": {"name": "shop.v1", "labels": {"owner": "helm", "name": "shop"}},
+                 "data": {"release": "H4sIAAAA-helm-payload"}}
+                """);
+        ObjectNode plain = object("""
+                {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "settings"},
+                 "data": {"release": "H4sIAAAA-helm-payload"}}
+                """);
+
+        redactor(Map.of()).redact(CONFIG_MAPS, stored);
+        redactor(Map.of()).redact(CONFIG_MAPS, plain);
+
+        assertThat(stored.at("/data/release").stringValue()).isEqualTo(digest.of("H4sIAAAA-helm-payload"));
+        assertThat(plain.at("/data/release").stringValue()).isEqualTo("H4sIAAAA-helm-payload");
+    }
+
+    @Test
+    void removesTheLastAppliedAndTheConfiguredAnnotationsOnly() {
+        ObjectNode object = object("""
+                {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web", "annotations": {
+                  "kubectl.kubernetes.io/last-applied-configuration": "{\\"password\\": \\"x\\"}",
+                  "example.com/notes": "call me", "deployment.kubernetes.io/revision": "3"}}}
+                """);
+
+        redactor(Map.of("collector.redactAnnotations", "example.com/notes")).redact(DEPLOYMENTS, object);
+
+        assertThat(object.at("/metadata/annotations").propertyNames())
+                .containsExactly("deployment.kubernetes.io/revision");
+    }
+
+    @Test
+    void digestsSensitiveEnvValuesAndKeepsValueFromAndOrdinaryValues() {
+        ObjectNode pod = object("""
+                {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "api"}, "spec": {"containers": [{"name": "api",
+                  "env": [{"name": "DB_PASSWORD", "value": "s3cr3t-pa55"},
+                          {"name": "Api-Token", "value": "tok-123"},
+                          {"name": "LOG_LEVEL", "value": "debug"},
+                          {"name": "STRIPE_SECRET", "valueFrom": {"secretKeyRef": {"name": "stripe", "key": "k"}}}]}]}}
+                """);
+
+        redactor(Map.of()).redact(type("", "v1", "Pod", "pods"), pod);
+
+        JsonNode env = pod.at("/spec/containers/0/env");
+        assertThat(env.get(0).get("value").stringValue()).isEqualTo(digest.of("s3cr3t-pa55"));
+        assertThat(env.get(1).get("value").stringValue()).isEqualTo(digest.of("tok-123"));
+        assertThat(env.get(2).get("value").stringValue()).isEqualTo("debug");
+        assertThat(env.get(3).at("/valueFrom/secretKeyRef/name").stringValue()).isEqualTo("stripe");
+    }
+
+    @Test
+    void digestsTheValueOfSensitiveFlagsInBothFormsAndInsideShellLines() {
+        ObjectNode pod = object("""
+                {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "api"}, "spec": {"containers": [{"name": "api",
+                  "command": ["sh", "-c", "exec app --db-password hunter-one --port 80"],
+                  "args": ["--db-password=hunter-two", "--api-key", "hunter-three", "--verbose", "--token", "--port=80"]}]}}
+                """);
+
+        redactor(Map.of()).redact(type("", "v1", "Pod", "pods"), pod);
+
+        assertThat(strings(pod.at("/spec/containers/0/command"))).containsExactly(
+                "sh", "-c", "exec app --db-password " + digest.of("hunter-one") + " --port 80");
+        assertThat(strings(pod.at("/spec/containers/0/args"))).containsExactly(
+                "--db-password=" + digest.of("hunter-two"),
+                "--api-key",
+                digest.of("hunter-three"),
+                "--verbose",
+                "--token",
+                "--port=80");
+    }
+
+    static Stream<Arguments> podTemplates() {
+        String containers = """
+                {"initContainers": [{"name": "i", "env": [{"name": "PASSWORD", "value": "planted"}]}],
+                 "containers": [{"name": "c", "env": [{"name": "PASSWORD", "value": "planted"}]}],
+                 "ephemeralContainers": [{"name": "e", "env": [{"name": "PASSWORD", "value": "planted"}]}]}
+                """;
+        String template = "{\"template\": {\"spec\": " + containers + "}}";
+        return Stream.of(
+                Arguments.of(type("", "v1", "Pod", "pods"), "{\"spec\": " + containers + "}"),
+                Arguments.of(DEPLOYMENTS, "{\"spec\": " + template + "}"),
+                Arguments.of(type("apps", "v1", "ReplicaSet", "replicasets"), "{\"spec\": " + template + "}"),
+                Arguments.of(type("apps", "v1", "StatefulSet", "statefulsets"), "{\"spec\": " + template + "}"),
+                Arguments.of(type("apps", "v1", "DaemonSet", "daemonsets"), "{\"spec\": " + template + "}"),
+                Arguments.of(type("batch", "v1", "Job", "jobs"), "{\"spec\": " + template + "}"),
+                Arguments.of(type("", "v1", "ReplicationController", "replicationcontrollers"), "{\"spec\": " + template + "}"),
+                Arguments.of(type("batch", "v1", "CronJob", "cronjobs"), "{\"spec\": {\"jobTemplate\": {\"spec\": " + template + "}}}"),
+                Arguments.of(type("", "v1", "PodTemplate", "podtemplates"), template),
+                Arguments.of(
+                        type("apps", "v1", "ControllerRevision", "controllerrevisions"),
+                        "{\"data\": {\"spec\": {\"template\": {\"spec\": " + containers + "}, \"$patch\": \"replace\"}}}"),
+                Arguments.of(
+                        type("example.com", "v1", "Runner", "runners"),
+                        "{\"spec\": {\"workers\": [{\"pod\": {\"spec\": " + containers + "}}]}}"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("podTemplates")
+    void digestsContainerValuesWhereverTheKindHoldsItsPodSpec(ResourceType type, String json) {
+        ObjectNode object = object(json);
+
+        redactor(Map.of()).redact(type, object);
+
+        String text = object.toString();
+        assertThat(text).doesNotContain("planted");
+        assertThat(text.split(digest.of("planted"), -1)).hasSize(4);
+    }
+
+    @Test
+    void digestsArgoHelmValuesValuesObjectAndParametersInSpecAndStatus() {
+        ObjectNode application = object("""
+                {"apiVersion": "argoproj.io/v1alpha1", "kind": "Application", "metadata": {"name": "shop"},
+                 "spec": {"source": {"repoURL": "https://charts.example.com", "chart": "shop", "helm": {
+                    "values": "password: planted-1\\n",
+                    "valuesObject": {"db": {"password": "planted-2"}},
+                    "parameters": [{"name": "db.password", "value": "planted-3"}]}}},
+                 "status": {"history": [{"id": 1, "source": {"helm": {"values": "password: planted-1\\n"}}}]}}
+                """);
+
+        redactor(Map.of()).redact(APPLICATIONS, application);
+
+        assertThat(application.toString()).doesNotContain("planted");
+        assertThat(application.at("/spec/source/helm/values").stringValue()).isEqualTo(digest.of("password: planted-1\n"));
+        assertThat(application.at("/spec/source/helm/valuesObject").stringValue())
+                .isEqualTo(digest.ofJson(object("{\"db\": {\"password\": \"planted-2\"}}")));
+        assertThat(application.at("/spec/source/helm/parameters/0/name").stringValue()).isEqualTo("db.password");
+        assertThat(application.at("/status/history/0/source/helm/values").stringValue())
+                .isEqualTo(digest.of("password: planted-1\n"));
+    }
+
+    private static Redactor redactor(Map<String, String> config) {
+        return Redactor.from(RedactionSettings.from(
+                ConfigSource.of(config), Map.of("REDACTION_KEY", KEY), Optional.empty(), false));
+    }
+
+    private static ObjectNode secretWith(String value) {
+        return object("""
+                {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "db"}, "data": {"password": "%s"}}
+                """.formatted(base64(value)));
+    }
+
+    static ResourceType type(String group, String version, String kind, String resource) {
+        return new ResourceType(group, version, kind, resource, true, List.of("get", "list", "watch"));
+    }
+
+    static ObjectNode object(String json) {
+        return (ObjectNode) Json.MAPPER.readTree(json);
+    }
+
+    private static String base64(String value) {
+        return Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static List<String> strings(JsonNode array) {
+        return array.valueStream().map(JsonNode::stringValue).toList();
+    }
+}
