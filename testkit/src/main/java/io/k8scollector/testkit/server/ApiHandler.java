@@ -56,22 +56,24 @@ final class ApiHandler implements HttpHandler {
         Exchange exchange = new Exchange(http);
         try (http) {
             requests.computeIfAbsent(exchange.path(), p -> new LongAdder()).increment();
-            if (!authorization.equals(exchange.header("Authorization"))) {
-                exchange.status(Status.reasonFor(401, "Unauthorized"));
-                return;
+            try {
+                answer(exchange);
+            } catch (RuntimeException e) {
+                LOG.warn("Request {} {} failed", exchange.method(), exchange.path(), e);
+                exchange.status(Status.reasonFor(500, "the test cluster failed: " + e.getClass().getSimpleName()));
             }
-            if (exchange.path().startsWith("/testkit/")) {
-                admin.handle(exchange);
-                return;
-            }
-            if (!exchange.method().equals("GET")) {
-                exchange.status(Status.reasonFor(405, "the test cluster serves only GET on API paths; use /testkit/"));
-                return;
-            }
+        }
+    }
+
+    private void answer(Exchange exchange) throws IOException {
+        if (!authorization.equals(exchange.header("Authorization"))) {
+            exchange.status(Status.reasonFor(401, "Unauthorized"));
+        } else if (exchange.path().startsWith("/testkit/")) {
+            admin.handle(exchange);
+        } else if (!exchange.method().equals("GET")) {
+            exchange.status(Status.reasonFor(405, "the test cluster serves only GET on API paths; use /testkit/"));
+        } else {
             route(exchange);
-        } catch (RuntimeException e) {
-            LOG.warn("Request {} {} failed", exchange.method(), exchange.path(), e);
-            exchange.status(Status.reasonFor(500, "the test cluster failed: " + e.getClass().getSimpleName()));
         }
     }
 

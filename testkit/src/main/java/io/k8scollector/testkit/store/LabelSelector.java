@@ -69,8 +69,8 @@ public final class LabelSelector implements Predicate<Map<String, String>> {
             String key = key(words[0], text);
             Set<String> values = values(words[2], text);
             return words[1].equals("in")
-                    ? labels -> values.contains(labels.get(key))
-                    : labels -> !values.contains(labels.get(key));
+                    ? labels -> labels.containsKey(key) && values.contains(labels.get(key))
+                    : labels -> !labels.containsKey(key) || !values.contains(labels.get(key));
         }
         int not = text.indexOf("!=");
         if (not > 0) {
