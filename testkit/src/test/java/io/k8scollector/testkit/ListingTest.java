@@ -9,26 +9,14 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 class ListingTest {
 
-    private static TestCluster cluster;
-    private static ClusterClient client;
-
-    @BeforeAll
-    static void start() {
-        cluster = TestCluster.start(ClusterSpec.builder().pods(230).seed(7).build());
-        client = new ClusterClient(cluster);
-    }
-
-    @AfterAll
-    static void stop() {
-        cluster.close();
-    }
+    @RegisterExtension
+    static final RunningCluster running = new RunningCluster(ClusterSpec.builder().pods(230).seed(7).build());
 
     @Test
     void pagesThroughEveryPodOnceWithContinueTokens() {
@@ -38,7 +26,7 @@ class ListingTest {
         String token = "";
         int pages = 0;
         do {
-            JsonNode page = client.json("/api/v1/pods?limit=50" + (token.isEmpty() ? "" : "&continue=" + token));
+            JsonNode page = running.client().json("/api/v1/pods?limit=50" + (token.isEmpty() ? "" : "&continue=" + token));
             page.get("items").forEach(item -> uids.add(item.path("metadata").path("uid").asString()));
             versions.add(page.path("metadata").path("resourceVersion").asString());
             token = page.path("metadata").path("continue").asString("");
@@ -48,7 +36,7 @@ class ListingTest {
             pages++;
         } while (!token.isEmpty());
         assertThat(uids).doesNotHaveDuplicates().hasSize(230);
-        assertThat(Set.copyOf(uids)).isEqualTo(cluster.store().uids("", "pods"));
+        assertThat(Set.copyOf(uids)).isEqualTo(running.cluster().store().uids("", "pods"));
         assertThat(pages).isEqualTo(5);
         assertThat(remaining).containsExactly(180L, 130L, 80L, 30L);
         assertThat(versions).hasSize(1);
@@ -56,7 +44,7 @@ class ListingTest {
 
     @Test
     void builtInListItemsCarryNoTypeButTheListDoes() {
-        JsonNode list = client.json("/apis/apps/v1/deployments?limit=2");
+        JsonNode list = running.client().json("/apis/apps/v1/deployments?limit=2");
         assertThat(list.path("kind").asString()).isEqualTo("DeploymentList");
         assertThat(list.path("apiVersion").asString()).isEqualTo("apps/v1");
         assertThat(list.get("items")).hasSize(2);
@@ -66,8 +54,8 @@ class ListingTest {
 
     @Test
     void customResourceItemsCarryTheVersionTheyWereListedIn() {
-        JsonNode v1 = client.json("/apis/example.com/v1/widgets");
-        JsonNode beta = client.json("/apis/example.com/v1beta1/namespaces/shop/widgets");
+        JsonNode v1 = running.client().json("/apis/example.com/v1/widgets");
+        JsonNode beta = running.client().json("/apis/example.com/v1beta1/namespaces/shop/widgets");
         assertThat(v1.path("kind").asString()).isEqualTo("WidgetList");
         assertThat(v1.get("items")).isNotEmpty().allSatisfy(item -> {
             assertThat(item.path("apiVersion").asString()).isEqualTo("example.com/v1");
@@ -81,13 +69,13 @@ class ListingTest {
 
     @Test
     void aResourceIsServedOnlyInItsVersions() {
-        assertThat(client.get("/apis/example.com/v1beta1/gadgets").statusCode()).isEqualTo(200);
-        assertThat(client.json("/apis/example.com/v1/gadgets").path("reason").asString()).isEqualTo("NotFound");
+        assertThat(running.client().get("/apis/example.com/v1beta1/gadgets").statusCode()).isEqualTo(200);
+        assertThat(running.client().json("/apis/example.com/v1/gadgets").path("reason").asString()).isEqualTo("NotFound");
     }
 
     @Test
     void listsOneNamespaceOnNamespacedPaths() {
-        JsonNode pods = client.json("/api/v1/namespaces/payments/pods");
+        JsonNode pods = running.client().json("/api/v1/namespaces/payments/pods");
         assertThat(pods.get("items")).isNotEmpty().allSatisfy(item ->
                 assertThat(item.path("metadata").path("namespace").asString()).isEqualTo("payments"));
         assertThat(pods.path("metadata").has("continue")).isFalse();
@@ -95,44 +83,44 @@ class ListingTest {
 
     @Test
     void getsSingleObjectsWithTheirType() {
-        JsonNode namespace = client.json("/api/v1/namespaces/kube-system");
+        JsonNode namespace = running.client().json("/api/v1/namespaces/kube-system");
         assertThat(namespace.path("kind").asString()).isEqualTo("Namespace");
         assertThat(namespace.path("apiVersion").asString()).isEqualTo("v1");
-        StoredObject first = cluster.store().type(new TypeKey("", "pods")).all().get(0);
+        StoredObject first = running.cluster().store().type(new TypeKey("", "pods")).all().get(0);
         String podName = first.name();
         String podNamespace = first.namespace();
-        JsonNode pod = client.json("/api/v1/namespaces/" + podNamespace + "/pods/" + podName);
+        JsonNode pod = running.client().json("/api/v1/namespaces/" + podNamespace + "/pods/" + podName);
         assertThat(pod.path("kind").asString()).isEqualTo("Pod");
         assertThat(pod.path("metadata").path("name").asString()).isEqualTo(podName);
-        assertThat(client.json("/api/v1/namespaces/" + podNamespace + "/pods/" + podName + "/status")
+        assertThat(running.client().json("/api/v1/namespaces/" + podNamespace + "/pods/" + podName + "/status")
                 .path("metadata").path("name").asString()).isEqualTo(podName);
     }
 
     @Test
     void answersMissingObjectsWithANotFoundStatus() {
-        JsonNode status = client.json("/api/v1/namespaces/shop/pods/no-such-pod");
+        JsonNode status = running.client().json("/api/v1/namespaces/shop/pods/no-such-pod");
         assertThat(status.path("kind").asString()).isEqualTo("Status");
         assertThat(status.path("code").asInt()).isEqualTo(404);
         assertThat(status.path("message").asString()).isEqualTo("pods \"no-such-pod\" not found");
-        assertThat(client.get("/apis/no.such.group/v1/things").statusCode()).isEqualTo(404);
+        assertThat(running.client().get("/apis/no.such.group/v1/things").statusCode()).isEqualTo(404);
     }
 
     @Test
     void refusesAContinueTokenItDidNotIssue() {
-        JsonNode status = client.json("/api/v1/pods?limit=5&continue=bm90LWEtdG9rZW4");
+        JsonNode status = running.client().json("/api/v1/pods?limit=5&continue=bm90LWEtdG9rZW4");
         assertThat(status.path("code").asInt()).isEqualTo(400);
         assertThat(status.path("message").asString()).contains("continue key is not valid");
     }
 
     @Test
     void refusesListsOfTypesWithoutTheListVerb() {
-        assertThat(client.json("/api/v1/namespaces/shop/bindings").path("code").asInt()).isEqualTo(405);
+        assertThat(running.client().json("/api/v1/namespaces/shop/bindings").path("code").asInt()).isEqualTo(405);
     }
 
     @Test
     void requiresTheBearerToken() {
-        assertThat(client.send("GET", "/version", null, null).statusCode()).isEqualTo(401);
-        var wrong = client.send("GET", "/api/v1/pods", "Bearer wrong", null);
+        assertThat(running.client().send("GET", "/version", null, null).statusCode()).isEqualTo(401);
+        var wrong = running.client().send("GET", "/api/v1/pods", "Bearer wrong", null);
         assertThat(wrong.statusCode()).isEqualTo(401);
         assertThat(new String(wrong.body(), StandardCharsets.UTF_8)).contains("\"kind\":\"Status\"",
                 "\"reason\":\"Unauthorized\"");
@@ -140,8 +128,8 @@ class ListingTest {
 
     @Test
     void countsRequestsByPath() {
-        client.get("/apis/batch/v1/jobs");
-        client.get("/apis/batch/v1/jobs?limit=1");
-        assertThat(cluster.requests()).containsEntry("/apis/batch/v1/jobs", 2L);
+        running.client().get("/apis/batch/v1/jobs");
+        running.client().get("/apis/batch/v1/jobs?limit=1");
+        assertThat(running.cluster().requests()).containsEntry("/apis/batch/v1/jobs", 2L);
     }
 }

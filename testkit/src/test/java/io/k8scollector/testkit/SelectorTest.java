@@ -7,9 +7,9 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import tools.jackson.databind.JsonNode;
@@ -17,13 +17,11 @@ import tools.jackson.databind.node.ObjectNode;
 
 class SelectorTest {
 
-    private static TestCluster cluster;
-    private static ClusterClient client;
+    @RegisterExtension
+    static final RunningCluster running = new RunningCluster(ClusterSpec.builder().pods(0).build());
 
     @BeforeAll
-    static void start() {
-        cluster = TestCluster.start(ClusterSpec.builder().pods(0).build());
-        client = new ClusterClient(cluster);
+    static void labelConfigMaps() {
         String[][] labels = {{"a", "web", "prod"}, {"b", "web", "dev"}, {"c", "db", "prod"}, {"d", "db", null}};
         for (String[] entry : labels) {
             ObjectNode map = Json.MAPPER.createObjectNode();
@@ -37,13 +35,8 @@ class SelectorTest {
             if (entry[2] != null) {
                 values.put("env", entry[2]);
             }
-            cluster.store().put(map);
+            running.cluster().store().put(map);
         }
-    }
-
-    @AfterAll
-    static void stop() {
-        cluster.close();
     }
 
     @ParameterizedTest
@@ -71,23 +64,23 @@ class SelectorTest {
 
     @Test
     void selectedPagesCarryAContinueTokenButNoRemainingCount() {
-        JsonNode page = client.json("/api/v1/namespaces/selectors/configmaps?limit=1&labelSelector=app%3Dweb");
+        JsonNode page = running.client().json("/api/v1/namespaces/selectors/configmaps?limit=1&labelSelector=app%3Dweb");
         assertThat(page.path("metadata").path("continue").asString()).isNotEmpty();
         assertThat(page.path("metadata").has("remainingItemCount")).isFalse();
     }
 
     @Test
     void refusesMalformedSelectorsNamingThem() {
-        JsonNode label = client.json("/api/v1/configmaps?labelSelector=" + encode("app in web"));
+        JsonNode label = running.client().json("/api/v1/configmaps?labelSelector=" + encode("app in web"));
         assertThat(label.path("code").asInt()).isEqualTo(400);
         assertThat(label.path("message").asString()).contains("app in web");
-        JsonNode field = client.json("/api/v1/configmaps?fieldSelector=spec.nodeName%3Dx");
+        JsonNode field = running.client().json("/api/v1/configmaps?fieldSelector=spec.nodeName%3Dx");
         assertThat(field.path("code").asInt()).isEqualTo(400);
         assertThat(field.path("message").asString()).contains("spec.nodeName");
     }
 
     private static List<String> names(String query) {
-        JsonNode list = client.json("/api/v1/namespaces/selectors/configmaps?" + query);
+        JsonNode list = running.client().json("/api/v1/namespaces/selectors/configmaps?" + query);
         List<String> names = new ArrayList<>();
         list.get("items").forEach(item -> names.add(item.path("metadata").path("name").asString()));
         return names;
