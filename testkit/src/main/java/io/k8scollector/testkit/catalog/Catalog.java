@@ -1,10 +1,13 @@
 package io.k8scollector.testkit.catalog;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -21,7 +24,7 @@ public final class Catalog {
     public Catalog() {
         Map<TypeKey, ApiResource> types = new LinkedHashMap<>();
         BuiltInTypes.types().forEach(type -> types.put(type.key(), type));
-        builtIn = java.util.Collections.unmodifiableMap(types);
+        builtIn = Collections.unmodifiableMap(types);
     }
 
     /** Adds or replaces a custom type (its CRD was stored). */
@@ -45,7 +48,7 @@ public final class Catalog {
                 groups.add(new ApiGroup(name, versions));
             }
         });
-        Map<String, TreeSet<String>> customVersions = new java.util.TreeMap<>();
+        Map<String, TreeSet<String>> customVersions = new TreeMap<>();
         for (ApiResource type : custom.values()) {
             customVersions.computeIfAbsent(type.group(), g -> new TreeSet<>(VersionPriority.ORDER))
                     .addAll(type.versions());
@@ -68,7 +71,7 @@ public final class Catalog {
                 served.add(type);
             }
         }
-        served.sort(java.util.Comparator.comparing(ApiResource::name));
+        served.sort(Comparator.comparing(ApiResource::name));
         return served;
     }
 
@@ -80,9 +83,14 @@ public final class Catalog {
 
     /** The type of objects of {@code kind} at {@code group/version}. */
     public Optional<ApiResource> byKind(String group, String version, String kind) {
-        return all().stream()
-                .filter(t -> t.group().equals(group) && t.kind().equals(kind) && t.versions().contains(version))
-                .findFirst();
+        for (Map<TypeKey, ApiResource> types : List.of(builtIn, custom)) {
+            for (ApiResource type : types.values()) {
+                if (type.group().equals(group) && type.kind().equals(kind) && type.versions().contains(version)) {
+                    return Optional.of(type);
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     /** The type stored under {@code key}, built-in or custom. */

@@ -59,7 +59,8 @@ final class Pods {
         strings(metadata, "annotations", "kubectl.kubernetes.io/restartedAt", seeded.timestamp());
         Seeded.ownedBy(pod, owner);
         String node = seeded.pick(nodes);
-        ObjectNode spec = (ObjectNode) template.get("spec").deepCopy();
+        // Pods of one template share its unchanged parts; only nodeName differs.
+        ObjectNode spec = Json.MAPPER.createObjectNode().setAll((ObjectNode) template.get("spec"));
         spec.put("nodeName", node);
         pod.set("spec", spec);
         if (seeded.chance(0.3)) {

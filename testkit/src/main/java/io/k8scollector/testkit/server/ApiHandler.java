@@ -168,7 +168,9 @@ final class ApiHandler implements HttpHandler {
             return;
         }
         boolean selecting = exchange.param("labelSelector") != null || exchange.param("fieldSelector") != null;
-        Predicate<StoredObject> filter = object -> labels.test(object.labels()) && fields.test(object);
+        Predicate<StoredObject> filter = selecting
+                ? object -> labels.test(object.labels()) && fields.test(object)
+                : null;
         long resourceVersion = from == null ? store.resourceVersion() : from.resourceVersion();
         TypeStore.Page page = store.type(type.key())
                 .page(request.namespace(), filter, from == null ? null : from.afterKey(), limit);

@@ -15,7 +15,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -24,6 +23,7 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class ObjectStore {
 
+    private static final Set<String> TYPE_FIELDS = Set.of("apiVersion", "kind", "metadata");
     private static final TypeKey CRDS = new TypeKey("apiextensions.k8s.io", "customresourcedefinitions");
 
     private final Catalog catalog;
@@ -51,11 +51,17 @@ public final class ObjectStore {
         String version = apiVersion.substring(slash + 1);
         ApiResource type = catalog.byKind(group, version, kind).orElseThrow(() -> new IllegalArgumentException(
                 "no served type has apiVersion \"" + apiVersion + "\" and kind \"" + kind + "\""));
-        ObjectNode copy = object.deepCopy();
-        copy.remove("apiVersion");
-        copy.remove("kind");
-        JsonNode existingMetadata = copy.path("metadata");
-        ObjectNode metadata = existingMetadata instanceof ObjectNode m ? m : copy.putObject("metadata");
+        // Only metadata is written to, so the rest is shared with the argument rather than copied.
+        ObjectNode copy = Json.MAPPER.createObjectNode();
+        ObjectNode metadata = object.path("metadata") instanceof ObjectNode given
+                ? given.deepCopy()
+                : Json.MAPPER.createObjectNode();
+        copy.set("metadata", metadata);
+        object.properties().forEach(property -> {
+            if (!TYPE_FIELDS.contains(property.getKey())) {
+                copy.putIfAbsent(property.getKey(), property.getValue());
+            }
+        });
         String name = metadata.path("name").asString("");
         if (name.isEmpty()) {
             throw new IllegalArgumentException("a " + kind + " needs metadata.name");
