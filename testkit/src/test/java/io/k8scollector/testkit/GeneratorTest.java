@@ -121,6 +121,22 @@ class GeneratorTest {
         assertThat(store.count("metrics.k8s.io", "nodes")).isEqualTo(store.count("", "nodes"));
     }
 
+    @Test
+    void applicationNamespacesHaveIngressesAutoscalersAndBudgets() {
+        for (String namespace : ClusterGenerator.appNamespaces(ClusterSpec.builder().build())) {
+            for (String[] type : new String[][] {{"networking.k8s.io", "ingresses"},
+                    {"autoscaling", "horizontalpodautoscalers"}, {"policy", "poddisruptionbudgets"}}) {
+                assertThat(store.type(new TypeKey(type[0], type[1])).all())
+                        .anySatisfy(object -> assertThat(object.namespace()).isEqualTo(namespace));
+            }
+        }
+    }
+
+    @Test
+    void eventsAreServedByBothEventApisWithTheSameUids() {
+        assertThat(store.uids("events.k8s.io", "events")).isNotEmpty().isEqualTo(store.uids("", "events"));
+    }
+
     private static ObjectStore generated(ClusterSpec spec) {
         ObjectStore generated = new ObjectStore(new Catalog());
         new ClusterGenerator(spec).populate(generated);

@@ -3,6 +3,7 @@ package io.k8scollector.testkit.generator;
 import static io.k8scollector.testkit.generator.Seeded.metadata;
 import static io.k8scollector.testkit.generator.Seeded.strings;
 
+import io.k8scollector.protocol.Json;
 import io.k8scollector.testkit.ClusterSpec;
 import io.k8scollector.testkit.store.ObjectStore;
 import java.util.ArrayList;
@@ -67,6 +68,9 @@ public final class ClusterGenerator {
         for (int i = 0; remaining > 0; i++) {
             int replicas = Math.min(remaining, seeded.between(5, 15));
             workloads.deployment(apps.get(i % apps.size()), "svc-" + i, replicas);
+            if (i < apps.size()) {
+                workloads.expose(apps.get(i), "svc-" + i);
+            }
             remaining -= replicas;
         }
         new HelmReleases(seeded, store).releases(apps.get(0));
@@ -131,6 +135,21 @@ public final class ClusterGenerator {
             event.put("type", "Normal");
             event.put("count", 1);
             store.put(event);
+            store.put(newEvent(event));
+        }
+
+        /** The same event as events.k8s.io/v1 serves it: the same object, another shape. */
+        private static ObjectNode newEvent(ObjectNode coreEvent) {
+            ObjectNode event = Json.MAPPER.createObjectNode();
+            event.put("apiVersion", "events.k8s.io/v1");
+            event.put("kind", "Event");
+            event.set("metadata", coreEvent.get("metadata").deepCopy());
+            event.set("regarding", coreEvent.get("involvedObject").deepCopy());
+            event.put("reason", coreEvent.get("reason").asString());
+            event.put("note", coreEvent.get("message").asString());
+            event.put("type", coreEvent.get("type").asString());
+            event.put("deprecatedCount", 1);
+            return event;
         }
 
         List<String> nodes(int count) {

@@ -144,6 +144,52 @@ final class Workloads {
         }
     }
 
+    /**
+     * What exposes and protects a Deployment: an Ingress to its Service, a HorizontalPodAutoscaler and
+     * a PodDisruptionBudget.
+     */
+    void expose(String namespace, String app) {
+        ObjectNode ingress = seeded.object("networking.k8s.io/v1", "Ingress", namespace, app);
+        ObjectNode spec = ingress.putObject("spec");
+        spec.put("ingressClassName", "nginx");
+        ObjectNode rule = spec.putArray("rules").addObject();
+        rule.put("host", app + "." + namespace + ".example.com");
+        ObjectNode path = rule.putObject("http").putArray("paths").addObject();
+        path.put("path", "/");
+        path.put("pathType", "Prefix");
+        ObjectNode backend = path.putObject("backend").putObject("service");
+        backend.put("name", app);
+        backend.putObject("port").put("number", 80);
+        ingress.putObject("status").putObject("loadBalancer").putArray("ingress").addObject()
+                .put("ip", "172.18.255." + seeded.between(1, 254));
+        store.put(ingress);
+
+        ObjectNode autoscaler = seeded.object("autoscaling/v2", "HorizontalPodAutoscaler", namespace, app);
+        ObjectNode scaling = autoscaler.putObject("spec");
+        ObjectNode target = scaling.putObject("scaleTargetRef");
+        target.put("apiVersion", "apps/v1");
+        target.put("kind", "Deployment");
+        target.put("name", app);
+        scaling.put("minReplicas", 2);
+        scaling.put("maxReplicas", 20);
+        ObjectNode metric = scaling.putArray("metrics").addObject();
+        metric.put("type", "Resource");
+        ObjectNode resource = metric.putObject("resource");
+        resource.put("name", "cpu");
+        ObjectNode utilization = resource.putObject("target");
+        utilization.put("type", "Utilization");
+        utilization.put("averageUtilization", 70);
+        autoscaler.putObject("status").put("currentReplicas", 2);
+        store.put(autoscaler);
+
+        ObjectNode budget = seeded.object("policy/v1", "PodDisruptionBudget", namespace, app);
+        ObjectNode budgetSpec = budget.putObject("spec");
+        budgetSpec.put("minAvailable", 1);
+        selector(budgetSpec, app);
+        budget.putObject("status").put("disruptionsAllowed", 1);
+        store.put(budget);
+    }
+
     private ObjectNode replicaSet(String namespace, String app, ObjectNode deployment, ObjectNode template,
             int replicas) {
         String hash = seeded.hash(10);

@@ -148,6 +148,11 @@ final class ApiHandler implements HttpHandler {
     }
 
     private void list(Exchange exchange, ApiResource type, ResourcePath request) throws IOException {
+        if ("true".equals(exchange.param("watch")) || "1".equals(exchange.param("watch"))) {
+            exchange.status(Status.reasonFor(405, "the test cluster does not serve watches; list instead")
+                    .about(type.name(), type.group(), null));
+            return;
+        }
         String continueParam = exchange.param("continue");
         Optional<ListFault> fault = faults.takeListFault(type.key(), continueParam != null && !continueParam.isEmpty());
         if (fault.isPresent()) {
