@@ -48,16 +48,27 @@ public final class TestCluster implements AutoCloseable {
         this.server = server;
     }
 
-    /** Generates the objects of {@code spec} and starts serving them. */
+    /**
+     * Listens on the spec's port, then generates the objects of {@code spec}; returns when they are
+     * served.
+     *
+     * @throws java.io.UncheckedIOException when the port cannot be bound
+     */
     public static TestCluster start(ClusterSpec spec) {
         ObjectStore store = new ObjectStore(new Catalog());
-        new ClusterGenerator(spec).populate(store);
         Faults faults = new Faults();
         byte[] secret = new byte[24];
         new SecureRandom().nextBytes(secret);
         String token = "testcluster-" + HexFormat.of().formatHex(secret);
         ServerCertificate certificate = ServerCertificate.shared();
+        // Bind first: a taken port fails at once rather than after generating a large cluster.
         ApiServer server = ApiServer.start(store, faults, token, spec.port(), certificate);
+        try {
+            new ClusterGenerator(spec).populate(store);
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
         return new TestCluster(store, faults, token, certificate, server);
     }
 

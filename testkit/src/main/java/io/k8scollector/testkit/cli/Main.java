@@ -2,6 +2,8 @@ package io.k8scollector.testkit.cli;
 
 import io.k8scollector.testkit.ClusterSpec;
 import io.k8scollector.testkit.TestCluster;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -9,7 +11,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code k8s-testcluster}: runs a test cluster until killed. Writes its kubeconfig, prints its URL on
@@ -36,6 +40,9 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--kubeconfig", required = true, description = "Where to write the kubeconfig.")
     private Path kubeconfig;
 
+    @Spec
+    private CommandSpec spec;
+
     /** Runs the command line; exit code 2 for bad arguments. */
     public static void main(String[] args) {
         System.setProperty("logback.configurationFile", "testcluster-logback.xml");
@@ -47,22 +54,35 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        ClusterSpec spec;
+        PrintWriter err = spec.commandLine().getErr();
+        ClusterSpec clusterSpec;
         try {
-            spec = ClusterSpec.builder().pods(pods).namespaces(namespaces).seed(seed).port(port).build();
+            clusterSpec = ClusterSpec.builder().pods(pods).namespaces(namespaces).seed(seed).port(port).build();
         } catch (IllegalArgumentException e) {
-            System.err.println("k8s-testcluster: " + e.getMessage());
+            err.println("k8s-testcluster: " + e.getMessage());
+            err.flush();
             return 2;
         }
         Logger log = LoggerFactory.getLogger(Main.class);
         long start = System.nanoTime();
-        TestCluster cluster = TestCluster.start(spec);
+        TestCluster cluster = null;
+        try {
+            cluster = TestCluster.start(clusterSpec);
+            cluster.writeKubeconfig(kubeconfig);
+        } catch (UncheckedIOException e) {
+            if (cluster != null) {
+                cluster.close();
+            }
+            err.println("k8s-testcluster: " + e.getMessage() + ": " + e.getCause().getMessage());
+            err.flush();
+            return 1;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(cluster::close, "testcluster-shutdown"));
-        cluster.writeKubeconfig(kubeconfig);
         log.info("Test cluster with {} pods serving at {} (ready in {} ms); kubeconfig {}", pods, cluster.url(),
                 (System.nanoTime() - start) / 1_000_000, kubeconfig);
-        System.out.println(cluster.url());
-        System.out.flush();
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(cluster.url());
+        out.flush();
         new CountDownLatch(1).await();
         return 0;
     }
