@@ -62,6 +62,23 @@ class ObjectStoreTest {
     }
 
     @Test
+    void podsAndNodesHaveLiveMetricsWithoutUids() {
+        ObjectNode pod = object("v1", "Pod", "shop", "web-1");
+        pod.putObject("spec").putArray("containers").addObject().put("name", "app");
+        store.put(pod);
+        store.put(object("v1", "Node", null, "node-9"));
+        JsonNode podMetrics = store.get("metrics.k8s.io", "pods", "shop", "web-1").orElseThrow();
+        assertThat(podMetrics.path("kind").asString()).isEqualTo("PodMetrics");
+        assertThat(podMetrics.path("containers").get(0).path("usage").path("cpu").asString()).endsWith("m");
+        assertThat(podMetrics.path("metadata").has("uid")).isFalse();
+        assertThat(store.get("metrics.k8s.io", "nodes", null, "node-9").orElseThrow().path("usage").has("memory"))
+                .isTrue();
+        assertThat(store.uids("metrics.k8s.io", "pods")).isEmpty();
+        store.delete("", "pods", "shop", "web-1");
+        assertThat(store.get("metrics.k8s.io", "pods", "shop", "web-1")).isEmpty();
+    }
+
+    @Test
     void refusesObjectsOfTypesItDoesNotServe() {
         assertThatThrownBy(() -> store.put(object("acme.io/v1", "Unknown", null, "x")))
                 .isInstanceOf(IllegalArgumentException.class)

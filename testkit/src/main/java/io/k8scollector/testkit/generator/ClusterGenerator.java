@@ -74,7 +74,6 @@ public final class ClusterGenerator {
             remaining -= replicas;
         }
         new HelmReleases(seeded, store).releases(apps.get(0));
-        platform.metrics();
     }
 
     /** Namespaces, nodes and the cluster-scoped and per-namespace objects every cluster has. */
@@ -253,29 +252,6 @@ public final class ClusterGenerator {
                     "kube-controller-manager");
             controller.putObject("spec").put("holderIdentity", "control-plane_" + seeded.uid());
             store.put(controller);
-        }
-
-        /** One NodeMetrics per node and one PodMetrics per pod, as metrics-server reports them. */
-        void metrics() {
-            for (var node : store.type(new io.k8scollector.testkit.catalog.TypeKey("", "nodes")).all()) {
-                ObjectNode metrics = seeded.object("metrics.k8s.io/v1beta1", "NodeMetrics", null, node.name());
-                metrics.put("timestamp", "2026-02-01T12:00:00Z");
-                metrics.put("window", "20.05s");
-                strings(metrics, "usage", "cpu", seeded.between(100, 3000) + "m",
-                        "memory", seeded.between(1000, 12000) + "Mi");
-                store.put(metrics);
-            }
-            for (var pod : store.type(new io.k8scollector.testkit.catalog.TypeKey("", "pods")).all()) {
-                ObjectNode metrics = seeded.object("metrics.k8s.io/v1beta1", "PodMetrics", pod.namespace(),
-                        pod.name());
-                metrics.put("timestamp", "2026-02-01T12:00:00Z");
-                metrics.put("window", "15.01s");
-                ObjectNode container = metrics.putArray("containers").addObject();
-                container.put("name", "app");
-                strings(container, "usage", "cpu", seeded.between(1, 400) + "m",
-                        "memory", seeded.between(20, 400) + "Mi");
-                store.put(metrics);
-            }
         }
     }
 }

@@ -76,7 +76,7 @@ public final class ObjectStore {
         } else {
             metadata.remove("namespace");
         }
-        if (metadata.path("uid").asString("").isEmpty()) {
+        if (metadata.path("uid").asString("").isEmpty() && !group.equals(LiveMetrics.GROUP)) {
             metadata.put("uid", UUID.randomUUID().toString());
         }
         if (metadata.path("creationTimestamp").asString("").isEmpty()) {
@@ -86,11 +86,14 @@ public final class ObjectStore {
         Map<String, String> labels = new HashMap<>();
         metadata.path("labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asString("")));
         StoredObject stored = new StoredObject(StoredObject.key(namespace, name), namespace, name,
-                metadata.path("uid").asString(), labels, Json.MAPPER.writeValueAsBytes(copy));
+                metadata.path("uid").asString(null), labels, Json.MAPPER.writeValueAsBytes(copy));
         if (type.key().equals(CRDS)) {
             CustomTypes.fromDefinition(copy).ifPresent(catalog::register);
         }
         types.computeIfAbsent(type.key(), k -> new TypeStore()).put(stored);
+        if (LiveMetrics.mirrorOf(type.key()).isPresent()) {
+            put(LiveMetrics.of(type.key(), copy));
+        }
     }
 
     /**
@@ -108,6 +111,7 @@ public final class ObjectStore {
         }
         Optional<ObjectNode> crd = key.equals(CRDS) ? get(group, resource, null, name) : Optional.empty();
         boolean removed = store.remove(StoredObject.key(namespace, name));
+        LiveMetrics.mirrorOf(key).map(types::get).ifPresent(metrics -> metrics.remove(StoredObject.key(namespace, name)));
         resourceVersion.incrementAndGet();
         crd.flatMap(definition -> CustomTypes.fromDefinition(definition)).ifPresent(custom -> {
             catalog.unregister(custom.key());
@@ -116,10 +120,14 @@ public final class ObjectStore {
         return removed;
     }
 
-    /** The uids of every object of a type. */
+    /** The uids of every object of a type (metrics, like the real ones, have none). */
     public Set<String> uids(String group, String resource) {
         Set<String> uids = new LinkedHashSet<>();
-        type(new TypeKey(group, resource)).all().forEach(object -> uids.add(object.uid()));
+        for (StoredObject object : type(new TypeKey(group, resource)).all()) {
+            if (object.uid() != null) {
+                uids.add(object.uid());
+            }
+        }
         return uids;
     }
 

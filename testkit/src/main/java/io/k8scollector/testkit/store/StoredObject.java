@@ -8,7 +8,7 @@ import java.util.Map;
  * @param key the storage key, {@code namespace/name} or {@code name}; lists are in key order, as etcd's
  * @param namespace the namespace, null for cluster-scoped objects
  * @param name the object's name
- * @param uid its {@code metadata.uid}
+ * @param uid its {@code metadata.uid}; null for metrics, which have none
  * @param labels its labels, for label selectors
  * @param body the JSON of the object without {@code apiVersion} and {@code kind}, as built-in list items
  *     are sent; never modified
