@@ -86,6 +86,8 @@ class ListingTest {
         JsonNode namespace = running.client().json("/api/v1/namespaces/kube-system");
         assertThat(namespace.path("kind").asString()).isEqualTo("Namespace");
         assertThat(namespace.path("apiVersion").asString()).isEqualTo("v1");
+        assertThat(running.client().json("/api/v1/namespaces/kube-system/status").path("metadata").path("uid"))
+                .isEqualTo(namespace.path("metadata").path("uid"));
         StoredObject first = running.cluster().store().type(new TypeKey("", "pods")).all().get(0);
         String podName = first.name();
         String podNamespace = first.namespace();

@@ -22,7 +22,9 @@ record ResourcePath(String group, String version, String namespace, String resou
         if (rest.length == 0 || rest.length > 5) {
             return Optional.empty();
         }
-        if (rest[0].equals("namespaces") && rest.length >= 3) {
+        boolean namespaceSubresource = group.isEmpty() && rest.length == 3
+                && (rest[2].equals("status") || rest[2].equals("finalize"));
+        if (rest[0].equals("namespaces") && rest.length >= 3 && !namespaceSubresource) {
             String[] tail = Arrays.copyOfRange(rest, 2, rest.length);
             if (tail.length > 3) {
                 return Optional.empty();
