@@ -32,6 +32,17 @@ class ObjectStoreTest {
     }
 
     @Test
+    void replacingAnObjectWithoutItsUidKeepsItsIdentity() {
+        store.put(object("v1", "ConfigMap", "shop", "settings"));
+        JsonNode first = store.get("", "configmaps", "shop", "settings").orElseThrow();
+        store.put(object("v1", "ConfigMap", "shop", "settings"));
+        JsonNode second = store.get("", "configmaps", "shop", "settings").orElseThrow();
+        assertThat(second.path("metadata").path("uid")).isEqualTo(first.path("metadata").path("uid"));
+        assertThat(second.path("metadata").path("creationTimestamp"))
+                .isEqualTo(first.path("metadata").path("creationTimestamp"));
+    }
+
+    @Test
     void deleteRemovesOneObject() {
         store.put(object("v1", "Namespace", null, "gone"));
         assertThat(store.delete("", "namespaces", null, "gone")).isTrue();

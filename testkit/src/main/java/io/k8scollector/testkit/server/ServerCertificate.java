@@ -105,7 +105,6 @@ public final class ServerCertificate {
             Files.deleteIfExists(dir);
         } catch (IOException e) {
             // A leftover temporary file is harmless; the certificate is already in memory.
-            return;
         }
     }
 }

@@ -37,7 +37,8 @@ public final class ObjectStore {
 
     /**
      * Creates or replaces an object, found by apiVersion, kind, namespace and name. Fills
-     * {@code metadata.uid} and {@code metadata.creationTimestamp} when missing and always gives the
+     * {@code metadata.uid} and {@code metadata.creationTimestamp} when missing (from the object it
+     * replaces, if any, else new ones) and always gives the
      * object a new {@code metadata.resourceVersion}, as a real server does on every write. The argument
      * is not modified.
      *
@@ -77,7 +78,15 @@ public final class ObjectStore {
             metadata.remove("namespace");
         }
         if (metadata.path("uid").asString("").isEmpty() && !group.equals(LiveMetrics.GROUP)) {
-            metadata.put("uid", UUID.randomUUID().toString());
+            // An update keeps the identity of the object it replaces, as on a real server.
+            Optional<StoredObject> existing = type(type.key()).get(StoredObject.key(namespace, name));
+            if (existing.isPresent()) {
+                metadata.put("uid", existing.get().uid());
+                metadata.set("creationTimestamp",
+                        Json.MAPPER.readTree(existing.get().body()).path("metadata").path("creationTimestamp"));
+            } else {
+                metadata.put("uid", UUID.randomUUID().toString());
+            }
         }
         if (metadata.path("creationTimestamp").asString("").isEmpty()) {
             metadata.put("creationTimestamp", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
