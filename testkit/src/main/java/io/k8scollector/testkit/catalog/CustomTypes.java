@@ -3,6 +3,7 @@ package io.k8scollector.testkit.catalog;
 import io.k8scollector.testkit.catalog.ApiResource.Subresource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import tools.jackson.databind.JsonNode;
 
@@ -42,7 +43,7 @@ public final class CustomTypes {
         versions.sort(VersionPriority.ORDER);
         String singular = names.path("singular").asString("");
         return Optional.of(new ApiResource(group, versions, plural,
-                singular.isEmpty() ? kind.toLowerCase(java.util.Locale.ROOT) : singular, kind,
+                singular.isEmpty() ? kind.toLowerCase(Locale.ROOT) : singular, kind,
                 !"Cluster".equals(spec.path("scope").asString("")), ApiResource.STORED_VERBS,
                 strings(names.path("shortNames")), strings(names.path("categories")), subresources, true));
     }

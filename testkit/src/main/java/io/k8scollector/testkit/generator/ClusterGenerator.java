@@ -98,8 +98,8 @@ public final class ClusterGenerator {
             strings(metadata(token), "annotations", "kubernetes.io/service-account.name", "default",
                     "kubernetes.io/service-account.uid", Seeded.uid(account));
             token.put("type", "kubernetes.io/service-account-token");
-            strings(token, "data", "token", Workloads.base64("eyJhbGciOiJSUzI1NiJ9." + seeded.fakeSecret()),
-                    "namespace", Workloads.base64(name), "ca.crt", Workloads.base64("fake-ca"));
+            strings(token, "data", "token", Seeded.base64("eyJhbGciOiJSUzI1NiJ9." + seeded.fakeSecret()),
+                    "namespace", Seeded.base64(name), "ca.crt", Seeded.base64("fake-ca"));
             store.put(token);
             ObjectNode rootCa = seeded.object("v1", "ConfigMap", name, "kube-root-ca.crt");
             strings(rootCa, "data", "ca.crt", "-----BEGIN CERTIFICATE-----\nfake\n-----END CERTIFICATE-----\n");

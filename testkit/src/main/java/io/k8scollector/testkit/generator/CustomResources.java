@@ -5,6 +5,7 @@ import static io.k8scollector.testkit.generator.Seeded.strings;
 
 import io.k8scollector.testkit.store.ObjectStore;
 import java.util.List;
+import java.util.Locale;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -62,7 +63,7 @@ final class CustomResources {
 
     private void definition(String group, String plural, String kind, List<String> versions, boolean scalable,
             String... shortNames) {
-        String singular = kind.toLowerCase(java.util.Locale.ROOT);
+        String singular = kind.toLowerCase(Locale.ROOT);
         ObjectNode crd = seeded.object("apiextensions.k8s.io/v1", "CustomResourceDefinition", null,
                 plural + "." + group);
         ObjectNode spec = crd.putObject("spec");

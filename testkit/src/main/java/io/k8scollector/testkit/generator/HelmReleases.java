@@ -8,7 +8,6 @@ import io.k8scollector.testkit.store.ObjectStore;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.zip.GZIPOutputStream;
 import tools.jackson.databind.node.ObjectNode;
@@ -36,8 +35,7 @@ final class HelmReleases {
             secret.put("type", "helm.sh/release.v1");
             labels(secret, "storefront", revision, 3);
             String release = encode(release("storefront", namespace, revision, 3, "storefront", "1.4." + revision));
-            strings(secret, "data", "release", Base64.getEncoder().encodeToString(
-                    release.getBytes(StandardCharsets.US_ASCII)));
+            strings(secret, "data", "release", Seeded.base64(release));
             store.put(secret);
         }
         for (int revision = 1; revision <= 2; revision++) {

@@ -1,7 +1,9 @@
 package io.k8scollector.testkit.generator;
 
 import io.k8scollector.protocol.Json;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
@@ -107,6 +109,11 @@ final class Seeded {
             array.add(value);
         }
         return array;
+    }
+
+    /** Base64 of the UTF-8 bytes, as Secret data carries values. */
+    static String base64(String value) {
+        return Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8));
     }
 
     /** The object's metadata node. */

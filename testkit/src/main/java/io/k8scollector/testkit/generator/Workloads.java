@@ -296,7 +296,7 @@ final class Workloads {
         store.put(config);
         ObjectNode credentials = seeded.object("v1", "Secret", namespace, app + "-credentials");
         credentials.put("type", "Opaque");
-        strings(credentials, "data", "username", base64(app), "password", base64(seeded.fakeSecret()));
+        strings(credentials, "data", "username", Seeded.base64(app), "password", Seeded.base64(seeded.fakeSecret()));
         store.put(credentials);
         ObjectNode account = seeded.object("v1", "ServiceAccount", namespace, app);
         store.put(account);
@@ -317,9 +317,5 @@ final class Workloads {
         ref.put("namespace", namespace);
         ref.put("name", pod.name());
         ref.put("uid", pod.uid());
-    }
-
-    static String base64(String value) {
-        return java.util.Base64.getEncoder().encodeToString(value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 }
