@@ -51,6 +51,19 @@ class ObjectStoreTest {
     }
 
     @Test
+    void deletingANamespaceDeletesWhatIsInIt() {
+        store.put(object("v1", "Namespace", null, "doomed"));
+        store.put(object("v1", "ConfigMap", "doomed", "settings"));
+        store.put(object("v1", "Pod", "doomed", "web"));
+        store.put(object("v1", "ConfigMap", "doomed-not", "settings"));
+        store.delete("", "namespaces", null, "doomed");
+        assertThat(store.get("", "configmaps", "doomed", "settings")).isEmpty();
+        assertThat(store.get("metrics.k8s.io", "pods", "doomed", "web")).isEmpty();
+        assertThat(store.count("", "pods")).isZero();
+        assertThat(store.get("", "configmaps", "doomed-not", "settings")).isPresent();
+    }
+
+    @Test
     void aStoredDefinitionServesItsTypeUntilDeleted() {
         ObjectNode crd = object("apiextensions.k8s.io/v1", "CustomResourceDefinition", null, "things.acme.io");
         ObjectNode spec = crd.putObject("spec");

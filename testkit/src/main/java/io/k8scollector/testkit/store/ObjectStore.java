@@ -24,6 +24,7 @@ import tools.jackson.databind.node.ObjectNode;
 public final class ObjectStore {
 
     private static final Set<String> TYPE_FIELDS = Set.of("apiVersion", "kind", "metadata");
+    private static final TypeKey NAMESPACES = new TypeKey("", "namespaces");
     private static final TypeKey CRDS = new TypeKey("apiextensions.k8s.io", "customresourcedefinitions");
 
     private final Catalog catalog;
@@ -106,7 +107,8 @@ public final class ObjectStore {
     }
 
     /**
-     * Deletes an object.
+     * Deletes an object; deleting a Namespace deletes every object in it, as the namespace controller
+     * does.
      *
      * @param group the API group, "" for the core group
      * @param namespace null for cluster-scoped objects
@@ -126,6 +128,9 @@ public final class ObjectStore {
             catalog.unregister(custom.key());
             types.remove(custom.key());
         });
+        if (removed && key.equals(NAMESPACES)) {
+            types.values().forEach(objects -> objects.removeNamespace(name));
+        }
         return removed;
     }
 

@@ -29,6 +29,11 @@ public final class TypeStore {
         return removed;
     }
 
+    void removeNamespace(String namespace) {
+        objects.subMap(namespace + "/", namespace + "/\uffff").clear();
+        changes.incrementAndGet();
+    }
+
     /** The object under that key, if any. */
     public Optional<StoredObject> get(String key) {
         return Optional.ofNullable(objects.get(key));
