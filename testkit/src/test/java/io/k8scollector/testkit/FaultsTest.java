@@ -1,0 +1,75 @@
+package io.k8scollector.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import tools.jackson.databind.JsonNode;
+
+class FaultsTest {
+
+    @RegisterExtension
+    static final RunningCluster running = new RunningCluster(ClusterSpec.builder().pods(40).build());
+
+    @Test
+    void aForbiddenTypeAnswers403OnListsAndGetsUntilCleared() {
+        running.cluster().faults().forbid("", "secrets");
+        JsonNode list = running.client().json("/api/v1/secrets");
+        assertThat(list.path("code").asInt()).isEqualTo(403);
+        assertThat(list.path("reason").asString()).isEqualTo("Forbidden");
+        assertThat(list.path("message").asString()).contains("cannot list resource \"secrets\"");
+        assertThat(running.client().get("/api/v1/namespaces/default/secrets/x").statusCode()).isEqualTo(403);
+        assertThat(running.client().get("/api/v1/configmaps").statusCode()).isEqualTo(200);
+        running.cluster().faults().clear();
+        assertThat(running.client().get("/api/v1/secrets").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aBrokenAggregatedGroupStaysListedButItsDiscoveryFails() {
+        running.cluster().faults().failDiscovery("metrics.k8s.io", "v1beta1", 503);
+        assertThat(running.client().json("/apis").path("groups").findValuesAsString("name")).contains("metrics.k8s.io");
+        JsonNode status = running.client().json("/apis/metrics.k8s.io/v1beta1");
+        assertThat(status.path("code").asInt()).isEqualTo(503);
+        assertThat(status.path("kind").asString()).isEqualTo("Status");
+        assertThat(running.client().get("/apis/metrics.k8s.io/v1beta1/pods").statusCode()).isEqualTo(503);
+        assertThat(running.client().get("/apis/apps/v1").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void anExpiredContinueTokenAnswers410OnceAndOnlyWhenContinuing() {
+        running.cluster().faults().expireContinueOnce("", "pods");
+        JsonNode first = running.client().json("/api/v1/pods?limit=10");
+        String token = first.path("metadata").path("continue").asString();
+        assertThat(first.get("items")).hasSize(10);
+        JsonNode expired = running.client().json("/api/v1/pods?limit=10&continue=" + token);
+        assertThat(expired.path("code").asInt()).isEqualTo(410);
+        assertThat(expired.path("reason").asString()).isEqualTo("Expired");
+        assertThat(running.client().get("/api/v1/pods?limit=10&continue=" + token).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aThrottledListAnswers429WithRetryAfterOnce() {
+        running.cluster().faults().throttleOnce("apps", "deployments", 3);
+        HttpResponse<byte[]> throttled = running.client().get("/apis/apps/v1/deployments");
+        assertThat(throttled.statusCode()).isEqualTo(429);
+        assertThat(throttled.headers().firstValue("Retry-After")).hasValue("3");
+        assertThat(running.client().get("/apis/apps/v1/deployments").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aFailingListAnswersTheStatusOnce() {
+        running.cluster().faults().failOnce("", "services", 500);
+        JsonNode failed = running.client().json("/api/v1/services");
+        assertThat(failed.path("code").asInt()).isEqualTo(500);
+        assertThat(failed.path("reason").asString()).isEqualTo("InternalError");
+        assertThat(running.client().get("/api/v1/services").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void faultsOfOneGroupLeaveTheSameResourceNameInAnotherAlone() {
+        running.cluster().faults().forbid("metrics.k8s.io", "pods");
+        assertThat(running.client().get("/apis/metrics.k8s.io/v1beta1/pods").statusCode()).isEqualTo(403);
+        assertThat(running.client().get("/api/v1/pods").statusCode()).isEqualTo(200);
+    }
+}
