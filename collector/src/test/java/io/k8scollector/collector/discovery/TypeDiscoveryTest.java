@@ -3,9 +3,9 @@ package io.k8scollector.collector.discovery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.k8scollector.collector.ConnectedCluster;
 import io.k8scollector.collector.config.CollectorConfig.Selection;
 import io.k8scollector.collector.config.DefaultResources;
-import io.k8scollector.collector.config.KubeAccess;
 import io.k8scollector.protocol.Skipped;
 import io.k8scollector.testkit.ClusterSpec;
 import io.k8scollector.testkit.TestCluster;
@@ -22,19 +22,20 @@ import org.junit.jupiter.api.io.TempDir;
 /** Discovery and selection against the test cluster. */
 class TypeDiscoveryTest {
 
+    private static ConnectedCluster connected;
     private static TestCluster cluster;
     private static ApiServer server;
 
     @BeforeAll
     static void start(@TempDir Path dir) {
-        cluster = TestCluster.start(ClusterSpec.builder().pods(10).build());
-        server = ApiServer.connect(new KubeAccess(cluster.writeKubeconfig(dir.resolve("kubeconfig")), null));
+        connected = ConnectedCluster.start(ClusterSpec.builder().pods(10).build(), dir);
+        cluster = connected.cluster();
+        server = connected.server();
     }
 
     @AfterAll
     static void stop() {
-        server.close();
-        cluster.close();
+        connected.close();
     }
 
     @AfterEach

@@ -2,8 +2,8 @@ package io.k8scollector.collector.listing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.k8scollector.collector.ConnectedCluster;
 import io.k8scollector.collector.config.CollectorConfig.Selection;
-import io.k8scollector.collector.config.KubeAccess;
 import io.k8scollector.collector.discovery.ApiServer;
 import io.k8scollector.collector.discovery.ResourceType;
 import io.k8scollector.protocol.Skipped;
@@ -33,19 +33,20 @@ class TypeListerTest {
     private static final ResourceType WIDGETS = new ResourceType("example.com", "v1", "Widget", "widgets", true, VERBS);
     private static final Selection EVERYTHING = new Selection(List.of(), java.util.Map.of(), List.of(), null, Set.of(), null);
 
+    private static ConnectedCluster connected;
     private static TestCluster cluster;
     private static ApiServer server;
 
     @BeforeAll
     static void start(@TempDir Path dir) {
-        cluster = TestCluster.start(ClusterSpec.builder().pods(120).seed(7).build());
-        server = ApiServer.connect(new KubeAccess(cluster.writeKubeconfig(dir.resolve("kubeconfig")), null));
+        connected = ConnectedCluster.start(ClusterSpec.builder().pods(120).seed(7).build(), dir);
+        cluster = connected.cluster();
+        server = connected.server();
     }
 
     @AfterAll
     static void stop() {
-        server.close();
-        cluster.close();
+        connected.close();
     }
 
     @AfterEach
