@@ -3,8 +3,9 @@
 # same run: wall time, their ratio and the peak RSS of each process (GNU time).
 #   bench/collect-vs-kubectl.sh [PODS...]        default: 10000 100000
 # The collector lists only what kubectl lists (collector.resources=pods, everything else
-# excluded), pages by collector.listPageSize=500 like kubectl, writes to /dev/null, and runs with
-# JAVA_OPTS (default -Xmx128m). Results: a Markdown table on stdout; logs under bench/results/.
+# excluded), pages by collector.listPageSize=500 like kubectl, writes to /dev/null, and runs through
+# its launcher bin/k8s-collector (which execs java, so GNU time measures the JVM) with JAVA_OPTS
+# (default -Xmx128m). Results: a Markdown table on stdout; logs under bench/results/.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -46,9 +47,8 @@ for pods in "${sizes[@]}"; do
     sleep 1
   done
 
-  # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
   /usr/bin/time -v -o "$out/collector-$pods.time" \
-    java $JAVA_OPTS -jar collector/target/k8s-collector.jar -external "$kubeconfig" -config "$config" -dry-run bench \
+    bin/k8s-collector -external "$kubeconfig" -config "$config" -dry-run bench \
     > /dev/null 2> "$out/collector-$pods.log"
   /usr/bin/time -v -o "$out/kubectl-$pods.time" \
     "$kubectl" --kubeconfig "$kubeconfig" --cache-dir "$out/kubectl-cache" get pods -A -o json \
