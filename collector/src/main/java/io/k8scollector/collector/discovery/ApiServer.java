@@ -71,7 +71,7 @@ public final class ApiServer implements AutoCloseable {
         return client.getHttpClient();
     }
 
-    /** The URL of {@code path} (which starts with {@code /}) on this server. */
+    /** The URL of {@code pathAndQuery} (which starts with {@code /}) on this server. */
     public URI resolve(String pathAndQuery) {
         return URI.create(base + pathAndQuery);
     }

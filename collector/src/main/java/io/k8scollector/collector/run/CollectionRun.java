@@ -71,20 +71,10 @@ public final class CollectionRun {
                     config.overrideUniqueClusterId(), new FetchingStart.Collector(Version.current()), started));
 
             List<TypeListing> listings = listing().listAll(catalog.selected(), this::object);
-
-            Map<ResourceType, Skipped.Reason> failures = new HashMap<>();
-            List<Skipped> skipped = new ArrayList<>(catalog.skippedGroups());
-            for (TypeListing listing : listings) {
-                listing.skipped().ifPresent(entry -> {
-                    failures.put(listing.type(), listing.skipReason());
-                    skipped.add(entry);
-                });
-            }
-            for (TypeRecord type : catalog.typeRecords(failures)) {
-                sink.accept(RecordKind.TYPES, Json.MAPPER.writeValueAsBytes(type));
-            }
-            skipped.addAll(skippedObjects);
+            sendTypeCatalog(catalog, listings);
+            List<Skipped> skipped = skipped(catalog, listings);
             Counts counts = sink.commit(skipped, clock.instant());
+
             Duration duration = Duration.between(started, clock.instant());
             LOG.info("Run finished in {} ms: {} objects, {} types, {} skipped.",
                     duration.toMillis(), counts.objects(), counts.types(), skipped.size());
@@ -95,9 +85,9 @@ public final class CollectionRun {
     }
 
     /**
-     * One object's way to the sink, on the listing thread that parsed it. Enrichment observes
-     * the raw object first, then redaction edits it in place; only then is it serialised, so
-     * the size limit applies to what would be sent.
+     * One object's way to the sink, on the listing thread that parsed it: serialise, check the
+     * size, hand over. Enrichment observers (they must see the raw object) and redaction (before
+     * serialisation, so that the size limit applies to what is sent) go first, in that order.
      */
     private void object(ResourceType type, ObjectNode object) {
         byte[] record = Json.MAPPER.writeValueAsBytes(object);
@@ -106,6 +96,23 @@ public final class CollectionRun {
             return;
         }
         sink.accept(RecordKind.OBJECTS, record);
+    }
+
+    /** The type catalog goes out after the objects, as the sink expects, with listing's verdicts. */
+    private void sendTypeCatalog(Catalog catalog, List<TypeListing> listings) {
+        Map<ResourceType, Skipped.Reason> failures = new HashMap<>();
+        listings.stream().filter(listing -> !listing.complete()).forEach(listing -> failures.put(listing.type(), listing.skipReason()));
+        for (TypeRecord type : catalog.typeRecords(failures)) {
+            sink.accept(RecordKind.TYPES, Json.MAPPER.writeValueAsBytes(type));
+        }
+    }
+
+    /** Groups whose discovery failed, types listing skipped, objects too large: all carry over. */
+    private List<Skipped> skipped(Catalog catalog, List<TypeListing> listings) {
+        List<Skipped> skipped = new ArrayList<>(catalog.skippedGroups());
+        listings.forEach(listing -> listing.skipped().ifPresent(skipped::add));
+        skipped.addAll(skippedObjects);
+        return skipped;
     }
 
     private void tooLarge(ResourceType type, ObjectNode object, int size) {
