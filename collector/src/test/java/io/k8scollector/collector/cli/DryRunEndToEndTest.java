@@ -65,9 +65,13 @@ class DryRunEndToEndTest {
     private record Outcome(int exitCode, JsonNode document, String stderr) {}
 
     private static Outcome dryRun() {
+        return dryRun(configDir);
+    }
+
+    private static Outcome dryRun(Path config) {
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
         ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-        int code = Main.run(new String[] {"-external", kubeconfig.toString(), "-config=" + configDir, "-dry-run", "e2e"},
+        int code = Main.run(new String[] {"-external", kubeconfig.toString(), "-config=" + config, "-dry-run", "e2e"},
                 Map.of(), stdout, new PrintStream(stderr, true, StandardCharsets.UTF_8));
         String errors = stderr.toString(StandardCharsets.UTF_8);
         assertThat(code).as(errors).isZero();
@@ -149,6 +153,26 @@ class DryRunEndToEndTest {
         assertThat(byName.get("pods.metrics.k8s.io").path("skipReason").asString()).isEqualTo("not-selected");
         assertThat(byName.get("tokenreviews.authentication.k8s.io").path("skipReason").asString()).isEqualTo("not-listable");
         assertThat(byName.keySet()).noneMatch(name -> name.contains("/"));
+    }
+
+    @Test
+    void objectsOverTheSizeLimitAreSkippedOneByOne() throws Exception {
+        Path small = Files.createDirectory(dir.resolve("small-items"));
+        Files.writeString(small.resolve("collector.resources"), "pods\nnamespaces");
+        Files.writeString(small.resolve("collector.excludeResources"), "*.*");
+        Files.writeString(small.resolve("collector.maxItemSizeKb"), "2");
+
+        JsonNode document = dryRun(small).document();
+
+        assertThat(document.path("objects")).isNotEmpty()
+                .allSatisfy(object -> assertThat(Json.MAPPER.writeValueAsBytes(object).length).isLessThanOrEqualTo(2048));
+        List<String> tooLarge = new ArrayList<>();
+        document.path("skipped").forEach(entry -> {
+            assertThat(entry.path("kind").asString()).isEqualTo("object");
+            assertThat(entry.path("reason").asString()).isEqualTo("too-large");
+            tooLarge.add(entry.path("namespace").asString() + "/" + entry.path("name").asString());
+        });
+        assertThat(tooLarge).hasSize(cluster.store().count("", "pods")).doesNotHaveDuplicates();
     }
 
     @Test
