@@ -101,7 +101,7 @@ abstract class ReceiverContract {
                 .isEqualTo("u3");
         assertThat(receiver.getJson("/v1/clusters/full/trees/u3").get("name").asString()).isEqualTo("web-1");
         assertThat(receiver.getJson("/v1/clusters/full/objects/u1").get("data").get("key").asString()).isEqualTo("1");
-        assertThat(receiver.get("/v1/clusters/full/objects/u1?format=yaml").body()).contains("kind: \"ConfigMap\"");
+        assertThat(receiver.get("/v1/clusters/full/objects/u1?format=yaml").body()).contains("kind: ConfigMap");
         expectError(receiver.get("/v1/clusters/full/objects/nope"), 404, "not_found");
 
         expect204(receiver.commit("full", f, Map.of("counts", Map.of("objects", 2))));

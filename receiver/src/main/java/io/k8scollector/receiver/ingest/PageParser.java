@@ -11,9 +11,6 @@ import java.util.List;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.ObjectMapper;
-import tools.jackson.databind.cfg.JsonNodeFeature;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -23,11 +20,6 @@ import tools.jackson.databind.node.ObjectNode;
  * resource; a tree by its root's uid.
  */
 final class PageParser {
-
-    /** Sorted keys, so that the content hash does not depend on the order fields came in. */
-    private static final ObjectMapper CANONICAL = JsonMapper.builder()
-            .enable(JsonNodeFeature.WRITE_PROPERTIES_SORTED)
-            .build();
 
     private PageParser() {}
 
@@ -65,14 +57,16 @@ final class PageParser {
 
     private static RecordRow row(RecordKind kind, ObjectNode record, int index) {
         byte[] body = Json.MAPPER.writeValueAsBytes(record);
+        // Only objects leave fields out of their content hash; other records hash as sent.
+        byte[] hash = sha256(body);
         return switch (kind) {
-            case OBJECTS -> object(record, body, index);
+            case OBJECTS -> object(record, body, hash, index);
             case HELM_RELEASES -> {
                 String name = required(record, "name", kind, index);
                 String namespace = text(record, "namespace");
                 String source = text(record, "source");
                 yield new RecordRow(kind, source + "/" + namespace + "/" + name, null, null, source, null,
-                        namespace, name, null, body, sha256(body), canonicalHash(record));
+                        namespace, name, null, body, hash, hash);
             }
             case TYPES -> {
                 String resource = required(record, "resource", kind, index);
@@ -80,17 +74,17 @@ final class PageParser {
                 String version = text(record, "version");
                 String apiVersion = group.isEmpty() ? version : group + "/" + version;
                 yield new RecordRow(kind, group + "/" + resource, null, apiVersion, group, text(record, "kind"),
-                        null, resource, null, body, sha256(body), canonicalHash(record));
+                        null, resource, null, body, hash, hash);
             }
             case TREES -> {
                 String uid = required(record, "uid", kind, index);
                 yield new RecordRow(kind, uid, uid, text(record, "apiVersion"), null, text(record, "kind"),
-                        text(record, "namespace"), text(record, "name"), null, body, sha256(body), canonicalHash(record));
+                        text(record, "namespace"), text(record, "name"), null, body, hash, hash);
             }
         };
     }
 
-    private static RecordRow object(ObjectNode object, byte[] body, int index) {
+    private static RecordRow object(ObjectNode object, byte[] body, byte[] hash, int index) {
         String apiVersion = required(object, "apiVersion", RecordKind.OBJECTS, index);
         String kind = required(object, "kind", RecordKind.OBJECTS, index);
         if (!(object.get("metadata") instanceof ObjectNode metadata)) {
@@ -112,7 +106,7 @@ final class PageParser {
         metadata.remove("managedFields");
         object.remove("status");
         return new RecordRow(RecordKind.OBJECTS, key, uid, apiVersion, group, kind, namespace, name, labelsJson,
-                body, sha256(body), canonicalHash(object));
+                body, hash, sha256(Json.MAPPER.writeValueAsBytes(object)));
     }
 
     private static String required(ObjectNode record, String field, RecordKind kind, int index) {
@@ -126,10 +120,6 @@ final class PageParser {
     private static String text(JsonNode node, String field) {
         JsonNode value = node.get(field);
         return value != null && value.isString() ? value.asString() : null;
-    }
-
-    private static byte[] canonicalHash(JsonNode node) {
-        return sha256(CANONICAL.writeValueAsBytes(node));
     }
 
     static byte[] sha256(byte[] bytes) {

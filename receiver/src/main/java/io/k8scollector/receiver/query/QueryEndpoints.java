@@ -22,13 +22,17 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import tools.jackson.dataformat.yaml.YAMLMapper;
+import tools.jackson.dataformat.yaml.YAMLWriteFeature;
 
 /** The read side: every answer comes from a cluster's current (committed) snapshot. */
 public final class QueryEndpoints {
 
     static final int DEFAULT_LIMIT = 500;
     static final int MAX_LIMIT = 5000;
-    private static final YAMLMapper YAML = YAMLMapper.builder().build();
+    private static final YAMLMapper YAML = YAMLMapper.builder()
+            .disable(YAMLWriteFeature.WRITE_DOC_START_MARKER)
+            .enable(YAMLWriteFeature.MINIMIZE_QUOTES)
+            .build();
 
     private final Authenticator auth;
     private final Snapshots snapshots;
@@ -46,6 +50,7 @@ public final class QueryEndpoints {
         routes.get("/v1/clusters/{clusterId}/types", ctx -> records(ctx, RecordKind.TYPES));
         routes.get("/v1/clusters/{clusterId}/trees/{uid}", this::tree);
         routes.get("/v1/clusters/{clusterId}/changes", this::changes);
+        routes.get("/v1/clusters/{clusterId}/kinds", this::kinds);
     }
 
     private void clusters(Context ctx) {
@@ -153,6 +158,16 @@ public final class QueryEndpoints {
             PathParams.fetchingId(since, "since");
         }
         ctx.json(snapshots.changes(clusterId, since));
+    }
+
+    /** Object counts per kind, for the page: all of them on one page. */
+    private void kinds(Context ctx) {
+        String clusterId = PathParams.clusterId(ctx);
+        auth.caller(ctx, clusterId);
+        Map<String, Object> page = new java.util.LinkedHashMap<>();
+        page.put("items", snapshots.kinds(clusterId));
+        page.put("continue", null);
+        ctx.contentType("application/json").result(Json.MAPPER.writeValueAsBytes(page));
     }
 
     private static int limit(Context ctx) {

@@ -378,6 +378,27 @@ public final class Snapshots {
         }
     }
 
+    /** The current snapshot's object counts per apiVersion and kind, by kind. */
+    public List<KindCount> kinds(String clusterId) {
+        return db.read(c -> {
+            Long seq = currentOf(c, clusterId);
+            List<KindCount> kinds = new ArrayList<>();
+            if (seq == null) {
+                return kinds;
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT api_version, kind, COUNT(*) FROM records"
+                    + " WHERE fetching = ? AND class = 'o' GROUP BY api_version, kind ORDER BY kind, api_version")) {
+                ps.setLong(1, seq);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        kinds.add(new KindCount(rs.getString(1), rs.getString(2), rs.getLong(3)));
+                    }
+                }
+            }
+            return kinds;
+        });
+    }
+
     /** The body of the current snapshot's object with {@code uid}, if there is one. */
     public Optional<byte[]> object(String clusterId, String uid) {
         return body(clusterId, "o", "uid", uid);
