@@ -40,7 +40,7 @@ public final class TestReceiver implements AutoCloseable {
     public TestReceiver(String url, int retain) {
         db = Database.open(url);
         ReceiverSettings defaults = ReceiverSettings.onPort(0);
-        server = ReceiverServer.start(new ReceiverSettings("127.0.0.1", 0, retain, null, defaults.limits(),
+        server = ReceiverServer.start(new ReceiverSettings("127.0.0.1", 0, retain, null, null, null, defaults.limits(),
                 defaults.idleLimit()), db, Clock.systemUTC());
         keys = new AccessKeys(db);
         token = login(keys.create(List.of(), Instant.now()));

@@ -4,6 +4,7 @@ import io.k8scollector.receiver.ingest.Limits;
 import io.k8scollector.receiver.server.ReceiverServer;
 import io.k8scollector.receiver.server.ReceiverSettings;
 import io.k8scollector.receiver.store.Database;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -30,6 +31,12 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--metrics-token", description = "Bearer token /metrics requires (default: open).")
     String metricsToken;
 
+    @Option(names = "--tls-cert", description = "PEM certificate chain; with --tls-key, serve HTTPS.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", description = "PEM PKCS#8 private key of --tls-cert.")
+    Path tlsKey;
+
     @Override
     public Integer call() throws InterruptedException {
         if (port < 0 || port > 65535) {
@@ -38,9 +45,16 @@ final class ServeCommand implements Callable<Integer> {
         if (retain < 1) {
             throw new IllegalArgumentException("Invalid --retain " + retain + ": keep at least 1 snapshot.");
         }
+        ReceiverSettings settings = new ReceiverSettings(host, port, retain, metricsToken, tlsCert, tlsKey,
+                Limits.DEFAULT, ReceiverSettings.DEFAULT_IDLE_LIMIT);
         Database database = Database.open(db);
-        ReceiverServer server = ReceiverServer.start(new ReceiverSettings(host, port, retain, metricsToken,
-                Limits.DEFAULT, ReceiverSettings.DEFAULT_IDLE_LIMIT), database, Clock.systemUTC());
+        ReceiverServer server;
+        try {
+            server = ReceiverServer.start(settings, database, Clock.systemUTC());
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();

@@ -51,6 +51,9 @@ public final class ReceiverServer implements AutoCloseable {
         Javalin app = Javalin.create(config -> {
             config.jsonMapper(new Jackson3Mapper());
             config.startup.showJavalinBanner = false;
+            if (settings.tlsCert() != null) {
+                TlsConnector.install(config, settings.host(), settings.port(), settings.tlsCert(), settings.tlsKey());
+            }
             ingest.register(config.routes);
             query.register(config.routes);
             page.register(config.routes);
