@@ -42,11 +42,13 @@ final class PageParser {
             }
             found = true;
             while (parser.nextToken() != JsonToken.END_ARRAY) {
-                JsonNode node = parser.readValueAsTree();
-                if (!(node instanceof ObjectNode record)) {
+                if (parser.currentToken() != JsonToken.START_OBJECT) {
                     throw ApiException.badRequest(kind.field() + "[" + rows.size() + "] is not a JSON object.");
                 }
-                rows.add(row(kind, record, rows.size()));
+                // Objects are most of the data: streamed in one pass. The other kinds are few.
+                rows.add(kind == RecordKind.OBJECTS
+                        ? StreamedObject.read(parser, rows.size())
+                        : record(kind, parser.readValueAsTree(), rows.size()));
             }
         }
         if (!found) {
@@ -55,58 +57,27 @@ final class PageParser {
         return rows;
     }
 
-    private static RecordRow row(RecordKind kind, ObjectNode record, int index) {
+    private static RecordRow record(RecordKind kind, ObjectNode record, int index) {
         byte[] body = Json.MAPPER.writeValueAsBytes(record);
-        // Only objects leave fields out of their content hash; other records hash as sent.
         byte[] hash = sha256(body);
-        return switch (kind) {
-            case OBJECTS -> object(record, body, hash, index);
-            case HELM_RELEASES -> {
-                String name = required(record, "name", kind, index);
-                String namespace = text(record, "namespace");
-                String source = text(record, "source");
-                yield new RecordRow(kind, source + "/" + namespace + "/" + name, null, null, source, null,
-                        namespace, name, null, body, hash, hash);
-            }
-            case TYPES -> {
-                String resource = required(record, "resource", kind, index);
-                String group = text(record, "group") == null ? "" : text(record, "group");
-                String version = text(record, "version");
-                String apiVersion = group.isEmpty() ? version : group + "/" + version;
-                yield new RecordRow(kind, group + "/" + resource, null, apiVersion, group, text(record, "kind"),
-                        null, resource, null, body, hash, hash);
-            }
-            case TREES -> {
-                String uid = required(record, "uid", kind, index);
-                yield new RecordRow(kind, uid, uid, text(record, "apiVersion"), null, text(record, "kind"),
-                        text(record, "namespace"), text(record, "name"), null, body, hash, hash);
-            }
-        };
-    }
-
-    private static RecordRow object(ObjectNode object, byte[] body, byte[] hash, int index) {
-        String apiVersion = required(object, "apiVersion", RecordKind.OBJECTS, index);
-        String kind = required(object, "kind", RecordKind.OBJECTS, index);
-        if (!(object.get("metadata") instanceof ObjectNode metadata)) {
-            throw ApiException.badRequest("objects[" + index + "] has no metadata object.");
+        if (kind == RecordKind.HELM_RELEASES) {
+            String name = required(record, "name", kind, index);
+            String namespace = text(record, "namespace");
+            String source = text(record, "source");
+            return new RecordRow(kind, source + "/" + namespace + "/" + name, null, null, source, null,
+                    namespace, name, null, body, hash, hash);
         }
-        String uid = text(metadata, "uid");
-        String namespace = text(metadata, "namespace");
-        String name = text(metadata, "name");
-        if (uid == null && name == null) {
-            throw ApiException.badRequest("objects[" + index + "] has neither metadata.uid nor metadata.name.");
+        if (kind == RecordKind.TYPES) {
+            String resource = required(record, "resource", kind, index);
+            String group = text(record, "group") == null ? "" : text(record, "group");
+            String version = text(record, "version");
+            String apiVersion = group.isEmpty() ? version : group + "/" + version;
+            return new RecordRow(kind, group + "/" + resource, null, apiVersion, group, text(record, "kind"),
+                    null, resource, null, body, hash, hash);
         }
-        String key = uid != null ? "u:" + uid : "n:" + apiVersion + "/" + kind + "/" + namespace + "/" + name;
-        int slash = apiVersion.indexOf('/');
-        String group = slash < 0 ? "" : apiVersion.substring(0, slash);
-        JsonNode labels = metadata.get("labels");
-        String labelsJson = labels instanceof ObjectNode ? labels.toString() : null;
-        // The content hash leaves out what changes without the object changing (docs/receiver.md).
-        metadata.remove("resourceVersion");
-        metadata.remove("managedFields");
-        object.remove("status");
-        return new RecordRow(RecordKind.OBJECTS, key, uid, apiVersion, group, kind, namespace, name, labelsJson,
-                body, hash, sha256(Json.MAPPER.writeValueAsBytes(object)));
+        String uid = required(record, "uid", kind, index);
+        return new RecordRow(kind, uid, uid, text(record, "apiVersion"), null, text(record, "kind"),
+                text(record, "namespace"), text(record, "name"), null, body, hash, hash);
     }
 
     private static String required(ObjectNode record, String field, RecordKind kind, int index) {
@@ -123,8 +94,12 @@ final class PageParser {
     }
 
     static byte[] sha256(byte[] bytes) {
+        return sha256().digest(bytes);
+    }
+
+    static MessageDigest sha256() {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(bytes);
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }
