@@ -59,8 +59,9 @@ public final class ReceiverServer implements AutoCloseable {
             page.register(config.routes);
             config.routes.get("/healthz", ctx -> ctx.result("ok"));
             config.routes.get("/metrics", ctx -> {
-                if (settings.metricsToken() != null
-                        && !("Bearer " + settings.metricsToken()).equals(ctx.header("Authorization"))) {
+                if (settings.metricsToken() != null && !java.security.MessageDigest.isEqual(
+                        ("Bearer " + settings.metricsToken()).getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        String.valueOf(ctx.header("Authorization")).getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
                     throw new ApiException(401, ErrorBody.UNAUTHORIZED, "/metrics needs the metrics token.");
                 }
                 ctx.contentType("text/plain; version=0.0.4").result(metrics.render());

@@ -49,10 +49,12 @@ public final class Snapshots {
     /** Opens fetching {@code start.fetchingId()} of {@code clusterId}; idempotent. */
     public void start(String clusterId, FetchingStart start, Instant now) {
         db.write(c -> {
-            Optional<String> bound = string(c, "SELECT unique_id FROM clusters WHERE id = ?" + db.dialect().forUpdate(), clusterId);
-            if (bound.isEmpty()) {
-                update(c, "INSERT INTO clusters (id, unique_id) VALUES (?, ?)", clusterId, start.clusterUniqueId());
-            } else if (!bound.get().equals(start.clusterUniqueId())) {
+            // Insert-if-absent then lock: two first starts of a new cluster cannot both insert it.
+            update(c, "INSERT INTO clusters (id, unique_id) VALUES (?, ?) ON CONFLICT (id) DO NOTHING",
+                    clusterId, start.clusterUniqueId());
+            String bound = string(c, "SELECT unique_id FROM clusters WHERE id = ?" + db.dialect().forUpdate(), clusterId)
+                    .orElseThrow();
+            if (!bound.equals(start.clusterUniqueId())) {
                 if (!start.overrideUniqueClusterId()) {
                     throw new Refused(Refused.Reason.CLUSTER_CONFLICT, "Cluster '" + clusterId
                             + "' is bound to another clusterUniqueId; start with overrideUniqueClusterId to move it.");
@@ -160,6 +162,8 @@ public final class Snapshots {
                 }
             }
             checkCounts(c, seq, commit);
+            // Locks the cluster so that two commits of one cluster switch its snapshot one after the other.
+            string(c, "SELECT id FROM clusters WHERE id = ?" + db.dialect().forUpdate(), clusterId);
             Long previous = current(c, clusterId);
             if (previous != null && longValue(c, "SELECT started_at FROM fetchings WHERE seq = ?", previous) > started) {
                 throw new Refused(Refused.Reason.STALE, "Fetching " + fetchingId
