@@ -190,6 +190,8 @@ abstract class ReceiverContract {
                 400, "bad_request");
         expectError(receiver.get("/v1/clusters/shapes/objects?limit=5001"), 400, "bad_request");
         expectError(receiver.get("/v1/clusters/shapes/objects?labelSelector=oops"), 400, "bad_request");
+        expectError(receiver.get("/v1/nothing/here"), 404, "not_found");
+        expectError(receiver.get("/v1/clusters/unknown-cluster/objects"), 404, "not_found");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.k8scollector.receiver.server;
 
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
 import io.k8scollector.protocol.ErrorBody;
 import io.k8scollector.protocol.Json;
 import io.k8scollector.receiver.ingest.BodyReader;
@@ -68,6 +69,9 @@ public final class ReceiverServer implements AutoCloseable {
             });
             config.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e));
             config.routes.exception(Refused.class, (e, ctx) -> error(ctx, refusal(e)));
+            // Javalin's own answers (unknown path, wrong method) get the protocol's error body too.
+            config.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, new ApiException(e.getStatus(),
+                    e.getStatus() == 404 ? ErrorBody.NOT_FOUND : ErrorBody.BAD_REQUEST, e.getMessage() + ".")));
             config.routes.exception(Exception.class, (e, ctx) -> {
                 LOG.error("Request {} {} failed", ctx.method(), ctx.path(), e);
                 error(ctx, new ApiException(500, "internal", "The receiver failed; see its log."));
