@@ -1,0 +1,111 @@
+package io.k8scollector.receiver.ingest;
+
+import io.javalin.http.Context;
+import io.k8scollector.protocol.ErrorBody;
+import io.k8scollector.protocol.RecordKind;
+import io.k8scollector.receiver.server.ApiException;
+import io.k8scollector.receiver.server.ReceiverMetrics;
+import io.k8scollector.receiver.store.RecordRow;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.function.Function;
+import java.util.zip.GZIPInputStream;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.exc.StreamConstraintsException;
+import tools.jackson.core.json.JsonFactory;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Reads request bodies under the {@link Limits}: {@code Content-Encoding} gzip, identity or none
+ * (else 415), the compressed and inflated sizes counted while streaming (413 as soon as one is
+ * passed, before the rest is read), the nesting depth checked by the parser (400).
+ */
+public final class BodyReader {
+
+    private final Limits limits;
+    private final ReceiverMetrics metrics;
+    private final JsonMapper mapper;
+
+    public BodyReader(Limits limits, ReceiverMetrics metrics) {
+        this.limits = limits;
+        this.metrics = metrics;
+        JsonFactory factory = JsonFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(limits.maxNestingDepth())
+                        .build())
+                .build();
+        this.mapper = JsonMapper.builder(factory)
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .build();
+    }
+
+    /** The body as a {@code type} record. */
+    public <T> T read(Context ctx, Class<T> type) {
+        T value = parse(ctx, in -> mapper.readValue(in, type));
+        if (value == null) {
+            throw ApiException.badRequest("The body must be a JSON object.");
+        }
+        return value;
+    }
+
+    /** The records of a page of {@code kind}. */
+    public List<RecordRow> records(Context ctx, RecordKind kind) {
+        return parse(ctx, in -> {
+            try (JsonParser parser = mapper.createParser(in)) {
+                return PageParser.parse(parser, kind);
+            }
+        });
+    }
+
+    private <T> T parse(Context ctx, Function<InputStream, T> reader) {
+        String encoding = ctx.header("Content-Encoding");
+        boolean gzip = encoding != null && encoding.trim().equalsIgnoreCase("gzip");
+        if (!gzip && encoding != null && !encoding.isBlank() && !encoding.trim().equalsIgnoreCase("identity")) {
+            throw new ApiException(415, ErrorBody.UNSUPPORTED_ENCODING,
+                    "Content-Encoding '" + encoding + "' is not supported: use gzip or identity (or none).");
+        }
+        long declared = ctx.req().getContentLengthLong();
+        if (declared > limits.maxCompressedBytes()) {
+            throw tooLarge("The request body (" + declared + " bytes) is larger than " + limits.maxCompressedBytes() + " bytes.");
+        }
+        try (InputStream raw = new CappedInputStream(ctx.req().getInputStream(), limits.maxCompressedBytes(),
+                "as sent", metrics::bytesIn)) {
+            InputStream body = gzip
+                    ? new CappedInputStream(new GZIPInputStream(raw, 8192), limits.maxInflatedBytes(), "once inflated", n -> {})
+                    : raw;
+            return reader.apply(body);
+        } catch (BodyTooLarge e) {
+            throw tooLarge(e.getMessage());
+        } catch (StreamConstraintsException e) {
+            throw ApiException.badRequest("The JSON is nested deeper than " + limits.maxNestingDepth() + " levels.");
+        } catch (JacksonException e) {
+            BodyTooLarge cause = causeOf(e);
+            if (cause != null) {
+                throw tooLarge(cause.getMessage());
+            }
+            // The location, not the parser's message: that would echo part of the body.
+            var at = e.getLocation();
+            throw ApiException.badRequest("The body is not valid JSON"
+                    + (at == null ? "." : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")."));
+        } catch (IOException e) {
+            throw ApiException.badRequest("The body could not be read: " + e.getMessage());
+        }
+    }
+
+    private static BodyTooLarge causeOf(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof BodyTooLarge tooLarge) {
+                return tooLarge;
+            }
+        }
+        return null;
+    }
+
+    private static ApiException tooLarge(String message) {
+        return new ApiException(413, ErrorBody.TOO_LARGE, message);
+    }
+}

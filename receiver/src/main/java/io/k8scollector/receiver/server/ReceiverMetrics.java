@@ -1,0 +1,74 @@
+package io.k8scollector.receiver.server;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/** The receiver's counters, rendered in the Prometheus text format. Thread-safe. */
+public final class ReceiverMetrics {
+
+    private static final double[] COMMIT_BUCKETS = {0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+
+    private final Map<Integer, LongAdder> requests = new ConcurrentHashMap<>();
+    private final LongAdder bytesIn = new LongAdder();
+    private final LongAdder objectsStored = new LongAdder();
+    private final LongAdder[] commitBuckets = new LongAdder[COMMIT_BUCKETS.length];
+    private final LongAdder commits = new LongAdder();
+    private final LongAdder commitNanos = new LongAdder();
+
+    public ReceiverMetrics() {
+        for (int i = 0; i < commitBuckets.length; i++) {
+            commitBuckets[i] = new LongAdder();
+        }
+    }
+
+    public void request(int status) {
+        requests.computeIfAbsent(status, s -> new LongAdder()).increment();
+    }
+
+    /** Request body bytes as received (before inflating). */
+    public void bytesIn(long n) {
+        bytesIn.add(n);
+    }
+
+    public void objectsStored(long n) {
+        objectsStored.add(n);
+    }
+
+    public void commit(long nanos) {
+        commits.increment();
+        commitNanos.add(nanos);
+        double seconds = nanos / 1e9;
+        for (int i = 0; i < COMMIT_BUCKETS.length; i++) {
+            if (seconds <= COMMIT_BUCKETS[i]) {
+                commitBuckets[i].increment();
+            }
+        }
+    }
+
+    /** The Prometheus exposition text. */
+    public String render() {
+        StringBuilder out = new StringBuilder();
+        out.append("# HELP receiver_requests_total HTTP requests answered, by status.\n");
+        out.append("# TYPE receiver_requests_total counter\n");
+        new TreeMap<>(requests).forEach((status, n) ->
+                out.append("receiver_requests_total{status=\"").append(status).append("\"} ").append(n.sum()).append('\n'));
+        out.append("# HELP receiver_bytes_in_total Request body bytes received, as sent (compressed).\n");
+        out.append("# TYPE receiver_bytes_in_total counter\n");
+        out.append("receiver_bytes_in_total ").append(bytesIn.sum()).append('\n');
+        out.append("# HELP receiver_objects_stored_total Objects received in pages and stored.\n");
+        out.append("# TYPE receiver_objects_stored_total counter\n");
+        out.append("receiver_objects_stored_total ").append(objectsStored.sum()).append('\n');
+        out.append("# HELP receiver_commit_seconds Time to commit a fetching.\n");
+        out.append("# TYPE receiver_commit_seconds histogram\n");
+        for (int i = 0; i < COMMIT_BUCKETS.length; i++) {
+            out.append("receiver_commit_seconds_bucket{le=\"").append(COMMIT_BUCKETS[i]).append("\"} ")
+                    .append(commitBuckets[i].sum()).append('\n');
+        }
+        out.append("receiver_commit_seconds_bucket{le=\"+Inf\"} ").append(commits.sum()).append('\n');
+        out.append("receiver_commit_seconds_sum ").append(commitNanos.sum() / 1e9).append('\n');
+        out.append("receiver_commit_seconds_count ").append(commits.sum()).append('\n');
+        return out.toString();
+    }
+}

@@ -1,0 +1,129 @@
+package io.k8scollector.receiver.server;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.k8scollector.protocol.ErrorBody;
+import io.k8scollector.protocol.Json;
+import io.k8scollector.receiver.ingest.BodyReader;
+import io.k8scollector.receiver.ingest.IngestEndpoints;
+import io.k8scollector.receiver.keys.AccessKeys;
+import io.k8scollector.receiver.query.QueryEndpoints;
+import io.k8scollector.receiver.store.Database;
+import io.k8scollector.receiver.store.Refused;
+import io.k8scollector.receiver.store.Snapshots;
+import io.k8scollector.receiver.web.InventoryPage;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running receiver: the protocol, the query API, the page, {@code /healthz} and
+ * {@code /metrics} on one Javalin server over a {@link Database}, plus the sweep that discards
+ * idle fetchings. Closing it stops the server (not the database, which the caller owns).
+ */
+public final class ReceiverServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReceiverServer.class);
+
+    private final Javalin app;
+    private final ScheduledExecutorService sweeper;
+
+    private ReceiverServer(Javalin app, ScheduledExecutorService sweeper) {
+        this.app = app;
+        this.sweeper = sweeper;
+    }
+
+    /** Starts serving; returns once the port is bound. */
+    public static ReceiverServer start(ReceiverSettings settings, Database db, Clock clock) {
+        ReceiverMetrics metrics = new ReceiverMetrics();
+        AccessKeys keys = new AccessKeys(db);
+        Authenticator auth = new Authenticator(keys, clock);
+        Snapshots snapshots = new Snapshots(db, settings.retain());
+        IngestEndpoints ingest = new IngestEndpoints(keys, auth, snapshots,
+                new BodyReader(settings.limits(), metrics), metrics, clock);
+        QueryEndpoints query = new QueryEndpoints(auth, snapshots);
+        InventoryPage page = new InventoryPage();
+        Javalin app = Javalin.create(config -> {
+            config.jsonMapper(new Jackson3Mapper());
+            config.startup.showJavalinBanner = false;
+            if (settings.tlsCert() != null) {
+                TlsConnector.install(config, settings.host(), settings.port(), settings.tlsCert(), settings.tlsKey());
+            }
+            ingest.register(config.routes);
+            query.register(config.routes);
+            page.register(config.routes);
+            config.routes.get("/healthz", ctx -> ctx.result("ok"));
+            config.routes.get("/metrics", ctx -> {
+                if (settings.metricsToken() != null && !java.security.MessageDigest.isEqual(
+                        ("Bearer " + settings.metricsToken()).getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        String.valueOf(ctx.header("Authorization")).getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
+                    throw new ApiException(401, ErrorBody.UNAUTHORIZED, "/metrics needs the metrics token.");
+                }
+                ctx.contentType("text/plain; version=0.0.4").result(metrics.render());
+            });
+            config.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e));
+            config.routes.exception(Refused.class, (e, ctx) -> error(ctx, refusal(e)));
+            // Javalin's own answers (unknown path, wrong method) get the protocol's error body too.
+            config.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, new ApiException(e.getStatus(),
+                    e.getStatus() == 404 ? ErrorBody.NOT_FOUND : ErrorBody.BAD_REQUEST, e.getMessage() + ".")));
+            config.routes.exception(Exception.class, (e, ctx) -> {
+                LOG.error("Request {} {} failed", ctx.method(), ctx.path(), e);
+                error(ctx, new ApiException(500, "internal", "The receiver failed; see its log."));
+            });
+            config.routes.after(ctx -> metrics.request(ctx.statusCode()));
+        });
+        app.start(settings.host(), settings.port());
+        ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "idle-fetchings");
+            t.setDaemon(true);
+            return t;
+        });
+        sweeper.scheduleWithFixedDelay(() -> {
+            try {
+                int discarded = snapshots.discardIdle(clock.instant().minus(settings.idleLimit()));
+                if (discarded > 0) {
+                    LOG.info("Discarded {} fetchings idle for {}", discarded, settings.idleLimit());
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("Could not discard idle fetchings", e);
+            }
+        }, 1, 10, TimeUnit.MINUTES);
+        LOG.info("Receiver listening on port {}", app.port());
+        return new ReceiverServer(app, sweeper);
+    }
+
+    private static ApiException refusal(Refused e) {
+        return switch (e.reason()) {
+            case NOT_FOUND -> ApiException.notFound(e.getMessage());
+            case CLUSTER_CONFLICT -> new ApiException(409, ErrorBody.CLUSTER_CONFLICT, e.getMessage());
+            case FETCHING_COMMITTED -> new ApiException(409, ErrorBody.FETCHING_COMMITTED, e.getMessage());
+            case STALE -> new ApiException(409, ErrorBody.STALE, e.getMessage());
+            case INCOMPLETE -> new ApiException(409, ErrorBody.INCOMPLETE, e.getMessage(), Map.of("shortfall", e.shortfall()));
+        };
+    }
+
+    private static void error(Context ctx, ApiException e) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", e.code());
+        body.put("message", e.getMessage());
+        body.putAll(e.extra());
+        ctx.status(e.status()).contentType("application/json").result(Json.MAPPER.writeValueAsBytes(body));
+    }
+
+    /** The bound port. */
+    public int port() {
+        return app.port();
+    }
+
+    @Override
+    public void close() {
+        sweeper.shutdownNow();
+        app.stop();
+    }
+}

@@ -1,0 +1,31 @@
+package io.k8scollector.receiver.server;
+
+import io.k8scollector.receiver.ingest.Limits;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * How {@code serve} runs: where it listens, what it keeps and who may read the metrics.
+ *
+ * @param metricsToken bearer token that {@code /metrics} requires; null leaves it open
+ * @param tlsCert PEM certificate chain; with {@code tlsKey} the receiver serves HTTPS (both null: HTTP)
+ * @param idleLimit how long an uncommitted fetching may go without a request before it is discarded
+ */
+public record ReceiverSettings(
+        String host, int port, int retain, String metricsToken, Path tlsCert, Path tlsKey, Limits limits,
+        Duration idleLimit) {
+
+    public ReceiverSettings {
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new IllegalArgumentException("--tls-cert and --tls-key go together: give both or neither.");
+        }
+    }
+
+    public static final int DEFAULT_RETAIN = 20;
+    public static final Duration DEFAULT_IDLE_LIMIT = Duration.ofHours(24);
+
+    /** Plain HTTP on {@code port} (0: any free port) with every other default. */
+    public static ReceiverSettings onPort(int port) {
+        return new ReceiverSettings("0.0.0.0", port, DEFAULT_RETAIN, null, null, null, Limits.DEFAULT, DEFAULT_IDLE_LIMIT);
+    }
+}

@@ -1,0 +1,132 @@
+package io.k8scollector.receiver.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.concurrent.locks.ReentrantLock;
+import org.flywaydb.core.Flyway;
+
+/**
+ * A migrated connection pool. Work runs in one transaction per call; on SQLite, writes are
+ * serialised in-process (SQLite allows one writer) while reads run beside them (WAL).
+ */
+public final class Database implements AutoCloseable {
+
+    /** The default database: a SQLite file relative to the working directory. */
+    public static final String DEFAULT_URL = "jdbc:sqlite:data/receiver.db";
+
+    private final HikariDataSource pool;
+    private final Dialect dialect;
+    private final ReentrantLock writer = new ReentrantLock();
+
+    private Database(HikariDataSource pool, Dialect dialect) {
+        this.pool = pool;
+        this.dialect = dialect;
+    }
+
+    /** Opens {@code url} (jdbc:sqlite:FILE or jdbc:postgresql://...) and runs the migrations. */
+    public static Database open(String url) {
+        Dialect dialect = Dialect.of(url);
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        config.setPoolName("receiver");
+        config.setAutoCommit(false);
+        if (dialect == Dialect.SQLITE) {
+            createParent(url);
+            // WAL lets queries read while the single writer writes. synchronous=NORMAL: a
+            // committed transaction survives a killed process (it is in the WAL file); only a
+            // power cut can lose the last transactions, and the collector runs again anyway.
+            config.addDataSourceProperty("journal_mode", "WAL");
+            config.addDataSourceProperty("synchronous", "NORMAL");
+            config.addDataSourceProperty("busy_timeout", "30000");
+            config.setMaximumPoolSize(4);
+        } else {
+            config.addDataSourceProperty("reWriteBatchedInserts", "true");
+            config.setMaximumPoolSize(8);
+        }
+        HikariDataSource pool;
+        try {
+            pool = new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            throw new StoreException("Cannot open the database " + redacted(url) + ": " + e.getMessage(), e);
+        }
+        try {
+            Flyway.configure()
+                    .dataSource(pool)
+                    .placeholders(dialect.placeholders())
+                    .load()
+                    .migrate();
+        } catch (RuntimeException e) {
+            pool.close();
+            throw new StoreException("Cannot migrate the database " + redacted(url) + ": " + e.getMessage(), e);
+        }
+        return new Database(pool, dialect);
+    }
+
+    private static void createParent(String url) {
+        String file = url.substring("jdbc:sqlite:".length()).replaceAll("\\?.*", "");
+        Path parent = Path.of(file).toAbsolutePath().getParent();
+        try {
+            Files.createDirectories(parent);
+        } catch (java.io.IOException e) {
+            throw new StoreException("Cannot create the directory " + parent + " for the database.", e);
+        }
+    }
+
+    private static String redacted(String url) {
+        return url.replaceAll("\\?.*", "");
+    }
+
+    Dialect dialect() {
+        return dialect;
+    }
+
+    /** One unit of work on a connection inside a transaction. */
+    @FunctionalInterface
+    public interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    /** Runs {@code work} in a write transaction, committed when it returns. */
+    public <T> T write(Work<T> work) {
+        boolean serialise = dialect == Dialect.SQLITE;
+        if (serialise) {
+            writer.lock();
+        }
+        try {
+            return transaction(work);
+        } finally {
+            if (serialise) {
+                writer.unlock();
+            }
+        }
+    }
+
+    /** Runs {@code work} in a read transaction. */
+    public <T> T read(Work<T> work) {
+        return transaction(work);
+    }
+
+    private <T> T transaction(Work<T> work) {
+        try (Connection connection = pool.getConnection()) {
+            try {
+                T result = work.run(connection);
+                connection.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("Database error: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}

@@ -1,0 +1,32 @@
+package io.k8scollector.receiver.store;
+
+import java.util.Map;
+
+/** A request the store refuses by the protocol's rules; {@link #reason} says which rule. */
+public final class Refused extends RuntimeException {
+
+    /** The protocol's refusals that the store decides. */
+    public enum Reason { NOT_FOUND, CLUSTER_CONFLICT, FETCHING_COMMITTED, INCOMPLETE, STALE }
+
+    private final Reason reason;
+    private final Map<String, Long> shortfall;
+
+    public Refused(Reason reason, String message) {
+        this(reason, message, Map.of());
+    }
+
+    public Refused(Reason reason, String message, Map<String, Long> shortfall) {
+        super(message);
+        this.reason = reason;
+        this.shortfall = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(shortfall));
+    }
+
+    public Reason reason() {
+        return reason;
+    }
+
+    /** For {@link Reason#INCOMPLETE}: records missing per kind, by the commit's count field names. */
+    public Map<String, Long> shortfall() {
+        return shortfall;
+    }
+}

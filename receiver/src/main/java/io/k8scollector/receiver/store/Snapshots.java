@@ -1,0 +1,582 @@
+package io.k8scollector.receiver.store;
+
+import io.k8scollector.protocol.Commit;
+import io.k8scollector.protocol.FetchingStart;
+import io.k8scollector.protocol.Json;
+import io.k8scollector.protocol.RecordKind;
+import io.k8scollector.protocol.Skipped;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * Fetchings and the snapshots they become. Every method is one transaction. A fetching's
+ * records are membership rows pointing at shared, content-addressed bodies; its commit checks
+ * the counts, carries over what was skipped, records added/changed/deleted counts, switches the
+ * cluster's current snapshot and drops snapshots past the retention, all at once.
+ */
+public final class Snapshots {
+
+    private static final Map<RecordKind, String> CLASS = Map.of(
+            RecordKind.OBJECTS, "o", RecordKind.HELM_RELEASES, "h", RecordKind.TYPES, "t", RecordKind.TREES, "r");
+    private static final String COLUMNS =
+            "record_key, uid, api_version, api_group, kind, namespace, name, labels, body_hash, content_hash";
+
+    private final Database db;
+    private final int retain;
+
+    /** @param retain committed snapshots kept per cluster (at least 1) */
+    public Snapshots(Database db, int retain) {
+        if (retain < 1) {
+            throw new IllegalArgumentException("retain must be at least 1, not " + retain);
+        }
+        this.db = db;
+        this.retain = retain;
+    }
+
+    /** Opens fetching {@code start.fetchingId()} of {@code clusterId}; idempotent. */
+    public void start(String clusterId, FetchingStart start, Instant now) {
+        db.write(c -> {
+            // Insert-if-absent then lock: two first starts of a new cluster cannot both insert it.
+            update(c, "INSERT INTO clusters (id, unique_id) VALUES (?, ?) ON CONFLICT (id) DO NOTHING",
+                    clusterId, start.clusterUniqueId());
+            String bound = string(c, "SELECT unique_id FROM clusters WHERE id = ?" + db.dialect().forUpdate(), clusterId)
+                    .orElseThrow();
+            if (!bound.equals(start.clusterUniqueId())) {
+                if (!start.overrideUniqueClusterId()) {
+                    throw new Refused(Refused.Reason.CLUSTER_CONFLICT, "Cluster '" + clusterId
+                            + "' is bound to another clusterUniqueId; start with overrideUniqueClusterId to move it.");
+                }
+                update(c, "UPDATE clusters SET unique_id = ? WHERE id = ?", start.clusterUniqueId(), clusterId);
+            }
+            Instant started = start.startedAt() != null ? start.startedAt() : idTime(start.fetchingId());
+            update(c, "INSERT INTO fetchings (cluster_id, fetching_id, unique_id, collector_version, started_at, last_seen_at)"
+                    + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (cluster_id, fetching_id) DO NOTHING",
+                    clusterId, start.fetchingId(), start.clusterUniqueId(),
+                    start.collector() == null ? null : start.collector().version(),
+                    started.toEpochMilli(), now.toEpochMilli());
+            return null;
+        });
+    }
+
+    private static Instant idTime(String fetchingId) {
+        return Instant.ofEpochSecond(Long.parseLong(fetchingId.substring(0, 8), 16));
+    }
+
+    /** Stores one page of records in an open fetching; a record sent again replaces itself. */
+    public void add(String clusterId, String fetchingId, List<RecordRow> rows, Instant now) {
+        Map<String, RecordRow> unique = new LinkedHashMap<>();
+        rows.forEach(r -> unique.put(CLASS.get(r.kind()) + r.key(), r));
+        TreeMap<String, byte[]> bodies = new TreeMap<>();
+        Map<String, byte[]> hashes = new java.util.HashMap<>();
+        for (RecordRow r : unique.values()) {
+            String hex = HexFormat.of().formatHex(r.bodyHash());
+            bodies.put(hex, r.body());
+            hashes.put(hex, r.bodyHash());
+        }
+        db.write(c -> {
+            long seq = open(c, clusterId, fetchingId);
+            // Sorted by hash so that concurrent pages lock shared bodies in one order (no deadlock).
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO bodies (hash, body) VALUES (?, ?) ON CONFLICT (hash) DO NOTHING")) {
+                for (Map.Entry<String, byte[]> body : bodies.entrySet()) {
+                    ps.setBytes(1, hashes.get(body.getKey()));
+                    ps.setBytes(2, body.getValue());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO records (fetching, class, " + COLUMNS
+                    + ", carried) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, FALSE)"
+                    + " ON CONFLICT (fetching, class, record_key) DO UPDATE SET uid = excluded.uid,"
+                    + " api_version = excluded.api_version, api_group = excluded.api_group, kind = excluded.kind,"
+                    + " namespace = excluded.namespace, name = excluded.name, labels = excluded.labels,"
+                    + " body_hash = excluded.body_hash, content_hash = excluded.content_hash")) {
+                for (RecordRow r : unique.values()) {
+                    bind(ps, seq, CLASS.get(r.kind()), r.key(), r.uid(), r.apiVersion(), r.group(), r.typeKind(),
+                            r.namespace(), r.name(), r.labels(), r.bodyHash(), r.contentHash());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            update(c, "UPDATE fetchings SET last_seen_at = ? WHERE seq = ?", now.toEpochMilli(), seq);
+            return null;
+        });
+    }
+
+    /** The seq of an open fetching, or the protocol's refusal. */
+    private long open(Connection c, String clusterId, String fetchingId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT seq, committed_at FROM fetchings"
+                + " WHERE cluster_id = ? AND fetching_id = ?" + db.dialect().forShare())) {
+            bind(ps, clusterId, fetchingId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw unknownFetching(clusterId, fetchingId);
+                }
+                if (rs.getObject(2) != null) {
+                    throw new Refused(Refused.Reason.FETCHING_COMMITTED,
+                            "Fetching " + fetchingId + " of cluster '" + clusterId + "' is already committed.");
+                }
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private static Refused unknownFetching(String clusterId, String fetchingId) {
+        return new Refused(Refused.Reason.NOT_FOUND,
+                "Fetching " + fetchingId + " of cluster '" + clusterId + "' was never started (or was discarded).");
+    }
+
+    /**
+     * Commits a fetching: it becomes the cluster's current snapshot when it holds at least the
+     * counted records. A repeated commit of a committed fetching does nothing.
+     */
+    public void commit(String clusterId, String fetchingId, Commit commit, Instant now) {
+        db.write(c -> {
+            long seq;
+            long started;
+            try (PreparedStatement ps = c.prepareStatement("SELECT seq, started_at, committed_at FROM fetchings"
+                    + " WHERE cluster_id = ? AND fetching_id = ?" + db.dialect().forUpdate())) {
+                bind(ps, clusterId, fetchingId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw unknownFetching(clusterId, fetchingId);
+                    }
+                    if (rs.getObject(3) != null) {
+                        return null;
+                    }
+                    seq = rs.getLong(1);
+                    started = rs.getLong(2);
+                }
+            }
+            checkCounts(c, seq, commit);
+            // Locks the cluster so that two commits of one cluster switch its snapshot one after the other.
+            string(c, "SELECT id FROM clusters WHERE id = ?" + db.dialect().forUpdate(), clusterId);
+            Long previous = current(c, clusterId);
+            if (previous != null && longValue(c, "SELECT started_at FROM fetchings WHERE seq = ?", previous) > started) {
+                throw new Refused(Refused.Reason.STALE, "Fetching " + fetchingId
+                        + " started before the current snapshot of cluster '" + clusterId + "'.");
+            }
+            if (previous != null) {
+                for (Skipped skipped : commit.skipped()) {
+                    carryOver(c, previous, seq, skipped);
+                }
+            }
+            long objects = longValue(c, "SELECT COUNT(*) FROM records WHERE fetching = ? AND class = 'o'", seq);
+            long base = previous == null ? -1 : previous;
+            update(c, "UPDATE fetchings SET committed_at = ?, previous = ?, object_count = ?, added = ?, changed = ?,"
+                    + " deleted = ?, skipped = ? WHERE seq = ?",
+                    now.toEpochMilli(), previous, objects,
+                    count(c, Diff.ADDED, base, seq), count(c, Diff.CHANGED, base, seq),
+                    count(c, Diff.DELETED, base, seq),
+                    Json.MAPPER.writeValueAsString(commit.skipped()), seq);
+            update(c, "UPDATE clusters SET current_fetching = ? WHERE id = ?", seq, clusterId);
+            retain(c, clusterId);
+            return null;
+        });
+    }
+
+    private void checkCounts(Connection c, long seq, Commit commit) throws SQLException {
+        Map<RecordKind, Long> held = new EnumMap<>(RecordKind.class);
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT class, COUNT(*) FROM records WHERE fetching = ? GROUP BY class")) {
+            ps.setLong(1, seq);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String cls = rs.getString(1);
+                    long n = rs.getLong(2);
+                    CLASS.forEach((kind, code) -> {
+                        if (code.equals(cls)) {
+                            held.put(kind, n);
+                        }
+                    });
+                }
+            }
+        }
+        Map<String, Long> shortfall = new LinkedHashMap<>();
+        for (RecordKind kind : RecordKind.values()) {
+            long missing = commit.counts().of(kind) - held.getOrDefault(kind, 0L);
+            if (missing > 0) {
+                shortfall.put(kind.field(), missing);
+            }
+        }
+        if (!shortfall.isEmpty()) {
+            throw new Refused(Refused.Reason.INCOMPLETE,
+                    "The fetching holds fewer records than the commit counts; missing " + shortfall + ".", shortfall);
+        }
+    }
+
+    /**
+     * Copies the previous snapshot's objects that {@code skipped} covers into the new one, marked
+     * carried (not refreshed). A skipped type names a resource; its kind comes from the type
+     * records of either snapshot.
+     */
+    private void carryOver(Connection c, long previous, long seq, Skipped skipped) throws SQLException {
+        String group = skipped.group() == null ? "" : skipped.group();
+        String where;
+        List<Object> args = new ArrayList<>(List.of(seq, previous, group));
+        switch (skipped.kind() == null ? "" : skipped.kind()) {
+            case Skipped.GROUP -> where = "";
+            case Skipped.TYPE -> {
+                where = " AND kind = ?";
+                args.add(kindOf(c, previous, seq, group, skipped.resource()));
+            }
+            case Skipped.OBJECT -> {
+                where = " AND kind = ? AND COALESCE(namespace, '') = ? AND name = ?";
+                args.add(kindOf(c, previous, seq, group, skipped.resource()));
+                args.add(skipped.namespace() == null ? "" : skipped.namespace());
+                args.add(skipped.name());
+            }
+            default -> {
+                return;
+            }
+        }
+        update(c, "INSERT INTO records (fetching, class, " + COLUMNS + ", carried) SELECT ?, class, " + COLUMNS
+                + ", TRUE FROM records WHERE fetching = ? AND class = 'o' AND api_group = ?" + where
+                + " ON CONFLICT (fetching, class, record_key) DO NOTHING", args.toArray());
+    }
+
+    private static String kindOf(Connection c, long previous, long seq, String group, String resource) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT kind FROM records WHERE fetching IN (?, ?)"
+                + " AND class = 't' AND api_group = ? AND name = ? ORDER BY fetching DESC")) {
+            bind(ps, seq, previous, group, resource);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    private void retain(Connection c, String clusterId) throws SQLException {
+        List<Long> old = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT seq FROM fetchings WHERE cluster_id = ?"
+                + " AND committed_at IS NOT NULL ORDER BY committed_at DESC, seq DESC")) {
+            ps.setString(1, clusterId);
+            try (ResultSet rs = ps.executeQuery()) {
+                for (int i = 0; rs.next(); i++) {
+                    if (i >= retain) {
+                        old.add(rs.getLong(1));
+                    }
+                }
+            }
+        }
+        for (long seq : old) {
+            drop(c, seq);
+        }
+    }
+
+    /** Deletes a fetching, its membership rows and the bodies no other fetching shares. */
+    private static void drop(Connection c, long seq) throws SQLException {
+        update(c, "DELETE FROM bodies WHERE hash IN (SELECT body_hash FROM records WHERE fetching = ?)"
+                + " AND NOT EXISTS (SELECT 1 FROM records r WHERE r.body_hash = bodies.hash AND r.fetching <> ?)", seq, seq);
+        update(c, "DELETE FROM records WHERE fetching = ?", seq);
+        update(c, "DELETE FROM fetchings WHERE seq = ?", seq);
+    }
+
+    /** Discards uncommitted fetchings that saw no request since {@code cutoff}; returns how many. */
+    public int discardIdle(Instant cutoff) {
+        return db.write(c -> {
+            List<Long> idle = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT seq FROM fetchings WHERE committed_at IS NULL AND last_seen_at < ?")) {
+                ps.setLong(1, cutoff.toEpochMilli());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        idle.add(rs.getLong(1));
+                    }
+                }
+            }
+            for (long seq : idle) {
+                drop(c, seq);
+            }
+            return idle.size();
+        });
+    }
+
+    /** Every cluster with its current snapshot, by id. */
+    public List<ClusterView> clusters() {
+        return db.read(c -> {
+            List<ClusterView> clusters = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT c.id, c.unique_id, f.fetching_id, f.committed_at,"
+                    + " f.object_count FROM clusters c LEFT JOIN fetchings f ON f.seq = c.current_fetching ORDER BY c.id");
+                    ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long committed = rs.getLong(4);
+                    clusters.add(new ClusterView(rs.getString(1), rs.getString(2), rs.getString(3),
+                            rs.wasNull() ? null : Instant.ofEpochMilli(committed),
+                            rs.getObject(5) == null ? null : rs.getLong(5)));
+                }
+            }
+            return clusters;
+        });
+    }
+
+    /**
+     * A page of the current snapshot's records of {@code kind} matching {@code filter}, in key
+     * order after {@code after} (null: from the start).
+     */
+    public RecordPage list(String clusterId, RecordKind kind, RecordFilter filter, String after, int limit) {
+        return db.read(c -> {
+            Long seq = currentOf(c, clusterId);
+            List<byte[]> bodies = new ArrayList<>();
+            if (seq == null) {
+                return new RecordPage(bodies, null);
+            }
+            StringBuilder sql = new StringBuilder("SELECT r.record_key, r.labels, b.body FROM records r"
+                    + " JOIN bodies b ON b.hash = r.body_hash WHERE r.fetching = ? AND r.class = ? AND r.record_key > ?");
+            List<Object> args = new ArrayList<>(List.of(seq, CLASS.get(kind)));
+            condition(sql, args, "r.api_group", filter.group());
+            condition(sql, args, "r.kind", filter.kind());
+            condition(sql, args, "r.namespace", filter.namespace());
+            condition(sql, args, "r.name", filter.name());
+            if (filter.version() != null) {
+                sql.append(" AND (r.api_version = ? OR r.api_version LIKE ?)");
+                args.add(filter.version());
+                args.add("%/" + filter.version());
+            }
+            sql.append(" ORDER BY r.record_key LIMIT ?");
+            String cursor = after == null ? "" : after;
+            int batch = Math.max(limit, 500);
+            while (true) {
+                List<Object> bound = new ArrayList<>(args);
+                bound.add(2, cursor);
+                bound.add(batch);
+                int seen = 0;
+                try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                    bind(ps, bound.toArray());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            seen++;
+                            cursor = rs.getString(1);
+                            if (filter.labels().test(rs.getString(2))) {
+                                bodies.add(rs.getBytes(3));
+                                if (bodies.size() == limit) {
+                                    return new RecordPage(bodies, cursor);
+                                }
+                            }
+                        }
+                    }
+                }
+                if (seen < batch) {
+                    return new RecordPage(bodies, null);
+                }
+            }
+        });
+    }
+
+    private static void condition(StringBuilder sql, List<Object> args, String column, String value) {
+        if (value != null) {
+            sql.append(" AND ").append(column).append(" = ?");
+            args.add(value);
+        }
+    }
+
+    /** The current snapshot's object counts per apiVersion and kind, by kind. */
+    public List<KindCount> kinds(String clusterId) {
+        return db.read(c -> {
+            Long seq = currentOf(c, clusterId);
+            List<KindCount> kinds = new ArrayList<>();
+            if (seq == null) {
+                return kinds;
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT api_version, kind, COUNT(*) FROM records"
+                    + " WHERE fetching = ? AND class = 'o' GROUP BY api_version, kind ORDER BY kind, api_version")) {
+                ps.setLong(1, seq);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        kinds.add(new KindCount(rs.getString(1), rs.getString(2), rs.getLong(3)));
+                    }
+                }
+            }
+            return kinds;
+        });
+    }
+
+    /** The body of the current snapshot's object with {@code uid}, if there is one. */
+    public Optional<byte[]> object(String clusterId, String uid) {
+        return body(clusterId, "o", "uid", uid);
+    }
+
+    /** The current snapshot's tree rooted at {@code uid}, if there is one. */
+    public Optional<byte[]> tree(String clusterId, String uid) {
+        return body(clusterId, "r", "record_key", uid);
+    }
+
+    private Optional<byte[]> body(String clusterId, String cls, String column, String value) {
+        return db.read(c -> {
+            Long seq = currentOf(c, clusterId);
+            if (seq == null) {
+                return Optional.empty();
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT b.body FROM records r JOIN bodies b ON b.hash = r.body_hash"
+                    + " WHERE r.fetching = ? AND r.class = ? AND r." + column + " = ?")) {
+                bind(ps, seq, cls, value);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(rs.getBytes(1)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    /** Hands every tree of the current snapshot to {@code each}. */
+    public void eachTree(String clusterId, Consumer<byte[]> each) {
+        db.read(c -> {
+            Long seq = currentOf(c, clusterId);
+            if (seq != null) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT b.body FROM records r JOIN bodies b"
+                        + " ON b.hash = r.body_hash WHERE r.fetching = ? AND r.class = 'r'")) {
+                    ps.setLong(1, seq);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            each.accept(rs.getBytes(1));
+                        }
+                    }
+                }
+            }
+            return null;
+        });
+    }
+
+    /**
+     * The objects added, changed and deleted between snapshot {@code since} (null: the one before
+     * the current) and the current snapshot.
+     */
+    public Changes changes(String clusterId, String since) {
+        return db.read(c -> {
+            Long to = currentOf(c, clusterId);
+            if (to == null) {
+                return new Changes(null, null, List.of(), List.of(), List.of());
+            }
+            Long from;
+            if (since == null) {
+                long previous = longValue(c, "SELECT COALESCE(previous, -1) FROM fetchings WHERE seq = ?", to);
+                from = previous < 0 || string(c, "SELECT fetching_id FROM fetchings WHERE seq = ?", previous).isEmpty()
+                        ? null : previous;
+            } else {
+                from = optionalLong(c, "SELECT seq FROM fetchings WHERE cluster_id = ? AND fetching_id = ?"
+                        + " AND committed_at IS NOT NULL", clusterId, since)
+                        .orElseThrow(() -> new Refused(Refused.Reason.NOT_FOUND, "Cluster '" + clusterId
+                                + "' has no committed snapshot " + since + " (never committed, or past the retention)."));
+            }
+            long base = from == null ? -1 : from;
+            return new Changes(
+                    from == null ? null : string(c, "SELECT fetching_id FROM fetchings WHERE seq = ?", from).orElseThrow(),
+                    string(c, "SELECT fetching_id FROM fetchings WHERE seq = ?", to).orElseThrow(),
+                    refs(c, Diff.ADDED, base, to), refs(c, Diff.CHANGED, base, to), refs(c, Diff.DELETED, base, to));
+        });
+    }
+
+    /** The three comparisons of two snapshots' objects; each selects the columns of an {@link ObjectRef}. */
+    private enum Diff {
+        ADDED("SELECT n.uid, n.api_version, n.kind, n.namespace, n.name FROM records n WHERE n.fetching = ?"
+                + " AND n.class = 'o' AND NOT EXISTS (SELECT 1 FROM records o WHERE o.fetching = ? AND o.class = 'o'"
+                + " AND o.record_key = n.record_key)", true),
+        DELETED(ADDED.sql, false),
+        CHANGED("SELECT n.uid, n.api_version, n.kind, n.namespace, n.name FROM records n JOIN records o"
+                + " ON o.fetching = ? AND o.class = 'o' AND o.record_key = n.record_key"
+                + " WHERE n.fetching = ? AND n.class = 'o' AND o.content_hash <> n.content_hash", false);
+
+        private final String sql;
+        private final boolean newFirst;
+
+        Diff(String sql, boolean newFirst) {
+            this.sql = sql;
+            this.newFirst = newFirst;
+        }
+
+        Object[] args(long from, long to) {
+            return newFirst ? new Object[] {to, from} : new Object[] {from, to};
+        }
+    }
+
+    private static long count(Connection c, Diff diff, long from, long to) throws SQLException {
+        return longValue(c, "SELECT COUNT(*) FROM (" + diff.sql + ") d", diff.args(from, to));
+    }
+
+    private static List<ObjectRef> refs(Connection c, Diff diff, long from, long to) throws SQLException {
+        List<ObjectRef> refs = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(diff.sql)) {
+            bind(ps, diff.args(from, to));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    refs.add(new ObjectRef(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)));
+                }
+            }
+        }
+        refs.sort(Comparator.comparing(ObjectRef::kind, Comparator.nullsFirst(Comparator.naturalOrder()))
+                .thenComparing(r -> r.namespace() == null ? "" : r.namespace())
+                .thenComparing(r -> r.name() == null ? "" : r.name()));
+        return refs;
+    }
+
+    private Long currentOf(Connection c, String clusterId) throws SQLException {
+        if (string(c, "SELECT id FROM clusters WHERE id = ?", clusterId).isEmpty()) {
+            throw new Refused(Refused.Reason.NOT_FOUND, "Unknown cluster '" + clusterId + "'.");
+        }
+        return current(c, clusterId);
+    }
+
+    private static Long current(Connection c, String clusterId) throws SQLException {
+        return optionalLong(c, "SELECT current_fetching FROM clusters WHERE id = ? AND current_fetching IS NOT NULL",
+                clusterId).orElse(null);
+    }
+
+    private static Optional<String> string(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
+            }
+        }
+    }
+
+    private static Optional<Long> optionalLong(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
+            }
+        }
+    }
+
+    private static long longValue(Connection c, String sql, Object... args) throws SQLException {
+        return optionalLong(c, sql, args).orElseThrow();
+    }
+
+    static int update(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            return ps.executeUpdate();
+        }
+    }
+
+    static void bind(PreparedStatement ps, Object... args) throws SQLException {
+        for (int i = 0; i < args.length; i++) {
+            Object arg = args[i];
+            if (arg == null) {
+                ps.setNull(i + 1, java.sql.Types.NULL);
+            } else if (arg instanceof byte[] bytes) {
+                ps.setBytes(i + 1, bytes);
+            } else if (arg instanceof Long l) {
+                ps.setLong(i + 1, l);
+            } else if (arg instanceof Integer n) {
+                ps.setInt(i + 1, n);
+            } else if (arg instanceof Boolean b) {
+                ps.setBoolean(i + 1, b);
+            } else {
+                ps.setString(i + 1, arg.toString());
+            }
+        }
+    }
+}

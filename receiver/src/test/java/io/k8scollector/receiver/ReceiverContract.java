@@ -1,0 +1,385 @@
+package io.k8scollector.receiver;
+
+import static io.k8scollector.receiver.TestObjects.configMap;
+import static io.k8scollector.receiver.TestObjects.deployment;
+import static io.k8scollector.receiver.TestReceiver.expect204;
+import static io.k8scollector.receiver.TestReceiver.gzip;
+import static io.k8scollector.receiver.TestReceiver.utf8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.k8scollector.protocol.FetchingId;
+import io.k8scollector.protocol.Json;
+import io.k8scollector.protocol.Paths;
+import io.k8scollector.protocol.RecordKind;
+import io.k8scollector.protocol.Skipped;
+import io.k8scollector.receiver.keys.NewKey;
+import io.k8scollector.receiver.store.Snapshots;
+import java.io.ByteArrayOutputStream;
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The whole protocol and query API against a receiver on one database; a subclass per database.
+ * Each test uses its own cluster id, so that tests share one receiver.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class ReceiverContract {
+
+    private TestReceiver receiver;
+
+    /** A database URL for this class's receiver. */
+    abstract String databaseUrl();
+
+    /** Frees what {@link #databaseUrl()} made. */
+    void dropDatabase() {}
+
+    @BeforeAll
+    void startReceiver() {
+        receiver = new TestReceiver(databaseUrl(), 3);
+    }
+
+    @AfterAll
+    void stopReceiver() {
+        receiver.close();
+        dropDatabase();
+    }
+
+    private static String fetching() {
+        return FetchingId.generate(Instant.now());
+    }
+
+    private List<String> names(String cluster) {
+        List<String> names = new ArrayList<>();
+        receiver.getJson("/v1/clusters/" + cluster + "/objects").get("items")
+                .forEach(o -> names.add(o.get("metadata").get("name").asString()));
+        return names;
+    }
+
+    private static void expectError(HttpResponse<String> answer, int status, String code) {
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(status);
+        JsonNode body = Json.MAPPER.readTree(answer.body());
+        assertThat(body.get("error").asString()).isEqualTo(code);
+        assertThat(body.get("message").asString()).isNotBlank();
+    }
+
+    @Test
+    void aCommittedFetchingBecomesTheCurrentSnapshotWithEveryRecordKind() {
+        String f = fetching();
+        receiver.start("full", f, "kube-system-uid");
+        receiver.page("full", f, RecordKind.OBJECTS, List.of(configMap("u1", "a", "one", "web", "1"),
+                deployment("u2", "a", "web")));
+        receiver.page("full", f, RecordKind.HELM_RELEASES, List.of(Map.of("name", "shop", "namespace", "a",
+                "revision", 3, "status", "deployed", "source", "helm", "storage", "secret")));
+        receiver.page("full", f, RecordKind.TYPES, List.of(TestObjects.type("", "v1", "ConfigMap", "configmaps")));
+        receiver.page("full", f, RecordKind.TREES, List.of(Map.of("uid", "u2", "apiVersion", "apps/v1",
+                "kind", "Deployment", "name", "web", "namespace", "a", "children", List.of(Map.of("uid", "u3",
+                        "apiVersion", "apps/v1", "kind", "ReplicaSet", "name", "web-1", "namespace", "a")))));
+
+        expect204(receiver.commit("full", f, Map.of("counts",
+                Map.of("objects", 2, "helmReleases", 1, "types", 1, "trees", 1))));
+
+        assertThat(names("full")).containsExactlyInAnyOrder("one", "web");
+        JsonNode cluster = receiver.getJson("/v1/clusters").get("items").valueStream()
+                .filter(c -> c.get("id").asString().equals("full")).findFirst().orElseThrow();
+        assertThat(cluster.get("currentFetchingId").asString()).isEqualTo(f);
+        assertThat(cluster.get("clusterUniqueId").asString()).isEqualTo("kube-system-uid");
+        assertThat(cluster.get("objectCount").asLong()).isEqualTo(2);
+        assertThat(receiver.getJson("/v1/clusters/full/helm-releases").get("items").get(0).get("name").asString())
+                .isEqualTo("shop");
+        assertThat(receiver.getJson("/v1/clusters/full/types").get("items").get(0).get("resource").asString())
+                .isEqualTo("configmaps");
+        assertThat(receiver.getJson("/v1/clusters/full/trees/u2").get("children").get(0).get("uid").asString())
+                .isEqualTo("u3");
+        assertThat(receiver.getJson("/v1/clusters/full/trees/u3").get("name").asString()).isEqualTo("web-1");
+        assertThat(receiver.getJson("/v1/clusters/full/objects/u1").get("data").get("key").asString()).isEqualTo("1");
+        assertThat(receiver.get("/v1/clusters/full/objects/u1?format=yaml").body()).contains("kind: ConfigMap");
+        expectError(receiver.get("/v1/clusters/full/objects/nope"), 404, "not_found");
+
+        expect204(receiver.commit("full", f, Map.of("counts", Map.of("objects", 2))));
+    }
+
+    @Test
+    void aRetriedPageIsStoredOnceAndTheCommitCountsDistinctRecords() {
+        String f = fetching();
+        receiver.start("retry", f, "u");
+        List<ObjectNode> page = List.of(configMap("r1", "a", "one", "x", "1"), configMap("r2", "a", "two", "x", "2"));
+        receiver.page("retry", f, RecordKind.OBJECTS, page);
+        receiver.page("retry", f, RecordKind.OBJECTS, page);
+
+        HttpResponse<String> tooMany = receiver.commit("retry", f, Map.of("counts", Map.of("objects", 3, "types", 2)));
+
+        expectError(tooMany, 409, "incomplete");
+        assertThat(Json.MAPPER.readTree(tooMany.body()).get("shortfall").toString())
+                .isEqualTo("{\"objects\":1,\"types\":2}");
+        expect204(receiver.commit("retry", f, Map.of("counts", Map.of("objects", 2))));
+        assertThat(names("retry")).hasSize(2);
+    }
+
+    @Test
+    void objectsWithoutUidAreKeyedByTheirNames() {
+        ObjectNode noUid = configMap("x", "a", "same", "x", "1");
+        ((ObjectNode) noUid.get("metadata")).remove("uid");
+        String f = fetching();
+        receiver.start("nouid", f, "u");
+        receiver.page("nouid", f, RecordKind.OBJECTS, List.of(noUid, noUid.deepCopy().put("kind", "Other")));
+        receiver.page("nouid", f, RecordKind.OBJECTS, List.of(noUid));
+
+        expectError(receiver.commit("nouid", f, Map.of("counts", Map.of("objects", 3))), 409, "incomplete");
+        expect204(receiver.commit("nouid", f, Map.of("counts", Map.of("objects", 2))));
+    }
+
+    @Test
+    void aClusterIdBoundToAnotherClusterIsRefusedUnlessOverridden() {
+        receiver.start("bound", fetching(), "first");
+        String f = fetching();
+        Map<String, Object> start = new java.util.HashMap<>(Map.of("fetchingId", f, "clusterUniqueId", "second"));
+
+        expectError(receiver.post(Paths.fetchings("bound"), start), 409, "cluster_conflict");
+
+        start.put("overrideUniqueClusterId", true);
+        expect204(receiver.post(Paths.fetchings("bound"), start));
+        expect204(receiver.post(Paths.fetchings("bound"), start));
+        expect204(receiver.commit("bound", f, Map.of()));
+        assertThat(receiver.getJson("/v1/clusters").toString()).contains("\"clusterUniqueId\":\"second\"");
+    }
+
+    @Test
+    void aPageForACommittedOrUnknownFetchingIsRefused() {
+        String f = fetching();
+        receiver.snapshot("closed", f, List.of(configMap("c1", "a", "one", "x", "1")), List.of());
+
+        expectError(receiver.post(Paths.records("closed", f, RecordKind.OBJECTS),
+                Map.of("objects", List.of(configMap("c2", "a", "two", "x", "2")))), 409, "fetching_committed");
+        expectError(receiver.post(Paths.records("closed", fetching(), RecordKind.OBJECTS),
+                Map.of("objects", List.of())), 404, "not_found");
+        expectError(receiver.commit("closed", fetching(), Map.of()), 404, "not_found");
+        assertThat(names("closed")).containsExactly("one");
+    }
+
+    @Test
+    void aFetchingStartedBeforeTheCurrentSnapshotIsStale() {
+        String older = FetchingId.generate(Instant.now().minusSeconds(60));
+        String newer = fetching();
+        expect204(receiver.post(Paths.fetchings("stale"), Map.of("fetchingId", older, "clusterUniqueId", "uid-stale",
+                "startedAt", Instant.now().minusSeconds(60).toString())));
+        receiver.snapshot("stale", newer, List.of(configMap("s1", "a", "new", "x", "1")), List.of());
+
+        expectError(receiver.commit("stale", older, Map.of()), 409, "stale");
+        assertThat(names("stale")).containsExactly("new");
+    }
+
+    @Test
+    void badIdentifiersAndBodiesAreBadRequests() {
+        expectError(receiver.post(Paths.fetchings("UPPER"), Map.of()), 400, "bad_request");
+        expectError(receiver.post(Paths.fetchings("ok"), Map.of("fetchingId", "xyz", "clusterUniqueId", "u")),
+                400, "bad_request");
+        String f = fetching();
+        receiver.start("shapes", f, "u");
+        expectError(receiver.post(Paths.records("shapes", f, RecordKind.OBJECTS),
+                Map.of("objects", List.of(Map.of("kind", "Pod")))), 400, "bad_request");
+        expectError(receiver.post(Paths.records("shapes", f, RecordKind.OBJECTS), Map.of("items", List.of())),
+                400, "bad_request");
+        expectError(receiver.get("/v1/clusters/shapes/objects?limit=5001"), 400, "bad_request");
+        expectError(receiver.get("/v1/clusters/shapes/objects?labelSelector=oops"), 400, "bad_request");
+        expectError(receiver.get("/v1/nothing/here"), 404, "not_found");
+        expectError(receiver.get("/v1/clusters/unknown-cluster/objects"), 404, "not_found");
+    }
+
+    @Test
+    void hostileRequestsGetTheir4xxAndLeaveTheCommittedSnapshotAlone() {
+        String committed = fetching();
+        receiver.snapshot("hostile", committed, List.of(configMap("h1", "a", "kept", "x", "1")), List.of());
+        String f = fetching();
+        receiver.start("hostile", f, "uid-hostile");
+        String objects = Paths.records("hostile", f, RecordKind.OBJECTS);
+
+        expectError(receiver.postRaw(objects, gzipBomb(10 << 20), Map.of("Content-Encoding", "gzip")), 413, "too_large");
+        expectError(receiver.postRaw(objects, utf8("{\"objects\": [{\"apiVersion\": "),
+                Map.of("Content-Type", "application/json")), 400, "bad_request");
+        expectError(receiver.postRaw(objects, utf8("{\"objects\":[" + "[".repeat(100_000) + "]".repeat(100_000) + "]}"),
+                Map.of()), 400, "bad_request");
+        expectError(receiver.postRaw(objects, utf8("{\"objects\":[]}"), Map.of("Content-Encoding", "br")),
+                415, "unsupported_encoding");
+        expectError(receiver.postRaw(objects, utf8("not gzip"), Map.of("Content-Encoding", "gzip")), 400, "bad_request");
+        expectError(receiver.post(objects, Map.of("objects", List.of()), "no-such-token"), 401, "unauthorized");
+        expectError(receiver.send(java.net.http.HttpRequest.newBuilder(receiver.uri(objects))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}")).build()), 401, "unauthorized");
+        NewKey other = receiver.keys.create(List.of("elsewhere"), Instant.now());
+        expectError(receiver.post(objects, Map.of("objects", List.of()), receiver.login(other)), 403, "forbidden");
+        expectError(receiver.commit("hostile", f, Map.of("counts", Map.of("objects", 5))), 409, "incomplete");
+
+        assertThat(names("hostile")).containsExactly("kept");
+        assertThat(receiver.getJson("/v1/clusters").toString()).contains(committed);
+    }
+
+    /**
+     * About {@code compressed} bytes of gzip that inflate to a valid start of JSON followed by
+     * endless whitespace (a gibibyte per thousand members): concatenated gzip members, each one
+     * mebibyte of spaces, so that it is cheap to build.
+     */
+    private static byte[] gzipBomb(int compressed) {
+        byte[] spaces = gzip(" ".repeat(1 << 20).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        ByteArrayOutputStream out = new ByteArrayOutputStream(compressed + spaces.length);
+        out.writeBytes(gzip(utf8("{\"objects\": [")));
+        while (out.size() < compressed) {
+            out.writeBytes(spaces);
+        }
+        return out.toByteArray();
+    }
+
+    @Test
+    void skippedTypesGroupsAndObjectsCarryOverInsteadOfBeingDeleted() {
+        String first = fetching();
+        receiver.start("carry", first, "uid-carry");
+        receiver.page("carry", first, RecordKind.TYPES, List.of(TestObjects.type("", "v1", "ConfigMap", "configmaps")));
+        receiver.page("carry", first, RecordKind.OBJECTS, List.of(configMap("k1", "a", "cm", "x", "1"),
+                deployment("k2", "a", "web"), configMap("k3", "b", "big", "x", "3"), configMap("k4", "b", "gone", "x", "4")));
+        expect204(receiver.commit("carry", first, Map.of("counts", Map.of("objects", 4, "types", 1))));
+
+        String second = fetching();
+        receiver.start("carry", second, "uid-carry");
+        receiver.page("carry", second, RecordKind.TYPES, List.of(TestObjects.type("", "v1", "ConfigMap", "configmaps")));
+        receiver.page("carry", second, RecordKind.OBJECTS, List.of(configMap("k5", "c", "fresh", "x", "5")));
+        List<Skipped> skipped = List.of(
+                Skipped.group("apps", "v1", Skipped.Reason.DISCOVERY_FAILED, "503"),
+                Skipped.object("", "v1", "configmaps", "b", "big", Skipped.Reason.TOO_LARGE, "2 MB"));
+        expect204(receiver.commit("carry", second, Map.of("counts", Map.of("objects", 1, "types", 1), "skipped", skipped)));
+
+        assertThat(names("carry")).containsExactlyInAnyOrder("web", "big", "fresh");
+        JsonNode changes = receiver.getJson("/v1/clusters/carry/changes");
+        assertThat(changes.get("from").asString()).isEqualTo(first);
+        assertThat(changes.get("to").asString()).isEqualTo(second);
+        assertThat(changes.get("deleted").valueStream().map(r -> r.get("name").asString()))
+                .containsExactlyInAnyOrder("cm", "gone");
+        assertThat(changes.get("added").valueStream().map(r -> r.get("uid").asString())).containsExactly("k5");
+
+        String third = fetching();
+        receiver.start("carry", third, "uid-carry");
+        receiver.page("carry", third, RecordKind.TYPES, List.of(TestObjects.type("", "v1", "ConfigMap", "configmaps")));
+        expect204(receiver.commit("carry", third, Map.of("counts", Map.of("types", 1), "skipped",
+                List.of(Skipped.type("", "v1", "configmaps", Skipped.Reason.FORBIDDEN, "403")))));
+        assertThat(names("carry")).containsExactlyInAnyOrder("big", "fresh");
+    }
+
+    @Test
+    void changesComparesContentWithoutResourceVersionManagedFieldsOrStatus() {
+        ObjectNode same = configMap("c1", "a", "same", "x", "1");
+        ObjectNode edited = configMap("c2", "a", "edited", "x", "1");
+        ObjectNode removed = configMap("c3", "a", "removed", "x", "1");
+        String first = fetching();
+        receiver.snapshot("changes", first, List.of(same, edited, removed), List.of());
+
+        ObjectNode sameAgain = same.deepCopy();
+        ((ObjectNode) sameAgain.get("metadata")).put("resourceVersion", "99").putArray("managedFields").addObject();
+        sameAgain.putObject("status").put("phase", "whatever");
+        ObjectNode editedAgain = edited.deepCopy();
+        ((ObjectNode) editedAgain.get("data")).put("key", "2");
+        String second = fetching();
+        receiver.snapshot("changes", second, List.of(sameAgain, editedAgain, configMap("c4", "a", "new", "x", "1")),
+                List.of());
+
+        JsonNode changes = receiver.getJson("/v1/clusters/changes/changes?since=" + first);
+        assertThat(changes.get("changed").valueStream().map(r -> r.get("name").asString())).containsExactly("edited");
+        assertThat(changes.get("added").valueStream().map(r -> r.get("name").asString())).containsExactly("new");
+        assertThat(changes.get("deleted").valueStream().map(r -> r.get("name").asString())).containsExactly("removed");
+        JsonNode ref = changes.get("changed").get(0);
+        assertThat(ref.get("uid").asString()).isEqualTo("c2");
+        assertThat(ref.get("apiVersion").asString()).isEqualTo("v1");
+        assertThat(ref.get("kind").asString()).isEqualTo("ConfigMap");
+        assertThat(ref.get("namespace").asString()).isEqualTo("a");
+        expectError(receiver.get("/v1/clusters/changes/changes?since=" + fetching()), 404, "not_found");
+    }
+
+    @Test
+    void onlyTheRetainedNumberOfSnapshotsIsKept() {
+        List<String> fetchings = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            String f = fetching();
+            fetchings.add(f);
+            receiver.snapshot("retain", f, List.of(configMap("r" + i, "a", "n" + i, "x", "v" + i)), List.of());
+        }
+        assertThat(names("retain")).containsExactly("n4");
+        assertThat(receiver.get("/v1/clusters/retain/changes?since=" + fetchings.get(2)).statusCode()).isEqualTo(200);
+        expectError(receiver.get("/v1/clusters/retain/changes?since=" + fetchings.get(1)), 404, "not_found");
+    }
+
+    @Test
+    void anUncommittedFetchingIsInvisibleAndDiscardedWhenIdle() {
+        String committed = fetching();
+        receiver.snapshot("idle", committed, List.of(configMap("i1", "a", "committed", "x", "1")), List.of());
+        String open = fetching();
+        receiver.start("idle", open, "uid-idle");
+        receiver.page("idle", open, RecordKind.OBJECTS, List.of(configMap("i2", "a", "pending", "x", "1")));
+
+        assertThat(names("idle")).containsExactly("committed");
+        assertThat(new Snapshots(receiver.db, 3).discardIdle(Instant.now().plusSeconds(1))).isPositive();
+        expectError(receiver.commit("idle", open, Map.of()), 404, "not_found");
+        assertThat(names("idle")).containsExactly("committed");
+    }
+
+    @Test
+    void objectListsAreFilteredAndPaged() {
+        List<ObjectNode> objects = new ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            objects.add(configMap(String.format("p%02d", i), i % 2 == 0 ? "even" : "odd", "cm" + i, i % 3 == 0 ? "a" : "b", "x"));
+        }
+        objects.add(deployment("pdeploy", "even", "web"));
+        receiver.snapshot("paging", fetching(), objects, List.of());
+
+        List<String> seen = new ArrayList<>();
+        String next = null;
+        int pages = 0;
+        do {
+            JsonNode page = receiver.getJson("/v1/clusters/paging/objects?limit=10"
+                    + (next == null ? "" : "&continue=" + next));
+            page.get("items").forEach(o -> seen.add(o.get("metadata").get("uid").asString()));
+            next = page.get("continue").isNull() ? null : page.get("continue").asString();
+            pages++;
+        } while (next != null);
+        assertThat(seen).hasSize(26).doesNotHaveDuplicates();
+        assertThat(pages).isEqualTo(3);
+
+        assertThat(receiver.getJson("/v1/clusters/paging/objects?namespace=even&kind=ConfigMap").get("items")).hasSize(13);
+        assertThat(receiver.getJson("/v1/clusters/paging/objects?group=apps").get("items")).hasSize(1);
+        assertThat(receiver.getJson("/v1/clusters/paging/objects?version=v1&kind=Deployment").get("items")).hasSize(1);
+        assertThat(receiver.getJson("/v1/clusters/paging/objects?name=cm7").get("items")).hasSize(1);
+        assertThat(receiver.getJson("/v1/clusters/paging/objects?labelSelector=app%3Da").get("items")).hasSize(9);
+        assertThat(receiver.getJson("/v1/clusters/paging/objects?labelSelector=app!%3Da&namespace=odd&limit=2")
+                .get("items")).hasSize(2);
+        assertThat(receiver.getJson("/v1/clusters/paging/objects?labelSelector=app!%3Da,app!%3Db").get("items"))
+                .hasSize(1);
+    }
+
+    @Test
+    void aKeyOnlySeesTheClustersItIsLimitedTo() {
+        receiver.snapshot("visible", fetching(), List.of(configMap("v1", "a", "one", "x", "1")), List.of());
+        String limited = receiver.login(receiver.keys.create(List.of("visible"), Instant.now()));
+
+        HttpResponse<String> clusters = receiver.send(java.net.http.HttpRequest.newBuilder(receiver.uri("/v1/clusters"))
+                .header("Authorization", "Bearer " + limited).build());
+        assertThat(Json.MAPPER.readTree(clusters.body()).get("items").valueStream().map(c -> c.get("id").asString()))
+                .containsExactly("visible");
+        HttpResponse<String> other = receiver.send(java.net.http.HttpRequest.newBuilder(
+                receiver.uri("/v1/clusters/full/objects")).header("Authorization", "Bearer " + limited).build());
+        expectError(other, 403, "forbidden");
+    }
+
+    @Test
+    void healthAndMetricsAreServed() {
+        assertThat(receiver.get("/healthz").statusCode()).isEqualTo(200);
+        receiver.snapshot("metrics", fetching(), List.of(configMap("m1", "a", "one", "x", "1")), List.of());
+        String metrics = receiver.get("/metrics").body();
+        assertThat(metrics).contains("receiver_requests_total{status=\"204\"}")
+                .contains("receiver_bytes_in_total").containsPattern("receiver_objects_stored_total [1-9]")
+                .containsPattern("receiver_commit_seconds_count [1-9]");
+    }
+}
