@@ -38,6 +38,15 @@ public record ResourceType(
 
     /** The collection's URL path, without namespace: {@code /api/v1/pods}, {@code /apis/apps/v1/deployments}. */
     public String listPath() {
-        return (group.isEmpty() ? "/api/" : "/apis/" + group + "/") + version + "/" + resource;
+        return groupVersionPath() + "/" + resource;
+    }
+
+    /** The collection's URL path within one namespace: {@code /api/v1/namespaces/shop/pods}. */
+    public String listPath(String namespace) {
+        return groupVersionPath() + "/namespaces/" + namespace + "/" + resource;
+    }
+
+    private String groupVersionPath() {
+        return (group.isEmpty() ? "/api/" : "/apis/" + group + "/") + version;
     }
 }

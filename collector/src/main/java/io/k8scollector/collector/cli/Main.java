@@ -1,0 +1,160 @@
+package io.k8scollector.collector.cli;
+
+import io.k8scollector.collector.CollectorException;
+import io.k8scollector.collector.Version;
+import io.k8scollector.collector.config.CollectorConfig;
+import io.k8scollector.collector.config.ConfigException;
+import io.k8scollector.collector.config.Flags;
+import io.k8scollector.collector.discovery.ApiServer;
+import io.k8scollector.collector.run.CollectionRun;
+import io.k8scollector.collector.run.RunReport;
+import io.k8scollector.collector.shipping.DryRunSink;
+import io.k8scollector.collector.shipping.Sink;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * The collector's command line, drop-in compatible with the original Go collector: single-dash
+ * long flags ({@code -external}, {@code -config}, {@code -debug}, {@code -dry-run}) with their
+ * {@code --} and {@code =value} forms, the cluster id as the argument or {@code CLUSTER_ID}.
+ * Exit codes: 0 success, 1 the run failed, 2 bad input or configuration (found before anything
+ * is contacted).
+ */
+@Command(
+        name = "k8s-collector",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.VersionProvider.class,
+        subcommands = Main.Demo.class,
+        description = "Collects a Kubernetes cluster's objects and ships them to an ingest endpoint "
+                + "(or, with -dry-run, writes them to stdout).")
+public final class Main implements Callable<Integer> {
+
+    static final int OK = 0;
+    static final int FAILED = 1;
+    static final int BAD_INPUT = 2;
+
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+    @Option(names = {"-external", "--external", "-kubeconfig", "--kubeconfig"}, paramLabel = "PATH",
+            description = "Kubeconfig file to use (default: in-cluster service account, else KUBECONFIG or ~/.kube/config).")
+    Path external;
+
+    @Option(names = {"-config", "--config"}, paramLabel = "DIR", description = "Config directory, one file per key (default: /etc/config).")
+    Path configDir = Flags.DEFAULT_CONFIG_DIR;
+
+    @Option(names = {"-debug", "--debug"}, arity = "0..1", fallbackValue = "true", description = "Readable debug logs instead of JSON lines.")
+    boolean debug;
+
+    @Option(names = {"-dry-run", "--dry-run"}, arity = "0..1", fallbackValue = "true",
+            description = "Write the records to stdout as one JSON document; needs no keys and contacts no endpoint.")
+    boolean dryRun;
+
+    @Option(names = {"-context", "--context"}, paramLabel = "NAME", description = "Kubeconfig context (default: the current one).")
+    String context;
+
+    @Parameters(arity = "0..1", paramLabel = "CLUSTER_ID", description = "The cluster id (default: the CLUSTER_ID variable).")
+    String clusterId;
+
+    private final Map<String, String> env;
+    private final OutputStream stdout;
+    private final PrintStream stderr;
+
+    private Main(Map<String, String> env, OutputStream stdout, PrintStream stderr) {
+        this.env = env;
+        this.stdout = stdout;
+        this.stderr = stderr;
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.getenv(), System.out, System.err));
+    }
+
+    /**
+     * Runs the collector as the command line would, for tests and the demo.
+     *
+     * @param stdout receives the dry-run document and nothing else
+     * @return the exit code
+     */
+    public static int run(String[] args, Map<String, String> env, OutputStream stdout, PrintStream stderr) {
+        CommandLine line = new CommandLine(new Main(env, stdout, stderr));
+        line.setOut(new PrintWriter(new java.io.OutputStreamWriter(stdout, StandardCharsets.UTF_8), true));
+        line.setErr(new PrintWriter(stderr, true, StandardCharsets.UTF_8));
+        line.setParameterExceptionHandler((e, arguments) -> {
+            e.getCommandLine().getErr().println("k8s-collector: " + e.getMessage());
+            e.getCommandLine().getErr().println("Run with --help for the options.");
+            return BAD_INPUT;
+        });
+        line.setExecutionExceptionHandler((e, commandLine, parsed) -> {
+            stderr.println("k8s-collector: " + e.getMessage());
+            return FAILED;
+        });
+        return line.execute(args);
+    }
+
+    @Override
+    public Integer call() {
+        Logging.configure(debug);
+        CollectorConfig config;
+        try {
+            config = CollectorConfig.from(new Flags(external, configDir, debug, dryRun, clusterId, context), env);
+        } catch (ConfigException e) {
+            stderr.println("k8s-collector: " + e.getMessage());
+            return BAD_INPUT;
+        }
+        try (ApiServer server = ApiServer.connect(config.kube()); Sink sink = sink(config)) {
+            RunReport report = new CollectionRun(config, server, sink, Clock.systemUTC()).run();
+            stderr.print(report.summary());
+            return OK;
+        } catch (ConfigException e) {
+            stderr.println("k8s-collector: " + e.getMessage());
+            return BAD_INPUT;
+        } catch (CollectorException e) {
+            LOG.error("The run failed: {}", e.getMessage());
+            stderr.println("k8s-collector: the run failed: " + e.getMessage());
+            return FAILED;
+        }
+    }
+
+    private Sink sink(CollectorConfig config) {
+        if (config.dryRun()) {
+            return new DryRunSink(stdout);
+        }
+        throw new CollectorException("Shipping to " + config.ingest().orElseThrow().endpoint()
+                + " is not part of this build yet; run with -dry-run.");
+    }
+
+    /** {@code demo}: the demo is a separate jar, so that the collector's image ships only the collector. */
+    @Command(name = "demo", description = "Explains how to run the demo (test cluster + collector).")
+    static final class Demo implements Callable<Integer> {
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            spec.commandLine().getErr().println(
+                    "The demo is not part of the collector's jar: run it with `bin/k8s-collector demo` from the project's folder.");
+            return BAD_INPUT;
+        }
+    }
+
+    /** {@code --version}: the collector's version from the build. */
+    static final class VersionProvider implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"k8s-collector " + Version.current()};
+        }
+    }
+}

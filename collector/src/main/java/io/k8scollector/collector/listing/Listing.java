@@ -1,0 +1,81 @@
+package io.k8scollector.collector.listing;
+
+import io.k8scollector.collector.CollectorException;
+import io.k8scollector.collector.discovery.ResourceType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.BiConsumer;
+import org.slf4j.MDC;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Lists many types, {@code collector.listConcurrency} at a time, each page by page. Every log
+ * line of a type's listing carries the run's MDC plus {@code type}. A type that cannot be listed
+ * is skipped (see {@link TypeLister}); an exception thrown by the consumer fails the whole listing.
+ */
+public final class Listing {
+
+    private final TypeLister lister;
+    private final int concurrency;
+
+    public Listing(TypeLister lister, int concurrency) {
+        this.lister = lister;
+        this.concurrency = concurrency;
+    }
+
+    /**
+     * Lists {@code types}, handing every object to {@code emit}, possibly from several threads at once.
+     *
+     * @return one outcome per type, in the order of {@code types}
+     */
+    public List<TypeListing> listAll(List<ResourceType> types, BiConsumer<ResourceType, ObjectNode> emit) {
+        Map<String, String> context = MDC.getCopyOfContextMap();
+        ExecutorService pool = Executors.newFixedThreadPool(concurrency, runnable -> {
+            Thread thread = new Thread(runnable, "lister");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            List<Future<TypeListing>> futures = new ArrayList<>();
+            for (ResourceType type : types) {
+                futures.add(pool.submit(() -> {
+                    if (context != null) {
+                        MDC.setContextMap(context);
+                    }
+                    MDC.put("type", type.qualifiedName());
+                    try {
+                        return lister.list(type, object -> emit.accept(type, object));
+                    } finally {
+                        MDC.clear();
+                    }
+                }));
+            }
+            List<TypeListing> listings = new ArrayList<>();
+            for (Future<TypeListing> future : futures) {
+                listings.add(outcome(future));
+            }
+            return listings;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static TypeListing outcome(Future<TypeListing> future) {
+        try {
+            return future.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof CollectorException collector) {
+                throw collector;
+            }
+            throw new CollectorException("Listing failed: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CollectorException("Interrupted while listing.", e);
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package io.k8scollector.collector.listing;
+
+import io.k8scollector.collector.CollectorException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A token bucket shared by every request to the API server ({@code collector.apiQps}): at most
+ * {@code qps} requests per second on average, with bursts of up to {@code qps} after a pause.
+ */
+public final class RequestRate {
+
+    private final long intervalNanos;
+    private final long burstNanos;
+    private long nextFree;
+
+    public RequestRate(int qps) {
+        this.intervalNanos = TimeUnit.SECONDS.toNanos(1) / qps;
+        this.burstNanos = intervalNanos * qps;
+        this.nextFree = System.nanoTime() - burstNanos;
+    }
+
+    /** Blocks until one more request fits under the rate. */
+    public void acquire() {
+        long wait;
+        synchronized (this) {
+            long now = System.nanoTime();
+            long slot = Math.max(nextFree, now - burstNanos);
+            nextFree = slot + intervalNanos;
+            wait = slot - now;
+        }
+        if (wait > 0) {
+            try {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CollectorException("Interrupted while waiting for the API request rate.", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,280 @@
+package io.k8scollector.collector.listing;
+
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.HttpResponse;
+import io.k8scollector.collector.CollectorException;
+import io.k8scollector.collector.config.CollectorConfig.Selection;
+import io.k8scollector.collector.discovery.ApiServer;
+import io.k8scollector.collector.discovery.ResourceType;
+import io.k8scollector.protocol.Json;
+import io.k8scollector.protocol.Skipped;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Lists every object of one type, page by page ({@code limit} and the previous page's
+ * {@code continue}), parsing each response as a stream so that only one object body is in memory
+ * at a time. Bookkeeping is one uid per emitted object, so that a restart never emits twice:
+ *
+ * <ul>
+ *   <li>{@code 410 Gone} on a continue token (it expired): the type is listed again from the start;
+ *   <li>429, 5xx and I/O errors: the page is retried with jittered exponential backoff, honouring
+ *       {@code Retry-After}, up to {@value #MAX_ATTEMPTS} attempts, then the type is skipped as
+ *       {@code failed};
+ *   <li>401/403 skip the type as {@code forbidden}, 404 as {@code not-found}; the run goes on.
+ * </ul>
+ *
+ * Each emitted object has {@code apiVersion} and {@code kind} set (the API server leaves them out
+ * of the items of built-in lists) and no {@code metadata.managedFields}. Safe to share between
+ * threads: each call keeps its state to itself.
+ */
+public final class TypeLister {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TypeLister.class);
+
+    static final int MAX_ATTEMPTS = 8;
+    private static final int MAX_RESTARTS = 5;
+    private static final Duration FIRST_BACKOFF = Duration.ofMillis(200);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
+    private static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(60);
+
+    private final ApiServer server;
+    private final Selection selection;
+    private final int pageSize;
+    private final RequestRate rate;
+
+    public TypeLister(ApiServer server, Selection selection, int pageSize, RequestRate rate) {
+        this.server = server;
+        this.selection = selection;
+        this.pageSize = pageSize;
+        this.rate = rate;
+    }
+
+    /** Lists {@code type}, handing each object to {@code emit} (on the calling thread). */
+    public TypeListing list(ResourceType type, Consumer<ObjectNode> emit) {
+        Walk walk = new Walk(type, emit);
+        try {
+            for (int restart = 0; ; restart++) {
+                try {
+                    walk.fromStart();
+                    return TypeListing.listed(type, walk.emitted.size());
+                } catch (ContinueExpired expired) {
+                    if (restart == MAX_RESTARTS) {
+                        throw new TypeSkip(Skipped.Reason.FAILED, "its continue token expired " + (restart + 1) + " times");
+                    }
+                    LOG.info("The continue token of {} expired; listing it again from the start.", type.qualifiedName());
+                }
+            }
+        } catch (TypeSkip skip) {
+            LOG.warn("Skipping {}: {}.", type.qualifiedName(), skip.getMessage());
+            return new TypeListing(type, walk.emitted.size(), skip.reason, type.qualifiedName() + ": " + skip.getMessage() + ".");
+        }
+    }
+
+    /** One listing of one type: the uids emitted so far survive restarts. */
+    private final class Walk {
+        private final ResourceType type;
+        private final Consumer<ObjectNode> emit;
+        private final Set<String> emitted = new HashSet<>();
+
+        Walk(ResourceType type, Consumer<ObjectNode> emit) {
+            this.type = type;
+            this.emit = emit;
+        }
+
+        void fromStart() {
+            String token = null;
+            do {
+                token = page(token);
+            } while (token != null);
+        }
+
+        private String page(String token) {
+            String url = url(token);
+            for (int attempt = 1; ; attempt++) {
+                rate.acquire();
+                HttpRequest request = server.http().newHttpRequestBuilder()
+                        .uri(server.resolve(url))
+                        .header("Accept", "application/json")
+                        .build();
+                Duration retryAfter = null;
+                String problem;
+                try {
+                    HttpResponse<InputStream> response = send(request);
+                    int code = response.code();
+                    try (InputStream body = response.body()) {
+                        if (response.isSuccessful()) {
+                            return read(body);
+                        }
+                    }
+                    problem = "HTTP " + code + " at " + url;
+                    if (code == 410 && token != null) {
+                        throw new ContinueExpired();
+                    }
+                    if (code == 401 || code == 403) {
+                        throw new TypeSkip(Skipped.Reason.FORBIDDEN, problem);
+                    }
+                    if (code == 404) {
+                        throw new TypeSkip(Skipped.Reason.NOT_FOUND, problem);
+                    }
+                    if (code != 429 && code < 500) {
+                        throw new TypeSkip(Skipped.Reason.FAILED, problem);
+                    }
+                    retryAfter = retryAfter(response.header("Retry-After"));
+                } catch (IOException | JacksonException e) {
+                    problem = e.getClass().getSimpleName() + " at " + url;
+                }
+                if (attempt == MAX_ATTEMPTS) {
+                    throw new TypeSkip(Skipped.Reason.FAILED, problem + " after " + attempt + " attempts");
+                }
+                Duration delay = retryAfter != null ? retryAfter : backoff(attempt);
+                LOG.info("Retrying {} in {} ms: {}.", type.qualifiedName(), delay.toMillis(), problem);
+                sleep(delay);
+            }
+        }
+
+        private String url(String token) {
+            String path = type.namespaced() && selection.watchNamespace() != null
+                    ? type.listPath(selection.watchNamespace())
+                    : type.listPath();
+            StringBuilder url = new StringBuilder(path).append("?limit=").append(pageSize);
+            if (selection.labelSelector() != null) {
+                url.append("&labelSelector=").append(encode(selection.labelSelector()));
+            }
+            if (token != null) {
+                url.append("&continue=").append(encode(token));
+            }
+            return url.toString();
+        }
+
+        /** Reads one list response, emitting its items as they are parsed; answers the continue token. */
+        private String read(InputStream body) {
+            String token = null;
+            try (JsonParser parser = Json.MAPPER.createParser(body)) {
+                if (parser.nextToken() != JsonToken.START_OBJECT) {
+                    throw new TypeSkip(Skipped.Reason.FAILED, "the list answer is not a JSON object");
+                }
+                while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+                    String field = parser.currentName();
+                    JsonToken value = parser.nextToken();
+                    if (field.equals("metadata") && value == JsonToken.START_OBJECT) {
+                        token = Json.MAPPER.readTree(parser).path("continue").asString("");
+                    } else if (field.equals("items") && value == JsonToken.START_ARRAY) {
+                        while (parser.nextToken() == JsonToken.START_OBJECT) {
+                            accept((ObjectNode) Json.MAPPER.readTree(parser));
+                        }
+                    } else {
+                        parser.skipChildren();
+                    }
+                }
+            }
+            return token == null || token.isEmpty() ? null : token;
+        }
+
+        private void accept(ObjectNode item) {
+            JsonNode metadata = item.path("metadata");
+            String namespace = metadata.path("namespace").asString("");
+            if (selection.ignoreNamespaces().contains(namespace)) {
+                return;
+            }
+            String uid = metadata.path("uid").asString("");
+            String identity = uid.isEmpty() ? namespace + "/" + metadata.path("name").asString("") : uid;
+            if (!emitted.add(identity)) {
+                return;
+            }
+            if (metadata instanceof ObjectNode fields) {
+                fields.remove("managedFields");
+            }
+            emit.accept(typed(item));
+        }
+
+        private ObjectNode typed(ObjectNode item) {
+            if (item.has("apiVersion") && item.has("kind")) {
+                return item;
+            }
+            ObjectNode typed = Json.MAPPER.createObjectNode();
+            typed.put("apiVersion", type.apiVersion());
+            typed.put("kind", type.kind());
+            item.remove("apiVersion");
+            item.remove("kind");
+            return typed.setAll(item);
+        }
+    }
+
+    private HttpResponse<InputStream> send(HttpRequest request) throws IOException {
+        try {
+            return server.http().sendAsync(request, InputStream.class).get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw cause instanceof IOException io ? io : new IOException(cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CollectorException("Interrupted while listing at " + request.uri() + ".", e);
+        }
+    }
+
+    private static Duration retryAfter(String header) {
+        if (header == null) {
+            return null;
+        }
+        try {
+            long seconds = Long.parseLong(header.trim());
+            return seconds < 0 ? null : Duration.ofSeconds(Math.min(seconds, MAX_RETRY_AFTER.toSeconds()));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static Duration backoff(int attempt) {
+        long ceiling = Math.min(MAX_BACKOFF.toMillis(), FIRST_BACKOFF.toMillis() << Math.min(attempt - 1, 16));
+        return Duration.ofMillis(ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1));
+    }
+
+    private static void sleep(Duration delay) {
+        try {
+            Thread.sleep(delay.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CollectorException("Interrupted while waiting to retry a list request.", e);
+        }
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    /** The continue token expired (410): the type starts over. */
+    private static final class ContinueExpired extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ContinueExpired() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** The type cannot be listed; the run goes on without it. */
+    private static final class TypeSkip extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final transient Skipped.Reason reason;
+
+        TypeSkip(Skipped.Reason reason, String message) {
+            super(message, null, false, false);
+            this.reason = reason;
+        }
+    }
+}

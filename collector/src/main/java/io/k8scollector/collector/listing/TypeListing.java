@@ -1,0 +1,32 @@
+package io.k8scollector.collector.listing;
+
+import io.k8scollector.collector.discovery.ResourceType;
+import io.k8scollector.protocol.Skipped;
+import java.util.Optional;
+
+/**
+ * How listing one type ended.
+ *
+ * @param objects objects emitted
+ * @param skipReason why the type was left out (forbidden, not found, failed), or null when listed
+ * @param message what happened, naming the type and the URL; null when listed
+ */
+public record TypeListing(ResourceType type, long objects, Skipped.Reason skipReason, String message) {
+
+    /** The type was listed completely. */
+    public static TypeListing listed(ResourceType type, long objects) {
+        return new TypeListing(type, objects, null, null);
+    }
+
+    /** Whether the type was listed completely. */
+    public boolean complete() {
+        return skipReason == null;
+    }
+
+    /** The skipped entry for the commit, when the type was left out. */
+    public Optional<Skipped> skipped() {
+        return complete()
+                ? Optional.empty()
+                : Optional.of(Skipped.type(type.group(), type.version(), type.resource(), skipReason, message));
+    }
+}

@@ -1,0 +1,48 @@
+package io.k8scollector.collector.run;
+
+import io.k8scollector.collector.listing.TypeListing;
+import io.k8scollector.collector.shipping.ShippingStats;
+import io.k8scollector.protocol.Counts;
+import io.k8scollector.protocol.Skipped;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What one run did: the types listed with their object counts, everything skipped and why, what
+ * was committed, and how long it took.
+ *
+ * @param listings one entry per type selected for listing, skipped or not
+ * @param skipped every group, type and object left out, as committed
+ */
+public record RunReport(
+        String fetchingId,
+        String clusterUniqueId,
+        List<TypeListing> listings,
+        List<Skipped> skipped,
+        Counts counts,
+        Duration duration,
+        ShippingStats shipping) {
+
+    public RunReport {
+        listings = List.copyOf(listings);
+        skipped = List.copyOf(skipped);
+    }
+
+    /** The run summary written to stderr: a few lines for people, not a log. */
+    public String summary() {
+        StringBuilder text = new StringBuilder();
+        List<TypeListing> listed = listings.stream().filter(TypeListing::complete).toList();
+        text.append(String.format(Locale.ROOT, "Run %s: %d objects of %d types in %.1f s (cluster unique id %s).%n",
+                fetchingId, counts.objects(), listed.size(), duration.toMillis() / 1000.0, clusterUniqueId));
+        text.append("Types listed:\n");
+        for (TypeListing listing : listed) {
+            text.append(String.format(Locale.ROOT, "  %-55s %8d%n", listing.type().qualifiedName(), listing.objects()));
+        }
+        text.append(skipped.isEmpty() ? "Nothing skipped.\n" : "Skipped:\n");
+        for (Skipped entry : skipped) {
+            text.append("  ").append(entry.kind()).append(' ').append(entry.reason()).append(": ").append(entry.message()).append('\n');
+        }
+        return text.toString();
+    }
+}

@@ -1,0 +1,158 @@
+package io.k8scollector.collector.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Exit codes of the command line; bad input must be refused before anything is contacted. */
+class MainExitCodesTest {
+
+    @TempDir
+    Path dir;
+
+    private ServerSocket apiServer;
+    private Path kubeconfig;
+    private Path configDir;
+    private final Map<String, String> env = new HashMap<>();
+    private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+
+    @BeforeEach
+    void cluster() throws Exception {
+        apiServer = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        kubeconfig = kubeconfig(dir, apiServer.getLocalPort());
+        configDir = Files.createDirectory(dir.resolve("config"));
+        env.put("HOME", dir.toString());
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        apiServer.close();
+    }
+
+    static Path kubeconfig(Path dir, int port) throws Exception {
+        return Files.writeString(dir.resolve("kubeconfig"), """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - name: test
+                  cluster:
+                    server: https://127.0.0.1:%d
+                    insecure-skip-tls-verify: true
+                users:
+                - name: test
+                  user:
+                    token: not-a-real-token
+                contexts:
+                - name: test
+                  context:
+                    cluster: test
+                    user: test
+                current-context: test
+                """.formatted(port));
+    }
+
+    private int run(String... args) {
+        return Main.run(args, env, stdout, new PrintStream(stderr, true, StandardCharsets.UTF_8));
+    }
+
+    private String errors() {
+        return stderr.toString(StandardCharsets.UTF_8);
+    }
+
+    private boolean apiServerWasContacted() throws Exception {
+        apiServer.setSoTimeout(50);
+        try (var connection = apiServer.accept()) {
+            return true;
+        } catch (SocketTimeoutException e) {
+            return false;
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "-external={kubeconfig} -config={config} -dry-run Bad_Cluster|'Bad_Cluster' is not valid",
+        "-external={kubeconfig} -config={config} prod|endpoint is missing",
+        "-external={dir}/absent -config={config} -dry-run prod|-external: '{dir}/absent' is not valid",
+        "--kubeconfig {kubeconfig} -config {config} --dry-run prod --context elsewhere|--context: 'elsewhere' is not valid",
+        "-external {kubeconfig} -config={config} -debug=maybe -dry-run prod|maybe",
+        "-external {kubeconfig} -config={config} -dry-run -unknown prod|-unknown",
+        "-external {kubeconfig} -config={config} -dry-run prod extra|extra"
+    })
+    void badInputExitsTwoNamingTheProblemAndContactsNothing(String args, String expected) throws Exception {
+        int code = run(expand(args).split(" "));
+
+        assertThat(code).isEqualTo(2);
+        assertThat(errors()).contains(expand(expected));
+        assertThat(stdout.size()).isZero();
+        assertThat(apiServerWasContacted()).isFalse();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "collector.listPageSize|lots|collector.listPageSize: 'lots' is not valid; allowed: a whole number from 1 to 10000.",
+        "collector.overrideUniqueClusterId|yes|collector.overrideUniqueClusterId: 'yes' is not valid; allowed: true or false.",
+        "collector.resources.pods|maybe|collector.resources.pods: 'maybe' is not valid; allowed: true or false."
+    })
+    void malformedKeysExitTwoAndContactNothing(String key, String value, String message) throws Exception {
+        Files.writeString(configDir.resolve(key), value);
+
+        int code = run("-external", kubeconfig.toString(), "-config", configDir.toString(), "-dry-run", "prod");
+
+        assertThat(code).isEqualTo(2);
+        assertThat(errors()).contains(message);
+        assertThat(apiServerWasContacted()).isFalse();
+    }
+
+    @Test
+    void missingKeysWithoutDryRunExitTwoAndContactNothing() throws Exception {
+        Files.writeString(configDir.resolve("endpoint"), "http://127.0.0.1:1");
+
+        assertThat(run("-external", kubeconfig.toString(), "-config", configDir.toString(), "prod")).isEqualTo(2);
+        assertThat(errors()).contains("INFRALIGHT_ACCESS_KEY is missing");
+        assertThat(apiServerWasContacted()).isFalse();
+    }
+
+    @Test
+    void anUnreachableApiServerFailsTheRunWithOne() throws Exception {
+        int port = apiServer.getLocalPort();
+        apiServer.close();
+        kubeconfig(dir, port);
+
+        assertThat(run("-external=" + kubeconfig, "-config=" + configDir, "-dry-run", "prod")).isEqualTo(1);
+        assertThat(errors()).contains("the run failed").contains("kube-system");
+        assertThat(stdout.size()).isZero();
+    }
+
+    @Test
+    void versionAnswersZero() {
+        assertThat(run("--version")).isZero();
+        assertThat(stdout.toString(StandardCharsets.UTF_8)).startsWith("k8s-collector 1.0.0");
+    }
+
+    @Test
+    void demoExplainsWhereTheDemoLives() throws Exception {
+        assertThat(run("demo")).isEqualTo(2);
+        assertThat(errors()).contains("bin/k8s-collector demo");
+        assertThat(apiServerWasContacted()).isFalse();
+    }
+
+    private String expand(String text) {
+        return text.replace("{kubeconfig}", kubeconfig.toString()).replace("{config}", configDir.toString()).replace("{dir}", dir.toString());
+    }
+}

@@ -1,0 +1,98 @@
+package io.k8scollector.testkit;
+
+import io.k8scollector.testkit.catalog.TypeKey;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Failures the test cluster answers on demand, each on the API paths of one type (or one group
+ * version), as a real cluster produces them. The {@code ...Once} faults answer the next matching list
+ * request and are then used up. Thread-safe; a change applies to the next request. {@code group} is
+ * {@code ""} for the core group.
+ */
+public final class Faults {
+
+    private final Set<TypeKey> forbidden = ConcurrentHashMap.newKeySet();
+    private final Map<String, Integer> brokenDiscovery = new ConcurrentHashMap<>();
+    private final Set<TypeKey> expireContinue = ConcurrentHashMap.newKeySet();
+    private final Map<TypeKey, Integer> throttle = new ConcurrentHashMap<>();
+    private final Map<TypeKey, Integer> fail = new ConcurrentHashMap<>();
+
+    /** Lists and gets of the type answer {@code 403 Forbidden}, as without RBAC permission. */
+    public void forbid(String group, String resource) {
+        forbidden.add(new TypeKey(group, resource));
+    }
+
+    /**
+     * {@code GET /apis/{group}/{version}} and every request below it answer {@code status}, like a dead
+     * aggregated APIService; {@code /apis} still lists the group.
+     */
+    public void failDiscovery(String group, String version, int status) {
+        brokenDiscovery.put(group + "/" + version, status);
+    }
+
+    /** The next list of the type that carries a continue token answers {@code 410 Expired}. */
+    public void expireContinueOnce(String group, String resource) {
+        expireContinue.add(new TypeKey(group, resource));
+    }
+
+    /** The next list of the type answers {@code 429 Too Many Requests} with {@code Retry-After}. */
+    public void throttleOnce(String group, String resource, int retryAfterSeconds) {
+        throttle.put(new TypeKey(group, resource), retryAfterSeconds);
+    }
+
+    /** The next list of the type answers {@code status} (such as 500 or 503). */
+    public void failOnce(String group, String resource, int status) {
+        fail.put(new TypeKey(group, resource), status);
+    }
+
+    /** Removes every fault. */
+    public void clear() {
+        forbidden.clear();
+        brokenDiscovery.clear();
+        expireContinue.clear();
+        throttle.clear();
+        fail.clear();
+    }
+
+    /** Whether requests for the type are forbidden. */
+    public boolean forbidden(TypeKey type) {
+        return forbidden.contains(type);
+    }
+
+    /** The status {@code group/version} answers, when its discovery is broken. */
+    public OptionalInt discoveryFailure(String group, String version) {
+        Integer status = brokenDiscovery.get(group + "/" + version);
+        return status == null ? OptionalInt.empty() : OptionalInt.of(status);
+    }
+
+    /**
+     * Takes the one-shot fault that the list request now arriving must answer, if any: a failure first,
+     * then a throttle, then (only when the request continues a list) an expiry.
+     */
+    public Optional<ListFault> takeListFault(TypeKey type, boolean continuing) {
+        Integer status = fail.remove(type);
+        if (status != null) {
+            return Optional.of(new ListFault(status, 0));
+        }
+        Integer retryAfter = throttle.remove(type);
+        if (retryAfter != null) {
+            return Optional.of(new ListFault(429, retryAfter));
+        }
+        if (continuing && expireContinue.remove(type)) {
+            return Optional.of(new ListFault(410, 0));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * A fault a list request answers.
+     *
+     * @param status the HTTP status
+     * @param retryAfterSeconds for 429, the {@code Retry-After} value; else 0
+     */
+    public record ListFault(int status, int retryAfterSeconds) {}
+}

@@ -1,0 +1,137 @@
+package io.k8scollector.testkit;
+
+import io.k8scollector.testkit.catalog.Catalog;
+import io.k8scollector.testkit.generator.ClusterGenerator;
+import io.k8scollector.testkit.server.ApiServer;
+import io.k8scollector.testkit.server.ServerCertificate;
+import io.k8scollector.testkit.store.ObjectStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Map;
+
+/**
+ * A faithful Kubernetes API server on 127.0.0.1 over HTTPS, loaded with a seeded, realistic cluster:
+ * discovery of built-in and custom groups, paged lists, selectors, single GETs, bearer-token auth
+ * and faults on demand. Start one per test class and close it.
+ *
+ * <pre>{@code
+ * try (TestCluster cluster = TestCluster.start(ClusterSpec.builder().pods(100).seed(42).build())) {
+ *     Path kubeconfig = cluster.writeKubeconfig(dir.resolve("kubeconfig"));
+ *     cluster.faults().forbid("", "secrets");
+ * }
+ * }</pre>
+ */
+public final class TestCluster implements AutoCloseable {
+
+    /** The name of the cluster, user and context in the kubeconfig it writes. */
+    public static final String CONTEXT = "testcluster";
+
+    private final ObjectStore store;
+    private final Faults faults;
+    private final String token;
+    private final ServerCertificate certificate;
+    private final ApiServer server;
+
+    private TestCluster(ObjectStore store, Faults faults, String token, ServerCertificate certificate,
+            ApiServer server) {
+        this.store = store;
+        this.faults = faults;
+        this.token = token;
+        this.certificate = certificate;
+        this.server = server;
+    }
+
+    /** Generates the objects of {@code spec} and starts serving them. */
+    public static TestCluster start(ClusterSpec spec) {
+        ObjectStore store = new ObjectStore(new Catalog());
+        new ClusterGenerator(spec).populate(store);
+        Faults faults = new Faults();
+        byte[] secret = new byte[24];
+        new SecureRandom().nextBytes(secret);
+        String token = "testcluster-" + HexFormat.of().formatHex(secret);
+        ServerCertificate certificate = ServerCertificate.shared();
+        ApiServer server = ApiServer.start(store, faults, token, spec.port(), certificate);
+        return new TestCluster(store, faults, token, certificate, server);
+    }
+
+    /** {@code https://127.0.0.1:PORT}. */
+    public URI url() {
+        return URI.create("https://127.0.0.1:" + server.port());
+    }
+
+    /** The bearer token every request must carry; without it the server answers 401. */
+    public String token() {
+        return token;
+    }
+
+    /** The server's certificate in PEM form; trust it as the cluster's certificate authority. */
+    public String caCertificatePem() {
+        return certificate.pem();
+    }
+
+    /**
+     * Writes a kubeconfig with this cluster (CA data included), a token user and the current context
+     * {@value #CONTEXT}.
+     *
+     * @return {@code file}
+     */
+    public Path writeKubeconfig(Path file) {
+        String ca = Base64.getEncoder().encodeToString(caCertificatePem().getBytes(StandardCharsets.US_ASCII));
+        String yaml = """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - name: %1$s
+                  cluster:
+                    server: %2$s
+                    certificate-authority-data: %3$s
+                users:
+                - name: %1$s
+                  user:
+                    token: %4$s
+                contexts:
+                - name: %1$s
+                  context:
+                    cluster: %1$s
+                    user: %1$s
+                current-context: %1$s
+                """.formatted(CONTEXT, url(), ca, token);
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            Files.writeString(file, yaml);
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write the kubeconfig " + file, e);
+        }
+    }
+
+    /** The faults to answer; change them at any time. */
+    public Faults faults() {
+        return faults;
+    }
+
+    /** The objects served; change them at any time. */
+    public ObjectStore store() {
+        return store;
+    }
+
+    /** Requests received so far, by path without query. */
+    public Map<String, Long> requests() {
+        return server.requests();
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}

@@ -1,0 +1,255 @@
+package io.k8scollector.testkit.server;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import io.k8scollector.testkit.Faults;
+import io.k8scollector.testkit.Faults.ListFault;
+import io.k8scollector.testkit.catalog.ApiResource;
+import io.k8scollector.testkit.store.FieldSelector;
+import io.k8scollector.testkit.store.LabelSelector;
+import io.k8scollector.testkit.store.ObjectStore;
+import io.k8scollector.testkit.store.StoredObject;
+import io.k8scollector.testkit.store.TypeStore;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers the Kubernetes API paths: discovery, lists and single GETs, with bearer-token
+ * authentication and the configured faults; {@code /testkit/} paths go to the admin API.
+ */
+final class ApiHandler implements HttpHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
+    private static final byte[] COMMA = {','};
+
+    private final ObjectStore store;
+    private final Faults faults;
+    private final String authorization;
+    private final Discovery discovery;
+    private final AdminApi admin;
+    private final Map<String, LongAdder> requests = new ConcurrentHashMap<>();
+
+    ApiHandler(ObjectStore store, Faults faults, String token, String serverAddress) {
+        this.store = store;
+        this.faults = faults;
+        this.authorization = "Bearer " + token;
+        this.discovery = new Discovery(store.catalog(), serverAddress);
+        this.admin = new AdminApi(store, faults);
+    }
+
+    Map<String, LongAdder> requests() {
+        return requests;
+    }
+
+    @Override
+    public void handle(HttpExchange http) throws IOException {
+        Exchange exchange = new Exchange(http);
+        try (http) {
+            requests.computeIfAbsent(exchange.path(), p -> new LongAdder()).increment();
+            if (!authorization.equals(exchange.header("Authorization"))) {
+                exchange.status(Status.reasonFor(401, "Unauthorized"));
+                return;
+            }
+            if (exchange.path().startsWith("/testkit/")) {
+                admin.handle(exchange);
+                return;
+            }
+            if (!exchange.method().equals("GET")) {
+                exchange.status(Status.reasonFor(405, "the test cluster serves only GET on API paths; use /testkit/"));
+                return;
+            }
+            route(exchange);
+        } catch (RuntimeException e) {
+            LOG.warn("Request {} {} failed", exchange.method(), exchange.path(), e);
+            exchange.status(Status.reasonFor(500, "the test cluster failed: " + e.getClass().getSimpleName()));
+        }
+    }
+
+    private void route(Exchange exchange) throws IOException {
+        String path = exchange.path();
+        String[] parts = Arrays.stream(path.split("/")).filter(s -> !s.isEmpty()).toArray(String[]::new);
+        if (path.equals("/version")) {
+            exchange.json(200, Discovery.version());
+        } else if (parts.length == 1 && parts[0].equals("api")) {
+            exchange.json(200, discovery.apiVersions());
+        } else if (parts.length == 1 && parts[0].equals("apis")) {
+            exchange.json(200, discovery.groupList());
+        } else if (parts.length >= 2 && parts[0].equals("api") && parts[1].equals("v1")) {
+            versioned(exchange, "", "v1", Arrays.copyOfRange(parts, 2, parts.length));
+        } else if (parts.length == 2 && parts[0].equals("apis") && store.catalog().group(parts[1]).isPresent()) {
+            exchange.json(200, discovery.group(parts[1]));
+        } else if (parts.length >= 3 && parts[0].equals("apis")
+                && store.catalog().group(parts[1]).filter(g -> g.versions().contains(parts[2])).isPresent()) {
+            versioned(exchange, parts[1], parts[2], Arrays.copyOfRange(parts, 3, parts.length));
+        } else {
+            exchange.status(notFound());
+        }
+    }
+
+    private void versioned(Exchange exchange, String group, String version, String[] rest) throws IOException {
+        OptionalInt broken = faults.discoveryFailure(group, version);
+        if (broken.isPresent()) {
+            exchange.status(Status.reasonFor(broken.getAsInt(), "the server is currently unable to handle the request"));
+            return;
+        }
+        if (rest.length == 0) {
+            exchange.json(200, discovery.resourceList(group, version));
+            return;
+        }
+        Optional<ResourcePath> parsed = ResourcePath.parse(group, version, rest);
+        Optional<ApiResource> type = parsed.flatMap(p -> store.catalog().find(group, version, p.resource()));
+        if (type.isEmpty() || (parsed.get().namespace() != null && !type.get().namespaced())) {
+            exchange.status(notFound());
+            return;
+        }
+        ResourcePath request = parsed.get();
+        String verb = request.name() == null ? "list" : "get";
+        if (faults.forbidden(type.get().key())) {
+            exchange.status(forbidden(type.get(), request, verb));
+            return;
+        }
+        if (!type.get().verbs().contains(verb)) {
+            exchange.status(Status.reasonFor(405, "the server does not allow this method on the requested resource")
+                    .about(request.resource(), group, request.name()));
+            return;
+        }
+        if (request.name() == null) {
+            list(exchange, type.get(), request);
+        } else {
+            get(exchange, type.get(), request);
+        }
+    }
+
+    private void get(Exchange exchange, ApiResource type, ResourcePath request) throws IOException {
+        Optional<StoredObject> object = store.type(type.key()).get(StoredObject.key(request.namespace(), request.name()));
+        if (object.isEmpty() || (request.subresource() != null && !request.subresource().equals("status"))) {
+            exchange.status(Status.reasonFor(404, request.resource() + " \"" + request.name() + "\" not found")
+                    .about(request.resource(), type.group(), request.name()));
+            return;
+        }
+        byte[] prefix = itemPrefix(type, request.version(), true);
+        byte[] body = object.get().body();
+        try (OutputStream out = exchange.streamJson(prefix.length + body.length - 1L)) {
+            out.write(prefix);
+            out.write(body, 1, body.length - 1);
+        }
+    }
+
+    private void list(Exchange exchange, ApiResource type, ResourcePath request) throws IOException {
+        String continueParam = exchange.param("continue");
+        Optional<ListFault> fault = faults.takeListFault(type.key(), continueParam != null && !continueParam.isEmpty());
+        if (fault.isPresent()) {
+            exchange.status(listFault(fault.get(), type));
+            return;
+        }
+        LabelSelector labels;
+        FieldSelector fields;
+        ContinueToken from;
+        int limit;
+        try {
+            labels = LabelSelector.parse(exchange.param("labelSelector"));
+            fields = FieldSelector.parse(exchange.param("fieldSelector"));
+            from = continueParam == null || continueParam.isEmpty() ? null : ContinueToken.decode(continueParam);
+            limit = limit(exchange.param("limit"));
+        } catch (IllegalArgumentException e) {
+            exchange.status(Status.reasonFor(400, e.getMessage()));
+            return;
+        }
+        boolean selecting = exchange.param("labelSelector") != null || exchange.param("fieldSelector") != null;
+        Predicate<StoredObject> filter = object -> labels.test(object.labels()) && fields.test(object);
+        long resourceVersion = from == null ? store.resourceVersion() : from.resourceVersion();
+        TypeStore.Page page = store.type(type.key())
+                .page(request.namespace(), filter, from == null ? null : from.afterKey(), limit);
+        StringBuilder head = new StringBuilder(160)
+                .append("{\"kind\":\"").append(type.listKind())
+                .append("\",\"apiVersion\":\"").append(type.apiVersion(request.version()))
+                .append("\",\"metadata\":{\"resourceVersion\":\"").append(resourceVersion).append('"');
+        if (page.remaining() > 0) {
+            head.append(",\"continue\":\"").append(new ContinueToken(resourceVersion, page.lastKey()).encode())
+                    .append('"');
+            if (!selecting) {
+                head.append(",\"remainingItemCount\":").append(page.remaining());
+            }
+        }
+        head.append("},\"items\":[");
+        writeList(exchange, type, request.version(), head.toString().getBytes(StandardCharsets.UTF_8), page);
+    }
+
+    private void writeList(Exchange exchange, ApiResource type, String version, byte[] head, TypeStore.Page page)
+            throws IOException {
+        byte[] prefix = itemPrefix(type, version, type.custom());
+        byte[] tail = "]}".getBytes(StandardCharsets.UTF_8);
+        long length = head.length + tail.length + Math.max(0, page.items().size() - 1);
+        for (StoredObject item : page.items()) {
+            length += prefix.length + item.body().length - 1;
+        }
+        try (OutputStream out = exchange.streamJson(length)) {
+            out.write(head);
+            boolean first = true;
+            for (StoredObject item : page.items()) {
+                if (!first) {
+                    out.write(COMMA);
+                }
+                first = false;
+                out.write(prefix);
+                out.write(item.body(), 1, item.body().length - 1);
+            }
+            out.write(tail);
+        }
+    }
+
+    /** What goes before an item's body after its opening brace: its type, when the item carries one. */
+    private static byte[] itemPrefix(ApiResource type, String version, boolean typed) {
+        String prefix = typed
+                ? "{\"kind\":\"" + type.kind() + "\",\"apiVersion\":\"" + type.apiVersion(version) + "\","
+                : "{";
+        return prefix.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static int limit(String value) {
+        if (value == null || value.isEmpty()) {
+            return 0;
+        }
+        try {
+            return Math.max(0, Integer.parseInt(value));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("limit \"" + value + "\" is not a whole number; allowed: 0 or more");
+        }
+    }
+
+    private static Status listFault(ListFault fault, ApiResource type) {
+        return switch (fault.status()) {
+            case 410 -> Status.reasonFor(410, "The provided continue parameter is too old to display a consistent "
+                    + "list result. You can start a new list without the continue parameter, or use the continue "
+                    + "token in this response to retrieve the remainder of the results.");
+            case 429 -> Status.reasonFor(429, "Too many requests, please try again later.")
+                    .about(type.name(), type.group(), null).retryAfter(fault.retryAfterSeconds());
+            default -> Status.reasonFor(fault.status(), "Internal error occurred: the test cluster was told to fail "
+                    + type.key()).about(type.name(), type.group(), null);
+        };
+    }
+
+    private static Status forbidden(ApiResource type, ResourcePath request, String verb) {
+        String scope = request.namespace() == null
+                ? "at the cluster scope"
+                : "in the namespace \"" + request.namespace() + "\"";
+        String what = request.name() == null ? type.name() : type.name() + " \"" + request.name() + "\"";
+        return Status.reasonFor(403, what + " is forbidden: User \"system:serviceaccount:default:k8s-collector\" "
+                + "cannot " + verb + " resource \"" + type.name() + "\" in API group \"" + type.group() + "\" " + scope)
+                .about(type.name(), type.group(), request.name());
+    }
+
+    private static Status notFound() {
+        return Status.reasonFor(404, "the server could not find the requested resource");
+    }
+}

@@ -1,0 +1,76 @@
+package io.k8scollector.testkit.server;
+
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import io.k8scollector.testkit.Faults;
+import io.k8scollector.testkit.store.ObjectStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** The HTTPS listener on 127.0.0.1 that serves a store as a Kubernetes API server. */
+public final class ApiServer implements AutoCloseable {
+
+    private final HttpsServer server;
+    private final ExecutorService executor;
+    private final ApiHandler handler;
+
+    private ApiServer(HttpsServer server, ExecutorService executor, ApiHandler handler) {
+        this.server = server;
+        this.executor = executor;
+        this.handler = handler;
+    }
+
+    /**
+     * Starts serving.
+     *
+     * @param port the port, or 0 for any free one
+     * @param token the bearer token every request must carry
+     * @throws UncheckedIOException when the port cannot be bound
+     */
+    public static ApiServer start(ObjectStore store, Faults faults, String token, int port,
+            ServerCertificate certificate) {
+        try {
+            HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 256);
+            server.setHttpsConfigurator(new HttpsConfigurator(certificate.sslContext()));
+            AtomicInteger threads = new AtomicInteger();
+            ExecutorService executor = Executors.newCachedThreadPool(task -> {
+                Thread thread = new Thread(task, "testcluster-" + threads.incrementAndGet());
+                thread.setDaemon(true);
+                return thread;
+            });
+            server.setExecutor(executor);
+            ApiHandler handler = new ApiHandler(store, faults, token,
+                    "127.0.0.1:" + server.getAddress().getPort());
+            server.createContext("/", handler);
+            server.start();
+            return new ApiServer(server, executor, handler);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot listen on 127.0.0.1:" + port, e);
+        }
+    }
+
+    /** The port it listens on. */
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** Requests received so far, by path (without query), in path order. */
+    public Map<String, Long> requests() {
+        Map<String, Long> counts = new TreeMap<>();
+        handler.requests().forEach((path, count) -> counts.put(path, count.sum()));
+        return counts;
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}

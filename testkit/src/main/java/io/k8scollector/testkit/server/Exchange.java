@@ -1,0 +1,87 @@
+package io.k8scollector.testkit.server;
+
+import com.sun.net.httpserver.HttpExchange;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+
+/** One request and its answer, with the query decoded and JSON answers written in one place. */
+final class Exchange {
+
+    private final HttpExchange http;
+    private final Map<String, String> query;
+
+    Exchange(HttpExchange http) {
+        this.http = http;
+        this.query = parseQuery(http.getRequestURI().getRawQuery());
+    }
+
+    String method() {
+        return http.getRequestMethod();
+    }
+
+    String path() {
+        return http.getRequestURI().getPath();
+    }
+
+    /** A query parameter, or null. */
+    String param(String name) {
+        return query.get(name);
+    }
+
+    String header(String name) {
+        return http.getRequestHeaders().getFirst(name);
+    }
+
+    byte[] body() throws IOException {
+        return http.getRequestBody().readAllBytes();
+    }
+
+    void json(int code, byte[] body) throws IOException {
+        http.getResponseHeaders().set("Content-Type", "application/json");
+        http.getResponseHeaders().set("Cache-Control", "no-cache, private");
+        http.sendResponseHeaders(code, body.length);
+        try (OutputStream out = http.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
+    void status(Status status) throws IOException {
+        if (status.retryAfterSeconds() > 0) {
+            http.getResponseHeaders().set("Retry-After", Integer.toString(status.retryAfterSeconds()));
+        }
+        json(status.code(), status.toJson());
+    }
+
+    void noContent() throws IOException {
+        http.sendResponseHeaders(204, -1);
+        http.close();
+    }
+
+    /** Starts a JSON answer of {@code length} bytes; the caller writes exactly that many and closes. */
+    OutputStream streamJson(long length) throws IOException {
+        http.getResponseHeaders().set("Content-Type", "application/json");
+        http.getResponseHeaders().set("Cache-Control", "no-cache, private");
+        http.sendResponseHeaders(200, length);
+        return new BufferedOutputStream(http.getResponseBody(), 1 << 16);
+    }
+
+    private static Map<String, String> parseQuery(String raw) {
+        Map<String, String> params = new HashMap<>();
+        if (raw == null || raw.isEmpty()) {
+            return params;
+        }
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            String key = eq < 0 ? pair : pair.substring(0, eq);
+            String value = eq < 0 ? "" : pair.substring(eq + 1);
+            params.putIfAbsent(URLDecoder.decode(key, StandardCharsets.UTF_8),
+                    URLDecoder.decode(value, StandardCharsets.UTF_8));
+        }
+        return params;
+    }
+}
