@@ -13,9 +13,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Finds every resource type the API server serves, as kubectl's preferred-resources discovery
@@ -23,11 +29,12 @@ import org.slf4j.LoggerFactory;
  * newest other version that does. Subresources ({@code pods/status}) are not types. A group whose
  * discovery fails (a dead aggregated API such as {@code metrics.k8s.io} answering 503) is logged
  * once and skipped as a whole; the rest goes on. Only the core group and the group list are
- * essential: their failure fails the run.
+ * essential: their failure fails the run. Groups are discovered a few at a time, as kubectl does.
  */
 public final class TypeDiscovery {
 
     private static final Logger LOG = LoggerFactory.getLogger(TypeDiscovery.class);
+    private static final int GROUPS_AT_ONCE = 4;
 
     private final ApiServer server;
     private final TypeSelection selection;
@@ -47,15 +54,27 @@ public final class TypeDiscovery {
         List<ResourceType> served = new ArrayList<>(types("", "v1", essential("/api/v1", () -> client.getApiResources("v1"))));
         List<Skipped> skippedGroups = new ArrayList<>();
         APIGroupList groups = essential("/apis", client::getApiGroups);
-        for (APIGroup group : groups.getGroups()) {
-            try {
-                served.addAll(group(client, group));
-            } catch (GroupFailure failure) {
-                LOG.warn("Discovery of API group {} failed at {}: {}; its types are skipped.",
-                        group.getName(), failure.version, failure.reason);
-                skippedGroups.add(Skipped.group(group.getName(), failure.version, Skipped.Reason.DISCOVERY_FAILED,
-                        "Discovery of " + group.getName() + "/" + failure.version + " failed: " + failure.reason + "."));
+        List<CompletableFuture<GroupDiscovery>> pending = new ArrayList<>();
+        Map<String, String> logContext = MDC.getCopyOfContextMap();
+        ExecutorService pool = Executors.newFixedThreadPool(GROUPS_AT_ONCE);
+        try {
+            for (APIGroup group : groups.getGroups()) {
+                pending.add(CompletableFuture.supplyAsync(() -> {
+                    MDC.setContextMap(logContext == null ? Map.of() : logContext);
+                    try {
+                        return group(client, group);
+                    } finally {
+                        MDC.clear();
+                    }
+                }, pool));
             }
+            for (CompletableFuture<GroupDiscovery> discovery : pending) {
+                GroupDiscovery found = discovery.join();
+                served.addAll(found.types());
+                found.skipped().ifPresent(skippedGroups::add);
+            }
+        } finally {
+            pool.shutdownNow();
         }
         Set<ResourceType> chosen = selection.select(served);
         List<ResourceType> selected = served.stream().filter(chosen::contains).toList();
@@ -64,7 +83,10 @@ public final class TypeDiscovery {
         return new Catalog(served, selected, skippedGroups);
     }
 
-    private List<ResourceType> group(KubernetesClient client, APIGroup group) {
+    /** One group's types, at the version each is listed by; or why the group is skipped. */
+    private record GroupDiscovery(List<ResourceType> types, Optional<Skipped> skipped) {}
+
+    private GroupDiscovery group(KubernetesClient client, APIGroup group) {
         String preferred = group.getPreferredVersion() == null ? null : group.getPreferredVersion().getVersion();
         List<String> versions = new ArrayList<>(group.getVersions().stream().map(GroupVersionForDiscovery::getVersion).toList());
         versions.sort(KubeVersions.NEWEST_FIRST);
@@ -73,20 +95,23 @@ public final class TypeDiscovery {
         }
         Map<String, ResourceType> byResource = new LinkedHashMap<>();
         for (String version : versions) {
-            APIResourceList list;
+            String failure;
             try {
-                list = client.getApiResources(group.getName() + "/" + version);
+                APIResourceList list = client.getApiResources(group.getName() + "/" + version);
+                failure = list == null ? "HTTP 404" : null;
+                if (list != null) {
+                    types(group.getName(), version, list).forEach(type -> byResource.putIfAbsent(type.resource(), type));
+                }
             } catch (KubernetesClientException e) {
-                throw new GroupFailure(version, ApiServer.reason(e));
+                failure = ApiServer.reason(e);
             }
-            if (list == null) {
-                throw new GroupFailure(version, "HTTP 404");
-            }
-            for (ResourceType type : types(group.getName(), version, list)) {
-                byResource.putIfAbsent(type.resource(), type);
+            if (failure != null) {
+                LOG.warn("Discovery of API group {} failed at {}: {}; its types are skipped.", group.getName(), version, failure);
+                return new GroupDiscovery(List.of(), Optional.of(Skipped.group(group.getName(), version,
+                        Skipped.Reason.DISCOVERY_FAILED, "Discovery of " + group.getName() + "/" + version + " failed: " + failure + ".")));
             }
         }
-        return List.copyOf(byResource.values());
+        return new GroupDiscovery(List.copyOf(byResource.values()), Optional.empty());
     }
 
     private static List<ResourceType> types(String group, String version, APIResourceList list) {
@@ -101,7 +126,7 @@ public final class TypeDiscovery {
         return types;
     }
 
-    private <T> T essential(String path, java.util.function.Supplier<T> call) {
+    private <T> T essential(String path, Supplier<T> call) {
         T answer;
         try {
             answer = call.get();
@@ -112,18 +137,5 @@ public final class TypeDiscovery {
             throw new CollectorException("Discovery failed at " + server.base() + path + ": HTTP 404.");
         }
         return answer;
-    }
-
-    /** A group version whose discovery answered an error. */
-    private static final class GroupFailure extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-        private final transient String version;
-        private final transient String reason;
-
-        GroupFailure(String version, String reason) {
-            super(null, null, false, false);
-            this.version = version;
-            this.reason = reason;
-        }
     }
 }

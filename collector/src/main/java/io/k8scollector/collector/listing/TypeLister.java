@@ -173,10 +173,10 @@ public final class TypeLister {
                     String field = parser.currentName();
                     JsonToken value = parser.nextToken();
                     if (field.equals("metadata") && value == JsonToken.START_OBJECT) {
-                        token = Json.MAPPER.readTree(parser).path("continue").asString("");
+                        token = parser.<JsonNode>readValueAsTree().path("continue").asString("");
                     } else if (field.equals("items") && value == JsonToken.START_ARRAY) {
                         while (parser.nextToken() == JsonToken.START_OBJECT) {
-                            accept((ObjectNode) Json.MAPPER.readTree(parser));
+                            accept(parser.<ObjectNode>readValueAsTree());
                         }
                     } else {
                         parser.skipChildren();

@@ -46,13 +46,17 @@ class MainExitCodesTest {
     }
 
     static Path kubeconfig(Path dir, int port) throws Exception {
+        return kubeconfig(dir, "https", port);
+    }
+
+    static Path kubeconfig(Path dir, String scheme, int port) throws Exception {
         return Files.writeString(dir.resolve("kubeconfig"), """
                 apiVersion: v1
                 kind: Config
                 clusters:
                 - name: test
                   cluster:
-                    server: https://127.0.0.1:%d
+                    server: %s://127.0.0.1:%d
                     insecure-skip-tls-verify: true
                 users:
                 - name: test
@@ -64,7 +68,7 @@ class MainExitCodesTest {
                     cluster: test
                     user: test
                 current-context: test
-                """.formatted(port));
+                """.formatted(scheme, port));
     }
 
     private int run(String... args) {
@@ -137,6 +141,29 @@ class MainExitCodesTest {
         assertThat(run("-external=" + kubeconfig, "-config=" + configDir, "-dry-run", "prod")).isEqualTo(1);
         assertThat(errors()).contains("the run failed").contains("kube-system");
         assertThat(stdout.size()).isZero();
+    }
+
+    @Test
+    void introducesItselfToTheApiServerAndFailsWithOneWhenKubeSystemIsMissing() throws Exception {
+        kubeconfig(dir, "http", apiServer.getLocalPort());
+        var request = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try (var connection = apiServer.accept()) {
+                var in = new java.io.BufferedReader(new java.io.InputStreamReader(connection.getInputStream(), StandardCharsets.US_ASCII));
+                StringBuilder head = new StringBuilder();
+                for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
+                    head.append(line).append('\n');
+                }
+                connection.getOutputStream().write(
+                        "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                return head.toString();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+
+        assertThat(run("-external", kubeconfig.toString(), "-config", configDir.toString(), "-dry-run", "prod")).isEqualTo(1);
+        assertThat(request.get()).startsWith("GET /api/v1/namespaces/kube-system").containsIgnoringCase("User-Agent: k8s-collector/1.0.0");
+        assertThat(errors()).contains("kube-system").contains("not found");
     }
 
     @Test

@@ -1,0 +1,177 @@
+package io.k8scollector.collector.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import io.k8scollector.collector.config.DefaultResources;
+import io.k8scollector.protocol.Json;
+import io.k8scollector.testkit.ClusterSpec;
+import io.k8scollector.testkit.TestCluster;
+import io.k8scollector.testkit.Tools;
+import io.k8scollector.testkit.catalog.ApiResource;
+import io.k8scollector.testkit.catalog.Catalog;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The collector end to end through its command line, in-process, against the test cluster: a
+ * dry-run must emit exactly the expected objects (by uid) and exit 0 whatever faults it meets,
+ * and list the same objects as the real kubectl.
+ */
+class DryRunEndToEndTest {
+
+    @TempDir
+    static Path dir;
+
+    private static TestCluster cluster;
+    private static Path kubeconfig;
+    private static Path configDir;
+
+    @BeforeAll
+    static void start() throws Exception {
+        cluster = TestCluster.start(ClusterSpec.builder().pods(300).seed(11).build());
+        kubeconfig = cluster.writeKubeconfig(dir.resolve("kubeconfig"));
+        configDir = Files.createDirectory(dir.resolve("config"));
+        Files.writeString(configDir.resolve("collector.listPageSize"), "50");
+    }
+
+    @AfterAll
+    static void stop() {
+        cluster.close();
+    }
+
+    @AfterEach
+    void clearFaults() {
+        cluster.faults().clear();
+    }
+
+    private record Outcome(int exitCode, JsonNode document, String stderr) {}
+
+    private static Outcome dryRun() {
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        int code = Main.run(new String[] {"-external", kubeconfig.toString(), "-config=" + configDir, "-dry-run", "e2e"},
+                Map.of(), stdout, new PrintStream(stderr, true, StandardCharsets.UTF_8));
+        String errors = stderr.toString(StandardCharsets.UTF_8);
+        assertThat(code).as(errors).isZero();
+        return new Outcome(code, Json.MAPPER.readTree(stdout.toByteArray()), errors);
+    }
+
+    /** Every type the test cluster serves, whatever the collector makes of them. */
+    private static List<ApiResource> servedTypes() {
+        Catalog catalog = cluster.store().catalog();
+        Map<String, ApiResource> types = new LinkedHashMap<>();
+        catalog.resources("", "v1").forEach(type -> types.putIfAbsent(type.key().toString(), type));
+        for (Catalog.ApiGroup group : catalog.groups()) {
+            for (String version : group.versions()) {
+                catalog.resources(group.name(), version).forEach(type -> types.putIfAbsent(type.key().toString(), type));
+            }
+        }
+        return List.copyOf(types.values());
+    }
+
+    /** What the default configuration collects: listable types of the default list, and every custom type. */
+    private static Set<String> expectedUids(Set<String> forbiddenResources) {
+        List<String> defaults = DefaultResources.names();
+        Set<String> uids = new HashSet<>();
+        for (ApiResource type : servedTypes()) {
+            String name = type.group().isEmpty() ? type.name() : type.name() + "." + type.group();
+            boolean wanted = type.custom() || defaults.contains(name);
+            if (type.listable() && wanted && !forbiddenResources.contains(name)) {
+                uids.addAll(cluster.store().uids(type.group(), type.name()));
+            }
+        }
+        return uids;
+    }
+
+    private static List<String> uids(JsonNode items) {
+        return StreamSupport.stream(items.spliterator(), false).map(o -> o.path("metadata").path("uid").asString()).toList();
+    }
+
+    @Test
+    void emitsExactlyTheExpectedObjectsThroughEveryFaultAndExitsZero() {
+        cluster.faults().forbid("", "configmaps");
+        cluster.faults().failDiscovery("metrics.k8s.io", "v1beta1", 503);
+        cluster.faults().expireContinueOnce("", "pods");
+        cluster.faults().throttleOnce("apps", "replicasets", 1);
+        cluster.faults().failOnce("", "services", 500);
+
+        Outcome outcome = dryRun();
+
+        JsonNode objects = outcome.document().path("objects");
+        assertThat(uids(objects)).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(expectedUids(Set.of("configmaps")));
+        assertThat(objects).allSatisfy(object -> {
+            assertThat(object.path("apiVersion").asString()).isNotEmpty();
+            assertThat(object.path("kind").asString()).isNotEmpty();
+            assertThat(object.path("metadata").has("managedFields")).isFalse();
+        });
+        assertThat(outcome.document().path("skipped")).extracting(
+                        s -> s.path("kind").asString(), s -> s.path("group").asString(), s -> s.path("resource").asString(""),
+                        s -> s.path("reason").asString())
+                .containsExactlyInAnyOrder(
+                        tuple("type", "", "configmaps", "forbidden"),
+                        tuple("group", "metrics.k8s.io", "", "discovery-failed"));
+        assertThat(outcome.document().path("helmReleases").isArray()).isTrue();
+        assertThat(outcome.document().path("trees").isArray()).isTrue();
+        assertThat(outcome.stderr()).contains("Types listed:").contains("configmaps").contains("discovery-failed");
+    }
+
+    @Test
+    void theTypeCatalogSaysWhatWasCollectedAndWhyNot() {
+        cluster.faults().forbid("", "configmaps");
+
+        JsonNode types = dryRun().document().path("types");
+
+        Map<String, JsonNode> byName = new LinkedHashMap<>();
+        types.forEach(type -> byName.put(type.path("resource").asString() + "." + type.path("group").asString(), type));
+        assertThat(byName.get("widgets.example.com").path("version").asString()).isEqualTo("v1");
+        assertThat(byName.get("gadgets.example.com").path("version").asString()).isEqualTo("v1beta1");
+        assertThat(byName.get("pods.").path("collected").asBoolean()).isTrue();
+        assertThat(byName.get("configmaps.").path("skipReason").asString()).isEqualTo("forbidden");
+        assertThat(byName.get("secrets.").path("skipReason").asString()).isEqualTo("not-selected");
+        assertThat(byName.get("pods.metrics.k8s.io").path("skipReason").asString()).isEqualTo("not-selected");
+        assertThat(byName.get("tokenreviews.authentication.k8s.io").path("skipReason").asString()).isEqualTo("not-listable");
+        assertThat(byName.keySet()).noneMatch(name -> name.contains("/"));
+    }
+
+    @Test
+    void listsTheSameObjectsAsTheRealKubectl() throws Exception {
+        List<String> types = List.of("pods", "deployments.apps", "replicasets.apps", "nodes", "namespaces",
+                "widgets.example.com", "gadgets.example.com", "applications.argoproj.io");
+        List<String> command = new ArrayList<>(List.of(Tools.kubectl().toString(), "--kubeconfig", kubeconfig.toString(),
+                "--cache-dir", dir.resolve("kubectl-cache").toString(), "get", String.join(",", types), "-A", "-o", "json"));
+        Process kubectl = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        byte[] listed = kubectl.getInputStream().readAllBytes();
+        assertThat(kubectl.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(kubectl.exitValue()).isZero();
+        List<String> kubectlUids = uids(Json.MAPPER.readTree(listed).path("items"));
+
+        Set<String> kinds = Set.of("Pod", "Deployment", "ReplicaSet", "Node", "Namespace", "Widget", "Gadget", "Application");
+        List<String> collectorUids = new ArrayList<>();
+        dryRun().document().path("objects").forEach(object -> {
+            if (kinds.contains(object.path("kind").asString())) {
+                collectorUids.add(object.path("metadata").path("uid").asString());
+            }
+        });
+
+        assertThat(kubectlUids).hasSizeGreaterThan(300);
+        assertThat(collectorUids).containsExactlyInAnyOrderElementsOf(kubectlUids);
+    }
+}

@@ -1,0 +1,103 @@
+package io.k8scollector.collector.discovery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import io.k8scollector.collector.ConnectedCluster;
+import io.k8scollector.collector.config.CollectorConfig.Selection;
+import io.k8scollector.collector.config.DefaultResources;
+import io.k8scollector.protocol.Skipped;
+import io.k8scollector.testkit.ClusterSpec;
+import io.k8scollector.testkit.TestCluster;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Discovery and selection against the test cluster. */
+class TypeDiscoveryTest {
+
+    private static ConnectedCluster connected;
+    private static TestCluster cluster;
+    private static ApiServer server;
+
+    @BeforeAll
+    static void start(@TempDir Path dir) {
+        connected = ConnectedCluster.start(ClusterSpec.builder().pods(10).build(), dir);
+        cluster = connected.cluster();
+        server = connected.server();
+    }
+
+    @AfterAll
+    static void stop() {
+        connected.close();
+    }
+
+    @AfterEach
+    void clearFaults() {
+        cluster.faults().clear();
+    }
+
+    private static Catalog discover() {
+        Selection defaults = new Selection(DefaultResources.names(), Map.of(), List.of(), null, Set.of(), null);
+        return new TypeDiscovery(server, TypeSelection.of(defaults)).discover();
+    }
+
+    private static ResourceType served(Catalog catalog, String group, String resource) {
+        return catalog.served().stream()
+                .filter(t -> t.group().equals(group) && t.resource().equals(resource))
+                .findFirst()
+                .orElseThrow();
+    }
+
+    @Test
+    void picksThePreferredVersionElseTheNewestVersionServingTheResource() {
+        Catalog catalog = discover();
+
+        assertThat(served(catalog, "example.com", "widgets").version()).isEqualTo("v1");
+        assertThat(served(catalog, "example.com", "gadgets").version()).isEqualTo("v1beta1");
+        assertThat(served(catalog, "autoscaling", "horizontalpodautoscalers").version()).isEqualTo("v2");
+        assertThat(catalog.served()).extracting(ResourceType::resource).noneMatch(name -> name.contains("/"));
+        assertThat(catalog.served()).extracting(ResourceType::group, ResourceType::resource)
+                .doesNotHaveDuplicates();
+    }
+
+    @Test
+    void selectsTheDefaultListAndCustomTypesButNeitherMetricsNorUnlistedOrUnlistableTypes() {
+        Catalog catalog = discover();
+
+        assertThat(catalog.selected()).extracting(ResourceType::qualifiedName)
+                .contains("pods", "nodes", "deployments.apps", "widgets.example.com", "gadgets.example.com",
+                        "applications.argoproj.io")
+                .doesNotContain("secrets", "events", "pods.metrics.k8s.io", "nodes.metrics.k8s.io", "tokenreviews.authentication.k8s.io");
+        assertThat(served(catalog, "metrics.k8s.io", "pods").listable()).isTrue();
+        assertThat(served(catalog, "authentication.k8s.io", "tokenreviews").listable()).isFalse();
+        assertThat(catalog.skippedGroups()).isEmpty();
+    }
+
+    @Test
+    void aGroupWhoseDiscoveryFailsIsSkippedAndTheRestGoesOn() {
+        cluster.faults().failDiscovery("metrics.k8s.io", "v1beta1", 503);
+
+        Catalog catalog = discover();
+
+        assertThat(catalog.skippedGroups()).extracting(Skipped::kind, Skipped::group, Skipped::version, Skipped::reason)
+                .containsExactly(tuple("group", "metrics.k8s.io", "v1beta1", "discovery-failed"));
+        assertThat(catalog.skippedGroups().get(0).message()).contains("HTTP 503");
+        assertThat(catalog.served()).noneMatch(type -> type.group().equals("metrics.k8s.io"));
+        assertThat(catalog.selected()).extracting(ResourceType::qualifiedName).contains("pods", "widgets.example.com");
+    }
+
+    @Test
+    void readsTheClusterUniqueIdFromKubeSystem() {
+        String expected = cluster.store().get("", "namespaces", null, "kube-system").orElseThrow()
+                .path("metadata").path("uid").asString();
+
+        assertThat(server.clusterUniqueId()).isEqualTo(expected).isNotBlank();
+    }
+}

@@ -1,0 +1,171 @@
+package io.k8scollector.collector.listing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.k8scollector.collector.ConnectedCluster;
+import io.k8scollector.collector.config.CollectorConfig.Selection;
+import io.k8scollector.collector.discovery.ApiServer;
+import io.k8scollector.collector.discovery.ResourceType;
+import io.k8scollector.protocol.Skipped;
+import io.k8scollector.testkit.ClusterSpec;
+import io.k8scollector.testkit.TestCluster;
+import io.k8scollector.testkit.catalog.TypeKey;
+import io.k8scollector.testkit.store.StoredObject;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import tools.jackson.databind.node.ObjectNode;
+
+/** Listing against the test cluster, page by page, with each fault a real API server produces. */
+class TypeListerTest {
+
+    private static final List<String> VERBS = List.of("get", "list", "watch");
+    private static final ResourceType PODS = new ResourceType("", "v1", "Pod", "pods", true, VERBS);
+    private static final ResourceType WIDGETS = new ResourceType("example.com", "v1", "Widget", "widgets", true, VERBS);
+    private static final Selection EVERYTHING = new Selection(List.of(), java.util.Map.of(), List.of(), null, Set.of(), null);
+
+    private static ConnectedCluster connected;
+    private static TestCluster cluster;
+    private static ApiServer server;
+
+    @BeforeAll
+    static void start(@TempDir Path dir) {
+        connected = ConnectedCluster.start(ClusterSpec.builder().pods(120).seed(7).build(), dir);
+        cluster = connected.cluster();
+        server = connected.server();
+    }
+
+    @AfterAll
+    static void stop() {
+        connected.close();
+    }
+
+    @AfterEach
+    void clearFaults() {
+        cluster.faults().clear();
+    }
+
+    private static TypeListing list(ResourceType type, Selection selection, List<ObjectNode> into) {
+        return new TypeLister(server, selection, 25, new RequestRate(1000)).list(type, into::add);
+    }
+
+    private static List<String> uids(List<ObjectNode> objects) {
+        return objects.stream().map(o -> o.path("metadata").path("uid").asString()).toList();
+    }
+
+    private static Set<String> stored(String group, String resource, Predicate<StoredObject> filter) {
+        return Set.copyOf(cluster.store().type(new TypeKey(group, resource)).all().stream()
+                .filter(filter).map(StoredObject::uid).toList());
+    }
+
+    @Test
+    void pagesThroughEveryObjectSettingApiVersionAndKindAndDroppingManagedFields() {
+        List<ObjectNode> objects = new ArrayList<>();
+
+        TypeListing listing = list(PODS, EVERYTHING, objects);
+
+        assertThat(listing.complete()).isTrue();
+        assertThat(listing.objects()).isEqualTo(cluster.store().count("", "pods")).isGreaterThan(100);
+        assertThat(uids(objects)).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(cluster.store().uids("", "pods"));
+        assertThat(objects).allSatisfy(pod -> {
+            assertThat(pod.path("apiVersion").asString()).isEqualTo("v1");
+            assertThat(pod.path("kind").asString()).isEqualTo("Pod");
+            assertThat(pod.path("metadata").has("managedFields")).isFalse();
+            assertThat(pod.path("spec").path("containers").isArray()).isTrue();
+        });
+        assertThat(objects.get(0).propertyNames().iterator().next()).isEqualTo("apiVersion");
+    }
+
+    @Test
+    void customResourcesKeepTheApiVersionTheServerSent() {
+        List<ObjectNode> objects = new ArrayList<>();
+
+        list(WIDGETS, EVERYTHING, objects);
+
+        assertThat(uids(objects)).containsExactlyInAnyOrderElementsOf(cluster.store().uids("example.com", "widgets"));
+        assertThat(objects).allSatisfy(widget -> assertThat(widget.path("apiVersion").asString()).isEqualTo("example.com/v1"));
+    }
+
+    @Test
+    void anExpiredContinueTokenRestartsTheTypeWithoutEmittingTwice() {
+        cluster.faults().expireContinueOnce("", "pods");
+        List<ObjectNode> objects = new ArrayList<>();
+
+        TypeListing listing = list(PODS, EVERYTHING, objects);
+
+        assertThat(listing.complete()).isTrue();
+        assertThat(uids(objects)).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(cluster.store().uids("", "pods"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {500, 502, 503})
+    void aServerErrorIsRetried(int status) {
+        cluster.faults().failOnce("", "pods", status);
+        List<ObjectNode> objects = new ArrayList<>();
+
+        assertThat(list(PODS, EVERYTHING, objects).complete()).isTrue();
+        assertThat(uids(objects)).containsExactlyInAnyOrderElementsOf(cluster.store().uids("", "pods"));
+    }
+
+    @Test
+    void tooManyRequestsIsRetriedAfterTheServersDelay() {
+        cluster.faults().throttleOnce("", "pods", 1);
+        List<ObjectNode> objects = new ArrayList<>();
+
+        assertThat(list(PODS, EVERYTHING, objects).complete()).isTrue();
+        assertThat(uids(objects)).containsExactlyInAnyOrderElementsOf(cluster.store().uids("", "pods"));
+    }
+
+    @Test
+    void aForbiddenTypeIsSkippedWithTheReason() {
+        cluster.faults().forbid("", "pods");
+        List<ObjectNode> objects = new ArrayList<>();
+
+        TypeListing listing = list(PODS, EVERYTHING, objects);
+
+        assertThat(objects).isEmpty();
+        assertThat(listing.skipped()).hasValueSatisfying(skipped -> {
+            assertThat(skipped.kind()).isEqualTo(Skipped.TYPE);
+            assertThat(skipped.reason()).isEqualTo("forbidden");
+            assertThat(skipped.resource()).isEqualTo("pods");
+            assertThat(skipped.message()).contains("HTTP 403").contains("/api/v1/pods");
+        });
+    }
+
+    @Test
+    void aTypeTheServerDoesNotKnowIsSkippedAsNotFound() {
+        ResourceType missing = new ResourceType("example.com", "v1", "Gizmo", "gizmos", true, VERBS);
+
+        assertThat(list(missing, EVERYTHING, new ArrayList<>()).skipReason()).isEqualTo(Skipped.Reason.NOT_FOUND);
+    }
+
+    @Test
+    void watchNamespaceListsOnlyThereAndIgnoredNamespacesAreNeverEmitted() {
+        List<ObjectNode> watched = new ArrayList<>();
+        list(PODS, new Selection(List.of(), java.util.Map.of(), List.of(), "shop", Set.of(), null), watched);
+        List<ObjectNode> others = new ArrayList<>();
+        list(PODS, new Selection(List.of(), java.util.Map.of(), List.of(), null, Set.of("shop", "kube-system"), null), others);
+
+        assertThat(uids(watched)).isNotEmpty().containsExactlyInAnyOrderElementsOf(stored("", "pods", o -> "shop".equals(o.namespace())));
+        assertThat(uids(others)).isNotEmpty().containsExactlyInAnyOrderElementsOf(
+                stored("", "pods", o -> !Set.of("shop", "kube-system").contains(o.namespace())));
+    }
+
+    @Test
+    void theLabelSelectorGoesToTheServer() {
+        List<ObjectNode> objects = new ArrayList<>();
+        list(PODS, new Selection(List.of(), java.util.Map.of(), List.of(), null, Set.of(), "tier=data"), objects);
+
+        assertThat(uids(objects)).isNotEmpty().containsExactlyInAnyOrderElementsOf(
+                stored("", "pods", o -> "data".equals(o.labels().get("tier"))));
+    }
+}
