@@ -13,7 +13,7 @@ class ChartLintTest {
 
     @Test
     void lintPassesStrictWithOnlyTheRequiredValues() {
-        Helm.Result result = new Helm(home).lint(ValueSets.REQUIRED);
+        Command.Result result = new Helm(home).lint(ValueSets.REQUIRED);
 
         assertThat(result.succeeded()).as(result.stdout() + result.stderr()).isTrue();
         assertThat(result.stdout()).contains("0 chart(s) failed").doesNotContain("[WARNING]");
@@ -21,7 +21,7 @@ class ChartLintTest {
 
     @Test
     void lintPassesStrictWithEveryValueChanged() {
-        Helm.Result result = new Helm(home).lint(ValueSets.NON_DEFAULT);
+        Command.Result result = new Helm(home).lint(ValueSets.NON_DEFAULT);
 
         assertThat(result.succeeded()).as(result.stdout() + result.stderr()).isTrue();
         assertThat(result.stdout()).contains("0 chart(s) failed").doesNotContain("[WARNING]");
@@ -29,7 +29,7 @@ class ChartLintTest {
 
     @Test
     void lintFailsWhenNoValueIsGiven() {
-        Helm.Result result = new Helm(home).lint("{}");
+        Command.Result result = new Helm(home).lint("{}");
 
         assertThat(result.succeeded()).isFalse();
         assertThat(result.stdout() + result.stderr()).contains("clusterId");

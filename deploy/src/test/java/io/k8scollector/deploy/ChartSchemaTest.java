@@ -38,7 +38,7 @@ class ChartSchemaTest {
             concurrencyPolicy unknown  | clusterId: prod; concurrencyPolicy: Sometimes | concurrencyPolicy
             """)
     void refusesABadValue(String what, String values, String field) {
-        Helm.Result result = new Helm(home).template(KEYS + values.replace("; ", "\n") + "\n");
+        Command.Result result = new Helm(home).template(KEYS + values.replace("; ", "\n") + "\n");
 
         assertThat(result.succeeded()).as(what).isFalse();
         assertThat(result.stderr()).contains("values don't meet the specifications of the schema").contains(field);
@@ -46,7 +46,7 @@ class ChartSchemaTest {
 
     @Test
     void refusesMissingKeysWithoutAnExistingSecret() {
-        Helm.Result result = new Helm(home).template("""
+        Command.Result result = new Helm(home).template("""
                 clusterId: prod
                 apiEndpoint: https://ingest.example.test/api
                 accessKey: the-access-key
@@ -67,7 +67,7 @@ class ChartSchemaTest {
 
     @Test
     void anExistingSecretNeedsNoKeys() {
-        Helm.Result result = new Helm(home).template("""
+        Command.Result result = new Helm(home).template("""
                 clusterId: prod
                 apiEndpoint: https://ingest.example.test/api
                 existingSecret: collector-keys
