@@ -24,7 +24,7 @@ class ChartRbacTest {
                 ValueSets.REQUIRED,
                 ValueSets.NON_DEFAULT,
                 ValueSets.REQUIRED + "fetchEverything: false\n",
-                ValueSets.REQUIRED + "fetchEverything: false\nhelmReleases: false\nremoveTypes: [\"*\"]\n",
+                ValueSets.REQUIRED + "fetchEverything: false\nhelmReleases: false\nremoveTypes: [\"*.apps\", \"*.k8s.io\"]\n",
                 ValueSets.REQUIRED + "fetchEverything: false\ncollectSecrets: true\naddTypes: [events.events.k8s.io, "
                         + "applications.argoproj.io, pods]\n",
                 ValueSets.REQUIRED + "fetchEverything: true\naddTypes: [secrets]\nremoveTypes: [pods, \"*.apps\"]\n");
@@ -108,6 +108,14 @@ class ChartRbacTest {
                 """).one("ClusterRole");
 
         assertThat(granted(role, "get")).doesNotContain("secrets").contains("configmaps", "namespaces");
+    }
+
+    @Test
+    void removingEveryTypeIsRefusedRatherThanFallingBackToTheDefaults() {
+        Command.Result result = new Helm(home).template(ValueSets.REQUIRED + "fetchEverything: false\nremoveTypes: [\"*\"]\n");
+
+        assertThat(result.succeeded()).isFalse();
+        assertThat(result.stderr()).contains("removeTypes leaves no resource type to collect");
     }
 
     /** The types this role grants {@code verb} on, as the chart's list spells them. */

@@ -130,11 +130,13 @@ class ChartRenderTest {
         assertThat(data.path("collector.MaxGoRoutines").asString()).isEqualTo("2");
         assertThat(data.path("collector.listPageSize").asString()).isEqualTo("100");
         assertThat(data.path("collector.listConcurrency").asString()).isEqualTo("3");
-        assertThat(data.path("collector.apiQps").asString()).isEqualTo("12.5");
+        assertThat(data.path("collector.apiQps").asString()).isEqualTo("12");
         assertThat(data.path("collector.maxItemSizeKb").asString()).isEqualTo("900");
         assertThat(data.path("collector.gzipLevel").asString()).isEqualTo("6");
         assertThat(data.path("collector.retry.maxAttempts").asString()).isEqualTo("4");
         assertThat(data.path("collector.retry.deadlineSeconds").asString()).isEqualTo("60");
+        assertThat(data.path("collector.connectTimeoutSeconds").asString()).isEqualTo("5");
+        assertThat(data.path("collector.requestTimeoutSeconds").asString()).isEqualTo("30");
         JsonNode container = manifests.collectorContainer();
         assertThat(Manifests.strings(container.path("args"))).containsExactly("-config", "/etc/config", "-debug", "staging-2");
         assertThat(env(container)).containsEntry("JDK_JAVA_OPTIONS", "-Xmx300m")

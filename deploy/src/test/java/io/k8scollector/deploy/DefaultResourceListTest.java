@@ -2,6 +2,7 @@ package io.k8scollector.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.k8scollector.collector.config.DefaultResources;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,6 +42,11 @@ class DefaultResourceListTest {
         }
 
         assertThat(listable).isEqualTo(new TreeSet<>(entries()));
+    }
+
+    @Test
+    void theCollectorsJarEmbedsTheSameList() throws IOException {
+        assertThat(DefaultResources.names()).isEqualTo(entries());
     }
 
     @Test

@@ -50,11 +50,13 @@ final class ValueSets {
               maxGoRoutines: 2
               listPageSize: 100
               listConcurrency: 3
-              apiQps: 12.5
+              apiQps: 12
               maxItemSizeKb: 900
               gzipLevel: 6
               retryMaxAttempts: 4
               retryDeadlineSeconds: 60
+              connectTimeoutSeconds: 5
+              requestTimeoutSeconds: 30
             endpointCaFile: /etc/endpoint-ca/ca.pem
             debug: true
             jvmOptions: "-Xmx300m"
