@@ -88,14 +88,27 @@ when collectSecrets; duplicates dropped; every entry a removeTypes name or patte
 {{- end -}}
 
 {{/*
-The collector's excludeResources as a JSON array: removeTypes entries that name no type of the
-default list or addTypes (custom resources, wildcards), then the excludeResources value.
+Whether a type name is built in, by the collector's rule: the core group (a bare name), a group
+without a dot, or a group ending in .k8s.io. The collector lists built-in types only when the
+list names them; every other type (custom resources) unless excluded.
+*/}}
+{{- define "k8s-collector.builtIn" -}}
+{{- $group := default "" (splitn "." 2 .)._1 -}}
+{{- if or (not $group) (not (contains "." $group)) (hasSuffix ".k8s.io" $group) -}}
+true
+{{- end -}}
+{{- end -}}
+
+{{/*
+The collector's excludeResources as a JSON array: the removeTypes entries that taking off the list
+does not remove (custom resources, which the collector lists unless excluded; wildcards; names
+of no listed type), then the excludeResources value.
 */}}
 {{- define "k8s-collector.excludedTypes" -}}
 {{- $known := concat (include "k8s-collector.defaultTypes" . | fromJsonArray) (.Values.addTypes | default list) -}}
 {{- $excluded := list -}}
 {{- range .Values.removeTypes -}}
-{{- if not (has . $known) -}}
+{{- if or (contains "*" .) (not (has . $known)) (not (include "k8s-collector.builtIn" .)) -}}
 {{- $excluded = append $excluded . -}}
 {{- end -}}
 {{- end -}}

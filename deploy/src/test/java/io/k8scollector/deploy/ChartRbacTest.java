@@ -63,18 +63,19 @@ class ChartRbacTest {
                 fetchEverything: false
                 helmReleases: false
                 addTypes: [applications.argoproj.io, secrets]
-                removeTypes: [configmaps, "*.flowcontrol.apiserver.k8s.io", widgets.example.test]
+                removeTypes: [configmaps, rollouts.argoproj.io, "*.flowcontrol.apiserver.k8s.io", widgets.example.test]
                 """);
         Set<String> granted = granted(manifests.one("ClusterRole"), "list");
 
         assertThat(manifests.configLines("collector.resources"))
                 .contains("applications.argoproj.io", "secrets", "pods")
-                .doesNotContain("configmaps", "flowschemas.flowcontrol.apiserver.k8s.io",
+                .doesNotContain("configmaps", "rollouts.argoproj.io", "flowschemas.flowcontrol.apiserver.k8s.io",
                         "prioritylevelconfigurations.flowcontrol.apiserver.k8s.io");
         assertThat(granted).contains("applications.argoproj.io", "secrets", "pods")
-                .doesNotContain("configmaps", "flowschemas.flowcontrol.apiserver.k8s.io");
+                .doesNotContain("configmaps", "rollouts.argoproj.io", "flowschemas.flowcontrol.apiserver.k8s.io");
+        // a custom resource is listed unless excluded, so taking it off the list is not enough
         assertThat(manifests.configLines("collector.excludeResources"))
-                .containsExactly("*.flowcontrol.apiserver.k8s.io", "widgets.example.test");
+                .containsExactly("rollouts.argoproj.io", "*.flowcontrol.apiserver.k8s.io", "widgets.example.test");
     }
 
     @Test
