@@ -156,6 +156,17 @@ class ChartRenderTest {
     }
 
     @Test
+    void theNotesSayHowToRunNowAndWhereToLook() {
+        String notes = new Helm(home).notes(ValueSets.REQUIRED + "fetchEverything: false\n");
+
+        assertThat(notes)
+                .contains("kubectl -n inventory create job --from=cronjob/collector-k8s-collector $job")
+                .contains("kubectl -n inventory logs -f job/$job")
+                .contains("kubectl -n inventory get jobs -l app.kubernetes.io/instance=collector")
+                .contains("\"forbidden\"");
+    }
+
+    @Test
     void everyObjectCarriesTheRecommendedLabels() {
         Manifests manifests = new Helm(home).render(ValueSets.NON_DEFAULT);
 

@@ -31,6 +31,17 @@ final class Helm {
                 "--namespace", "inventory", "-f", valuesFile(valuesYaml).toString());
     }
 
+    /** The release notes {@code helm install} would print for these values (a client-side dry run). */
+    String notes(String valuesYaml) {
+        List<String> argv = List.of("install", "collector", ProjectFiles.chart().toString(), "--namespace", "inventory",
+                "--dry-run=client", "-f", valuesFile(valuesYaml).toString());
+        Command.Result result = run(argv.toArray(String[]::new));
+        if (!result.succeeded()) {
+            throw new AssertionError("helm install --dry-run=client failed: " + result.stderr());
+        }
+        return result.stdout().substring(result.stdout().indexOf("NOTES:"));
+    }
+
     /** The manifests {@code helm template} renders for these values; fails when helm refuses them. */
     Manifests render(String valuesYaml) {
         Command.Result result = template(valuesYaml);
