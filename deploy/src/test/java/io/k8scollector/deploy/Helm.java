@@ -44,7 +44,20 @@ final class Helm {
 
     /** The manifests {@code helm template} renders for these values; fails when helm refuses them. */
     Manifests render(String valuesYaml) {
-        Command.Result result = template(valuesYaml);
+        return parsed(template(valuesYaml));
+    }
+
+    /**
+     * The manifests rendered against the cluster of {@code kubeconfig}, as {@code helm upgrade}
+     * renders them: {@code lookup} reads that cluster.
+     */
+    Manifests renderAgainst(Path kubeconfig, String valuesYaml) {
+        return parsed(run("template", "collector", ProjectFiles.chart().toString(), "--namespace", "inventory",
+                "--dry-run=server", "--disable-openapi-validation", "--kubeconfig", kubeconfig.toString(),
+                "-f", valuesFile(valuesYaml).toString()));
+    }
+
+    private static Manifests parsed(Command.Result result) {
         if (!result.succeeded()) {
             throw new AssertionError("helm template failed: " + result.stderr());
         }
