@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,7 +41,7 @@ class ImageTest {
     @Test
     void skopeoReadsTheArchiveAsAnOciImageForLinuxAmd64() {
         List<String> argv = List.of("skopeo", "inspect", "--config", "oci-archive:" + archive());
-        JsonNode config = new JsonMapper().readTree(Command.run(argv, java.util.Map.of()).orFail(argv).stdout());
+        JsonNode config = new JsonMapper().readTree(Command.run(argv, Map.of()).orFail(argv).stdout());
 
         assertThat(config.path("os").asString()).isEqualTo("linux");
         assertThat(config.path("architecture").asString()).isEqualTo("amd64");
