@@ -1,0 +1,116 @@
+{{/* The release's full name, at most 63 characters (a DNS label). */}}
+{{- define "k8s-collector.fullname" -}}
+{{- if .Values.fullnameOverride -}}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- $name := default .Chart.Name .Values.nameOverride -}}
+{{- if contains $name .Release.Name -}}
+{{- .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "k8s-collector.selectorLabels" -}}
+app.kubernetes.io/name: {{ default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end -}}
+
+{{- define "k8s-collector.labels" -}}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{ include "k8s-collector.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/component: collector
+app.kubernetes.io/part-of: k8s-collector
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end -}}
+
+{{- define "k8s-collector.serviceAccountName" -}}
+{{- default (include "k8s-collector.fullname" .) .Values.serviceAccount.name -}}
+{{- end -}}
+
+{{- define "k8s-collector.clusterRoleName" -}}
+{{- default (include "k8s-collector.fullname" .) .Values.clusterRole.name -}}
+{{- end -}}
+
+{{- define "k8s-collector.credentialsSecretName" -}}
+{{- default (include "k8s-collector.fullname" .) .Values.existingSecret -}}
+{{- end -}}
+
+{{- define "k8s-collector.redactionSecretName" -}}
+{{- default (printf "%s-redaction" (include "k8s-collector.fullname" .)) .Values.redaction.existingSecret -}}
+{{- end -}}
+
+{{/*
+The default resource list as a JSON array: the entries of files/default-resources.txt, the one
+list the collector embeds too (comment lines start with #).
+*/}}
+{{- define "k8s-collector.defaultTypes" -}}
+{{- $types := list -}}
+{{- range splitList "\n" (.Files.Get "files/default-resources.txt") -}}
+{{- $line := trim . -}}
+{{- if and $line (not (hasPrefix "#" $line)) -}}
+{{- $types = append $types $line -}}
+{{- end -}}
+{{- end -}}
+{{- toJson $types -}}
+{{- end -}}
+
+{{/* A removeTypes entry as an anchored regular expression (`*` matches anything). */}}
+{{- define "k8s-collector.globRegex" -}}
+{{- printf "^%s$" (. | replace "." "\\." | replace "*" ".*") -}}
+{{- end -}}
+
+{{/*
+The selected types as a JSON array, in order: the default list, then addTypes, then `secrets`
+when collectSecrets; duplicates dropped; every entry a removeTypes name or pattern matches left out.
+*/}}
+{{- define "k8s-collector.selectedTypes" -}}
+{{- $candidates := concat (include "k8s-collector.defaultTypes" . | fromJsonArray) (.Values.addTypes | default list) -}}
+{{- if .Values.collectSecrets -}}
+{{- $candidates = append $candidates "secrets" -}}
+{{- end -}}
+{{- $selected := list -}}
+{{- range $candidates | uniq -}}
+{{- $type := . -}}
+{{- $removed := false -}}
+{{- range $.Values.removeTypes -}}
+{{- if regexMatch (include "k8s-collector.globRegex" .) $type -}}
+{{- $removed = true -}}
+{{- end -}}
+{{- end -}}
+{{- if not $removed -}}
+{{- $selected = append $selected $type -}}
+{{- end -}}
+{{- end -}}
+{{- toJson $selected -}}
+{{- end -}}
+
+{{/*
+Whether a type name is built in, by the collector's rule: the core group (a bare name), a group
+without a dot, or a group ending in .k8s.io. The collector lists built-in types only when the
+list names them; every other type (custom resources) unless excluded.
+*/}}
+{{- define "k8s-collector.builtIn" -}}
+{{- $group := default "" (splitn "." 2 .)._1 -}}
+{{- if or (not $group) (not (contains "." $group)) (hasSuffix ".k8s.io" $group) -}}
+true
+{{- end -}}
+{{- end -}}
+
+{{/*
+The collector's excludeResources as a JSON array: the removeTypes entries that taking off the list
+does not remove (custom resources, which the collector lists unless excluded; wildcards; names
+of no listed type), then the excludeResources value.
+*/}}
+{{- define "k8s-collector.excludedTypes" -}}
+{{- $known := concat (include "k8s-collector.defaultTypes" . | fromJsonArray) (.Values.addTypes | default list) -}}
+{{- $excluded := list -}}
+{{- range .Values.removeTypes -}}
+{{- if or (contains "*" .) (not (has . $known)) (not (include "k8s-collector.builtIn" .)) -}}
+{{- $excluded = append $excluded . -}}
+{{- end -}}
+{{- end -}}
+{{- concat $excluded (.Values.excludeResources | default list) | uniq | toJson -}}
+{{- end -}}

@@ -1,0 +1,67 @@
+package io.k8scollector.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.k8scollector.collector.config.CollectorConfig;
+import io.k8scollector.collector.config.Flags;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The chart's ConfigMap, written out as the kubelet mounts it (one file per key), read by the
+ * collector's own configuration code: every key the chart writes is one the collector accepts.
+ */
+class CollectorReadsChartConfigTest {
+
+    @TempDir
+    Path home;
+
+    @Test
+    void theCollectorAcceptsTheConfigMapOfEveryValueChanged() throws IOException {
+        Manifests manifests = new Helm(home).render(ValueSets.NON_DEFAULT);
+
+        CollectorConfig config = read(manifests, "staging-2");
+
+        assertThat(config.selection().resources()).isEqualTo(manifests.configLines("collector.resources"))
+                .contains("applications.argoproj.io", "secrets").doesNotContain("leases.coordination.k8s.io");
+        assertThat(config.selection().excludes())
+                .containsExactly("*.flowcontrol.apiserver.k8s.io", "widgets.example.test", "events");
+        assertThat(config.selection().watchNamespace()).isEqualTo("shop");
+        assertThat(config.selection().ignoreNamespaces()).containsExactlyInAnyOrder("kube-system", "kube-public");
+        assertThat(config.selection().labelSelector()).isEqualTo("tier!=cache");
+        assertThat(config.limits()).isEqualTo(new CollectorConfig.Limits(100, 3, 12, 900));
+        assertThat(config.overrideUniqueClusterId()).isTrue();
+        assertThat(config.ingest().orElseThrow().endpoint()).hasToString("https://ingest.example.test/api");
+        assertThat(config.ingest().orElseThrow().loginEndpoint()).hasToString("https://login.example.test");
+    }
+
+    @Test
+    void theCollectorAcceptsTheConfigMapOfTheDefaults() throws IOException {
+        Manifests manifests = new Helm(home).render(ValueSets.REQUIRED);
+
+        CollectorConfig config = read(manifests, "prod-eu_1");
+
+        assertThat(config.selection().resources()).isEqualTo(manifests.configLines("collector.resources"));
+        assertThat(config.selection().excludes()).isEmpty();
+        assertThat(config.limits()).isEqualTo(new CollectorConfig.Limits(500, 2, 50, 1500));
+        assertThat(config.ingest().orElseThrow().loginEndpoint()).hasToString("https://ingest.example.test/api");
+    }
+
+    /** The collector's configuration from this ConfigMap, as the CronJob's pod would start it. */
+    private CollectorConfig read(Manifests manifests, String clusterId) throws IOException {
+        Path configDir = Files.createDirectories(home.resolve("etc-config"));
+        for (Map.Entry<String, JsonNode> entry : manifests.one("ConfigMap").path("data").properties()) {
+            Files.writeString(configDir.resolve(entry.getKey()), entry.getValue().asString());
+        }
+        Path kubeconfig = Files.writeString(home.resolve("kubeconfig"), "apiVersion: v1\nkind: Config\n");
+        Flags flags = new Flags(kubeconfig, configDir, false, false, clusterId, null);
+        return CollectorConfig.from(flags, Map.of(
+                "INFRALIGHT_ACCESS_KEY", "the-access-key",
+                "INFRALIGHT_SECRET_KEY", "the-secret-key"));
+    }
+}

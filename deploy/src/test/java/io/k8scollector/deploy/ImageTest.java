@@ -1,0 +1,115 @@
+package io.k8scollector.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.k8scollector.testkit.ClusterSpec;
+import io.k8scollector.testkit.TestCluster;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The image tarball this build made (deploy/target/k8s-collector-image.tar), checked as a
+ * container runtime would use it: validated by skopeo, its layers unpacked into a folder, and its
+ * entrypoint run there under chroot as user 65532 with only the image's Env, without a shell and
+ * without /proc. Needs root (for chroot), as the project's CI has.
+ */
+class ImageTest {
+
+    private static final long MAX_UNCOMPRESSED_BYTES = 120L * 1024 * 1024;
+
+    @TempDir
+    static Path work;
+
+    static OciImage image;
+
+    @BeforeAll
+    static void unpack() {
+        image = OciImage.unpack(archive(), work);
+    }
+
+    @Test
+    void skopeoReadsTheArchiveAsAnOciImageForLinuxAmd64() {
+        List<String> argv = List.of("skopeo", "inspect", "--config", "oci-archive:" + archive());
+        JsonNode config = new JsonMapper().readTree(Command.run(argv, Map.of()).orFail(argv).stdout());
+
+        assertThat(config.path("os").asString()).isEqualTo("linux");
+        assertThat(config.path("architecture").asString()).isEqualTo("amd64");
+        assertThat(config.path("config").path("User").asString()).isEqualTo("65532:65532");
+        assertThat(Manifests.strings(config.path("config").path("Entrypoint")))
+                .containsExactly("/opt/java/bin/java", "-cp", "/app/libs/*", "io.k8scollector.collector.cli.Main");
+        assertThat(image.env()).containsEntry("JAVA_HOME", "/opt/java").containsKey("LD_LIBRARY_PATH");
+    }
+
+    @Test
+    void theImageIsSmallAndHasNoShell() {
+        assertThat(image.uncompressedBytes()).isLessThanOrEqualTo(MAX_UNCOMPRESSED_BYTES);
+        assertThat(image.rootfs().resolve("bin/sh")).doesNotExist();
+        assertThat(image.rootfs().resolve("proc")).doesNotExist();
+        assertThat(image.rootfs().resolve("opt/java/bin/java")).isExecutable();
+    }
+
+    @Test
+    void theEntrypointPrintsItsVersionAsUser65532() {
+        Command.Result result = runInImage("--version");
+
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(result.stdout().trim()).isEqualTo("k8s-collector 1.0.0");
+    }
+
+    @Test
+    void onlyTheFabric8JarsTheCollectorNeedsAreShipped() throws IOException {
+        Set<String> fabric8 = new TreeSet<>();
+        try (var jars = Files.list(image.rootfs().resolve("app/libs"))) {
+            jars.map(jar -> jar.getFileName().toString())
+                    .filter(name -> name.startsWith("kubernetes-") || name.startsWith("zjsonpatch"))
+                    .forEach(fabric8::add);
+        }
+
+        assertThat(fabric8).allSatisfy(name -> assertThat(name).matches(
+                "(kubernetes-(client-api|client|httpclient-jdk|model-(core|common|apps|batch|certificates|extensions))"
+                        + "|zjsonpatch)-[0-9.]+\\.jar"));
+        assertThat(fabric8).anyMatch(name -> name.startsWith("kubernetes-httpclient-jdk"))
+                .noneMatch(name -> name.contains("vertx") || name.contains("okhttp"));
+    }
+
+    @Test
+    void theImageCollectsARealClusterInDryRun() throws IOException {
+        try (TestCluster cluster = TestCluster.start(ClusterSpec.builder().pods(20).seed(7).build())) {
+            cluster.writeKubeconfig(image.rootfs().resolve("tmp/kubeconfig"));
+            Files.createDirectories(image.rootfs().resolve("tmp/config"));
+
+            Command.Result result = runInImage("-external", "/tmp/kubeconfig", "-config", "/tmp/config", "-dry-run", "image-test");
+
+            assertThat(result.exitCode()).as(result.stderr()).isZero();
+            JsonNode document = new JsonMapper().readTree(result.stdout());
+            Set<String> kinds = new TreeSet<>();
+            document.path("objects").forEach(o -> kinds.add(o.path("kind").asString()));
+            assertThat(kinds).contains("Pod", "Namespace", "Deployment");
+            assertThat(document.path("types").size()).isPositive();
+        }
+    }
+
+    /** The image's entrypoint with {@code args}, under chroot in the unpacked image as 65532:65532. */
+    private static Command.Result runInImage(String... args) {
+        List<String> argv = new ArrayList<>(List.of("/usr/sbin/chroot", "--userspec=65532:65532", image.rootfs().toString()));
+        argv.addAll(image.command(args));
+        return Command.runIsolated(argv, image.env());
+    }
+
+    private static Path archive() {
+        Path archive = Path.of(System.getProperty("k8s.collector.image.tar", "target/k8s-collector-image.tar"));
+        assertThat(archive).as("the image tarball; build it with mvn -pl deploy -am verify").exists();
+        return archive;
+    }
+}

@@ -1,0 +1,108 @@
+package io.k8scollector.deploy;
+
+/** Values files the chart tests share. */
+final class ValueSets {
+
+    /** Only the values the chart requires. */
+    static final String REQUIRED = """
+            clusterId: prod-eu_1
+            accessKey: the-access-key
+            secretKey: the-secret-key
+            apiEndpoint: https://ingest.example.test/api
+            """;
+
+    /** Every value changed from its default, the way a careful user would. */
+    static final String NON_DEFAULT = """
+            clusterId: staging-2
+            overrideUniqueClusterId: true
+            schedule: "7 */2 * * *"
+            existingSecret: collector-keys
+            apiEndpoint: https://ingest.example.test/api
+            loginEndpoint: https://login.example.test
+            image:
+              repository: registry.example.test/inventory/collector
+              tag: "2.0.0"
+              pullPolicy: Always
+            imagePullSecrets:
+              - name: pull
+            serviceAccount:
+              name: inventory-reader
+              annotations:
+                iam.example.test/role: reader
+            clusterRole:
+              name: inventory-read-only
+            fetchEverything: false
+            addTypes: [applications.argoproj.io, horizontalpodautoscalers.autoscaling]
+            removeTypes: [leases.coordination.k8s.io, "*.flowcontrol.apiserver.k8s.io", widgets.example.test]
+            collectSecrets: true
+            helmReleases: false
+            watchNamespace: shop
+            ignoreNamespaces: [kube-system, kube-public]
+            excludeResources: [events]
+            labelSelector: "tier!=cache"
+            secrets: drop
+            redactAnnotations: [example.test/token]
+            sensitivePattern: "(?i)passw"
+            redaction:
+              existingSecret: collector-redaction
+            tuning:
+              pageSizeKb: 256
+              maxGoRoutines: 2
+              listPageSize: 100
+              listConcurrency: 3
+              apiQps: 12
+              maxItemSizeKb: 900
+              gzipLevel: 6
+              retryMaxAttempts: 4
+              retryDeadlineSeconds: 60
+              connectTimeoutSeconds: 5
+              requestTimeoutSeconds: 30
+            endpointCaFile: /etc/endpoint-ca/ca.pem
+            debug: true
+            jvmOptions: "-Xmx300m"
+            extraEnv:
+              - name: HTTPS_PROXY
+                value: http://proxy.example.test:3128
+            extraVolumes:
+              - name: endpoint-ca
+                configMap:
+                  name: endpoint-ca
+            extraVolumeMounts:
+              - name: endpoint-ca
+                mountPath: /etc/endpoint-ca
+                readOnly: true
+            resources:
+              limits:
+                memory: 1Gi
+            concurrencyPolicy: Replace
+            successfulJobsHistoryLimit: 1
+            failedJobsHistoryLimit: 5
+            activeDeadlineSeconds: 3000
+            backoffLimit: 0
+            startingDeadlineSeconds: 60
+            suspend: true
+            podAnnotations:
+              example.test/owner: platform
+            podLabels:
+              team: platform
+            nodeSelector:
+              kubernetes.io/os: linux
+            tolerations:
+              - key: dedicated
+                operator: Equal
+                value: infra
+                effect: NoSchedule
+            affinity:
+              nodeAffinity:
+                requiredDuringSchedulingIgnoredDuringExecution:
+                  nodeSelectorTerms:
+                    - matchExpressions:
+                        - key: kubernetes.io/arch
+                          operator: In
+                          values: [amd64]
+            fullnameOverride: inventory
+            """;
+
+    private ValueSets() {
+    }
+}
