@@ -9,6 +9,7 @@ import io.k8scollector.collector.discovery.ApiServer;
 import io.k8scollector.collector.run.CollectionRun;
 import io.k8scollector.collector.run.RunReport;
 import io.k8scollector.collector.shipping.DryRunSink;
+import io.k8scollector.collector.shipping.HttpSink;
 import io.k8scollector.collector.shipping.Sink;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -128,11 +129,7 @@ public final class Main implements Callable<Integer> {
     }
 
     private Sink sink(CollectorConfig config) {
-        if (config.dryRun()) {
-            return new DryRunSink(stdout);
-        }
-        throw new CollectorException("Shipping to " + config.ingest().orElseThrow().endpoint()
-                + " is not part of this build yet; run with -dry-run.");
+        return config.dryRun() ? new DryRunSink(stdout) : new HttpSink(config.shipping());
     }
 
     /** {@code demo}: the demo is a separate jar, so that the collector's image ships only the collector. */

@@ -1,8 +1,8 @@
 package io.k8scollector.collector.config;
 
+import io.k8scollector.collector.redaction.RedactionSettings;
+import io.k8scollector.collector.shipping.ShippingSettings;
 import io.k8scollector.protocol.ClusterId;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,45 +22,28 @@ import org.slf4j.LoggerFactory;
  * environment and the config directory, and validated before anything is contacted. Every
  * refusal is a {@link ConfigException} naming the key, the bad value and what is allowed.
  *
- * <p>Shipping and redaction settings are built from the same {@link #source()} by their own
- * stages ({@code shipping.ShippingSettings.from(source)}, {@code redaction.RedactionSettings.from(source, ...)})
- * and join this record as components of their own.
+ * <p>The shipping and redaction stages read their own keys ({@link ShippingSettings},
+ * {@link RedactionSettings}); this record holds their validated settings beside its own.
  *
  * @param clusterId the customer's cluster id (positional argument, else {@code CLUSTER_ID})
- * @param ingest where and as whom to send; empty in a dry-run
- * @param source the raw entries of the config directory, for the stages that read their own keys
+ * @param shipping where and as whom to send; endpoint and keys absent in a dry-run
+ * @param redaction what to redact and the key of its digests
  */
 public record CollectorConfig(
         String clusterId,
         boolean dryRun,
         boolean debug,
         KubeAccess kube,
-        Optional<Ingest> ingest,
         Selection selection,
         Limits limits,
-        boolean overrideUniqueClusterId,
-        ConfigSource source) {
+        ShippingSettings shipping,
+        RedactionSettings redaction) {
 
     private static final Logger LOG = LoggerFactory.getLogger(CollectorConfig.class);
 
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
     private static final Pattern RESOURCE_NAME = Pattern.compile("[a-z0-9]([-a-z0-9.]*[a-z0-9])?");
     private static final Pattern RESOURCE_PATTERN = Pattern.compile("[-a-z0-9.*]+");
-
-    /**
-     * The ingest endpoint and the keys to log in with.
-     *
-     * @param loginEndpoint where {@code /account/access_keys/login} lives; the endpoint unless set
-     */
-    public record Ingest(URI endpoint, URI loginEndpoint, String accessKey, String secretKey) {
-
-        /** Keeps the secret key out of logs. */
-        @Override
-        public String toString() {
-            return "Ingest[endpoint=" + endpoint + ", loginEndpoint=" + loginEndpoint + ", accessKey=" + accessKey
-                    + ", secretKey=***]";
-        }
-    }
 
     /**
      * Which types and objects to collect.
@@ -113,17 +96,19 @@ public record CollectorConfig(
             LOG.warn("The config directory {} does not exist; using the defaults.", configDir);
         }
         ConfigSource source = ConfigSource.fromDirectory(configDir);
-        Optional<Ingest> ingest = ingest(source, env, flags.dryRun());
+        ShippingSettings shipping = ShippingSettings.from(source, env, flags.dryRun());
+        Optional<String> secretKey = shipping.credentials() == null
+                ? Optional.ofNullable(env.get(ShippingSettings.SECRET_KEY)).filter(key -> !key.isBlank())
+                : Optional.of(shipping.credentials().secretKey());
         return new CollectorConfig(
                 clusterId,
                 flags.dryRun(),
                 flags.debug(),
                 kube,
-                ingest,
                 selection(source),
                 limits(source),
-                source.bool("collector.overrideUniqueClusterId", false),
-                source);
+                shipping,
+                RedactionSettings.from(source, env, secretKey, flags.dryRun()));
     }
 
     private static String clusterId(Flags flags, Map<String, String> env) {
@@ -172,45 +157,6 @@ public record CollectorConfig(
             throw ConfigException.invalid(key, file.toString(), "a path to an existing, readable kubeconfig file");
         }
         return file;
-    }
-
-    private static Optional<Ingest> ingest(ConfigSource source, Map<String, String> env, boolean dryRun) {
-        Optional<String> endpoint = source.string("endpoint");
-        if (dryRun) {
-            endpoint.ifPresent(value -> url("endpoint", value));
-            source.string("loginEndpoint").ifPresent(value -> url("loginEndpoint", value));
-            return Optional.empty();
-        }
-        URI url = url("endpoint", endpoint.orElseThrow(() -> missing("endpoint", "the ingest endpoint URL")));
-        URI login = source.string("loginEndpoint").map(value -> url("loginEndpoint", value)).orElse(url);
-        String accessKey = secret(env, "INFRALIGHT_ACCESS_KEY");
-        String secretKey = secret(env, "INFRALIGHT_SECRET_KEY");
-        return Optional.of(new Ingest(url, login, accessKey, secretKey));
-    }
-
-    private static String secret(Map<String, String> env, String variable) {
-        String value = env.get(variable);
-        if (!present(value)) {
-            throw missing(variable, "the key from the integration wizard");
-        }
-        return value.trim();
-    }
-
-    private static ConfigException missing(String key, String what) {
-        return new ConfigException(key, key + " is missing; it is required unless -dry-run is given (" + what + ").");
-    }
-
-    private static URI url(String key, String value) {
-        try {
-            URI uri = new URI(value);
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
-                return uri;
-            }
-        } catch (URISyntaxException e) {
-            // reported below with what is allowed
-        }
-        throw ConfigException.invalid(key, value, "an http:// or https:// URL");
     }
 
     private static Selection selection(ConfigSource source) {

@@ -2,15 +2,20 @@ package io.k8scollector.collector.run;
 
 import io.k8scollector.collector.Version;
 import io.k8scollector.collector.config.CollectorConfig;
+import io.k8scollector.collector.config.CollectorConfig.Selection;
 import io.k8scollector.collector.discovery.ApiServer;
 import io.k8scollector.collector.discovery.Catalog;
 import io.k8scollector.collector.discovery.ResourceType;
 import io.k8scollector.collector.discovery.TypeDiscovery;
 import io.k8scollector.collector.discovery.TypeSelection;
+import io.k8scollector.collector.enrichment.ArgoApplications;
+import io.k8scollector.collector.enrichment.HelmReleases;
+import io.k8scollector.collector.enrichment.OwnershipTree;
 import io.k8scollector.collector.listing.Listing;
 import io.k8scollector.collector.listing.RequestRate;
 import io.k8scollector.collector.listing.TypeLister;
 import io.k8scollector.collector.listing.TypeListing;
+import io.k8scollector.collector.redaction.Redactor;
 import io.k8scollector.collector.shipping.Sink;
 import io.k8scollector.protocol.Counts;
 import io.k8scollector.protocol.FetchingId;
@@ -18,15 +23,16 @@ import io.k8scollector.protocol.FetchingStart;
 import io.k8scollector.protocol.Json;
 import io.k8scollector.protocol.RecordKind;
 import io.k8scollector.protocol.Skipped;
-import io.k8scollector.protocol.TypeRecord;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,10 +40,10 @@ import org.slf4j.MDC;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * One collection run, top to bottom: discover > list pages > (enrich, redact) > serialise >
- * size check > sink > commit. Partial failure is normal: a group, type or object that cannot be
- * had is recorded as skipped and the run goes on; what cannot be skipped (the API server
- * unreachable, the sink refusing the snapshot) throws a
+ * One collection run, top to bottom: discover > list pages > enrich and redact > serialise >
+ * size check > sink > derived records > commit. Partial failure is normal: a group, type or
+ * object that cannot be had is recorded as skipped and the run goes on; what cannot be skipped
+ * (the API server unreachable, the sink refusing the snapshot) throws a
  * {@link io.k8scollector.collector.CollectorException}. Every log line carries the run id
  * ({@code runId} in the MDC, the fetching id).
  */
@@ -45,10 +51,17 @@ public final class CollectionRun {
 
     private static final Logger LOG = LoggerFactory.getLogger(CollectionRun.class);
 
+    /** Helm labels every release it stores, in Secrets and ConfigMaps alike. */
+    private static final String HELM_STORAGE_SELECTOR = "owner=helm";
+
     private final CollectorConfig config;
     private final ApiServer server;
     private final Sink sink;
     private final Clock clock;
+    private final Redactor redactor;
+    private final HelmReleases helm = new HelmReleases();
+    private final ArgoApplications argo = new ArgoApplications();
+    private final OwnershipTree trees = new OwnershipTree();
     private final Queue<Skipped> skippedObjects = new ConcurrentLinkedQueue<>();
 
     public CollectionRun(CollectorConfig config, ApiServer server, Sink sink, Clock clock) {
@@ -56,6 +69,7 @@ public final class CollectionRun {
         this.server = server;
         this.sink = sink;
         this.clock = clock;
+        this.redactor = Redactor.from(config.redaction());
     }
 
     /** Runs the collection once and reports what it did. */
@@ -68,28 +82,58 @@ public final class CollectionRun {
             String clusterUniqueId = server.clusterUniqueId();
             Catalog catalog = new TypeDiscovery(server, TypeSelection.of(config.selection())).discover();
             sink.open(config.clusterId(), new FetchingStart(fetchingId, clusterUniqueId,
-                    config.overrideUniqueClusterId(), new FetchingStart.Collector(Version.current()), started));
+                    config.shipping().overrideUniqueClusterId(), new FetchingStart.Collector(Version.current()), started));
 
-            List<TypeListing> listings = listing().listAll(catalog.selected(), this::object);
-            sendTypeCatalog(catalog, listings);
-            List<Skipped> skipped = skipped(catalog, listings);
+            List<ResourceType> helmStorage = helmStorage(catalog);
+            Set<ResourceType> helmInMainPass = config.selection().labelSelector() == null
+                    ? Set.copyOf(helmStorage.stream().filter(catalog.selected()::contains).toList())
+                    : Set.of();
+            List<TypeListing> listings = listing(config.selection()).listAll(
+                    catalog.selected(), (type, object) -> object(type, object, helmInMainPass.contains(type)));
+            List<String> notes = readHelmStorage(helmStorage, helmInMainPass, listings);
+
+            Map<ResourceType, Skipped.Reason> failures = new HashMap<>();
+            List<Skipped> skipped = new ArrayList<>(catalog.skippedGroups());
+            for (TypeListing listing : listings) {
+                listing.skipped().ifPresent(entry -> {
+                    failures.put(listing.type(), listing.skipReason());
+                    skipped.add(entry);
+                });
+            }
+            send(RecordKind.HELM_RELEASES, helm.releases());
+            send(RecordKind.HELM_RELEASES, argo.releases());
+            send(RecordKind.TYPES, catalog.typeRecords(failures));
+            send(RecordKind.TREES, trees.roots());
+            if (helm.undecodable() > 0) {
+                notes.add(helm.undecodable() + " Helm release payload(s) could not be decoded (see the log).");
+            }
+            if (config.redaction().randomKey()) {
+                notes.add("Digests use a random key for this dry-run only: they will not match another run's.");
+            }
+            skipped.addAll(skippedObjects);
             Counts counts = sink.commit(skipped, clock.instant());
-
             Duration duration = Duration.between(started, clock.instant());
-            LOG.info("Run finished in {} ms: {} objects, {} types, {} skipped.",
-                    duration.toMillis(), counts.objects(), counts.types(), skipped.size());
-            return new RunReport(fetchingId, clusterUniqueId, listings, skipped, counts, duration, sink.stats());
+            LOG.info("Run finished in {} ms: {} objects, {} Helm releases, {} types, {} trees, {} skipped.",
+                    duration.toMillis(), counts.objects(), counts.helmReleases(), counts.types(), counts.trees(),
+                    skipped.size());
+            return new RunReport(fetchingId, clusterUniqueId, listings, skipped, counts, duration, sink.stats(), notes);
         } finally {
             MDC.remove("runId");
         }
     }
 
     /**
-     * One object's way to the sink, on the listing thread that parsed it: serialise, check the
-     * size, hand over. Enrichment observers (they must see the raw object) and redaction (before
-     * serialisation, so that the size limit applies to what is sent) go first, in that order.
+     * One object's way to the sink, on the listing thread that parsed it. Enrichment observes
+     * the raw object first (Helm payloads are still there), then redaction edits it in place;
+     * only then is it serialised, so the size limit applies to what would be sent.
      */
-    private void object(ResourceType type, ObjectNode object) {
+    private void object(ResourceType type, ObjectNode object, boolean helmStorage) {
+        if (helmStorage) {
+            helm.observe(object);
+        }
+        argo.observe(object);
+        trees.observe(object);
+        redactor.redact(type, object);
         byte[] record = Json.MAPPER.writeValueAsBytes(object);
         if (record.length > config.limits().maxItemSizeKb() * 1024L) {
             tooLarge(type, object, record.length);
@@ -98,21 +142,48 @@ public final class CollectionRun {
         sink.accept(RecordKind.OBJECTS, record);
     }
 
-    /** The type catalog goes out after the objects, as the sink expects, with listing's verdicts. */
-    private void sendTypeCatalog(Catalog catalog, List<TypeListing> listings) {
-        Map<ResourceType, Skipped.Reason> failures = new HashMap<>();
-        listings.stream().filter(listing -> !listing.complete()).forEach(listing -> failures.put(listing.type(), listing.skipReason()));
-        for (TypeRecord type : catalog.typeRecords(failures)) {
-            sink.accept(RecordKind.TYPES, Json.MAPPER.writeValueAsBytes(type));
-        }
+    /** The core group's Secrets and ConfigMaps, where Helm stores its releases, if served. */
+    private static List<ResourceType> helmStorage(Catalog catalog) {
+        return catalog.served().stream()
+                .filter(type -> type.group().isEmpty() && type.listable())
+                .filter(type -> type.resource().equals("secrets") || type.resource().equals("configmaps"))
+                .toList();
     }
 
-    /** Groups whose discovery failed, types listing skipped, objects too large: all carry over. */
-    private List<Skipped> skipped(Catalog catalog, List<TypeListing> listings) {
-        List<Skipped> skipped = new ArrayList<>(catalog.skippedGroups());
-        listings.forEach(listing -> listing.skipped().ifPresent(skipped::add));
-        skipped.addAll(skippedObjects);
-        return skipped;
+    /**
+     * Reads Helm's release storage whether or not Secrets and ConfigMaps are collected, and
+     * without the configured label selector: only the types the main pass did not already read
+     * in full are listed again, by Helm's own label, and nothing of them is sent as objects.
+     *
+     * @return notes for the run summary on storage that could not be read
+     */
+    private List<String> readHelmStorage(
+            List<ResourceType> storage, Set<ResourceType> inMainPass, List<TypeListing> mainPass) {
+        Set<ResourceType> readInFull = new HashSet<>();
+        for (TypeListing listing : mainPass) {
+            if (listing.complete() && inMainPass.contains(listing.type())) {
+                readInFull.add(listing.type());
+            }
+        }
+        List<ResourceType> rest = storage.stream().filter(type -> !readInFull.contains(type)).toList();
+        Selection selection = config.selection();
+        Selection helmOnly = new Selection(selection.resources(), selection.toggles(), selection.excludes(),
+                selection.watchNamespace(), selection.ignoreNamespaces(), HELM_STORAGE_SELECTOR);
+        List<String> notes = new ArrayList<>();
+        for (TypeListing listing : listing(helmOnly).listAll(rest, (type, object) -> helm.observe(object))) {
+            if (!listing.complete()) {
+                LOG.warn("Helm releases stored in {} were not read: {}", listing.type().qualifiedName(), listing.message());
+                notes.add("Helm releases stored in " + listing.type().qualifiedName() + " were not read ("
+                        + listing.skipReason().wire() + "): " + listing.message());
+            }
+        }
+        return notes;
+    }
+
+    private void send(RecordKind kind, List<?> records) {
+        for (Object record : records) {
+            sink.accept(kind, Json.MAPPER.writeValueAsBytes(record));
+        }
     }
 
     private void tooLarge(ResourceType type, ObjectNode object, int size) {
@@ -125,9 +196,9 @@ public final class CollectionRun {
                         + config.limits().maxItemSizeKb() + ")."));
     }
 
-    private Listing listing() {
+    private Listing listing(Selection selection) {
         CollectorConfig.Limits limits = config.limits();
-        TypeLister lister = new TypeLister(server, config.selection(), limits.listPageSize(), new RequestRate(limits.apiQps()));
+        TypeLister lister = new TypeLister(server, selection, limits.listPageSize(), new RequestRate(limits.apiQps()));
         return new Listing(lister, limits.listConcurrency());
     }
 }

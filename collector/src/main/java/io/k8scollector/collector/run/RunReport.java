@@ -14,6 +14,7 @@ import java.util.Locale;
  *
  * @param listings one entry per type selected for listing, skipped or not
  * @param skipped every group, type and object left out, as committed
+ * @param notes what else a person should know of this run (Helm storage unread, a random redaction key)
  */
 public record RunReport(
         String fetchingId,
@@ -22,11 +23,13 @@ public record RunReport(
         List<Skipped> skipped,
         Counts counts,
         Duration duration,
-        ShippingStats shipping) {
+        ShippingStats shipping,
+        List<String> notes) {
 
     public RunReport {
         listings = List.copyOf(listings);
         skipped = List.copyOf(skipped);
+        notes = List.copyOf(notes);
     }
 
     /** The run summary written to stderr: a few lines for people, not a log. */
@@ -35,6 +38,8 @@ public record RunReport(
         List<TypeListing> listed = listings.stream().filter(TypeListing::complete).toList();
         text.append(String.format(Locale.ROOT, "Run %s: %d objects of %d types in %.1f s (cluster unique id %s).%n",
                 fetchingId, counts.objects(), listed.size(), duration.toMillis() / 1000.0, clusterUniqueId));
+        text.append(String.format(Locale.ROOT, "Records: %d objects, %d Helm releases, %d types, %d trees; %s.%n",
+                counts.objects(), counts.helmReleases(), counts.types(), counts.trees(), shipping.describe()));
         text.append("Types listed:\n");
         for (TypeListing listing : listed) {
             text.append(String.format(Locale.ROOT, "  %-55s %8d%n", listing.type().qualifiedName(), listing.objects()));
@@ -42,6 +47,9 @@ public record RunReport(
         text.append(skipped.isEmpty() ? "Nothing skipped.\n" : "Skipped:\n");
         for (Skipped entry : skipped) {
             text.append("  ").append(entry.kind()).append(' ').append(entry.reason()).append(": ").append(entry.message()).append('\n');
+        }
+        for (String note : notes) {
+            text.append("Note: ").append(note).append('\n');
         }
         return text.toString();
     }

@@ -27,6 +27,9 @@ public record ShippingStats(
      * retries: 401-relogin=1, 503=2} ({@code retries: none} when there were none).
      */
     public String describe() {
+        if (pages == 0) {
+            return String.format(Locale.ROOT, "no pages sent (%.1f MB of records)", bytesBeforeCompression / 1e6);
+        }
         String retries = retriesByCause.isEmpty() ? "none" : new TreeMap<>(retriesByCause).entrySet().stream()
                 .map(entry -> entry.getKey() + "=" + entry.getValue())
                 .collect(Collectors.joining(", "));

@@ -91,7 +91,7 @@ class MainExitCodesTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "-external={kubeconfig} -config={config} -dry-run Bad_Cluster|'Bad_Cluster' is not valid",
-        "-external={kubeconfig} -config={config} prod|endpoint is missing",
+        "-external={kubeconfig} -config={config} prod|endpoint is not set",
         "-external={dir}/absent -config={config} -dry-run prod|-external: '{dir}/absent' is not valid",
         "--kubeconfig {kubeconfig} -config {config} --dry-run prod --context elsewhere|--context: 'elsewhere' is not valid",
         "-external {kubeconfig} -config={config} -debug=maybe -dry-run prod|maybe",
@@ -111,7 +111,11 @@ class MainExitCodesTest {
     @CsvSource(delimiter = '|', value = {
         "collector.listPageSize|lots|collector.listPageSize: 'lots' is not valid; allowed: a whole number from 1 to 10000.",
         "collector.overrideUniqueClusterId|yes|collector.overrideUniqueClusterId: 'yes' is not valid; allowed: true or false.",
-        "collector.resources.pods|maybe|collector.resources.pods: 'maybe' is not valid; allowed: true or false."
+        "collector.resources.pods|maybe|collector.resources.pods: 'maybe' is not valid; allowed: true or false.",
+        "collector.PageSize|big|collector.PageSize: 'big' is not valid; allowed: a whole number from 1 to 10240.",
+        "collector.MaxGoRoutines|-3|collector.MaxGoRoutines: '-3' is not valid; allowed: a whole number from 1 to 2147483647.",
+        "collector.gzipLevel|11|collector.gzipLevel: '11' is not valid; allowed: a whole number from 0 to 9.",
+        "collector.secrets|burn|collector.secrets: 'burn' is not valid; allowed: hash, drop, keep."
     })
     void malformedKeysExitTwoAndContactNothing(String key, String value, String message) throws Exception {
         Files.writeString(configDir.resolve(key), value);
@@ -128,7 +132,7 @@ class MainExitCodesTest {
         Files.writeString(configDir.resolve("endpoint"), "http://127.0.0.1:1");
 
         assertThat(run("-external", kubeconfig.toString(), "-config", configDir.toString(), "prod")).isEqualTo(2);
-        assertThat(errors()).contains("INFRALIGHT_ACCESS_KEY is missing");
+        assertThat(errors()).contains("INFRALIGHT_ACCESS_KEY is not set");
         assertThat(apiServerWasContacted()).isFalse();
     }
 

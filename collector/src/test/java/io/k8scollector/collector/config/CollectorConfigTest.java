@@ -3,6 +3,7 @@ package io.k8scollector.collector.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.k8scollector.collector.shipping.ShippingSettings;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,14 +44,16 @@ class CollectorConfigTest {
         CollectorConfig config = load(true, "prod");
 
         assertThat(config.clusterId()).isEqualTo("prod");
-        assertThat(config.ingest()).isEmpty();
+        assertThat(config.shipping().endpoint()).isNull();
+        assertThat(config.shipping().credentials()).isNull();
+        assertThat(config.redaction().randomKey()).isTrue();
         assertThat(config.kube().kubeconfig()).isEqualTo(kubeconfig);
         assertThat(config.limits()).isEqualTo(new CollectorConfig.Limits(500, 2, 50, 1500));
         assertThat(config.selection().resources()).contains("pods", "deployments.apps", "storageclasses.storage.k8s.io")
                 .hasSize(35);
         assertThat(config.selection().watchNamespace()).isNull();
         assertThat(config.selection().ignoreNamespaces()).isEmpty();
-        assertThat(config.overrideUniqueClusterId()).isFalse();
+        assertThat(config.shipping().overrideUniqueClusterId()).isFalse();
     }
 
     @Test
@@ -75,12 +78,12 @@ class CollectorConfigTest {
 
         CollectorConfig config = load(false, "prod");
 
-        assertThat(config.ingest()).hasValueSatisfying(ingest -> {
-            assertThat(ingest.endpoint()).isEqualTo(URI.create("https://ingest.example.com/api"));
-            assertThat(ingest.loginEndpoint()).isEqualTo(URI.create("https://login.example.com"));
-            assertThat(ingest.accessKey()).isEqualTo("access");
-            assertThat(ingest.toString()).doesNotContain("secret=secret").contains("***");
-        });
+        ShippingSettings shipping = config.shipping();
+        assertThat(shipping.endpoint()).isEqualTo(URI.create("https://ingest.example.com/api"));
+        assertThat(shipping.loginEndpoint()).isEqualTo(URI.create("https://login.example.com"));
+        assertThat(shipping.credentials().accessKey()).isEqualTo("access");
+        assertThat(config.toString()).doesNotContain("secret=secret").doesNotContain("access,");
+        assertThat(config.redaction().randomKey()).isFalse();
         CollectorConfig.Selection selection = config.selection();
         assertThat(selection.watchNamespace()).isEqualTo("shop");
         assertThat(selection.ignoreNamespaces()).containsExactlyInAnyOrder("kube-public", "scratch");
@@ -89,7 +92,7 @@ class CollectorConfigTest {
         assertThat(selection.excludes()).containsExactly("*.example.com", "events");
         assertThat(selection.labelSelector()).isEqualTo("app=web");
         assertThat(config.limits()).isEqualTo(new CollectorConfig.Limits(100, 4, 20, 64));
-        assertThat(config.overrideUniqueClusterId()).isTrue();
+        assertThat(config.shipping().overrideUniqueClusterId()).isTrue();
     }
 
     @Test
@@ -98,7 +101,7 @@ class CollectorConfigTest {
         env.put("INFRALIGHT_ACCESS_KEY", "a");
         env.put("INFRALIGHT_SECRET_KEY", "s");
 
-        assertThat(load(false, "prod").ingest().orElseThrow().loginEndpoint()).isEqualTo(URI.create("http://127.0.0.1:8080"));
+        assertThat(load(false, "prod").shipping().loginEndpoint()).isEqualTo(URI.create("http://127.0.0.1:8080"));
     }
 
     @Test
@@ -125,7 +128,8 @@ class CollectorConfigTest {
     void withoutDryRunTheEndpointIsRequired() {
         assertThatThrownBy(() -> load(false, "prod"))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith("endpoint is missing; it is required unless -dry-run is given");
+                .hasMessageStartingWith("endpoint is not set; allowed: an http or https URL")
+                .hasMessageContaining("-dry-run");
     }
 
     @Test
@@ -135,7 +139,7 @@ class CollectorConfigTest {
 
         assertThatThrownBy(() -> load(false, "prod"))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith("INFRALIGHT_SECRET_KEY is missing")
+                .hasMessageStartingWith("INFRALIGHT_SECRET_KEY is not set")
                 .hasMessageNotContaining("visible-access");
     }
 
@@ -151,7 +155,7 @@ class CollectorConfigTest {
         "collector.ignoreNamespaces|ok\\nnot ok|collector.ignoreNamespaces: 'not ok' is not valid; allowed: namespace names, one per line.",
         "collector.excludeResources|pods?|collector.excludeResources: 'pods?' is not valid; allowed: resource.group or resource patterns of letters, digits, '-', '.' and '*'.",
         "collector.resources|pods/status|collector.resources: 'pods/status' is not valid; allowed: resource or resource.group names.",
-        "endpoint|ftp://x|endpoint: 'ftp://x' is not valid; allowed: an http:// or https:// URL."
+        "endpoint|ftp://x|endpoint: 'ftp://x' is not valid; allowed: an http or https URL without query, such as https://ingest.example.com."
     })
     void refusesABadValueNamingKeyValueAndWhatIsAllowed(String name, String value, String message) throws Exception {
         key(name, value.replace("\\n", "\n"));

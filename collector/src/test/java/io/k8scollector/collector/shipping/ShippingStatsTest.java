@@ -17,6 +17,12 @@ class ShippingStatsTest {
 
     @Test
     void saysWhenNothingWasRetried() {
-        assertThat(new ShippingStats(0, 0, 0, Map.of()).describe()).endsWith("retries: none");
+        assertThat(new ShippingStats(1, 2_000_000, 500_000, Map.of()).describe()).endsWith("retries: none");
+    }
+
+    @Test
+    void saysWhenNoPageWasSentAsInADryRun() {
+        assertThat(new ShippingStats(0, 2_500_000, 2_500_000, Map.of()).describe())
+                .isEqualTo("no pages sent (2.5 MB of records)");
     }
 }
