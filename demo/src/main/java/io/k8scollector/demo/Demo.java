@@ -1,53 +1,92 @@
 package io.k8scollector.demo;
 
 import io.k8scollector.collector.cli.Main;
+import io.k8scollector.receiver.ingest.Limits;
+import io.k8scollector.receiver.keys.AccessKeys;
+import io.k8scollector.receiver.keys.NewKey;
+import io.k8scollector.receiver.server.ReceiverServer;
+import io.k8scollector.receiver.server.ReceiverSettings;
+import io.k8scollector.receiver.store.Database;
 import io.k8scollector.testkit.ClusterSpec;
 import io.k8scollector.testkit.TestCluster;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code bin/k8s-collector demo}: starts the test cluster on this machine, runs a dry-run
- * collection against it through the collector's own command line, and prints the run summary.
- * The collected document goes to a file ({@code --output}) or is discarded. Kept out of the
- * collector's jar so that the collector's image ships only the collector.
+ * {@code bin/k8s-collector demo}, the embedded default: starts the test cluster and the
+ * reference receiver (SQLite in a temporary folder) on this machine, makes an access key, runs a
+ * full collection into the receiver through the collector's own command line, and prints the run
+ * summary, the inventory page's URL and the key to sign in with. With {@code --keep-running} it
+ * stays up until Ctrl-C. Kept out of the collector's jar so that the image ships only the
+ * collector.
  */
 @Command(name = "k8s-collector demo", mixinStandardHelpOptions = true,
-        description = "Test cluster + collector (dry-run), end to end on this machine.")
-public final class Demo implements java.util.concurrent.Callable<Integer> {
+        description = "Test cluster + receiver + collector, end to end on this machine.")
+public final class Demo implements Callable<Integer> {
+
+    private static final String CLUSTER_ID = "demo-cluster";
 
     @Option(names = "--pods", defaultValue = "1000", description = "Pods in the test cluster (default: ${DEFAULT-VALUE}).")
     int pods;
 
-    @Option(names = "--output", description = "Where to write the dry-run document (default: discarded).")
-    Path output;
+    @Option(names = "--port", defaultValue = "0",
+            description = "Receiver port on 127.0.0.1 (default: any free port).")
+    int port;
+
+    @Option(names = "--keep-running", description = "Keep the test cluster and the receiver up until Ctrl-C.")
+    boolean keepRunning;
+
+    private final PrintStream out = System.out;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new Demo()).execute(args));
     }
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws IOException, InterruptedException {
         Path work = Files.createTempDirectory("k8s-collector-demo");
-        System.out.println("Starting a test cluster with " + pods + " pods...");
+        out.println("Starting a test cluster with " + pods + " pods and a receiver (SQLite in " + work + ")...");
         try (TestCluster cluster = TestCluster.start(ClusterSpec.builder().pods(pods).build());
-                OutputStream data = output == null ? OutputStream.nullOutputStream() : Files.newOutputStream(output)) {
+                Database db = Database.open("jdbc:sqlite:" + work.resolve("receiver.db"));
+                ReceiverServer receiver = ReceiverServer.start(new ReceiverSettings("127.0.0.1", port,
+                        ReceiverSettings.DEFAULT_RETAIN, null, null, null, Limits.DEFAULT,
+                        ReceiverSettings.DEFAULT_IDLE_LIMIT), db, Clock.systemUTC())) {
+            String endpoint = "http://127.0.0.1:" + receiver.port();
+            NewKey key = new AccessKeys(db).create(List.of(CLUSTER_ID), Instant.now());
             Path kubeconfig = cluster.writeKubeconfig(work.resolve("kubeconfig"));
             Path config = Files.createDirectory(work.resolve("config"));
-            System.out.println("Test cluster at " + cluster.url() + "; running the collector with -dry-run.");
-            int code = Main.run(new String[] {"-external", kubeconfig.toString(), "-config", config.toString(), "-dry-run", "demo-cluster"},
-                    Map.of(), data, System.out);
-            System.out.println(output == null
-                    ? "The collected document was discarded (pass --output FILE to keep it)."
-                    : "The collected document is in " + output + ".");
-            System.out.println("Collector exit code: " + code);
+            Files.writeString(config.resolve("endpoint"), endpoint);
+            out.println("Test cluster at " + cluster.url() + "; collecting it into " + endpoint + ".");
+
+            int code = Main.run(
+                    new String[] {"-external", kubeconfig.toString(), "-config", config.toString(), CLUSTER_ID},
+                    Map.of("INFRALIGHT_ACCESS_KEY", key.accessKey(), "INFRALIGHT_SECRET_KEY", key.secretKey()),
+                    OutputStream.nullOutputStream(), out);
+            out.println(code == 0 ? "The snapshot is committed." : "The collector failed with exit code " + code + ".");
+            out.println("Inventory page: " + endpoint + "/");
+            out.println("Sign in with access key " + key.accessKey() + " and secret key " + key.secretKey()
+                    + " (a demo key, valid for this run only).");
+            if (keepRunning && code == 0) {
+                out.println("Running until Ctrl-C.");
+                CountDownLatch stopped = new CountDownLatch(1);
+                Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
+                stopped.await();
+            }
             return code;
         } finally {
             deleteTree(work);
@@ -55,8 +94,8 @@ public final class Demo implements java.util.concurrent.Callable<Integer> {
     }
 
     private static void deleteTree(Path dir) {
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
