@@ -63,6 +63,7 @@ final class IngestEndpoint implements AutoCloseable {
     private final Map<String, Map<String, Set<String>>> stored = new ConcurrentHashMap<>();
     private final List<Page> pages = Collections.synchronizedList(new ArrayList<>());
     private final List<JsonNode> commits = Collections.synchronizedList(new ArrayList<>());
+    private final List<byte[]> bodies = Collections.synchronizedList(new ArrayList<>());
     private final Set<String> committed = ConcurrentHashMap.newKeySet();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger maxInFlight = new AtomicInteger();
@@ -148,6 +149,13 @@ final class IngestEndpoint implements AutoCloseable {
         }
     }
 
+    /** Every request body that arrived, decompressed, logins included. */
+    List<byte[]> bodies() {
+        synchronized (bodies) {
+            return List.copyOf(bodies);
+        }
+    }
+
     List<JsonNode> commits() {
         synchronized (commits) {
             return List.copyOf(commits);
@@ -190,6 +198,7 @@ final class IngestEndpoint implements AutoCloseable {
             if (body == null) {
                 return;
             }
+            bodies.add(body);
             if (route.equals("login")) {
                 login(exchange, body);
                 return;
