@@ -35,9 +35,15 @@ class CollectorReadsChartConfigTest {
         assertThat(config.selection().ignoreNamespaces()).containsExactlyInAnyOrder("kube-system", "kube-public");
         assertThat(config.selection().labelSelector()).isEqualTo("tier!=cache");
         assertThat(config.limits()).isEqualTo(new CollectorConfig.Limits(100, 3, 12, 900));
-        assertThat(config.overrideUniqueClusterId()).isTrue();
-        assertThat(config.ingest().orElseThrow().endpoint()).hasToString("https://ingest.example.test/api");
-        assertThat(config.ingest().orElseThrow().loginEndpoint()).hasToString("https://login.example.test");
+        assertThat(config.shipping().overrideUniqueClusterId()).isTrue();
+        assertThat(config.shipping().endpoint()).hasToString("https://ingest.example.test/api");
+        assertThat(config.shipping().loginEndpoint()).hasToString("https://login.example.test");
+        assertThat(config.shipping().pageSizeKib()).isEqualTo(256);
+        assertThat(config.shipping().concurrency()).isEqualTo(2);
+        assertThat(config.shipping().gzipLevel()).isEqualTo(6);
+        assertThat(config.shipping().retry().maxAttempts()).isEqualTo(4);
+        assertThat(config.redaction().secrets().name()).isEqualToIgnoringCase("drop");
+        assertThat(config.redaction().redactAnnotations()).contains("example.test/token");
     }
 
     @Test
@@ -49,7 +55,9 @@ class CollectorReadsChartConfigTest {
         assertThat(config.selection().resources()).isEqualTo(manifests.configLines("collector.resources"));
         assertThat(config.selection().excludes()).isEmpty();
         assertThat(config.limits()).isEqualTo(new CollectorConfig.Limits(500, 2, 50, 1500));
-        assertThat(config.ingest().orElseThrow().loginEndpoint()).hasToString("https://ingest.example.test/api");
+        assertThat(config.shipping().loginEndpoint()).hasToString("https://ingest.example.test/api");
+        assertThat(config.shipping().pageSizeKib()).isEqualTo(500);
+        assertThat(config.redaction().secrets().name()).isEqualToIgnoringCase("hash");
     }
 
     /** The collector's configuration from this ConfigMap, as the CronJob's pod would start it. */
