@@ -37,7 +37,8 @@ import picocli.CommandLine.Parameters;
         name = "k8s-collector",
         mixinStandardHelpOptions = true,
         versionProvider = Main.VersionProvider.class,
-        subcommands = Main.Demo.class,
+        footer = {"", "bin/k8s-collector demo runs the embedded demo (test cluster + receiver + collector); "
+                + "a cluster named demo is given after the flags or in CLUSTER_ID."},
         description = "Collects a Kubernetes cluster's objects and ships them to an ingest endpoint "
                 + "(or, with -dry-run, writes them to stdout).")
 public final class Main implements Callable<Integer> {
@@ -90,6 +91,10 @@ public final class Main implements Callable<Integer> {
      */
     public static int run(String[] args, Map<String, String> env, OutputStream stdout, PrintStream stderr) {
         CommandLine line = new CommandLine(new Main(env, stdout, stderr));
+        if (args.length > 0 && args[0].equals("demo")) {
+            // Only in first place: after the flags, "demo" is the original's positional cluster id.
+            line.addSubcommand("demo", new Demo());
+        }
         line.setOut(new PrintWriter(new java.io.OutputStreamWriter(stdout, StandardCharsets.UTF_8), true));
         line.setErr(new PrintWriter(stderr, true, StandardCharsets.UTF_8));
         line.setParameterExceptionHandler((e, arguments) -> {

@@ -113,10 +113,10 @@ public final class CollectionRun {
             skipped.addAll(skippedObjects);
             Counts counts = sink.commit(skipped, clock.instant());
             Duration duration = Duration.between(started, clock.instant());
-            LOG.info("Run finished in {} ms: {} objects, {} Helm releases, {} types, {} trees, {} skipped.",
-                    duration.toMillis(), counts.objects(), counts.helmReleases(), counts.types(), counts.trees(),
-                    skipped.size());
-            return new RunReport(fetchingId, clusterUniqueId, listings, skipped, counts, duration, sink.stats(), notes);
+            RunReport report = new RunReport(
+                    fetchingId, clusterUniqueId, listings, skipped, counts, duration, sink.stats(), notes);
+            report.log(LOG);
+            return report;
         } finally {
             MDC.remove("runId");
         }

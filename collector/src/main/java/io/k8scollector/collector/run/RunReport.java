@@ -5,8 +5,11 @@ import io.k8scollector.collector.shipping.ShippingStats;
 import io.k8scollector.protocol.Counts;
 import io.k8scollector.protocol.Skipped;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
 
 /**
  * What one run did: the types listed with their object counts, everything skipped and why, what
@@ -30,6 +33,31 @@ public record RunReport(
         listings = List.copyOf(listings);
         skipped = List.copyOf(skipped);
         notes = List.copyOf(notes);
+    }
+
+    /**
+     * The summary as one structured log line, for log collectors: counts, bytes, retries, the
+     * objects of each type and the skipped entries as key-value pairs of the JSON line.
+     */
+    public void log(Logger log) {
+        Map<String, Long> objectsByType = new LinkedHashMap<>();
+        listings.forEach(listing -> objectsByType.put(listing.type().qualifiedName(), listing.objects()));
+        log.atInfo()
+                .addKeyValue("objects", counts.objects())
+                .addKeyValue("helmReleases", counts.helmReleases())
+                .addKeyValue("types", counts.types())
+                .addKeyValue("trees", counts.trees())
+                .addKeyValue("pages", shipping.pages())
+                .addKeyValue("bytesBeforeCompression", shipping.bytesBeforeCompression())
+                .addKeyValue("bytesAfterCompression", shipping.bytesAfterCompression())
+                .addKeyValue("retries", shipping.retriesByCause())
+                .addKeyValue("objectsByType", objectsByType)
+                .addKeyValue("skipped", skipped.stream().map(entry -> entry.kind() + " " + entry.reason() + ": "
+                        + entry.message()).toList())
+                .addKeyValue("durationMs", duration.toMillis())
+                .log("Run {} finished in {} ms: {} objects, {} Helm releases, {} types, {} trees, {} skipped.",
+                        fetchingId, duration.toMillis(), counts.objects(), counts.helmReleases(), counts.types(),
+                        counts.trees(), skipped.size());
     }
 
     /** The run summary written to stderr: a few lines for people, not a log. */

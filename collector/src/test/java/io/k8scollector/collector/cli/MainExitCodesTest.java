@@ -183,6 +183,13 @@ class MainExitCodesTest {
         assertThat(apiServerWasContacted()).isFalse();
     }
 
+    @Test
+    void demoAfterTheFlagsIsAClusterId() throws Exception {
+        assertThat(run("-external", dir.resolve("absent").toString(), "-config", configDir.toString(), "-dry-run", "demo"))
+                .isEqualTo(2);
+        assertThat(errors()).contains("-external").doesNotContain("bin/k8s-collector demo");
+    }
+
     private String expand(String text) {
         return text.replace("{kubeconfig}", kubeconfig.toString()).replace("{config}", configDir.toString()).replace("{dir}", dir.toString());
     }
