@@ -72,8 +72,9 @@ public final class BodyReader {
         if (declared > limits.maxCompressedBytes()) {
             throw tooLarge("The request body (" + declared + " bytes) is larger than " + limits.maxCompressedBytes() + " bytes.");
         }
-        try (InputStream raw = new CappedInputStream(ctx.req().getInputStream(), limits.maxCompressedBytes(),
-                "as sent", metrics::bytesIn)) {
+        CappedInputStream raw = new CappedInputStream(requestBody(ctx), limits.maxCompressedBytes(),
+                "as sent", metrics::bytesIn);
+        try {
             InputStream body = gzip
                     ? new CappedInputStream(new GZIPInputStream(raw, 8192), limits.maxInflatedBytes(), "once inflated", n -> {})
                     : raw;
@@ -93,6 +94,32 @@ public final class BodyReader {
                     + (at == null ? "." : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")."));
         } catch (IOException e) {
             throw ApiException.badRequest("The body could not be read: " + e.getMessage());
+        } finally {
+            drain(raw);
+        }
+    }
+
+    private static InputStream requestBody(Context ctx) {
+        try {
+            return ctx.req().getInputStream();
+        } catch (IOException e) {
+            throw ApiException.badRequest("The body could not be read: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Reads and discards what is left of a refused body, within the cap on what may be sent, so
+     * that the client, still sending, reads the answer instead of a closed connection. Costs no
+     * memory and no inflating; a body past the cap is left unread and the connection closes.
+     */
+    private static void drain(InputStream raw) {
+        byte[] sink = new byte[8192];
+        try (raw) {
+            while (raw.read(sink) >= 0) {
+                // discard
+            }
+        } catch (IOException | BodyTooLarge e) {
+            // nothing more to learn from a body already refused
         }
     }
 
