@@ -5,7 +5,9 @@ import static io.k8scollector.testkit.generator.Seeded.strings;
 
 import io.k8scollector.testkit.store.ObjectStore;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -107,8 +109,13 @@ final class Workloads {
         status.put("numberReady", count);
         store.put(ds);
         revision(namespace, app, ds);
-        for (int i = 0; i < count; i++) {
-            store.put(pods.pod(namespace, app + "-" + seeded.hash(5), template, ds));
+        // Thousands of pods share this prefix on a large cluster: five random characters collide.
+        Set<String> names = new HashSet<>();
+        while (names.size() < count) {
+            String name = app + "-" + seeded.hash(5);
+            if (names.add(name)) {
+                store.put(pods.pod(namespace, name, template, ds));
+            }
         }
     }
 
