@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * An ingest endpoint that only counts: it answers login with a token and every other request with
  * 204, reading and counting the bytes of each body without decoding it, so that a benchmark
- * measures the sender and not the server.
+ * measures the sender and not the server. Any key pair logs in.
  */
 public final class CountingEndpoint implements AutoCloseable {
 
@@ -31,6 +31,19 @@ public final class CountingEndpoint implements AutoCloseable {
         server.createContext("/", this::handle);
         server.setExecutor(executor);
         server.start();
+    }
+
+    /**
+     * Runs an endpoint on a free loopback port until the process is stopped: prints its URL on
+     * stdout, and on stop the requests and body bytes it received on stderr.
+     */
+    public static void main(String[] args) throws IOException {
+        CountingEndpoint endpoint = new CountingEndpoint();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.err.printf("%d requests, %d body bytes%n", endpoint.requests(), endpoint.bytes());
+            endpoint.close();
+        }));
+        System.out.println(endpoint.uri());
     }
 
     public URI uri() {

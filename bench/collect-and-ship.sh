@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Issue 3's benchmark: the real collector lists N pods from the test cluster and ships them to an
+# endpoint that only counts bytes (io.k8scollector.bench.CountingEndpoint); then, in the same run
+# and on the same server, the floor: the same list pages fetched raw one after the other on one
+# keep-alive connection (bench/list-pages.py, limit=500 and the continue token) and piped through
+# `gzip -1`. Prints a Markdown table (wall time, objects/s, MB/s before and after gzip, peak RSS,
+# collector / floor) on stdout; logs and GNU time reports go under bench/results/.
+#   bench/collect-and-ship.sh [PODS]          default: 100000
+# JAVA_OPTS (default -Xmx128m) is the collector's; TESTCLUSTER_JAVA_OPTS the test cluster's
+# (100k pods take about 1.7 GB).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+pods=${1:-100000}
+collector_opts=${JAVA_OPTS:--Xmx128m}
+[ -x /usr/bin/time ] || { echo "/usr/bin/time not found; run bin/setup" >&2; exit 1; }
+
+echo "Building the collector, the test cluster and the bench module..." >&2
+mvn -q -B -ntp -DskipTests -Dmaven.test.skip=true -pl collector,testkit,bench -am package >&2
+
+out="$root/bench/results/collect-and-ship-$(date -u +%Y%m%dT%H%M%SZ)"
+config="$out/config"
+mkdir -p "$config"
+kubeconfig="$out/kubeconfig"
+
+pids=()
+trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done' EXIT
+await() { # FILE PID NAME: waits until the process has written FILE
+  for _ in $(seq 1 600); do
+    [ -s "$1" ] && return 0
+    kill -0 "$2" 2>/dev/null || { echo "$3 stopped; see $out" >&2; exit 1; }
+    sleep 1
+  done
+  echo "$3 not ready after 10 minutes; see $out" >&2
+  exit 1
+}
+
+JAVA_OPTS=${TESTCLUSTER_JAVA_OPTS:-} bin/k8s-testcluster --pods "$pods" --kubeconfig "$kubeconfig" \
+  > "$out/testcluster.log" 2>&1 &
+pids+=($!)
+java -Xmx256m -cp bench/target/classes io.k8scollector.bench.CountingEndpoint \
+  > "$out/endpoint.url" 2> "$out/endpoint.log" &
+endpoint=$!
+pids+=("$endpoint")
+await "$out/endpoint.url" "$endpoint" "the counting endpoint"
+await "$kubeconfig" "${pids[0]}" "the test cluster"
+
+cat "$out/endpoint.url" > "$config/endpoint"
+printf 'pods\n' > "$config/collector.resources"
+printf '*.*\n' > "$config/collector.excludeResources"
+printf '500\n' > "$config/collector.listPageSize"
+
+load() { uptime | sed 's/.*load average: //'; }
+
+load_collector=$(load)
+INFRALIGHT_ACCESS_KEY=bench INFRALIGHT_SECRET_KEY=bench JAVA_OPTS=$collector_opts \
+  /usr/bin/time -v -o "$out/collector.time" \
+  bin/k8s-collector -external "$kubeconfig" -config "$config" bench \
+  > "$out/collector.out" 2> "$out/collector.log"
+
+load_floor=$(load)
+/usr/bin/time -v -o "$out/floor.time" bash -c \
+  'python3 bench/list-pages.py "$1" /api/v1/pods 500 2> "$2" | gzip -1 | wc -c > "$3"' \
+  floor "$kubeconfig" "$out/floor.log" "$out/floor.gzip-bytes"
+load_end=$(load)
+
+kill "$endpoint"
+wait "$endpoint" 2>/dev/null || true
+
+seconds() { # "Elapsed (wall clock) time (h:mm:ss or m:ss): 1:02.34" -> 62.34
+  awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s}' "$1"
+}
+rss_mib() {
+  awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2 / 1024}' "$1"
+}
+
+# "Records: 99999 objects, 0 Helm releases, 1 types, 0 trees; 685 pages, 350.5 MB before gzip, 75.5 MB after (4.6x), retries: none."
+summary=$(grep -m1 '^Records: ' "$out/collector.log") || { echo "no run summary; see $out/collector.log" >&2; exit 1; }
+objects=$(sed -E 's/^Records: ([0-9]+) objects.*/\1/' <<< "$summary")
+pages=$(sed -E 's/.*; ([0-9]+) pages.*/\1/' <<< "$summary")
+before=$(sed -E 's/.* ([0-9.]+) MB before gzip.*/\1/' <<< "$summary")
+after=$(sed -E 's/.* ([0-9.]+) MB after.*/\1/' <<< "$summary")
+raw=$(awk '{printf "%.1f", $3 / 1e6}' "$out/floor.log")
+raw_pages=$(awk '{print $1}' "$out/floor.log")
+gzipped=$(awk '{printf "%.1f", $1 / 1e6}' "$out/floor.gzip-bytes")
+c=$(seconds "$out/collector.time")
+f=$(seconds "$out/floor.time")
+rate() { awk -v n="$1" -v s="$2" "BEGIN {printf \"$3\", n / s}"; }
+
+echo "| $pods pods | wall (s) | objects/s | MB/s before gzip | MB/s after gzip | peak RSS (MiB) | load average at start |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: | --- |"
+echo "| collector ($pages pages, $before MB before gzip, $after MB after) | $c | $(rate "$objects" "$c" %.0f) | $(rate "$before" "$c" %.1f) | $(rate "$after" "$c" %.1f) | $(rss_mib "$out/collector.time") | $load_collector |"
+echo "| floor: list pages raw ($raw_pages pages, $raw MB) then \`gzip -1\` ($gzipped MB) | $f | $(rate "$objects" "$f" %.0f) | $(rate "$raw" "$f" %.1f) | $(rate "$gzipped" "$f" %.1f) | $(rss_mib "$out/floor.time") | $load_floor |"
+echo
+echo "collector / floor: $(awk -v c="$c" -v f="$f" 'BEGIN {printf "%.2f", c / f}') (target at most 1.5); $objects objects; load average at the end: $load_end; endpoint: $(cat "$out/endpoint.log")"
+echo "Logs and GNU time reports: $out" >&2
