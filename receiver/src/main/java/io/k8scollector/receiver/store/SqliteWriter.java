@@ -85,18 +85,19 @@ final class SqliteWriter implements AutoCloseable {
                     try {
                         values[i] = batch.get(i).work().run(c);
                         c.releaseSavepoint(savepoint);
-                    } catch (SQLException | RuntimeException e) {
+                    } catch (SQLException | RuntimeException | Error e) {
+                        // An Error too: the writer thread must outlive any one request's failure.
                         c.rollback(savepoint);
                         c.releaseSavepoint(savepoint);
                         errors[i] = e;
                     }
                 }
                 c.commit();
-            } catch (SQLException | RuntimeException e) {
+            } catch (SQLException | RuntimeException | Error e) {
                 c.rollback();
                 throw e;
             }
-        } catch (SQLException | RuntimeException e) {
+        } catch (SQLException | RuntimeException | Error e) {
             LOG.warn("A write transaction of {} requests failed", batch.size(), e);
             batch.forEach(job -> job.result().completeExceptionally(e));
             return;
