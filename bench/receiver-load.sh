@@ -3,6 +3,8 @@
 # of ~500 KiB, into SQLite then PostgreSQL; prints objects/s, request latency and the receiver's
 # peak RSS. Needs PostgreSQL on 127.0.0.1:5432 (database test, user postgres, trust) for its part.
 #   bench/receiver-load.sh [clusters] [objects] [pageKib]
+# RECEIVER_DATABASES="sqlite postgresql" (the default) picks the databases, RECEIVER_JAVA_OPTS
+# the receiver's JVM options (default -Xmx512m).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 clusters=${1:-20} objects=${2:-10000} page=${3:-500}
@@ -28,7 +30,7 @@ run() { # run NAME DB_URL
   access=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["accessKey"])' <<<"$key")
   secret=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["secretKey"])' <<<"$key")
   local result
-  result=$(java -Xmx512m -cp "$bench_cp" io.k8scollector.bench.ReceiverLoad "http://127.0.0.1:$port" "$access" "$secret" \
+  result=$(java -Xmx1g -cp "$bench_cp" io.k8scollector.bench.ReceiverLoad "http://127.0.0.1:$port" "$access" "$secret" \
       "$clusters" "$objects" "$page")
   local rss cpu
   rss=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
@@ -38,12 +40,17 @@ run() { # run NAME DB_URL
   echo "$name $result receiver_peak_rss_mb=$((rss / 1024)) receiver_cpu_s=$cpu load_avg=$(cut -d" " -f1 /proc/loadavg)"
 }
 
-run sqlite "jdbc:sqlite:$work/receiver.db"
-if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
-  schema="bench_$$"
-  psql -q -h 127.0.0.1 -U postgres -d test -c "DROP SCHEMA IF EXISTS $schema CASCADE; CREATE SCHEMA $schema" >&2
-  run postgresql "jdbc:postgresql://127.0.0.1:5432/test?user=postgres&currentSchema=$schema"
-  psql -q -h 127.0.0.1 -U postgres -d test -c "DROP SCHEMA $schema CASCADE" >&2
-else
-  echo "postgresql skipped: nothing listens on 127.0.0.1:5432 (bin/setup starts it)" >&2
+databases=${RECEIVER_DATABASES:-sqlite postgresql}
+if [[ " $databases " == *" sqlite "* ]]; then
+  run sqlite "jdbc:sqlite:$work/receiver.db"
+fi
+if [[ " $databases " == *" postgresql "* ]]; then
+  if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
+    schema="bench_$$"
+    psql -q -h 127.0.0.1 -U postgres -d test -c "DROP SCHEMA IF EXISTS $schema CASCADE; CREATE SCHEMA $schema" >&2
+    run postgresql "jdbc:postgresql://127.0.0.1:5432/test?user=postgres&currentSchema=$schema"
+    psql -q -h 127.0.0.1 -U postgres -d test -c "DROP SCHEMA $schema CASCADE" >&2
+  else
+    echo "postgresql skipped: nothing listens on 127.0.0.1:5432 (bin/setup starts it)" >&2
+  fi
 fi

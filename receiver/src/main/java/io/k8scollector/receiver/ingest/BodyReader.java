@@ -9,7 +9,6 @@ import io.k8scollector.receiver.store.RecordRow;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
-import java.util.function.Function;
 import java.util.zip.GZIPInputStream;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
@@ -52,16 +51,27 @@ public final class BodyReader {
         return value;
     }
 
-    /** The records of a page of {@code kind}. */
+    /**
+     * The records of a page of {@code kind}. The page is inflated whole (within the inflated-size
+     * cap) so that each object's stored body is a slice of the bytes as sent, not a re-serialised
+     * copy.
+     */
     public List<RecordRow> records(Context ctx, RecordKind kind) {
         return parse(ctx, in -> {
-            try (JsonParser parser = mapper.createParser(in)) {
-                return PageParser.parse(parser, kind);
+            byte[] page = in.readAllBytes();
+            try (JsonParser parser = mapper.createParser(page)) {
+                return PageParser.parse(parser, page, kind);
             }
         });
     }
 
-    private <T> T parse(Context ctx, Function<InputStream, T> reader) {
+    /** Turns the inflated body into a value. */
+    @FunctionalInterface
+    private interface Reading<T> {
+        T read(InputStream body) throws IOException;
+    }
+
+    private <T> T parse(Context ctx, Reading<T> reader) {
         String encoding = ctx.header("Content-Encoding");
         boolean gzip = encoding != null && encoding.trim().equalsIgnoreCase("gzip");
         if (!gzip && encoding != null && !encoding.isBlank() && !encoding.trim().equalsIgnoreCase("identity")) {
@@ -78,7 +88,7 @@ public final class BodyReader {
             InputStream body = gzip
                     ? new CappedInputStream(new GZIPInputStream(raw, 8192), limits.maxInflatedBytes(), "once inflated", n -> {})
                     : raw;
-            return reader.apply(body);
+            return reader.read(body);
         } catch (BodyTooLarge e) {
             throw tooLarge(e.getMessage());
         } catch (StreamConstraintsException e) {

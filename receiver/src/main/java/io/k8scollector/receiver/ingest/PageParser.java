@@ -23,8 +23,11 @@ final class PageParser {
 
     private PageParser() {}
 
-    /** The records of the page's {@code kind.field()} array; other fields are ignored. */
-    static List<RecordRow> parse(JsonParser parser, RecordKind kind) {
+    /**
+     * The records of the page's {@code kind.field()} array; other fields are ignored. {@code page}
+     * is the input of {@code parser}, whose objects are stored as the slices sent.
+     */
+    static List<RecordRow> parse(JsonParser parser, byte[] page, RecordKind kind) {
         if (parser.nextToken() != JsonToken.START_OBJECT) {
             throw ApiException.badRequest("The body must be a JSON object with a \"" + kind.field() + "\" array.");
         }
@@ -47,7 +50,7 @@ final class PageParser {
                 }
                 // Objects are most of the data: streamed in one pass. The other kinds are few.
                 rows.add(kind == RecordKind.OBJECTS
-                        ? StreamedObject.read(parser, rows.size())
+                        ? StreamedObject.read(parser, page, rows.size())
                         : record(kind, parser.readValueAsTree(), rows.size()));
             }
         }

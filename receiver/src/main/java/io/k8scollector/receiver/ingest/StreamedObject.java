@@ -9,24 +9,23 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.Set;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 
 /**
- * Reads one Kubernetes object from a parser in a single pass, without building a tree: every
- * event goes to the stored body, and all but {@code status}, {@code metadata.resourceVersion}
- * and {@code metadata.managedFields} go to the content hash (docs/receiver.md). On the way it
- * picks up what the object is keyed and filtered by.
+ * Reads one Kubernetes object from a parser in a single pass, without building a tree: the
+ * stored body is the object's slice of the page as sent, and every event but those of
+ * {@code status}, {@code metadata.resourceVersion} and {@code metadata.managedFields} goes to the
+ * content hash (docs/receiver.md). On the way it picks up what the object is keyed and filtered by.
  */
 final class StreamedObject {
 
     private static final Set<String> NOT_CONTENT_METADATA = Set.of("resourceVersion", "managedFields");
 
-    private final ByteArrayOutputStream bodyBytes = new ByteArrayOutputStream(4096);
     private final MessageDigest contentDigest = PageParser.sha256();
-    private final JsonGenerator body = Json.MAPPER.createGenerator(bodyBytes);
     private final JsonGenerator content =
             Json.MAPPER.createGenerator(new DigestOutputStream(OutputStream.nullOutputStream(), contentDigest));
     private String apiVersion;
@@ -39,23 +38,25 @@ final class StreamedObject {
 
     private StreamedObject() {}
 
-    /** The object whose START_OBJECT is the parser's current token, as objects[{@code index}]. */
-    static RecordRow read(JsonParser parser, int index) {
+    /**
+     * The object whose START_OBJECT is the parser's current token, as objects[{@code index}];
+     * {@code page} is the parser's input.
+     */
+    static RecordRow read(JsonParser parser, byte[] page, int index) {
+        int start = (int) parser.currentTokenLocation().getByteOffset();
         StreamedObject object = new StreamedObject();
         object.copyTopLevel(parser);
-        return object.row(index);
+        int end = (int) parser.currentTokenLocation().getByteOffset() + 1;
+        return object.row(index, Arrays.copyOfRange(page, start, end));
     }
 
     private void copyTopLevel(JsonParser parser) {
-        both(parser);
+        content.copyCurrentEventExact(parser);
         while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
             String field = parser.currentName();
             JsonToken value = parser.nextToken();
             switch (field) {
-                case "status" -> {
-                    writeName(field, false);
-                    copyValue(parser, false);
-                }
+                case "status" -> parser.skipChildren();
                 case "metadata" -> {
                     writeName(field, true);
                     if (value == JsonToken.START_OBJECT) {
@@ -76,11 +77,11 @@ final class StreamedObject {
                 }
             }
         }
-        both(parser);
+        content.copyCurrentEventExact(parser);
     }
 
     private void copyMetadata(JsonParser parser) {
-        both(parser);
+        content.copyCurrentEventExact(parser);
         while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
             String field = parser.currentName();
             JsonToken value = parser.nextToken();
@@ -104,31 +105,31 @@ final class StreamedObject {
                 copyValue(parser, isContent);
             }
         }
-        both(parser);
+        content.copyCurrentEventExact(parser);
     }
 
     private void writeName(String field, boolean isContent) {
-        body.writeName(field);
         if (isContent) {
             content.writeName(field);
         }
     }
 
-    private void both(JsonParser parser) {
-        body.copyCurrentEventExact(parser);
-        content.copyCurrentEventExact(parser);
-    }
-
-    /** Copies the value at the parser's current token, a scalar or a whole structure. */
+    /**
+     * Copies the value at the parser's current token, a scalar or a whole structure, to the
+     * content hash, or passes over it.
+     */
     private void copyValue(JsonParser parser, boolean isContent) {
-        copyValue(parser, isContent, null);
+        if (isContent) {
+            copyValue(parser, true, null);
+        } else {
+            parser.skipChildren();
+        }
     }
 
     private void copyValue(JsonParser parser, boolean isContent, JsonGenerator also) {
         int depth = 0;
         do {
             JsonToken token = parser.currentToken();
-            body.copyCurrentEventExact(parser);
             if (isContent) {
                 content.copyCurrentEventExact(parser);
             }
@@ -143,8 +144,7 @@ final class StreamedObject {
         } while (depth > 0 && parser.nextToken() != null);
     }
 
-    private RecordRow row(int index) {
-        body.close();
+    private RecordRow row(int index, byte[] bytes) {
         content.close();
         if (apiVersion == null || apiVersion.isEmpty()) {
             throw missing(index, "\"apiVersion\" string");
@@ -161,7 +161,6 @@ final class StreamedObject {
         String key = uid != null ? "u:" + uid : "n:" + apiVersion + "/" + kind + "/" + namespace + "/" + name;
         int slash = apiVersion.indexOf('/');
         String group = slash < 0 ? "" : apiVersion.substring(0, slash);
-        byte[] bytes = bodyBytes.toByteArray();
         return new RecordRow(RecordKind.OBJECTS, key, uid, apiVersion, group, kind, namespace, name, labels,
                 bytes, PageParser.sha256(bytes), contentDigest.digest());
     }
