@@ -11,6 +11,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
+source bin/lib/await.sh
 pods=${1:-100000}
 collector_opts=${JAVA_OPTS:--Xmx128m}
 [ -x /usr/bin/time ] || { echo "/usr/bin/time not found; run bin/setup" >&2; exit 1; }
@@ -25,15 +26,6 @@ kubeconfig="$out/kubeconfig"
 
 pids=()
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done' EXIT
-await() { # FILE PID NAME: waits until the process has written FILE
-  for _ in $(seq 1 600); do
-    [ -s "$1" ] && return 0
-    kill -0 "$2" 2>/dev/null || { echo "$3 stopped; see $out" >&2; exit 1; }
-    sleep 1
-  done
-  echo "$3 not ready after 10 minutes; see $out" >&2
-  exit 1
-}
 
 JAVA_OPTS=${TESTCLUSTER_JAVA_OPTS:-} bin/k8s-testcluster --pods "$pods" --kubeconfig "$kubeconfig" \
   > "$out/testcluster.log" 2>&1 &
@@ -42,8 +34,8 @@ java -Xmx256m -cp bench/target/classes io.k8scollector.bench.CountingEndpoint \
   > "$out/endpoint.url" 2> "$out/endpoint.log" &
 endpoint=$!
 pids+=("$endpoint")
-await "$out/endpoint.url" "$endpoint" "the counting endpoint"
-await "$kubeconfig" "${pids[0]}" "the test cluster"
+await "$out/endpoint.url" "$endpoint" "the counting endpoint" "$out/endpoint.log"
+await "$kubeconfig" "${pids[0]}" "the test cluster" "$out/testcluster.log"
 
 cat "$out/endpoint.url" > "$config/endpoint"
 printf 'pods\n' > "$config/collector.resources"

@@ -9,6 +9,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
+source bin/lib/await.sh
 export JAVA_OPTS=${JAVA_OPTS:--Xmx128m}
 kubectl=${KUBECTL:-$root/.tools/bin/kubectl}
 [ -x "$kubectl" ] || { echo "kubectl not found at $kubectl; run bin/setup" >&2; exit 1; }
@@ -41,11 +42,7 @@ for pods in "${sizes[@]}"; do
   java -jar testkit/target/k8s-testcluster.jar --pods "$pods" --kubeconfig "$kubeconfig" > "$out/testcluster-$pods.log" 2>&1 &
   server=$!
   trap 'kill $server 2>/dev/null || true' EXIT
-  for _ in $(seq 1 600); do
-    [ -s "$kubeconfig" ] && break
-    kill -0 "$server" 2>/dev/null || { echo "the test cluster stopped; see $out/testcluster-$pods.log" >&2; exit 1; }
-    sleep 1
-  done
+  await "$kubeconfig" "$server" "the test cluster" "$out/testcluster-$pods.log"
 
   /usr/bin/time -v -o "$out/collector-$pods.time" \
     bin/k8s-collector -external "$kubeconfig" -config "$config" -dry-run bench \

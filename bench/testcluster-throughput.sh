@@ -5,6 +5,7 @@
 #   bench/testcluster-throughput.sh [PODS]        default: 100000
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+source "$root/bin/lib/await.sh"
 pods=${1:-100000}
 work=$(mktemp -d)
 server=""
@@ -20,10 +21,7 @@ trap cleanup EXIT
 JAVA_OPTS=${JAVA_OPTS:--Xmx3g} "$root/bin/k8s-testcluster" --pods "$pods" --kubeconfig "$work/kubeconfig" \
   > "$work/url" 2> "$work/log" &
 server=$!
-until [ -s "$work/url" ]; do
-  kill -0 "$server" 2>/dev/null || { cat "$work/log" >&2; exit 1; }
-  sleep 1
-done
+await "$work/url" "$server" "the test cluster" "$work/log"
 url=$(head -n1 "$work/url")
 token=$(awk '/token:/ {print $2}' "$work/kubeconfig")
 awk '/certificate-authority-data:/ {print $2}' "$work/kubeconfig" | base64 -d > "$work/ca.pem"

@@ -6,6 +6,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
+source bin/lib/await.sh
 work=$(mktemp -d)
 pids=()
 cleanup() {
@@ -24,11 +25,13 @@ pids+=($!)
 receiver_port=$(free_port)
 bin/k8s-receiver serve --host 127.0.0.1 --port "$receiver_port" --db "jdbc:sqlite:$work/receiver.db" > "$work/receiver.log" 2>&1 &
 pids+=($!)
+await "$work/cluster.url" "${pids[0]}" "the test cluster" "$work/cluster.log" 60
 for _ in $(seq 1 120); do
-  [ -s "$work/cluster.url" ] && curl -fs "http://127.0.0.1:$receiver_port/healthz" >/dev/null && break
+  curl -fs "http://127.0.0.1:$receiver_port/healthz" >/dev/null && break
+  kill -0 "${pids[1]}" 2>/dev/null || fail "the receiver exited: $(cat "$work/receiver.log")"
   sleep 0.5
 done
-[ -s "$work/cluster.url" ] || fail "the test cluster did not start: $(cat "$work/cluster.log")"
+curl -fs "http://127.0.0.1:$receiver_port/healthz" >/dev/null || fail "the receiver did not answer /healthz"
 cluster=$(head -1 "$work/cluster.url")
 token=$(grep -m1 'token:' "$work/kubeconfig" | awk '{print $2}' | tr -d '"')
 

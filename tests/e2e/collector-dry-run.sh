@@ -4,6 +4,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
+source bin/lib/await.sh
 work=$(mktemp -d)
 server=
 cleanup() {
@@ -16,11 +17,7 @@ trap cleanup EXIT
 
 bin/k8s-testcluster --pods 200 --kubeconfig "$work/kubeconfig" > "$work/testcluster.log" 2>&1 &
 server=$!
-for _ in $(seq 1 300); do
-  [ -s "$work/kubeconfig" ] && break
-  kill -0 "$server" 2>/dev/null || { cat "$work/testcluster.log" >&2; exit 1; }
-  sleep 1
-done
+await "$work/kubeconfig" "$server" "the test cluster" "$work/testcluster.log" 300
 mkdir -p "$work/config"
 
 bin/k8s-collector -external "$work/kubeconfig" -config "$work/config" -dry-run e2e > "$work/out.json" 2> "$work/err.log" || {

@@ -3,6 +3,7 @@
 # changes objects and faults between two listings.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
+source "$root/bin/lib/await.sh"
 kubectl="${K8S_COLLECTOR_TOOLS:-$root/.tools}/bin/kubectl"
 work=$(mktemp -d)
 server=""
@@ -18,11 +19,7 @@ fail() { echo "testcluster.sh: $*" >&2; exit 1; }
 
 "$root/bin/k8s-testcluster" --pods 120 --seed 5 --kubeconfig "$work/kubeconfig" > "$work/url" 2> "$work/log" &
 server=$!
-for _ in $(seq 1 300); do
-  [ -s "$work/url" ] && break
-  kill -0 "$server" 2>/dev/null || fail "the test cluster exited: $(cat "$work/log")"
-  sleep 0.5
-done
+await "$work/url" "$server" "the test cluster" "$work/log" 150
 url=$(head -n1 "$work/url")
 [[ "$url" =~ ^https://127\.0\.0\.1:[0-9]+$ ]] || fail "stdout is not just the URL: $(cat "$work/url")"
 
