@@ -38,6 +38,14 @@ public final class OwnershipTree {
     private final List<Ref> refs = new ArrayList<>();
     private final Map<String, String> shared = new ConcurrentHashMap<>();
 
+    /**
+     * Whether {@link #observe} needs more of an object of {@code kind} than its {@code apiVersion},
+     * {@code kind} and {@code metadata}: a claim's volume, a StatefulSet's claim templates.
+     */
+    public static boolean readsSpecOf(String kind) {
+        return "PersistentVolumeClaim".equals(kind) || "StatefulSet".equals(kind);
+    }
+
     /** Keeps a reference to {@code object} (any kind; one without a uid is ignored). */
     public void observe(ObjectNode object) {
         JsonNode metadata = object.path("metadata");

@@ -11,7 +11,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.BiConsumer;
 import org.slf4j.MDC;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Lists many types, {@code collector.listConcurrency} at a time, each page by page. Every log
@@ -29,11 +28,13 @@ public final class Listing {
     }
 
     /**
-     * Lists {@code types}, handing every object to {@code emit}, possibly from several threads at once.
+     * Lists {@code types}, reading every item with {@code reader} and handing it to {@code emit},
+     * possibly from several threads at once.
      *
      * @return one outcome per type, in the order of {@code types}
      */
-    public List<TypeListing> listAll(List<ResourceType> types, BiConsumer<ResourceType, ObjectNode> emit) {
+    public List<TypeListing> listAll(
+            List<ResourceType> types, ItemReader reader, BiConsumer<ResourceType, ListedObject> emit) {
         Map<String, String> context = MDC.getCopyOfContextMap();
         ExecutorService pool = Executors.newFixedThreadPool(concurrency, runnable -> {
             Thread thread = new Thread(runnable, "lister");
@@ -49,7 +50,7 @@ public final class Listing {
                     }
                     MDC.put("type", type.qualifiedName());
                     try {
-                        return lister.list(type, object -> emit.accept(type, object));
+                        return lister.list(type, reader, object -> emit.accept(type, object));
                     } finally {
                         MDC.clear();
                     }

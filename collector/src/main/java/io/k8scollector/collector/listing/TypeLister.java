@@ -24,7 +24,6 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Lists every object of one type, page by page ({@code limit} and the previous page's
@@ -39,9 +38,8 @@ import tools.jackson.databind.node.ObjectNode;
  *   <li>401/403 skip the type as {@code forbidden}, 404 as {@code not-found}; the run goes on.
  * </ul>
  *
- * Each emitted object has {@code apiVersion} and {@code kind} set (the API server leaves them out
- * of the items of built-in lists) and no {@code metadata.managedFields}. Safe to share between
- * threads: each call keeps its state to itself.
+ * How an item is read is the caller's {@link ItemReader}. Safe to share between threads: each call
+ * keeps its state to itself.
  */
 public final class TypeLister {
 
@@ -65,9 +63,9 @@ public final class TypeLister {
         this.rate = rate;
     }
 
-    /** Lists {@code type}, handing each object to {@code emit} (on the calling thread). */
-    public TypeListing list(ResourceType type, Consumer<ObjectNode> emit) {
-        Walk walk = new Walk(type, emit);
+    /** Lists {@code type}, reading each item with {@code reader} and handing it to {@code emit} (on the calling thread). */
+    public TypeListing list(ResourceType type, ItemReader reader, Consumer<ListedObject> emit) {
+        Walk walk = new Walk(type, reader, emit);
         try {
             for (int restart = 0; ; restart++) {
                 try {
@@ -89,11 +87,13 @@ public final class TypeLister {
     /** One listing of one type: the uids emitted so far survive restarts. */
     private final class Walk {
         private final ResourceType type;
-        private final Consumer<ObjectNode> emit;
+        private final ItemReader reader;
+        private final Consumer<ListedObject> emit;
         private final Set<String> emitted = new HashSet<>();
 
-        Walk(ResourceType type, Consumer<ObjectNode> emit) {
+        Walk(ResourceType type, ItemReader reader, Consumer<ListedObject> emit) {
             this.type = type;
+            this.reader = reader;
             this.emit = emit;
         }
 
@@ -176,7 +176,7 @@ public final class TypeLister {
                         token = parser.<JsonNode>readValueAsTree().path("continue").asString("");
                     } else if (field.equals("items") && value == JsonToken.START_ARRAY) {
                         while (parser.nextToken() == JsonToken.START_OBJECT) {
-                            accept(parser.<ObjectNode>readValueAsTree());
+                            accept(reader.read(type, parser));
                         }
                     } else {
                         parser.skipChildren();
@@ -186,33 +186,17 @@ public final class TypeLister {
             return token == null || token.isEmpty() ? null : token;
         }
 
-        private void accept(ObjectNode item) {
-            JsonNode metadata = item.path("metadata");
+        private void accept(ListedObject item) {
+            JsonNode metadata = item.metadata();
             String namespace = metadata.path("namespace").asString("");
             if (selection.ignoreNamespaces().contains(namespace)) {
                 return;
             }
             String uid = metadata.path("uid").asString("");
             String identity = uid.isEmpty() ? namespace + "/" + metadata.path("name").asString("") : uid;
-            if (!emitted.add(identity)) {
-                return;
+            if (emitted.add(identity)) {
+                emit.accept(item);
             }
-            if (metadata instanceof ObjectNode fields) {
-                fields.remove("managedFields");
-            }
-            emit.accept(typed(item));
-        }
-
-        private ObjectNode typed(ObjectNode item) {
-            if (item.has("apiVersion") && item.has("kind")) {
-                return item;
-            }
-            ObjectNode typed = Json.MAPPER.createObjectNode();
-            typed.put("apiVersion", type.apiVersion());
-            typed.put("kind", type.kind());
-            item.remove("apiVersion");
-            item.remove("kind");
-            return typed.setAll(item);
         }
     }
 

@@ -23,14 +23,23 @@ final class AnnotationRemoval implements RedactionStep {
     }
 
     @Override
+    public boolean needsTree(ResourceType type) {
+        return false;
+    }
+
+    @Override
     public boolean appliesTo(ResourceType type, ObjectNode object) {
         return object.path("metadata").path("annotations").isObject();
     }
 
     @Override
     public void apply(ResourceType type, ObjectNode object) {
-        JsonNode annotations = object.path("metadata").path("annotations");
-        if (annotations instanceof ObjectNode map) {
+        fromMetadata(object.path("metadata"));
+    }
+
+    /** Removes the annotations from an object's {@code metadata}, in place. */
+    void fromMetadata(JsonNode metadata) {
+        if (metadata.path("annotations") instanceof ObjectNode map) {
             map.remove(names);
         }
     }

@@ -22,6 +22,11 @@ final class ArgoHelmValues implements RedactionStep {
     }
 
     @Override
+    public boolean needsTree(ResourceType type) {
+        return GROUP.equals(type.group());
+    }
+
+    @Override
     public boolean appliesTo(ResourceType type, ObjectNode object) {
         return GROUP.equals(type.group()) && ("Application".equals(type.kind()) || "ApplicationSet".equals(type.kind()));
     }

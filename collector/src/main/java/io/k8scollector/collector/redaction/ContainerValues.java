@@ -41,11 +41,21 @@ final class ContainerValues {
     void redactPodSpec(JsonNode podSpec) {
         for (String list : CONTAINER_LISTS) {
             for (JsonNode container : podSpec.path(list)) {
-                redactEnv(container.path("env"));
-                redactArguments(container.get("command"));
-                redactArguments(container.get("args"));
+                redactContainer(container);
             }
         }
+    }
+
+    /** Whether a pod spec's field {@code name} holds containers. */
+    static boolean isContainerList(String name) {
+        return CONTAINER_LISTS.contains(name);
+    }
+
+    /** Redacts one container (or init or ephemeral container) in place. */
+    void redactContainer(JsonNode container) {
+        redactEnv(container.path("env"));
+        redactArguments(container.get("command"));
+        redactArguments(container.get("args"));
     }
 
     private void redactEnv(JsonNode env) {

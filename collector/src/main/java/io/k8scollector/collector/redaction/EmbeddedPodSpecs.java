@@ -19,8 +19,13 @@ final class EmbeddedPodSpecs implements RedactionStep {
     }
 
     @Override
-    public boolean appliesTo(ResourceType type, ObjectNode object) {
+    public boolean needsTree(ResourceType type) {
         return !type.builtIn() || ("apps".equals(type.group()) && "ControllerRevision".equals(type.kind()));
+    }
+
+    @Override
+    public boolean appliesTo(ResourceType type, ObjectNode object) {
+        return needsTree(type);
     }
 
     @Override

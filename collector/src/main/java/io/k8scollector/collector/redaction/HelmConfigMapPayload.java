@@ -17,6 +17,11 @@ final class HelmConfigMapPayload implements RedactionStep {
     }
 
     @Override
+    public boolean needsTree(ResourceType type) {
+        return type.group().isEmpty() && "ConfigMap".equals(type.kind());
+    }
+
+    @Override
     public boolean appliesTo(ResourceType type, ObjectNode object) {
         return type.group().isEmpty()
                 && "ConfigMap".equals(type.kind())

@@ -32,6 +32,11 @@ final class PodTemplateContainers implements RedactionStep {
     }
 
     @Override
+    public boolean needsTree(ResourceType type) {
+        return false;
+    }
+
+    @Override
     public boolean appliesTo(ResourceType type, ObjectNode object) {
         return POD_SPECS.containsKey(key(type));
     }
@@ -39,6 +44,11 @@ final class PodTemplateContainers implements RedactionStep {
     @Override
     public void apply(ResourceType type, ObjectNode object) {
         containers.redactPodSpec(object.at(POD_SPECS.get(key(type))));
+    }
+
+    /** Where objects of {@code type} hold their pod spec, or null when they hold none at a known place. */
+    static JsonPointer podSpec(ResourceType type) {
+        return POD_SPECS.get(key(type));
     }
 
     private static String key(ResourceType type) {

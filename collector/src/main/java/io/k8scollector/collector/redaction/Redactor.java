@@ -1,6 +1,7 @@
 package io.k8scollector.collector.redaction;
 
 import io.k8scollector.collector.discovery.ResourceType;
+import io.k8scollector.collector.listing.ItemReader;
 import java.util.List;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -9,28 +10,33 @@ import tools.jackson.databind.node.ObjectNode;
  * any mode (dry-run included). One chain of steps, each applied to the objects it says it applies
  * to: annotations ({@code last-applied-configuration} and the configured ones), Secret values,
  * Helm's ConfigMap-stored releases, containers of built-in pod templates, containers of pod specs
- * embedded in custom resources, and Argo CD Helm values. Thread-safe: one Redactor serves every
- * listing thread.
+ * embedded in custom resources, and Argo CD Helm values. Most objects of a cluster (Pods first)
+ * need only the annotation and container steps, which {@link #copy()} applies as it reads them.
+ * Thread-safe: one Redactor serves every listing thread.
  */
 public final class Redactor {
 
     private final List<RedactionStep> steps;
+    private final RedactingCopy copy;
 
-    private Redactor(List<RedactionStep> steps) {
+    private Redactor(List<RedactionStep> steps, RedactingCopy copy) {
         this.steps = List.copyOf(steps);
+        this.copy = copy;
     }
 
     /** The chain for {@code settings}. */
     public static Redactor from(RedactionSettings settings) {
         KeyedDigest digest = new KeyedDigest(settings.key());
         ContainerValues containers = new ContainerValues(settings.sensitivePattern(), digest);
+        AnnotationRemoval annotations = new AnnotationRemoval(settings.redactAnnotations());
         return new Redactor(List.of(
-                new AnnotationRemoval(settings.redactAnnotations()),
+                annotations,
                 new SecretValues(settings.secrets(), digest),
                 new HelmConfigMapPayload(digest),
                 new PodTemplateContainers(containers),
                 new EmbeddedPodSpecs(containers),
-                new ArgoHelmValues(digest)));
+                new ArgoHelmValues(digest)),
+                new RedactingCopy(annotations, containers));
     }
 
     /** Redacts {@code object}, listed as {@code type}, in place. */
@@ -40,5 +46,21 @@ public final class Redactor {
                 step.apply(type, object);
             }
         }
+    }
+
+    /**
+     * Whether objects of {@code type} can be redacted as they are read, by {@link #copy()}: no step
+     * that may apply to them needs the whole tree.
+     */
+    public boolean copies(ResourceType type) {
+        return steps.stream().noneMatch(step -> step.needsTree(type));
+    }
+
+    /**
+     * The reader that writes an object's redacted record as it reads it, for the types
+     * {@link #copies} accepts; it gives the record {@link #redact} and serialising would give.
+     */
+    public ItemReader copy() {
+        return copy;
     }
 }

@@ -24,8 +24,13 @@ final class SecretValues implements RedactionStep {
     }
 
     @Override
-    public boolean appliesTo(ResourceType type, ObjectNode object) {
+    public boolean needsTree(ResourceType type) {
         return type.group().isEmpty() && "Secret".equals(type.kind());
+    }
+
+    @Override
+    public boolean appliesTo(ResourceType type, ObjectNode object) {
+        return needsTree(type);
     }
 
     @Override

@@ -11,6 +11,8 @@ import io.k8scollector.collector.discovery.TypeSelection;
 import io.k8scollector.collector.enrichment.ArgoApplications;
 import io.k8scollector.collector.enrichment.HelmReleases;
 import io.k8scollector.collector.enrichment.OwnershipTree;
+import io.k8scollector.collector.listing.ItemReader;
+import io.k8scollector.collector.listing.ListedObject;
 import io.k8scollector.collector.listing.Listing;
 import io.k8scollector.collector.listing.RequestRate;
 import io.k8scollector.collector.listing.TypeLister;
@@ -88,8 +90,9 @@ public final class CollectionRun {
             Set<ResourceType> helmInMainPass = config.selection().labelSelector() == null
                     ? Set.copyOf(helmStorage.stream().filter(catalog.selected()::contains).toList())
                     : Set.of();
-            List<TypeListing> listings = listing(config.selection()).listAll(
-                    catalog.selected(), (type, object) -> object(type, object, helmInMainPass.contains(type)));
+            List<TypeListing> listings = listing(config.selection()).listAll(catalog.selected(),
+                    (type, parser) -> reader(type, helmInMainPass.contains(type)).read(type, parser),
+                    (type, object) -> object(type, object, helmInMainPass.contains(type)));
             List<String> notes = readHelmStorage(helmStorage, helmInMainPass, listings);
 
             Map<ResourceType, Skipped.Reason> failures = new HashMap<>();
@@ -123,18 +126,34 @@ public final class CollectionRun {
     }
 
     /**
-     * One object's way to the sink, on the listing thread that parsed it. Enrichment observes
-     * the raw object first (Helm payloads are still there), then redaction edits it in place;
-     * only then is it serialised, so the size limit applies to what would be sent.
+     * How objects of {@code type} are read: most are redacted as they are copied from the list
+     * response; those that a redaction step needs whole (Secrets, ConfigMaps, custom resources,
+     * Argo CD's among them), Helm's storage and those the trees read beyond their metadata are
+     * read as trees.
      */
-    private void object(ResourceType type, ObjectNode object, boolean helmStorage) {
+    private ItemReader reader(ResourceType type, boolean helmStorage) {
+        boolean whole = helmStorage || OwnershipTree.readsSpecOf(type.kind()) || !redactor.copies(type);
+        return whole ? ItemReader.TREE : redactor.copy();
+    }
+
+    /**
+     * One object's way to the sink, on the listing thread that parsed it. Enrichment observes
+     * the raw object first (Helm payloads are still there), then redaction edits it in place,
+     * unless its reader already wrote the redacted record; the size limit applies to what would
+     * be sent.
+     */
+    private void object(ResourceType type, ListedObject listed, boolean helmStorage) {
+        ObjectNode object = listed.object();
         if (helmStorage) {
             helm.observe(object);
         }
         argo.observe(object);
         trees.observe(object);
-        redactor.redact(type, object);
-        byte[] record = Json.MAPPER.writeValueAsBytes(object);
+        byte[] record = listed.record();
+        if (record == null) {
+            redactor.redact(type, object);
+            record = Json.MAPPER.writeValueAsBytes(object);
+        }
         if (record.length > config.limits().maxItemSizeKb() * 1024L) {
             tooLarge(type, object, record.length);
             return;
@@ -170,7 +189,7 @@ public final class CollectionRun {
         Selection helmOnly = new Selection(selection.resources(), selection.toggles(), selection.excludes(),
                 selection.watchNamespace(), selection.ignoreNamespaces(), HELM_STORAGE_SELECTOR);
         List<String> notes = new ArrayList<>();
-        for (TypeListing listing : listing(helmOnly).listAll(rest, (type, object) -> helm.observe(object))) {
+        for (TypeListing listing : listing(helmOnly).listAll(rest, ItemReader.TREE, (type, object) -> helm.observe(object.object()))) {
             if (!listing.complete()) {
                 LOG.warn("Helm releases stored in {} were not read: {}", listing.type().qualifiedName(), listing.message());
                 notes.add("Helm releases stored in " + listing.type().qualifiedName() + " were not read ("

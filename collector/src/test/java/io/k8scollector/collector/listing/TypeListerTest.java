@@ -55,7 +55,7 @@ class TypeListerTest {
     }
 
     private static TypeListing list(ResourceType type, Selection selection, List<ObjectNode> into) {
-        return new TypeLister(server, selection, 25, new RequestRate(1000)).list(type, into::add);
+        return new TypeLister(server, selection, 25, new RequestRate(1000)).list(type, ItemReader.TREE, listed -> into.add(listed.object()));
     }
 
     private static List<String> uids(List<ObjectNode> objects) {

@@ -1,0 +1,42 @@
+package io.k8scollector.collector.listing;
+
+import io.k8scollector.collector.discovery.ResourceType;
+import io.k8scollector.protocol.Json;
+import tools.jackson.core.JsonParser;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Reads one item of a list response. Two ways: {@link #TREE}, the whole object as a tree, for what
+ * needs all of it; and the redaction stage's copy, which writes the redacted record as it reads and
+ * keeps only the object's head, for the bulk of the objects of a cluster.
+ */
+@FunctionalInterface
+public interface ItemReader {
+
+    /**
+     * The whole object as a tree, with {@code apiVersion} and {@code kind} set (the API server
+     * leaves them out of the items of built-in lists) and without {@code metadata.managedFields}.
+     */
+    ItemReader TREE = (type, parser) -> new ListedObject(typed(type, parser.readValueAsTree()), null);
+
+    /**
+     * Reads the item of {@code type} that starts at the parser's current {@code START_OBJECT},
+     * through its {@code END_OBJECT}.
+     */
+    ListedObject read(ResourceType type, JsonParser parser);
+
+    private static ObjectNode typed(ResourceType type, ObjectNode item) {
+        if (item.path("metadata") instanceof ObjectNode metadata) {
+            metadata.remove("managedFields");
+        }
+        if (item.has("apiVersion") && item.has("kind")) {
+            return item;
+        }
+        ObjectNode typed = Json.MAPPER.createObjectNode();
+        typed.put("apiVersion", type.apiVersion());
+        typed.put("kind", type.kind());
+        item.remove("apiVersion");
+        item.remove("kind");
+        return typed.setAll(item);
+    }
+}

@@ -1,0 +1,118 @@
+package io.k8scollector.collector.redaction;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.k8scollector.collector.ConnectedCluster;
+import io.k8scollector.collector.config.CollectorConfig.Selection;
+import io.k8scollector.collector.config.ConfigSource;
+import io.k8scollector.collector.discovery.ResourceType;
+import io.k8scollector.collector.discovery.TypeDiscovery;
+import io.k8scollector.collector.discovery.TypeSelection;
+import io.k8scollector.collector.listing.ItemReader;
+import io.k8scollector.collector.listing.ListedObject;
+import io.k8scollector.collector.listing.RequestRate;
+import io.k8scollector.collector.listing.TypeLister;
+import io.k8scollector.protocol.Json;
+import io.k8scollector.testkit.ClusterSpec;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The redacting copy against the tree steps, on every object of every type of the test cluster
+ * that the copy takes: the same record, byte for byte once parsed, and a head that is the object's
+ * apiVersion, kind and metadata.
+ */
+class RedactingCopyTest {
+
+    private static final Selection EVERYTHING = new Selection(List.of(), Map.of(), List.of(), null, Set.of(), null);
+
+    private static ConnectedCluster connected;
+    private static List<ResourceType> types;
+
+    private final Redactor redactor = Redactor.from(RedactionSettings.from(ConfigSource.of(Map.of(
+                    RedactionSettings.REDACT_ANNOTATIONS, "deployment.kubernetes.io/revision")),
+            Map.of("REDACTION_KEY", "a-fixed-key-for-this-test"), Optional.empty(), false));
+
+    @BeforeAll
+    static void start(@TempDir Path dir) {
+        connected = ConnectedCluster.start(ClusterSpec.builder().pods(150).seed(11).build(), dir);
+        types = new TypeDiscovery(connected.server(), TypeSelection.of(EVERYTHING)).discover().served().stream()
+                .filter(ResourceType::listable)
+                .toList();
+    }
+
+    @AfterAll
+    static void stop() {
+        connected.close();
+    }
+
+    @Test
+    void writesTheRecordsTheTreeStepsWriteForEveryTypeItTakes() {
+        List<ResourceType> copied = types.stream().filter(redactor::copies).toList();
+        assertThat(copied).extracting(ResourceType::resource)
+                .contains("pods", "deployments", "replicasets", "daemonsets", "jobs", "cronjobs", "services", "nodes")
+                .doesNotContain("secrets", "configmaps", "controllerrevisions");
+        int compared = 0;
+        for (ResourceType type : copied) {
+            Map<String, ObjectNode> expected = new HashMap<>();
+            list(type, ItemReader.TREE).forEach(listed -> {
+                ObjectNode object = listed.object();
+                redactor.redact(type, object);
+                expected.put(uid(object), object);
+            });
+            List<ListedObject> actual = list(type, redactor.copy());
+            assertThat(actual).as(type.qualifiedName()).hasSameSizeAs(expected.values());
+            for (ListedObject listed : actual) {
+                JsonNode record = Json.MAPPER.readTree(listed.record());
+                ObjectNode tree = expected.get(uid(record));
+                assertThat(record).as(type.qualifiedName() + " " + uid(record)).isEqualTo(tree);
+                assertThat(listed.object()).isEqualTo(Json.MAPPER.createObjectNode()
+                        .put("apiVersion", type.apiVersion())
+                        .put("kind", type.kind())
+                        .set("metadata", tree.get("metadata")));
+                compared++;
+            }
+        }
+        assertThat(compared).isGreaterThan(300);
+    }
+
+    @Test
+    void redactsWhatTheTreeStepsRedactInPods() {
+        ResourceType pods = types.stream().filter(type -> type.resource().equals("pods") && type.group().isEmpty())
+                .findFirst().orElseThrow();
+
+        List<String> records = list(pods, redactor.copy()).stream()
+                .map(listed -> new String(listed.record(), StandardCharsets.UTF_8))
+                .toList();
+
+        assertThat(records).isNotEmpty().allSatisfy(record -> assertThat(record)
+                .doesNotContain("managedFields", "last-applied-configuration"));
+        assertThat(records).anySatisfy(record -> assertThat(record)
+                .contains("{\"name\":\"DB_PASSWORD\",\"value\":\"" + KeyedDigest.PREFIX)
+                .contains("--db-password=" + KeyedDigest.PREFIX));
+    }
+
+    private static List<ListedObject> list(ResourceType type, ItemReader reader) {
+        List<ListedObject> listed = new ArrayList<>();
+        new TypeLister(connected.server(), EVERYTHING, 40, new RequestRate(1000)).list(type, reader, listed::add);
+        return listed;
+    }
+
+    /** The uid, or namespace and name for the objects that have none (live metrics). */
+    private static String uid(JsonNode object) {
+        JsonNode metadata = object.path("metadata");
+        return metadata.path("uid").asString(metadata.path("namespace").asString("") + "/" + metadata.path("name").asString());
+    }
+}
