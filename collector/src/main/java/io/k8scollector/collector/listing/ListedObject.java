@@ -7,7 +7,8 @@ import tools.jackson.databind.node.ObjectNode;
  * One listed object as the run takes it on.
  *
  * @param object the whole object; or, when the reader already wrote the redacted record, only its
- *     {@code apiVersion}, {@code kind} and {@code metadata} (what enrichment reads of most types)
+ *     head: {@code apiVersion}, {@code kind} and {@code metadata} without its annotations (what
+ *     enrichment reads of most types)
  * @param record the redacted record as it will be sent, or null when the object still has to be
  *     redacted and serialised
  */

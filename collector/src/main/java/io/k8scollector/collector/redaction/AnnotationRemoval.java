@@ -34,13 +34,13 @@ final class AnnotationRemoval implements RedactionStep {
 
     @Override
     public void apply(ResourceType type, ObjectNode object) {
-        fromMetadata(object.path("metadata"));
-    }
-
-    /** Removes the annotations from an object's {@code metadata}, in place. */
-    void fromMetadata(JsonNode metadata) {
-        if (metadata.path("annotations") instanceof ObjectNode map) {
+        if (object.path("metadata").path("annotations") instanceof ObjectNode map) {
             map.remove(names);
         }
+    }
+
+    /** Whether the annotation {@code name} is removed. */
+    boolean removes(String name) {
+        return names.contains(name);
     }
 }

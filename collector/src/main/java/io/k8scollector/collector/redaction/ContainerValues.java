@@ -2,6 +2,7 @@ package io.k8scollector.collector.redaction;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -19,6 +20,7 @@ import tools.jackson.databind.node.ObjectNode;
 final class ContainerValues {
 
     private static final List<String> CONTAINER_LISTS = List.of("containers", "initContainers", "ephemeralContainers");
+    private static final Set<String> VALUE_FIELDS = Set.of("env", "command", "args");
     private static final Pattern WORD = Pattern.compile("\\S+");
     /** Env and flag names repeat across every pod of a workload; matching them took 60% of the chain's time. */
     private static final int MAX_REMEMBERED_NAMES = 10_000;
@@ -53,9 +55,26 @@ final class ContainerValues {
 
     /** Redacts one container (or init or ephemeral container) in place. */
     void redactContainer(JsonNode container) {
-        redactEnv(container.path("env"));
-        redactArguments(container.get("command"));
-        redactArguments(container.get("args"));
+        for (String field : VALUE_FIELDS) {
+            JsonNode value = container.get(field);
+            if (value != null) {
+                redactField(field, value);
+            }
+        }
+    }
+
+    /** Whether a container's field {@code name} can hold sensitive values: {@code env}, {@code command}, {@code args}. */
+    static boolean holdsValues(String name) {
+        return VALUE_FIELDS.contains(name);
+    }
+
+    /** Redacts in place the value of a container's field {@code name}, one that {@link #holdsValues}. */
+    void redactField(String name, JsonNode value) {
+        if (name.equals("env")) {
+            redactEnv(value);
+        } else {
+            redactArguments(value);
+        }
     }
 
     private void redactEnv(JsonNode env) {

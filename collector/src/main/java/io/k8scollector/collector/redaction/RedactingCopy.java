@@ -9,15 +9,18 @@ import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonPointer;
 import tools.jackson.core.JsonToken;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Redacts an object of a built-in type while copying it from the list response to its record, so
  * that no tree of the whole object is built (building one per object and serialising it again was
- * half of the collector's CPU). Only {@code metadata} and each container of the type's pod spec
- * are read as trees, redacted as {@link AnnotationRemoval} and {@link ContainerValues} redact them
- * in the tree steps, and written back; everything else is copied token by token. Gives the same
- * record as the tree steps for every type {@link Redactor#copies} accepts.
+ * half of the collector's CPU). Everything is copied token by token except what a step redacts
+ * (annotations are filtered by name as they pass; each container's {@code env}, {@code command}
+ * and {@code args} are read as small trees, redacted as {@link ContainerValues} redacts them in the
+ * tree steps, and written back) and what the head keeps ({@code metadata} but its annotations,
+ * for enrichment and the lister's bookkeeping). Gives the same record as the tree steps for every
+ * type {@link Redactor#copies} accepts.
  */
 final class RedactingCopy implements ItemReader {
 
@@ -49,12 +52,8 @@ final class RedactingCopy implements ItemReader {
                 switch (name) {
                     case "apiVersion", "kind" -> parser.skipChildren();
                     case "metadata" -> {
-                        ObjectNode metadata = parser.readValueAsTree();
-                        metadata.remove("managedFields");
-                        annotations.fromMetadata(metadata);
-                        head.set("metadata", metadata);
                         generator.writeName(name);
-                        generator.writeTree(metadata);
+                        head.set("metadata", copyMetadata(parser, generator));
                     }
                     default -> {
                         generator.writeName(name);
@@ -94,16 +93,79 @@ final class RedactingCopy implements ItemReader {
         generator.writeEndObject();
     }
 
+    /**
+     * Copies {@code metadata} without {@code managedFields} and without the removed annotations;
+     * answers what the head keeps of it: all of it but the annotations.
+     */
+    private ObjectNode copyMetadata(JsonParser parser, JsonGenerator generator) {
+        ObjectNode kept = Json.MAPPER.createObjectNode();
+        if (parser.currentToken() != JsonToken.START_OBJECT) {
+            generator.copyCurrentStructure(parser);
+            return kept;
+        }
+        generator.writeStartObject();
+        while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+            String name = parser.currentName();
+            parser.nextToken();
+            switch (name) {
+                case "managedFields" -> parser.skipChildren();
+                case "annotations" -> {
+                    generator.writeName(name);
+                    copyAnnotations(parser, generator);
+                }
+                default -> {
+                    JsonNode value = parser.readValueAsTree();
+                    kept.set(name, value);
+                    generator.writeName(name);
+                    generator.writeTree(value);
+                }
+            }
+        }
+        generator.writeEndObject();
+        return kept;
+    }
+
+    private void copyAnnotations(JsonParser parser, JsonGenerator generator) {
+        if (parser.currentToken() != JsonToken.START_OBJECT) {
+            generator.copyCurrentStructure(parser);
+            return;
+        }
+        generator.writeStartObject();
+        while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+            String name = parser.currentName();
+            parser.nextToken();
+            if (annotations.removes(name)) {
+                parser.skipChildren();
+            } else {
+                generator.writeName(name);
+                generator.copyCurrentStructure(parser);
+            }
+        }
+        generator.writeEndObject();
+    }
+
+    /** Copies a list of containers, redacting the fields of each that can hold sensitive values. */
     private void copyContainers(JsonParser parser, JsonGenerator generator) {
         generator.writeStartArray();
         while (parser.nextToken() != JsonToken.END_ARRAY) {
-            if (parser.currentToken() == JsonToken.START_OBJECT) {
-                ObjectNode container = parser.readValueAsTree();
-                containers.redactContainer(container);
-                generator.writeTree(container);
-            } else {
+            if (parser.currentToken() != JsonToken.START_OBJECT) {
                 generator.copyCurrentStructure(parser);
+                continue;
             }
+            generator.writeStartObject();
+            while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+                String name = parser.currentName();
+                parser.nextToken();
+                generator.writeName(name);
+                if (ContainerValues.holdsValues(name)) {
+                    JsonNode value = parser.readValueAsTree();
+                    containers.redactField(name, value);
+                    generator.writeTree(value);
+                } else {
+                    generator.copyCurrentStructure(parser);
+                }
+            }
+            generator.writeEndObject();
         }
         generator.writeEndArray();
     }

@@ -32,7 +32,7 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The redacting copy against the tree steps, on every object of every type of the test cluster
  * that the copy takes: the same record, byte for byte once parsed, and a head that is the object's
- * apiVersion, kind and metadata.
+ * apiVersion, kind and metadata without its annotations.
  */
 class RedactingCopyTest {
 
@@ -78,10 +78,12 @@ class RedactingCopyTest {
                 JsonNode record = Json.MAPPER.readTree(listed.record());
                 ObjectNode tree = expected.get(uid(record));
                 assertThat(record).as(type.qualifiedName() + " " + uid(record)).isEqualTo(tree);
+                ObjectNode metadata = ((ObjectNode) tree.get("metadata")).deepCopy();
+                metadata.remove("annotations");
                 assertThat(listed.object()).isEqualTo(Json.MAPPER.createObjectNode()
                         .put("apiVersion", type.apiVersion())
                         .put("kind", type.kind())
-                        .set("metadata", tree.get("metadata")));
+                        .set("metadata", metadata));
                 compared++;
             }
         }
