@@ -49,7 +49,7 @@ class ChartRenderTest {
         assertThat(container.path("image").asString()).isEqualTo("ghcr.io/k8s-collector/k8s-collector:1.0.0");
         assertThat(Manifests.strings(container.path("args"))).containsExactly("-config", "/etc/config", "prod-eu_1");
         assertThat(env(container)).containsEntry("CLUSTER_ID", "prod-eu_1")
-                .containsEntry("JDK_JAVA_OPTIONS", "-XX:+UseSerialGC -XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -XX:-UsePerfData");
+                .containsEntry("JDK_JAVA_OPTIONS", "-XX:+UseSerialGC -XX:-TieredCompilation -XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -XX:-UsePerfData");
         assertThat(mounts(container)).containsEntry("config", "/etc/config").containsEntry("tmp", "/tmp");
         JsonNode volumes = manifests.cronJobPod().path("volumes");
         assertThat(volumes.get(0).path("configMap").path("name").asString())
