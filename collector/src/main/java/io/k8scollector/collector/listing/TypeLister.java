@@ -1,5 +1,6 @@
 package io.k8scollector.collector.listing;
 
+import io.fabric8.kubernetes.client.http.AsyncBody;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.k8scollector.collector.CollectorException;
@@ -115,9 +116,11 @@ public final class TypeLister {
                 Duration retryAfter = null;
                 String problem;
                 try {
-                    HttpResponse<InputStream> response = send(request);
+                    BodyStream body = new BodyStream();
+                    HttpResponse<AsyncBody> response = send(request, body);
                     int code = response.code();
-                    try (InputStream body = response.body()) {
+                    body.start(response.body());
+                    try (body) {
                         if (response.isSuccessful()) {
                             return read(body);
                         }
@@ -200,9 +203,9 @@ public final class TypeLister {
         }
     }
 
-    private HttpResponse<InputStream> send(HttpRequest request) throws IOException {
+    private HttpResponse<AsyncBody> send(HttpRequest request, BodyStream body) throws IOException {
         try {
-            return server.http().sendAsync(request, InputStream.class).get();
+            return server.http().consumeBytes(request, body).get();
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             throw cause instanceof IOException io ? io : new IOException(cause);

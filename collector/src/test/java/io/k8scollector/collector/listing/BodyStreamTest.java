@@ -1,0 +1,126 @@
+package io.k8scollector.collector.listing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fabric8.kubernetes.client.http.AsyncBody;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The body stream against a body that delivers its chunks as the HTTP client does: only when asked,
+ * on the asking thread, and then completes or fails.
+ */
+class BodyStreamTest {
+
+    private static final int CHUNK = 64 * 1024;
+
+    @Test
+    void readsEveryByteInOrderAcrossDeliveries() throws IOException {
+        byte[] expected = text(40 * CHUNK + 123);
+        Source source = new Source(expected, null);
+        BodyStream stream = new BodyStream();
+        source.stream = stream;
+        stream.start(source);
+
+        ByteArrayOutputStream read = new ByteArrayOutputStream();
+        stream.transferTo(read);
+
+        assertThat(read.toByteArray()).isEqualTo(expected);
+        assertThat(source.cancelled).isFalse();
+    }
+
+    @Test
+    void asksForMoreOnlyWhileLessThanItsReadAheadWaits() throws IOException {
+        Source source = new Source(text(100 * CHUNK), null);
+        BodyStream stream = new BodyStream();
+        source.stream = stream;
+        stream.start(source);
+
+        assertThat(source.delivered).isEqualTo(BodyStream.READ_AHEAD_BYTES / CHUNK);
+        assertThat(stream.read(new byte[10], 0, 10)).isEqualTo(10);
+        assertThat(source.delivered).isEqualTo(BodyStream.READ_AHEAD_BYTES / CHUNK + 1);
+    }
+
+    @Test
+    void reportsABodyThatBrokeOffAfterWhatArrived() throws IOException {
+        Source source = new Source(text(3 * CHUNK), new IOException("connection reset"));
+        BodyStream stream = new BodyStream();
+        source.stream = stream;
+        stream.start(source);
+
+        assertThat(stream.readNBytes(3 * CHUNK)).hasSize(3 * CHUNK);
+        assertThatThrownBy(stream::read).isInstanceOf(IOException.class).hasMessageContaining("connection reset");
+    }
+
+    @Test
+    void cancelsTheBodyWhenClosedBeforeItsEnd() throws IOException {
+        Source source = new Source(text(100 * CHUNK), null);
+        BodyStream stream = new BodyStream();
+        source.stream = stream;
+        stream.start(source);
+
+        stream.close();
+
+        assertThat(source.cancelled).isTrue();
+        assertThatThrownBy(stream::read).isInstanceOf(IOException.class).hasMessageContaining("closed");
+    }
+
+    private static byte[] text(int length) {
+        StringBuilder text = new StringBuilder(length);
+        for (int i = 0; text.length() < length; i++) {
+            text.append(i).append(',');
+        }
+        return text.substring(0, length).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Delivers one chunk per consume(), on the calling thread; then completes, or fails with {@code failure}. */
+    private static final class Source implements AsyncBody {
+        private final Queue<ByteBuffer> chunks = new ArrayDeque<>();
+        private final Throwable failure;
+        private final CompletableFuture<Void> done = new CompletableFuture<>();
+        BodyStream stream;
+        int delivered;
+        boolean cancelled;
+
+        Source(byte[] bytes, Throwable failure) {
+            for (int offset = 0; offset < bytes.length; offset += CHUNK) {
+                chunks.add(ByteBuffer.wrap(bytes, offset, Math.min(CHUNK, bytes.length - offset)).slice());
+            }
+            this.failure = failure;
+        }
+
+        @Override
+        public void consume() {
+            ByteBuffer next = chunks.poll();
+            if (next == null) {
+                if (failure == null) {
+                    done.complete(null);
+                } else {
+                    done.completeExceptionally(failure);
+                }
+                return;
+            }
+            delivered++;
+            stream.consume(List.of(next), this);
+        }
+
+        @Override
+        public CompletableFuture<Void> done() {
+            return done;
+        }
+
+        @Override
+        public void cancel() {
+            cancelled = true;
+            done.cancel(false);
+        }
+    }
+}
