@@ -26,9 +26,7 @@ class BodyStreamTest {
     void readsEveryByteInOrderAcrossDeliveries() throws IOException {
         byte[] expected = text(40 * CHUNK + 123);
         Source source = new Source(expected, null);
-        BodyStream stream = new BodyStream();
-        source.stream = stream;
-        stream.start(source);
+        BodyStream stream = started(source);
 
         ByteArrayOutputStream read = new ByteArrayOutputStream();
         stream.transferTo(read);
@@ -40,9 +38,7 @@ class BodyStreamTest {
     @Test
     void asksForMoreOnlyWhileLessThanItsReadAheadWaits() throws IOException {
         Source source = new Source(text(100 * CHUNK), null);
-        BodyStream stream = new BodyStream();
-        source.stream = stream;
-        stream.start(source);
+        BodyStream stream = started(source);
 
         assertThat(source.delivered).isEqualTo(BodyStream.READ_AHEAD_BYTES / CHUNK);
         assertThat(stream.read(new byte[10], 0, 10)).isEqualTo(10);
@@ -52,9 +48,7 @@ class BodyStreamTest {
     @Test
     void reportsABodyThatBrokeOffAfterWhatArrived() throws IOException {
         Source source = new Source(text(3 * CHUNK), new IOException("connection reset"));
-        BodyStream stream = new BodyStream();
-        source.stream = stream;
-        stream.start(source);
+        BodyStream stream = started(source);
 
         assertThat(stream.readNBytes(3 * CHUNK)).hasSize(3 * CHUNK);
         assertThatThrownBy(stream::read).isInstanceOf(IOException.class).hasMessageContaining("connection reset");
@@ -63,14 +57,19 @@ class BodyStreamTest {
     @Test
     void cancelsTheBodyWhenClosedBeforeItsEnd() throws IOException {
         Source source = new Source(text(100 * CHUNK), null);
-        BodyStream stream = new BodyStream();
-        source.stream = stream;
-        stream.start(source);
+        BodyStream stream = started(source);
 
         stream.close();
 
         assertThat(source.cancelled).isTrue();
         assertThatThrownBy(stream::read).isInstanceOf(IOException.class).hasMessageContaining("closed");
+    }
+
+    private static BodyStream started(Source source) {
+        BodyStream stream = new BodyStream();
+        source.stream = stream;
+        stream.start(source);
+        return stream;
     }
 
     private static byte[] text(int length) {
