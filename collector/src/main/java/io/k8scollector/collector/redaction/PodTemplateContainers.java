@@ -14,16 +14,17 @@ import tools.jackson.databind.node.ObjectNode;
 final class PodTemplateContainers implements RedactionStep {
 
     private static final JsonPointer TEMPLATE = JsonPointer.compile("/spec/template/spec");
-    private static final Map<String, JsonPointer> POD_SPECS = Map.of(
-            "/Pod", JsonPointer.compile("/spec"),
-            "apps/Deployment", TEMPLATE,
-            "apps/ReplicaSet", TEMPLATE,
-            "apps/StatefulSet", TEMPLATE,
-            "apps/DaemonSet", TEMPLATE,
-            "batch/Job", TEMPLATE,
-            "/ReplicationController", TEMPLATE,
-            "batch/CronJob", JsonPointer.compile("/spec/jobTemplate/spec/template/spec"),
-            "/PodTemplate", JsonPointer.compile("/template/spec"));
+    /** By kind (each is unique here), with its group, so that the per-object lookup builds no key. */
+    private static final Map<String, PodSpecPlace> POD_SPECS = Map.of(
+            "Pod", new PodSpecPlace("", JsonPointer.compile("/spec")),
+            "Deployment", new PodSpecPlace("apps", TEMPLATE),
+            "ReplicaSet", new PodSpecPlace("apps", TEMPLATE),
+            "StatefulSet", new PodSpecPlace("apps", TEMPLATE),
+            "DaemonSet", new PodSpecPlace("apps", TEMPLATE),
+            "Job", new PodSpecPlace("batch", TEMPLATE),
+            "ReplicationController", new PodSpecPlace("", TEMPLATE),
+            "CronJob", new PodSpecPlace("batch", JsonPointer.compile("/spec/jobTemplate/spec/template/spec")),
+            "PodTemplate", new PodSpecPlace("", JsonPointer.compile("/template/spec")));
 
     private final ContainerValues containers;
 
@@ -38,20 +39,19 @@ final class PodTemplateContainers implements RedactionStep {
 
     @Override
     public boolean appliesTo(ResourceType type, ObjectNode object) {
-        return POD_SPECS.containsKey(key(type));
+        return podSpec(type) != null;
     }
 
     @Override
     public void apply(ResourceType type, ObjectNode object) {
-        containers.redactPodSpec(object.at(POD_SPECS.get(key(type))));
+        containers.redactPodSpec(object.at(podSpec(type)));
     }
 
     /** Where objects of {@code type} hold their pod spec, or null when they hold none at a known place. */
     static JsonPointer podSpec(ResourceType type) {
-        return POD_SPECS.get(key(type));
+        PodSpecPlace place = POD_SPECS.get(type.kind());
+        return place != null && place.group().equals(type.group()) ? place.pointer() : null;
     }
 
-    private static String key(ResourceType type) {
-        return type.group() + "/" + type.kind();
-    }
+    private record PodSpecPlace(String group, JsonPointer pointer) {}
 }
