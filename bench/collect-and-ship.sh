@@ -12,7 +12,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 source bin/lib/await.sh
-source bench/lib/class-archive.sh
+source bench/lib/warm-up.sh
 pods=${1:-100000}
 collector_opts=${JAVA_OPTS:--Xmx128m}
 [ -x /usr/bin/time ] || { echo "/usr/bin/time not found; run bin/setup" >&2; exit 1; }
@@ -45,6 +45,7 @@ printf '500\n' > "$config/collector.listPageSize"
 
 load() { uptime | sed 's/.*load average: //'; }
 
+warm_test_cluster "$kubeconfig"
 prepare_class_archive "$kubeconfig"
 load_collector=$(load)
 INFRALIGHT_ACCESS_KEY=bench INFRALIGHT_SECRET_KEY=bench JAVA_OPTS=$collector_opts \

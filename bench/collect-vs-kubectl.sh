@@ -10,7 +10,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 source bin/lib/await.sh
-source bench/lib/class-archive.sh
+source bench/lib/warm-up.sh
 export JAVA_OPTS=${JAVA_OPTS:--Xmx128m}
 kubectl=${KUBECTL:-$root/.tools/bin/kubectl}
 [ -x "$kubectl" ] || { echo "kubectl not found at $kubectl; run bin/setup" >&2; exit 1; }
@@ -45,6 +45,7 @@ for pods in "${sizes[@]}"; do
   trap 'kill $server 2>/dev/null || true' EXIT
   await "$kubeconfig" "$server" "the test cluster" "$out/testcluster-$pods.log"
 
+  warm_test_cluster "$kubeconfig"
   prepare_class_archive "$kubeconfig"
   /usr/bin/time -v -o "$out/collector-$pods.time" \
     bin/k8s-collector -external "$kubeconfig" -config "$config" -dry-run bench \

@@ -14,7 +14,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 source bin/lib/await.sh
-source bench/lib/class-archive.sh
+source bench/lib/warm-up.sh
 pods=${1:?PODS} rounds=${2:?ROUNDS}
 shift 2
 [ $# -gt 0 ] || { echo "name at least one variant" >&2; exit 2; }
@@ -34,6 +34,7 @@ trap 'kill $server 2>/dev/null || true' EXIT
 await "$out/kubeconfig" "$server" "the test cluster" "$out/testcluster.log"
 jar=collector/target/k8s-collector.jar
 archive=collector/target/k8s-collector.jsa
+warm_test_cluster "$out/kubeconfig"
 prepare_class_archive "$out/kubeconfig"
 
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
