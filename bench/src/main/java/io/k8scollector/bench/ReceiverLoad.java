@@ -8,6 +8,7 @@ import io.k8scollector.protocol.Paths;
 import io.k8scollector.protocol.RecordKind;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -77,6 +78,7 @@ public final class ReceiverLoad {
         }
         makers.shutdown();
         double prepared = (System.nanoTime() - preparing) / 1e9;
+        long cpuBefore = processCpuNanos();
         long started = System.nanoTime();
         ExecutorService senders = Executors.newFixedThreadPool(clusters);
         List<Future<?>> runs = new ArrayList<>();
@@ -90,13 +92,19 @@ public final class ReceiverLoad {
         }
         senders.shutdown();
         double seconds = (System.nanoTime() - started) / 1e9;
+        double cpu = (processCpuNanos() - cpuBefore) / 1e9;
         List<Long> sorted = new ArrayList<>(load.latencies);
         Collections.sort(sorted);
         System.out.printf("clusters=%d objects=%d total_objects=%d prepare_s=%.1f seconds=%.1f objects_per_s=%.0f"
-                        + " requests=%d gzip_mb=%.1f p50_ms=%.1f p99_ms=%.1f max_ms=%.1f%n",
+                        + " requests=%d gzip_mb=%.1f p50_ms=%.1f p99_ms=%.1f max_ms=%.1f generator_cpu_s=%.1f%n",
                 clusters, objects, (long) clusters * objects, prepared, seconds, clusters * (double) objects / seconds,
                 sorted.size(), bytes / 1e6, percentile(sorted, 0.50), percentile(sorted, 0.99),
-                sorted.get(sorted.size() - 1) / 1e6);
+                sorted.get(sorted.size() - 1) / 1e6, cpu);
+    }
+
+    /** The CPU this process has used, all threads: the generator's own share of the two cores. */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static double percentile(List<Long> sorted, double p) {

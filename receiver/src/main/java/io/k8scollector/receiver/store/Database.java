@@ -62,6 +62,7 @@ public final class Database implements AutoCloseable {
         try {
             Flyway.configure()
                     .dataSource(pool)
+                    .locations(dialect.migrations().toArray(String[]::new))
                     .placeholders(dialect.placeholders())
                     .load()
                     .migrate();
