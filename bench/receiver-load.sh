@@ -3,12 +3,14 @@
 # of ~500 KiB, into SQLite then PostgreSQL; prints objects/s, request latency and the receiver's
 # peak RSS, and the CPU used by the receiver, the generator (timed part) and PostgreSQL. Needs
 # PostgreSQL on 127.0.0.1:5432 (database test, user postgres, trust) for its part.
-#   bench/receiver-load.sh [clusters] [objects] [pageKib]
+#   bench/receiver-load.sh [clusters] [objects] [pageKib] [warmupObjects]
+# warmupObjects (default 0): other clusters first send that many other Pods each, untimed, so
+# that the timed part meets a receiver whose JIT has compiled the ingest code.
 # RECEIVER_DATABASES="sqlite postgresql" (the default) picks the databases, RECEIVER_JAVA_OPTS
 # the receiver's JVM options (default -Xmx512m).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-clusters=${1:-20} objects=${2:-10000} page=${3:-500}
+clusters=${1:-20} objects=${2:-10000} page=${3:-500} warmup=${4:-0}
 cd "$root"
 mvn -q -B -ntp -pl receiver,bench -am -DskipTests -Dmaven.test.skip=true package \
     dependency:build-classpath -Dmdep.outputFile=target/classpath.txt >&2
@@ -42,7 +44,7 @@ run() { # run NAME DB_URL
   local result db_cpu_before
   db_cpu_before=$(database_cpu_ticks)
   result=$(java -Xmx1g -cp "$bench_cp" io.k8scollector.bench.ReceiverLoad "http://127.0.0.1:$port" "$access" "$secret" \
-      "$clusters" "$objects" "$page")
+      "$clusters" "$objects" "$page" 42 "$warmup")
   local rss cpu db_cpu
   db_cpu=$(awk -v a="$db_cpu_before" -v b="$(database_cpu_ticks)" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.1f", (b - a) / hz}')
   rss=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
