@@ -82,10 +82,11 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * The page size of the SQLite database, which is created with {@link #SQLITE_PAGE_SIZE} pages
-     * if new (the size of a WAL database cannot change later). Every page the writer dirties
-     * costs two writes to the WAL and two copies back at the checkpoint, system calls that cost
-     * more than the copying on a virtual machine; bodies of 3 to 4 KB fill 4 KiB pages one each.
+     * The page size of the SQLite database, which is created in WAL mode with
+     * {@link #SQLITE_PAGE_SIZE} pages if new (the page size of a WAL database cannot change
+     * later). Every page the writer dirties costs two writes to the WAL, then a read and a write
+     * at the checkpoint: system calls, which cost more than the copying on a virtual machine, and
+     * with 4 KiB pages there is one of those per object body.
      */
     private static int sqlitePageSize(String url) {
         try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
