@@ -412,7 +412,8 @@ public final class Snapshots {
 
     /** The body of the current snapshot's object with {@code uid}, if there is one. */
     public Optional<byte[]> object(String clusterId, String uid) {
-        return body(clusterId, "o", "uid", uid);
+        // An object with a uid is keyed "u:" and its uid: the primary key finds it.
+        return body(clusterId, "o", "record_key", "u:" + uid);
     }
 
     /** The current snapshot's tree rooted at {@code uid}, if there is one. */
