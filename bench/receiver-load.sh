@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Load test of the receiver: 20 clusters x 10k Pods (3-4 KB each) sent concurrently as gzip pages
 # of ~500 KiB, into SQLite then PostgreSQL; prints objects/s, request latency and the receiver's
-# peak RSS. Needs PostgreSQL on 127.0.0.1:5432 (database test, user postgres, trust) for its part.
-#   bench/receiver-load.sh [clusters] [objects] [pageKib]
+# peak RSS, and the CPU used by the receiver, the generator (timed part) and PostgreSQL. Needs
+# PostgreSQL on 127.0.0.1:5432 (database test, user postgres, trust) for its part.
+#   bench/receiver-load.sh [clusters] [objects] [pageKib] [warmupObjects]
+# warmupObjects (default 0): other clusters first send that many other Pods each, untimed, so
+# that the timed part meets a receiver whose JIT has compiled the ingest code.
 # RECEIVER_DATABASES="sqlite postgresql" (the default) picks the databases, RECEIVER_JAVA_OPTS
 # the receiver's JVM options (default -Xmx512m).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-clusters=${1:-20} objects=${2:-10000} page=${3:-500}
+clusters=${1:-20} objects=${2:-10000} page=${3:-500} warmup=${4:-0}
 cd "$root"
 mvn -q -B -ntp -pl receiver,bench -am -DskipTests -Dmaven.test.skip=true package \
     dependency:build-classpath -Dmdep.outputFile=target/classpath.txt >&2
@@ -16,6 +19,15 @@ jar="$root/receiver/target/k8s-receiver.jar"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 receiver_opts=${RECEIVER_JAVA_OPTS:--Xmx512m}
+
+# utime + stime of every PostgreSQL server process, in clock ticks (0 without PostgreSQL): the
+# database's share of the two cores during a run, its background writers included.
+database_cpu_ticks() {
+  local pids
+  pids=$(pgrep -u postgres -d ' ' . || true)
+  if [[ -z "$pids" ]]; then echo 0; return; fi
+  (cd /proc && cat $(printf '%s/stat ' $pids) 2>/dev/null) | awk '{sum += $14 + $15} END {print sum + 0}'
+}
 
 run() { # run NAME DB_URL
   local name=$1 db=$2 port
@@ -29,15 +41,17 @@ run() { # run NAME DB_URL
   local access secret
   access=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["accessKey"])' <<<"$key")
   secret=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["secretKey"])' <<<"$key")
-  local result
+  local result db_cpu_before
+  db_cpu_before=$(database_cpu_ticks)
   result=$(java -Xmx1g -cp "$bench_cp" io.k8scollector.bench.ReceiverLoad "http://127.0.0.1:$port" "$access" "$secret" \
-      "$clusters" "$objects" "$page")
-  local rss cpu
+      "$clusters" "$objects" "$page" 42 "$warmup")
+  local rss cpu db_cpu
+  db_cpu=$(awk -v a="$db_cpu_before" -v b="$(database_cpu_ticks)" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.1f", (b - a) / hz}')
   rss=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
   # utime + stime of the receiver, in clock ticks: its own CPU cost, whatever else runs.
   cpu=$(awk -v hz="$(getconf CLK_TCK)" '{printf "%.1f", ($14 + $15) / hz}' "/proc/$pid/stat")
   kill "$pid"; wait "$pid" 2>/dev/null || true
-  echo "$name $result receiver_peak_rss_mb=$((rss / 1024)) receiver_cpu_s=$cpu load_avg=$(cut -d" " -f1 /proc/loadavg)"
+  echo "$name $result receiver_peak_rss_mb=$((rss / 1024)) receiver_cpu_s=$cpu postgres_cpu_s=$db_cpu load_avg=$(cut -d" " -f1 /proc/loadavg)"
 }
 
 databases=${RECEIVER_DATABASES:-sqlite postgresql}

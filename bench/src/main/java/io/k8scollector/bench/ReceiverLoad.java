@@ -8,6 +8,7 @@ import io.k8scollector.protocol.Paths;
 import io.k8scollector.protocol.RecordKind;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,9 +32,11 @@ import java.util.zip.GZIPOutputStream;
  * Pods are distinct (own uids, names and random values), made, serialised and gzipped into pages
  * before the clock starts ({@code prepare_s}, using every core), so the timed part costs the
  * generator only the sending, as a collector's shipping stage would; the receiver still parses,
- * hashes and stores every object.
+ * hashes and stores every object. With {@code warmupObjects}, the same number of other clusters
+ * first send that many other Pods each, untimed, so that the timed part sees a receiver whose
+ * hot code is compiled, as in a server that has been running (the JIT compiles in the warm-up).
  *
- * <p>Usage: {@code ReceiverLoad URL ACCESS_KEY SECRET_KEY [clusters] [objects] [pageKib] [seed]}
+ * <p>Usage: {@code ReceiverLoad URL ACCESS_KEY SECRET_KEY [clusters] [objects] [pageKib] [seed] [warmupObjects]}
  */
 public final class ReceiverLoad {
 
@@ -53,6 +56,7 @@ public final class ReceiverLoad {
         int objects = args.length > 4 ? Integer.parseInt(args[4]) : 10_000;
         int pageKib = args.length > 5 ? Integer.parseInt(args[5]) : 500;
         long seed = args.length > 6 ? Long.parseLong(args[6]) : 42;
+        int warmupObjects = args.length > 7 ? Integer.parseInt(args[7]) : 0;
         HttpClient login = HttpClient.newHttpClient();
         HttpResponse<String> answer = login.send(HttpRequest.newBuilder(URI.create(url + Paths.LOGIN))
                 .POST(HttpRequest.BodyPublishers.ofString(Json.MAPPER.writeValueAsString(new LoginRequest(args[1], args[2]))))
@@ -62,41 +66,71 @@ public final class ReceiverLoad {
         }
         ReceiverLoad load = new ReceiverLoad(url, Json.MAPPER.readValue(answer.body(), LoginResponse.class).accessToken());
         long preparing = System.nanoTime();
+        List<List<byte[]>> warmup = prepare("warmup-", clusters, warmupObjects, pageKib, seed + clusters);
+        List<List<byte[]>> pages = prepare("load-", clusters, objects, pageKib, seed);
+        long bytes = pages.stream().flatMap(List::stream).mapToLong(page -> page.length).sum();
+        double prepared = (System.nanoTime() - preparing) / 1e9;
+        if (warmupObjects > 0) {
+            load.sendAll("warmup-", warmupObjects, warmup);
+            load.latencies.clear();
+        }
+        long cpuBefore = processCpuNanos();
+        long started = System.nanoTime();
+        load.sendAll("load-", objects, pages);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        double cpu = (processCpuNanos() - cpuBefore) / 1e9;
+        List<Long> sorted = new ArrayList<>(load.latencies);
+        Collections.sort(sorted);
+        System.out.printf("clusters=%d objects=%d warmup_objects=%d total_objects=%d prepare_s=%.1f seconds=%.1f"
+                        + " objects_per_s=%.0f requests=%d gzip_mb=%.1f p50_ms=%.1f p99_ms=%.1f max_ms=%.1f generator_cpu_s=%.1f%n",
+                clusters, objects, warmupObjects, (long) clusters * objects, prepared, seconds,
+                clusters * (double) objects / seconds,
+                sorted.size(), bytes / 1e6, percentile(sorted, 0.50), percentile(sorted, 0.99),
+                sorted.get(sorted.size() - 1) / 1e6, cpu);
+    }
+
+    /** The CPU this process has used, all threads: the generator's own share of the two cores. */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /**
+     * The gzipped pages of {@code clusters} clusters named {@code prefix} and a number, made on
+     * every core; cluster {@code c}'s Pods come from seed {@code seed + c}.
+     */
+    private static List<List<byte[]>> prepare(String prefix, int clusters, int objects, int pageKib, long seed)
+            throws Exception {
+        if (objects == 0) {
+            return List.of();
+        }
         ExecutorService makers = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors());
         List<Future<List<byte[]>>> made = new ArrayList<>();
         for (int c = 0; c < clusters; c++) {
-            String cluster = "load-" + c;
+            String cluster = prefix + c;
             Random random = new Random(seed + c);
             made.add(makers.submit(() -> pages(cluster, objects, pageKib << 10, random)));
         }
         List<List<byte[]>> pages = new ArrayList<>();
-        long bytes = 0;
         for (Future<List<byte[]>> cluster : made) {
             pages.add(cluster.get());
-            bytes += cluster.get().stream().mapToLong(page -> page.length).sum();
         }
         makers.shutdown();
-        double prepared = (System.nanoTime() - preparing) / 1e9;
-        long started = System.nanoTime();
-        ExecutorService senders = Executors.newFixedThreadPool(clusters);
+        return pages;
+    }
+
+    /** Sends every cluster's snapshot at once, one sender per cluster, and waits for them all. */
+    private void sendAll(String prefix, int objects, List<List<byte[]>> pages) throws Exception {
+        ExecutorService senders = Executors.newFixedThreadPool(pages.size());
         List<Future<?>> runs = new ArrayList<>();
-        for (int c = 0; c < clusters; c++) {
-            String cluster = "load-" + c;
+        for (int c = 0; c < pages.size(); c++) {
+            String cluster = prefix + c;
             List<byte[]> clusterPages = pages.get(c);
-            runs.add(senders.submit(() -> load.snapshot(cluster, objects, clusterPages)));
+            runs.add(senders.submit(() -> snapshot(cluster, objects, clusterPages)));
         }
         for (Future<?> run : runs) {
             run.get();
         }
         senders.shutdown();
-        double seconds = (System.nanoTime() - started) / 1e9;
-        List<Long> sorted = new ArrayList<>(load.latencies);
-        Collections.sort(sorted);
-        System.out.printf("clusters=%d objects=%d total_objects=%d prepare_s=%.1f seconds=%.1f objects_per_s=%.0f"
-                        + " requests=%d gzip_mb=%.1f p50_ms=%.1f p99_ms=%.1f max_ms=%.1f%n",
-                clusters, objects, (long) clusters * objects, prepared, seconds, clusters * (double) objects / seconds,
-                sorted.size(), bytes / 1e6, percentile(sorted, 0.50), percentile(sorted, 0.99),
-                sorted.get(sorted.size() - 1) / 1e6);
     }
 
     private static double percentile(List<Long> sorted, double p) {

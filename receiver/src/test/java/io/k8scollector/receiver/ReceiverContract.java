@@ -108,6 +108,23 @@ abstract class ReceiverContract {
     }
 
     @Test
+    void anObjectReadsBackByteForByteAsSentEvenPastOnePageOfTheDatabase() {
+        String f = fetching();
+        receiver.start("bytes", f, "u");
+        String spaced = "{ \"apiVersion\": \"v1\",\n  \"kind\": \"ConfigMap\", \"metadata\": {\"uid\": \"b1\","
+                + " \"name\": \"caf\\u00e9 \u00e9t\u00e9\", \"resourceVersion\": \"1\"},\t\"data\": {\"n\": 1.50e2} }";
+        String large = "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"uid\":\"b2\",\"name\":\"large\"},"
+                + "\"data\":{\"key\":\"" + "0123456789abcdef".repeat(20_000) + "\"}}";
+
+        expect204(receiver.postRaw(Paths.records("bytes", f, RecordKind.OBJECTS),
+                gzip(utf8("{\"objects\":[" + spaced + " , " + large + "]}")), Map.of("Content-Encoding", "gzip")));
+        expect204(receiver.commit("bytes", f, Map.of("counts", Map.of("objects", 2))));
+
+        assertThat(receiver.get("/v1/clusters/bytes/objects/b1").body()).isEqualTo(spaced);
+        assertThat(receiver.get("/v1/clusters/bytes/objects/b2").body()).isEqualTo(large);
+    }
+
+    @Test
     void aRetriedPageIsStoredOnceAndTheCommitCountsDistinctRecords() {
         String f = fetching();
         receiver.start("retry", f, "u");

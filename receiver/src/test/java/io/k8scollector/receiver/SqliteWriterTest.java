@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.k8scollector.receiver.store.Database;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -15,7 +19,10 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Concurrent writes to SQLite share commits, yet each one is kept or undone on its own. */
+/**
+ * Concurrent writes to SQLite share commits, yet each one is kept or undone on its own; a new
+ * database has large pages, an existing one keeps its own.
+ */
 class SqliteWriterTest {
 
     @Test
@@ -61,5 +68,33 @@ class SqliteWriterTest {
             });
             assertThat(stored).containsExactlyInAnyOrderElementsOf(written).hasSize(writes - 67);
         }
+    }
+
+    @Test
+    void aNewDatabaseHas64KibPagesInWalModeAndAnExistingOneKeepsItsPageSize(@TempDir Path dir) throws Exception {
+        try (Database db = Database.open(TestDatabases.sqlite(dir))) {
+            assertThat(pragma(db, "page_size")).isEqualTo("65536");
+            assertThat(pragma(db, "journal_mode")).isEqualTo("wal");
+        }
+        Path old = dir.resolve("old");
+        Files.createDirectories(old);
+        try (Connection c = DriverManager.getConnection(TestDatabases.sqlite(old)); Statement s = c.createStatement()) {
+            // As the receiver made its databases before: 4 KiB pages, then WAL, which fixes them.
+            s.execute("PRAGMA page_size = 4096");
+            s.execute("PRAGMA journal_mode = WAL");
+        }
+        try (Database db = Database.open(TestDatabases.sqlite(old))) {
+            assertThat(pragma(db, "page_size")).isEqualTo("4096");
+            assertThat(pragma(db, "journal_mode")).isEqualTo("wal");
+        }
+    }
+
+    private static String pragma(Database db, String name) {
+        return db.read(c -> {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA " + name)) {
+                rs.next();
+                return rs.getString(1);
+            }
+        });
     }
 }

@@ -32,6 +32,7 @@ final class PageParser {
             throw ApiException.badRequest("The body must be a JSON object with a \"" + kind.field() + "\" array.");
         }
         List<RecordRow> rows = new ArrayList<>();
+        MessageDigest digest = sha256();
         boolean found = false;
         while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
             String field = parser.currentName();
@@ -50,7 +51,7 @@ final class PageParser {
                 }
                 // Objects are most of the data: streamed in one pass. The other kinds are few.
                 rows.add(kind == RecordKind.OBJECTS
-                        ? StreamedObject.read(parser, page, rows.size())
+                        ? StreamedObject.read(parser, page, digest, rows.size())
                         : record(kind, parser.readValueAsTree(), rows.size()));
             }
         }

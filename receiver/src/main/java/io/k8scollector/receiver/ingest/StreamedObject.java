@@ -1,33 +1,27 @@
 package io.k8scollector.receiver.ingest;
 
-import io.k8scollector.protocol.Json;
 import io.k8scollector.protocol.RecordKind;
 import io.k8scollector.receiver.server.ApiException;
 import io.k8scollector.receiver.store.RecordRow;
-import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.util.Arrays;
-import java.util.Set;
-import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 
 /**
- * Reads one Kubernetes object from a parser in a single pass, without building a tree: the
- * stored body is the object's slice of the page as sent, and every event but those of
- * {@code status}, {@code metadata.resourceVersion} and {@code metadata.managedFields} goes to the
- * content hash (docs/receiver.md). On the way it picks up what the object is keyed and filtered by.
+ * Reads one Kubernetes object from a parser in a single pass, without building a tree or
+ * writing JSON: the stored body is the object's slice of the page as sent, and the content hash
+ * is taken over the same bytes with the {@code status}, {@code metadata.resourceVersion} and
+ * {@code metadata.managedFields} members cut out (docs/receiver.md). Only the strings the object
+ * is keyed and filtered by are decoded; the parser passes over every other value, still checking
+ * its syntax and nesting.
  */
 final class StreamedObject {
 
-    private static final Set<String> NOT_CONTENT_METADATA = Set.of("resourceVersion", "managedFields");
-
-    private final MessageDigest contentDigest = PageParser.sha256();
-    private final JsonGenerator content =
-            Json.MAPPER.createGenerator(new DigestOutputStream(OutputStream.nullOutputStream(), contentDigest));
+    private final JsonParser parser;
+    private final byte[] page;
+    private final MessageDigest digest;
     private String apiVersion;
     private String kind;
     private boolean hasMetadata;
@@ -35,58 +29,60 @@ final class StreamedObject {
     private String namespace;
     private String name;
     private String labels;
+    /** Where the kept member being hashed starts; its end is known at the next member or the brace. */
+    private int pending = -1;
+    private boolean firstMember;
 
-    private StreamedObject() {}
+    private StreamedObject(JsonParser parser, byte[] page, MessageDigest digest) {
+        this.parser = parser;
+        this.page = page;
+        this.digest = digest;
+    }
 
     /**
      * The object whose START_OBJECT is the parser's current token, as objects[{@code index}];
-     * {@code page} is the parser's input.
+     * {@code page} is the parser's input and {@code digest} a SHA-256 digest to reuse.
      */
-    static RecordRow read(JsonParser parser, byte[] page, int index) {
-        int start = (int) parser.currentTokenLocation().getByteOffset();
-        StreamedObject object = new StreamedObject();
-        object.copyTopLevel(parser);
-        int end = (int) parser.currentTokenLocation().getByteOffset() + 1;
-        return object.row(index, Arrays.copyOfRange(page, start, end));
+    static RecordRow read(JsonParser parser, byte[] page, MessageDigest digest, int index) {
+        StreamedObject object = new StreamedObject(parser, page, digest);
+        int start = object.offset();
+        object.readTopLevel();
+        int end = object.offset() + 1;
+        byte[] contentHash = digest.digest();
+        byte[] body = Arrays.copyOfRange(page, start, end);
+        return object.row(index, body, digest.digest(body), contentHash);
     }
 
-    private void copyTopLevel(JsonParser parser) {
-        content.copyCurrentEventExact(parser);
+    private void readTopLevel() {
+        beginObject();
         while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+            int member = offset();
             String field = parser.currentName();
             JsonToken value = parser.nextToken();
-            switch (field) {
-                case "status" -> parser.skipChildren();
-                case "metadata" -> {
-                    writeName(field, true);
-                    if (value == JsonToken.START_OBJECT) {
-                        hasMetadata = true;
-                        copyMetadata(parser);
-                    } else {
-                        copyValue(parser, true);
-                    }
-                }
-                default -> {
-                    writeName(field, true);
-                    if (value == JsonToken.VALUE_STRING && field.equals("apiVersion")) {
-                        apiVersion = parser.getString();
-                    } else if (value == JsonToken.VALUE_STRING && field.equals("kind")) {
-                        kind = parser.getString();
-                    }
-                    copyValue(parser, true);
-                }
+            if (field.equals("metadata") && value == JsonToken.START_OBJECT) {
+                hasMetadata = true;
+                keepNested(member);
+                readMetadata();
+                continue;
             }
+            nextMember(member, !field.equals("status"));
+            if (value == JsonToken.VALUE_STRING && field.equals("apiVersion")) {
+                apiVersion = parser.getString();
+            } else if (value == JsonToken.VALUE_STRING && field.equals("kind")) {
+                kind = parser.getString();
+            }
+            parser.skipChildren();
         }
-        content.copyCurrentEventExact(parser);
+        endObject();
     }
 
-    private void copyMetadata(JsonParser parser) {
-        content.copyCurrentEventExact(parser);
+    private void readMetadata() {
+        beginObject();
         while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+            int member = offset();
             String field = parser.currentName();
             JsonToken value = parser.nextToken();
-            boolean isContent = !NOT_CONTENT_METADATA.contains(field);
-            writeName(field, isContent);
+            nextMember(member, !field.equals("resourceVersion") && !field.equals("managedFields"));
             if (value == JsonToken.VALUE_STRING) {
                 switch (field) {
                     case "uid" -> uid = parser.getString();
@@ -94,58 +90,83 @@ final class StreamedObject {
                     case "name" -> name = parser.getString();
                     default -> { }
                 }
+            } else if (value == JsonToken.START_OBJECT && field.equals("labels")) {
+                int start = offset();
+                parser.skipChildren();
+                labels = new String(page, start, offset() + 1 - start, StandardCharsets.UTF_8);
             }
-            if (field.equals("labels") && value == JsonToken.START_OBJECT) {
-                ByteArrayOutputStream labelBytes = new ByteArrayOutputStream(256);
-                try (JsonGenerator labelJson = Json.MAPPER.createGenerator(labelBytes)) {
-                    copyValue(parser, true, labelJson);
-                }
-                labels = labelBytes.toString(StandardCharsets.UTF_8);
-            } else {
-                copyValue(parser, isContent);
-            }
-        }
-        content.copyCurrentEventExact(parser);
-    }
-
-    private void writeName(String field, boolean isContent) {
-        if (isContent) {
-            content.writeName(field);
-        }
-    }
-
-    /**
-     * Copies the value at the parser's current token, a scalar or a whole structure, to the
-     * content hash, or passes over it.
-     */
-    private void copyValue(JsonParser parser, boolean isContent) {
-        if (isContent) {
-            copyValue(parser, true, null);
-        } else {
             parser.skipChildren();
         }
+        endObject();
+        // The metadata member is done; its object's members were hashed inside it.
+        firstMember = false;
     }
 
-    private void copyValue(JsonParser parser, boolean isContent, JsonGenerator also) {
-        int depth = 0;
-        do {
-            JsonToken token = parser.currentToken();
-            if (isContent) {
-                content.copyCurrentEventExact(parser);
-            }
-            if (also != null) {
-                also.copyCurrentEventExact(parser);
-            }
-            if (token.isStructStart()) {
-                depth++;
-            } else if (token.isStructEnd()) {
-                depth--;
-            }
-        } while (depth > 0 && parser.nextToken() != null);
+    /** The page offset of the parser's current token. */
+    private int offset() {
+        return (int) parser.currentTokenLocation().getByteOffset();
     }
 
-    private RecordRow row(int index, byte[] bytes) {
-        content.close();
+    private void beginObject() {
+        digest.update((byte) '{');
+        firstMember = true;
+        pending = -1;
+    }
+
+    /** A member starts at {@code start}: ends the kept one before it, and is hashed if {@code kept}. */
+    private void nextMember(int start, boolean kept) {
+        hashPending(start);
+        if (kept) {
+            separator();
+            pending = start;
+        }
+    }
+
+    /** A kept member whose value, an object, is hashed member by member: its name goes in now. */
+    private void keepNested(int start) {
+        hashPending(start);
+        separator();
+        digest.update(page, start, offset() - start);
+    }
+
+    /** The current token is the object's closing brace. */
+    private void endObject() {
+        hashPending(offset());
+        digest.update((byte) '}');
+    }
+
+    private void separator() {
+        if (!firstMember) {
+            digest.update((byte) ',');
+        }
+        firstMember = false;
+    }
+
+    /** Hashes the pending member, which ends before {@code next} (less its comma and blanks). */
+    private void hashPending(int next) {
+        if (pending < 0) {
+            return;
+        }
+        int end = skipBlanksBack(next);
+        if (page[end - 1] == ',') {
+            end = skipBlanksBack(end - 1);
+        }
+        digest.update(page, pending, end - pending);
+        pending = -1;
+    }
+
+    private int skipBlanksBack(int end) {
+        while (end > 0 && isBlank(page[end - 1])) {
+            end--;
+        }
+        return end;
+    }
+
+    private static boolean isBlank(byte b) {
+        return b == ' ' || b == '\n' || b == '\r' || b == '\t';
+    }
+
+    private RecordRow row(int index, byte[] body, byte[] bodyHash, byte[] contentHash) {
         if (apiVersion == null || apiVersion.isEmpty()) {
             throw missing(index, "\"apiVersion\" string");
         }
@@ -162,7 +183,7 @@ final class StreamedObject {
         int slash = apiVersion.indexOf('/');
         String group = slash < 0 ? "" : apiVersion.substring(0, slash);
         return new RecordRow(RecordKind.OBJECTS, key, uid, apiVersion, group, kind, namespace, name, labels,
-                bytes, PageParser.sha256(bytes), contentDigest.digest());
+                body, bodyHash, contentHash);
     }
 
     private static ApiException missing(int index, String what) {

@@ -5,7 +5,10 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import org.flywaydb.core.Flyway;
 
 /**
@@ -17,6 +20,11 @@ public final class Database implements AutoCloseable {
 
     /** The default database: a SQLite file relative to the working directory. */
     public static final String DEFAULT_URL = "jdbc:sqlite:data/receiver.db";
+
+    /** Page size of new SQLite databases: the largest SQLite has. */
+    private static final int SQLITE_PAGE_SIZE = 65536;
+    /** WAL size at which SQLite writes the WAL back to the database file. */
+    private static final int CHECKPOINT_BYTES = 32 << 20;
 
     private final HikariDataSource pool;
     private final Dialect dialect;
@@ -47,7 +55,7 @@ public final class Database implements AutoCloseable {
             // them in memory, and checkpointing the WAL every 32 MiB instead of 4 MiB writes a
             // page touched by many transactions back to the database file once instead of often.
             config.addDataSourceProperty("cache_size", "-32768");
-            config.addDataSourceProperty("wal_autocheckpoint", "8192");
+            config.addDataSourceProperty("wal_autocheckpoint", Integer.toString(CHECKPOINT_BYTES / sqlitePageSize(url)));
             config.setMaximumPoolSize(4);
         } else {
             config.addDataSourceProperty("reWriteBatchedInserts", "true");
@@ -62,6 +70,7 @@ public final class Database implements AutoCloseable {
         try {
             Flyway.configure()
                     .dataSource(pool)
+                    .locations(dialect.migrations().toArray(String[]::new))
                     .placeholders(dialect.placeholders())
                     .load()
                     .migrate();
@@ -70,6 +79,26 @@ public final class Database implements AutoCloseable {
             throw new StoreException("Cannot migrate the database " + redacted(url) + ": " + e.getMessage(), e);
         }
         return new Database(pool, dialect);
+    }
+
+    /**
+     * The page size of the SQLite database, which is created in WAL mode with
+     * {@link #SQLITE_PAGE_SIZE} pages if new (the page size of a WAL database cannot change
+     * later). Every page the writer dirties costs two writes to the WAL, then a read and a write
+     * at the checkpoint: system calls, which cost more than the copying on a virtual machine, and
+     * with 4 KiB pages there is one of those per object body.
+     */
+    private static int sqlitePageSize(String url) {
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+            s.execute("PRAGMA page_size = " + SQLITE_PAGE_SIZE);
+            s.execute("PRAGMA journal_mode = WAL");
+            try (ResultSet rs = s.executeQuery("PRAGMA page_size")) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("Cannot open the database " + redacted(url) + ": " + e.getMessage(), e);
+        }
     }
 
     private static void createParent(String url) {

@@ -1,22 +1,28 @@
 package io.k8scollector.receiver.store;
 
+import java.util.List;
 import java.util.Map;
 
 /** What differs between the two databases the store runs on. */
 enum Dialect {
-    SQLITE("INTEGER PRIMARY KEY AUTOINCREMENT", "BLOB", "", ""),
-    POSTGRESQL("BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY", "BYTEA", " FOR SHARE", " FOR UPDATE");
+    SQLITE("INTEGER PRIMARY KEY AUTOINCREMENT", "BLOB", "", "", null),
+    POSTGRESQL("BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY", "BYTEA", " FOR SHARE", " FOR UPDATE",
+            "SET LOCAL synchronous_commit = off");
+
+    private static final String COMMON_MIGRATIONS = "classpath:db/migration";
 
     private final String serial;
     private final String bytes;
     private final String forShare;
     private final String forUpdate;
+    private final String unflushedCommit;
 
-    Dialect(String serial, String bytes, String forShare, String forUpdate) {
+    Dialect(String serial, String bytes, String forShare, String forUpdate, String unflushedCommit) {
         this.serial = serial;
         this.bytes = bytes;
         this.forShare = forShare;
         this.forUpdate = forUpdate;
+        this.unflushedCommit = unflushedCommit;
     }
 
     static Dialect of(String url) {
@@ -33,6 +39,19 @@ enum Dialect {
     /** The Flyway placeholders of the migrations. */
     Map<String, String> placeholders() {
         return Map.of("serial", serial, "bytes", bytes);
+    }
+
+    /** Where the migrations are: the common ones, and PostgreSQL's own (storage settings). */
+    List<String> migrations() {
+        return this == POSTGRESQL ? List.of(COMMON_MIGRATIONS, "classpath:db/postgresql") : List.of(COMMON_MIGRATIONS);
+    }
+
+    /**
+     * The statement that lets the current transaction commit without waiting for its WAL flush,
+     * or null where commits are already cheap (SQLite in WAL mode with synchronous=NORMAL).
+     */
+    String unflushedCommit() {
+        return unflushedCommit;
     }
 
     /** Row lock that keeps a commit out while a page is written (SQLite has one writer anyway). */

@@ -87,6 +87,13 @@ public final class Snapshots {
             hashes.put(hex, r.bodyHash());
         }
         db.write(c -> {
+            if (db.dialect().unflushedCommit() != null) {
+                // A page is only seen through its fetching's commit, whose transaction waits for
+                // its WAL flush, and so for that of every page committed before it: a page lost
+                // in a server crash makes the commit's count check fail (409 incomplete), never
+                // a committed snapshot short of a record. See docs/receiver.md.
+                update(c, db.dialect().unflushedCommit());
+            }
             long seq = open(c, clusterId, fetchingId);
             // Sorted by hash so that concurrent pages lock shared bodies in one order (no deadlock).
             try (PreparedStatement ps = c.prepareStatement(
@@ -405,7 +412,8 @@ public final class Snapshots {
 
     /** The body of the current snapshot's object with {@code uid}, if there is one. */
     public Optional<byte[]> object(String clusterId, String uid) {
-        return body(clusterId, "o", "uid", uid);
+        // An object with a uid is keyed "u:" and its uid: the primary key finds it.
+        return body(clusterId, "o", "record_key", "u:" + uid);
     }
 
     /** The current snapshot's tree rooted at {@code uid}, if there is one. */
