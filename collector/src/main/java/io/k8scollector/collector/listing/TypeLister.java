@@ -14,8 +14,6 @@ import java.io.InputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashSet;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
@@ -90,7 +88,7 @@ public final class TypeLister {
         private final ResourceType type;
         private final ItemReader reader;
         private final Consumer<ListedObject> emit;
-        private final Set<String> emitted = new HashSet<>();
+        private final EmittedObjects emitted = new EmittedObjects();
 
         Walk(ResourceType type, ItemReader reader, Consumer<ListedObject> emit) {
             this.type = type;
