@@ -86,13 +86,11 @@ final class EmittedObjects {
         return true;
     }
 
+    /** The value of the hex digits from {@code from} to {@code to}, a range without a dash. */
     private static long hex(String text, int from, int to) {
         long value = 0;
         for (int i = from; i < to; i++) {
-            char c = text.charAt(i);
-            if (c != '-') {
-                value = value << 4 | Character.digit(c, 16);
-            }
+            value = value << 4 | Character.digit(text.charAt(i), 16);
         }
         return value;
     }

@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 import org.slf4j.MDC;
 
 /**
@@ -28,13 +29,13 @@ public final class Listing {
     }
 
     /**
-     * Lists {@code types}, reading every item with {@code reader} and handing it to {@code emit},
-     * possibly from several threads at once.
+     * Lists {@code types}, reading the items of each with the reader {@code readers} gives for it
+     * (asked once per type) and handing them to {@code emit}, possibly from several threads at once.
      *
      * @return one outcome per type, in the order of {@code types}
      */
-    public List<TypeListing> listAll(
-            List<ResourceType> types, ItemReader reader, BiConsumer<ResourceType, ListedObject> emit) {
+    public List<TypeListing> listAll(List<ResourceType> types, Function<ResourceType, ItemReader> readers,
+            BiConsumer<ResourceType, ListedObject> emit) {
         Map<String, String> context = MDC.getCopyOfContextMap();
         ExecutorService pool = Executors.newFixedThreadPool(concurrency, runnable -> {
             Thread thread = new Thread(runnable, "lister");
@@ -50,7 +51,7 @@ public final class Listing {
                     }
                     MDC.put("type", type.qualifiedName());
                     try {
-                        return lister.list(type, reader, object -> emit.accept(type, object));
+                        return lister.list(type, readers.apply(type), object -> emit.accept(type, object));
                     } finally {
                         MDC.clear();
                     }

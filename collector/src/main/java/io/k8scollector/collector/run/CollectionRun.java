@@ -91,7 +91,7 @@ public final class CollectionRun {
                     ? Set.copyOf(helmStorage.stream().filter(catalog.selected()::contains).toList())
                     : Set.of();
             List<TypeListing> listings = listing(config.selection()).listAll(catalog.selected(),
-                    (type, parser) -> reader(type, helmInMainPass.contains(type)).read(type, parser),
+                    type -> reader(type, helmInMainPass.contains(type)),
                     (type, object) -> object(type, object, helmInMainPass.contains(type)));
             List<String> notes = readHelmStorage(helmStorage, helmInMainPass, listings);
 
@@ -189,7 +189,9 @@ public final class CollectionRun {
         Selection helmOnly = new Selection(selection.resources(), selection.toggles(), selection.excludes(),
                 selection.watchNamespace(), selection.ignoreNamespaces(), HELM_STORAGE_SELECTOR);
         List<String> notes = new ArrayList<>();
-        for (TypeListing listing : listing(helmOnly).listAll(rest, ItemReader.TREE, (type, object) -> helm.observe(object.object()))) {
+        List<TypeListing> listings = listing(helmOnly).listAll(
+                rest, type -> ItemReader.TREE, (type, object) -> helm.observe(object.object()));
+        for (TypeListing listing : listings) {
             if (!listing.complete()) {
                 LOG.warn("Helm releases stored in {} were not read: {}", listing.type().qualifiedName(), listing.message());
                 notes.add("Helm releases stored in " + listing.type().qualifiedName() + " were not read ("
