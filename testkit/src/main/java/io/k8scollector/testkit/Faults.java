@@ -20,6 +20,7 @@ public final class Faults {
     private final Set<TypeKey> expireContinue = ConcurrentHashMap.newKeySet();
     private final Map<TypeKey, Integer> throttle = new ConcurrentHashMap<>();
     private final Map<TypeKey, Integer> fail = new ConcurrentHashMap<>();
+    private final Set<TypeKey> breakOff = ConcurrentHashMap.newKeySet();
 
     /** Lists and gets of the type answer {@code 403 Forbidden}, as without RBAC permission. */
     public void forbid(String group, String resource) {
@@ -49,6 +50,14 @@ public final class Faults {
         fail.put(new TypeKey(group, resource), status);
     }
 
+    /**
+     * The next list of the type sends its headers and half its items, then drops the connection,
+     * as when an API server restarts or a proxy gives up in the middle of a response.
+     */
+    public void breakOffOnce(String group, String resource) {
+        breakOff.add(new TypeKey(group, resource));
+    }
+
     /** Removes every fault. */
     public void clear() {
         forbidden.clear();
@@ -56,6 +65,7 @@ public final class Faults {
         expireContinue.clear();
         throttle.clear();
         fail.clear();
+        breakOff.clear();
     }
 
     /** Whether requests for the type are forbidden. */
@@ -86,6 +96,11 @@ public final class Faults {
             return Optional.of(new ListFault(410, 0));
         }
         return Optional.empty();
+    }
+
+    /** Takes the one-shot fault that breaks off the list response now being written, if set. */
+    public boolean takeBreakOff(TypeKey type) {
+        return breakOff.remove(type);
     }
 
     /**

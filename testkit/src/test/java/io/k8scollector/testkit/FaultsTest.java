@@ -1,7 +1,9 @@
 package io.k8scollector.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -64,6 +66,13 @@ class FaultsTest {
         assertThat(failed.path("code").asInt()).isEqualTo(500);
         assertThat(failed.path("reason").asString()).isEqualTo("InternalError");
         assertThat(running.client().get("/api/v1/services").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aBrokenOffListDropsTheConnectionMidBodyOnce() {
+        running.cluster().faults().breakOffOnce("", "pods");
+        assertThatThrownBy(() -> running.client().get("/api/v1/pods?limit=10")).isInstanceOf(UncheckedIOException.class);
+        assertThat(running.client().json("/api/v1/pods?limit=10").get("items")).hasSize(10);
     }
 
     @Test

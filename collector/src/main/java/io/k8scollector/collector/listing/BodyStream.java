@@ -32,13 +32,19 @@ final class BodyStream extends InputStream implements AsyncBody.Consumer<List<By
     private boolean closed;
     private Throwable failure;
 
-    /** Starts reading {@code body}, the body of the response whose headers just arrived. */
+    /** Starts reading {@code body}, the body of the response whose headers just arrived; cancels it if this stream was closed first. */
     void start(AsyncBody body) {
+        boolean abandoned;
         lock.lock();
         try {
             this.body = body;
+            abandoned = closed;
         } finally {
             lock.unlock();
+        }
+        if (abandoned) {
+            body.cancel();
+            return;
         }
         body.done().whenComplete((ignored, error) -> {
             lock.lock();

@@ -14,6 +14,7 @@ import java.io.InputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
@@ -65,7 +66,7 @@ public final class TypeLister {
     /** Lists {@code type}, reading each item with {@code reader} and handing it to {@code emit} (on the calling thread). */
     public TypeListing list(ResourceType type, ItemReader reader, Consumer<ListedObject> emit) {
         Walk walk = new Walk(type, reader, emit);
-        try {
+        try (walk) {
             for (int restart = 0; ; restart++) {
                 try {
                     walk.fromStart();
@@ -83,12 +84,18 @@ public final class TypeLister {
         }
     }
 
-    /** One listing of one type: the uids emitted so far survive restarts. */
-    private final class Walk {
+    /**
+     * One listing of one type: the uids emitted so far survive restarts. The next page is asked
+     * for as soon as this page's continue token has been read, which a list response gives before
+     * its items, so that the API server prepares it and the HTTP client receives its first bytes
+     * while this page's items are parsed; the listing thread never waits for a page's first byte.
+     */
+    private final class Walk implements AutoCloseable {
         private final ResourceType type;
         private final ItemReader reader;
         private final Consumer<ListedObject> emit;
         private final EmittedObjects emitted = new EmittedObjects();
+        private Sent ahead;
 
         Walk(ResourceType type, ItemReader reader, Consumer<ListedObject> emit) {
             this.type = type;
@@ -106,22 +113,17 @@ public final class TypeLister {
         private String page(String token) {
             String url = url(token);
             for (int attempt = 1; ; attempt++) {
-                rate.acquire();
-                HttpRequest request = server.http().newHttpRequestBuilder()
-                        .uri(server.resolve(url))
-                        .header("Accept", "application/json")
-                        .build();
+                Sent sent = attempt == 1 ? takeAhead(url) : null;
+                if (sent == null) {
+                    sent = send(url);
+                }
                 Duration retryAfter = null;
                 String problem;
-                try {
-                    BodyStream body = new BodyStream();
-                    HttpResponse<AsyncBody> response = send(request, body);
+                try (BodyStream body = sent.body()) {
+                    HttpResponse<AsyncBody> response = sent.await();
                     int code = response.code();
-                    body.start(response.body());
-                    try (body) {
-                        if (response.isSuccessful()) {
-                            return read(body);
-                        }
+                    if (response.isSuccessful()) {
+                        return read(body);
                     }
                     problem = "HTTP " + code + " at " + url;
                     if (code == 410 && token != null) {
@@ -146,6 +148,38 @@ public final class TypeLister {
                 Duration delay = retryAfter != null ? retryAfter : backoff(attempt);
                 LOG.info("Retrying {} in {} ms: {}.", type.qualifiedName(), delay.toMillis(), problem);
                 sleep(delay);
+            }
+        }
+
+        /** The request sent ahead for {@code url}, if that is the one out; any other is abandoned. */
+        private Sent takeAhead(String url) {
+            Sent sent = ahead;
+            ahead = null;
+            if (sent != null && !sent.url().equals(url)) {
+                sent.body().close();
+                return null;
+            }
+            return sent;
+        }
+
+        /** Asks for the page after this one, unless that request is already out (a retried page). */
+        private void sendAhead(String token) {
+            String url = url(token);
+            if (ahead != null) {
+                if (ahead.url().equals(url)) {
+                    return;
+                }
+                ahead.body().close();
+            }
+            ahead = send(url);
+        }
+
+        /** Abandons the request sent ahead, if any: the listing ended or failed without it. */
+        @Override
+        public void close() {
+            if (ahead != null) {
+                ahead.body().close();
+                ahead = null;
             }
         }
 
@@ -175,6 +209,9 @@ public final class TypeLister {
                     JsonToken value = parser.nextToken();
                     if (field.equals("metadata") && value == JsonToken.START_OBJECT) {
                         token = parser.<JsonNode>readValueAsTree().path("continue").asString("");
+                        if (!token.isEmpty()) {
+                            sendAhead(token);
+                        }
                     } else if (field.equals("items") && value == JsonToken.START_ARRAY) {
                         while (parser.nextToken() == JsonToken.START_OBJECT) {
                             accept(reader.read(type, parser));
@@ -201,15 +238,35 @@ public final class TypeLister {
         }
     }
 
-    private HttpResponse<AsyncBody> send(HttpRequest request, BodyStream body) throws IOException {
-        try {
-            return server.http().consumeBytes(request, body).get();
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            throw cause instanceof IOException io ? io : new IOException(cause);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CollectorException("Interrupted while listing at " + request.uri() + ".", e);
+    /**
+     * Sends a list request; its body starts streaming into the returned {@link Sent#body()} as
+     * soon as the headers arrive, whether or not anyone waits for it yet.
+     */
+    private Sent send(String url) {
+        rate.acquire();
+        HttpRequest request = server.http().newHttpRequestBuilder()
+                .uri(server.resolve(url))
+                .header("Accept", "application/json")
+                .build();
+        BodyStream body = new BodyStream();
+        CompletableFuture<HttpResponse<AsyncBody>> response = server.http().consumeBytes(request, body);
+        response.thenAccept(answered -> body.start(answered.body()));
+        return new Sent(url, response, body);
+    }
+
+    /** A list request that is out: its response, and its body as a stream. */
+    private record Sent(String url, CompletableFuture<HttpResponse<AsyncBody>> response, BodyStream body) {
+
+        HttpResponse<AsyncBody> await() throws IOException {
+            try {
+                return response.get();
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                throw cause instanceof IOException io ? io : new IOException(cause);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CollectorException("Interrupted while listing at " + url + ".", e);
+            }
         }
     }
 

@@ -65,6 +65,19 @@ class BodyStreamTest {
         assertThatThrownBy(stream::read).isInstanceOf(IOException.class).hasMessageContaining("closed");
     }
 
+    @Test
+    void cancelsABodyThatArrivesAfterTheStreamWasClosed() {
+        Source source = new Source(text(100 * CHUNK), null);
+        BodyStream stream = new BodyStream();
+        source.stream = stream;
+
+        stream.close();
+        stream.start(source);
+
+        assertThat(source.cancelled).isTrue();
+        assertThat(source.delivered).isZero();
+    }
+
     private static BodyStream started(Source source) {
         BodyStream stream = new BodyStream();
         source.stream = stream;

@@ -106,6 +106,29 @@ class TypeListerTest {
         assertThat(uids(objects)).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(cluster.store().uids("", "pods"));
     }
 
+    @Test
+    void eachPageIsAskedForOnceThoughTheNextIsAskedForBeforeItsItemsAreRead() {
+        long before = cluster.requests().getOrDefault("/api/v1/pods", 0L);
+        List<ObjectNode> objects = new ArrayList<>();
+
+        TypeListing listing = list(PODS, EVERYTHING, objects);
+
+        long pages = (cluster.store().count("", "pods") + 24) / 25;
+        assertThat(listing.complete()).isTrue();
+        assertThat(cluster.requests().get("/api/v1/pods") - before).isEqualTo(pages);
+    }
+
+    @Test
+    void aPageThatBreaksOffAfterTheNextWasAskedForIsReadAgainWithoutLosingOrRepeatingAnObject() {
+        cluster.faults().breakOffOnce("", "pods");
+        List<ObjectNode> objects = new ArrayList<>();
+
+        TypeListing listing = list(PODS, EVERYTHING, objects);
+
+        assertThat(listing.complete()).isTrue();
+        assertThat(uids(objects)).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(cluster.store().uids("", "pods"));
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {500, 502, 503})
     void aServerErrorIsRetried(int status) {

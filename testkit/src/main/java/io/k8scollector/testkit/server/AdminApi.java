@@ -84,8 +84,9 @@ final class AdminApi {
             case "throttle" -> faults.throttleOnce(group, required(exchange, "resource"),
                     number(exchange, "retryAfterSeconds"));
             case "fail" -> faults.failOnce(group, required(exchange, "resource"), number(exchange, "status"));
+            case "break-off" -> faults.breakOffOnce(group, required(exchange, "resource"));
             default -> throw new IllegalArgumentException("unknown fault \"" + name
-                    + "\"; allowed: forbid, fail-discovery, expire-continue, throttle, fail");
+                    + "\"; allowed: forbid, fail-discovery, expire-continue, throttle, fail, break-off");
         }
         exchange.noContent();
     }

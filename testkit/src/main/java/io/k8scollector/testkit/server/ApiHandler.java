@@ -191,11 +191,12 @@ final class ApiHandler implements HttpHandler {
             }
         }
         head.append("},\"items\":[");
-        writeList(exchange, type, request.version(), head.toString().getBytes(StandardCharsets.UTF_8), page);
+        writeList(exchange, type, request.version(), head.toString().getBytes(StandardCharsets.UTF_8), page,
+                faults.takeBreakOff(type.key()));
     }
 
-    private void writeList(Exchange exchange, ApiResource type, String version, byte[] head, TypeStore.Page page)
-            throws IOException {
+    private void writeList(Exchange exchange, ApiResource type, String version, byte[] head, TypeStore.Page page,
+            boolean breakOff) throws IOException {
         byte[] prefix = itemPrefix(type, version, type.custom());
         byte[] tail = "]}".getBytes(StandardCharsets.UTF_8);
         long length = head.length + tail.length + Math.max(0, page.items().size() - 1);
@@ -205,7 +206,12 @@ final class ApiHandler implements HttpHandler {
         try (OutputStream out = exchange.streamJson(length)) {
             out.write(head);
             boolean first = true;
+            int written = 0;
             for (StoredObject item : page.items()) {
+                if (breakOff && written++ == page.items().size() / 2) {
+                    out.flush();
+                    throw new IOException("fault: the list response breaks off after " + (written - 1) + " items");
+                }
                 if (!first) {
                     out.write(COMMA);
                 }
