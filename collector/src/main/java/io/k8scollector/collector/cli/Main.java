@@ -79,7 +79,18 @@ public final class Main implements Callable<Integer> {
         this.stderr = stderr;
     }
 
+    /**
+     * The JDK HTTP client's read size ({@code jdk.httpclient.bufsize}, 16 KiB by default), unless
+     * set on the command line: every read goes through several of its threads and queues, and a
+     * list response of 500 Pods is about 2 MB; reads four times larger take about 5 % off a whole
+     * run's CPU and wall time for 10 to 20 MiB more peak RSS (docs/benchmarks.md).
+     */
+    private static final String HTTP_READ_BYTES = "65536";
+
     public static void main(String[] args) {
+        if (System.getProperty("jdk.httpclient.bufsize") == null) {
+            System.setProperty("jdk.httpclient.bufsize", HTTP_READ_BYTES);
+        }
         int code = run(args, System.getenv(), System.out, System.err);
         stopHttpSelectors();
         System.exit(code);
