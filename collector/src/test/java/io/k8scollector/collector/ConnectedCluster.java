@@ -4,20 +4,60 @@ import io.k8scollector.collector.config.KubeAccess;
 import io.k8scollector.collector.discovery.ApiServer;
 import io.k8scollector.testkit.ClusterSpec;
 import io.k8scollector.testkit.TestCluster;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** A test cluster and the collector's connection to it, through a kubeconfig as a user would give it. */
-public record ConnectedCluster(TestCluster cluster, ApiServer server) implements AutoCloseable {
+/**
+ * One test cluster for a test class and the collector's connection to it, through a kubeconfig as
+ * a user would give it: started before the class's tests (and its {@code @BeforeAll} methods),
+ * faults cleared after each test, closed after all. Register it as a static field with
+ * {@code @RegisterExtension}.
+ */
+public final class ConnectedCluster implements BeforeAllCallback, AfterEachCallback, AfterAllCallback {
 
-    /** Starts a cluster of {@code spec} and connects to it with a kubeconfig written into {@code dir}. */
-    public static ConnectedCluster start(ClusterSpec spec, Path dir) {
-        TestCluster cluster = TestCluster.start(spec);
-        return new ConnectedCluster(cluster, ApiServer.connect(new KubeAccess(cluster.writeKubeconfig(dir.resolve("kubeconfig")), null)));
+    private final ClusterSpec spec;
+    private Path kubeconfig;
+    private TestCluster cluster;
+    private ApiServer server;
+
+    public ConnectedCluster(ClusterSpec spec) {
+        this.spec = spec;
+    }
+
+    public TestCluster cluster() {
+        return cluster;
+    }
+
+    public ApiServer server() {
+        return server;
     }
 
     @Override
-    public void close() {
+    public void beforeAll(ExtensionContext context) throws IOException {
+        kubeconfig = Files.createTempFile("connected-cluster", ".kubeconfig");
+        cluster = TestCluster.start(spec);
+        server = ApiServer.connect(new KubeAccess(cluster.writeKubeconfig(kubeconfig), null));
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        cluster.faults().clear();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
         server.close();
         cluster.close();
+        try {
+            Files.deleteIfExists(kubeconfig);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

@@ -8,44 +8,21 @@ import io.k8scollector.collector.config.CollectorConfig.Selection;
 import io.k8scollector.collector.config.DefaultResources;
 import io.k8scollector.protocol.Skipped;
 import io.k8scollector.testkit.ClusterSpec;
-import io.k8scollector.testkit.TestCluster;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Discovery and selection against the test cluster. */
+/** Discovery and selection against the test connected.cluster(). */
 class TypeDiscoveryTest {
 
-    private static ConnectedCluster connected;
-    private static TestCluster cluster;
-    private static ApiServer server;
-
-    @BeforeAll
-    static void start(@TempDir Path dir) {
-        connected = ConnectedCluster.start(ClusterSpec.builder().pods(10).build(), dir);
-        cluster = connected.cluster();
-        server = connected.server();
-    }
-
-    @AfterAll
-    static void stop() {
-        connected.close();
-    }
-
-    @AfterEach
-    void clearFaults() {
-        cluster.faults().clear();
-    }
+    @RegisterExtension
+    static final ConnectedCluster connected = new ConnectedCluster(ClusterSpec.builder().pods(10).build());
 
     private static Catalog discover() {
         Selection defaults = new Selection(DefaultResources.names(), Map.of(), List.of(), null, Set.of(), null);
-        return new TypeDiscovery(server, TypeSelection.of(defaults)).discover();
+        return new TypeDiscovery(connected.server(), TypeSelection.of(defaults)).discover();
     }
 
     private static ResourceType served(Catalog catalog, String group, String resource) {
@@ -82,7 +59,7 @@ class TypeDiscoveryTest {
 
     @Test
     void aGroupWhoseDiscoveryFailsIsSkippedAndTheRestGoesOn() {
-        cluster.faults().failDiscovery("metrics.k8s.io", "v1beta1", 503);
+        connected.cluster().faults().failDiscovery("metrics.k8s.io", "v1beta1", 503);
 
         Catalog catalog = discover();
 
@@ -95,9 +72,9 @@ class TypeDiscoveryTest {
 
     @Test
     void readsTheClusterUniqueIdFromKubeSystem() {
-        String expected = cluster.store().get("", "namespaces", null, "kube-system").orElseThrow()
+        String expected = connected.cluster().store().get("", "namespaces", null, "kube-system").orElseThrow()
                 .path("metadata").path("uid").asString();
 
-        assertThat(server.clusterUniqueId()).isEqualTo(expected).isNotBlank();
+        assertThat(connected.server().clusterUniqueId()).isEqualTo(expected).isNotBlank();
     }
 }

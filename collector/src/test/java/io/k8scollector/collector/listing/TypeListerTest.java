@@ -4,23 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.k8scollector.collector.ConnectedCluster;
 import io.k8scollector.collector.config.CollectorConfig.Selection;
-import io.k8scollector.collector.discovery.ApiServer;
 import io.k8scollector.collector.discovery.ResourceType;
 import io.k8scollector.protocol.Skipped;
 import io.k8scollector.testkit.ClusterSpec;
-import io.k8scollector.testkit.TestCluster;
 import io.k8scollector.testkit.catalog.TypeKey;
 import io.k8scollector.testkit.store.StoredObject;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.node.ObjectNode;
@@ -33,29 +27,11 @@ class TypeListerTest {
     private static final ResourceType WIDGETS = new ResourceType("example.com", "v1", "Widget", "widgets", true, VERBS);
     private static final Selection EVERYTHING = new Selection(List.of(), java.util.Map.of(), List.of(), null, Set.of(), null);
 
-    private static ConnectedCluster connected;
-    private static TestCluster cluster;
-    private static ApiServer server;
-
-    @BeforeAll
-    static void start(@TempDir Path dir) {
-        connected = ConnectedCluster.start(ClusterSpec.builder().pods(120).seed(7).build(), dir);
-        cluster = connected.cluster();
-        server = connected.server();
-    }
-
-    @AfterAll
-    static void stop() {
-        connected.close();
-    }
-
-    @AfterEach
-    void clearFaults() {
-        cluster.faults().clear();
-    }
+    @RegisterExtension
+    static final ConnectedCluster connected = new ConnectedCluster(ClusterSpec.builder().pods(120).seed(7).build());
 
     private static TypeListing list(ResourceType type, Selection selection, List<ObjectNode> into) {
-        return new TypeLister(server, selection, 25, new RequestRate(1000)).list(type, ItemReader.TREE, listed -> into.add(listed.object()));
+        return new TypeLister(connected.server(), selection, 25, new RequestRate(1000)).list(type, ItemReader.TREE, listed -> into.add(listed.object()));
     }
 
     private static List<String> uids(List<ObjectNode> objects) {
@@ -63,7 +39,7 @@ class TypeListerTest {
     }
 
     private static Set<String> stored(String group, String resource, Predicate<StoredObject> filter) {
-        return Set.copyOf(cluster.store().type(new TypeKey(group, resource)).all().stream()
+        return Set.copyOf(connected.cluster().store().type(new TypeKey(group, resource)).all().stream()
                 .filter(filter).map(StoredObject::uid).toList());
     }
 
@@ -74,8 +50,8 @@ class TypeListerTest {
         TypeListing listing = list(PODS, EVERYTHING, objects);
 
         assertThat(listing.complete()).isTrue();
-        assertThat(listing.objects()).isEqualTo(cluster.store().count("", "pods")).isGreaterThan(100);
-        assertThat(uids(objects)).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(cluster.store().uids("", "pods"));
+        assertThat(listing.objects()).isEqualTo(connected.cluster().store().count("", "pods")).isGreaterThan(100);
+        assertThat(uids(objects)).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(connected.cluster().store().uids("", "pods"));
         assertThat(objects).allSatisfy(pod -> {
             assertThat(pod.path("apiVersion").asString()).isEqualTo("v1");
             assertThat(pod.path("kind").asString()).isEqualTo("Pod");
@@ -91,66 +67,66 @@ class TypeListerTest {
 
         list(WIDGETS, EVERYTHING, objects);
 
-        assertThat(uids(objects)).containsExactlyInAnyOrderElementsOf(cluster.store().uids("example.com", "widgets"));
+        assertThat(uids(objects)).containsExactlyInAnyOrderElementsOf(connected.cluster().store().uids("example.com", "widgets"));
         assertThat(objects).allSatisfy(widget -> assertThat(widget.path("apiVersion").asString()).isEqualTo("example.com/v1"));
     }
 
     @Test
     void anExpiredContinueTokenRestartsTheTypeWithoutEmittingTwice() {
-        cluster.faults().expireContinueOnce("", "pods");
+        connected.cluster().faults().expireContinueOnce("", "pods");
         List<ObjectNode> objects = new ArrayList<>();
 
         TypeListing listing = list(PODS, EVERYTHING, objects);
 
         assertThat(listing.complete()).isTrue();
-        assertThat(uids(objects)).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(cluster.store().uids("", "pods"));
+        assertThat(uids(objects)).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(connected.cluster().store().uids("", "pods"));
     }
 
     @Test
     void eachPageIsAskedForOnceThoughTheNextIsAskedForBeforeItsItemsAreRead() {
-        long before = cluster.requests().getOrDefault("/api/v1/pods", 0L);
+        long before = connected.cluster().requests().getOrDefault("/api/v1/pods", 0L);
         List<ObjectNode> objects = new ArrayList<>();
 
         TypeListing listing = list(PODS, EVERYTHING, objects);
 
-        long pages = (cluster.store().count("", "pods") + 24) / 25;
+        long pages = (connected.cluster().store().count("", "pods") + 24) / 25;
         assertThat(listing.complete()).isTrue();
-        assertThat(cluster.requests().get("/api/v1/pods") - before).isEqualTo(pages);
+        assertThat(connected.cluster().requests().get("/api/v1/pods") - before).isEqualTo(pages);
     }
 
     @Test
     void aPageThatBreaksOffAfterTheNextWasAskedForIsReadAgainWithoutLosingOrRepeatingAnObject() {
-        cluster.faults().breakOffOnce("", "pods");
+        connected.cluster().faults().breakOffOnce("", "pods");
         List<ObjectNode> objects = new ArrayList<>();
 
         TypeListing listing = list(PODS, EVERYTHING, objects);
 
         assertThat(listing.complete()).isTrue();
-        assertThat(uids(objects)).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(cluster.store().uids("", "pods"));
+        assertThat(uids(objects)).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(connected.cluster().store().uids("", "pods"));
     }
 
     @ParameterizedTest
     @ValueSource(ints = {500, 502, 503})
     void aServerErrorIsRetried(int status) {
-        cluster.faults().failOnce("", "pods", status);
+        connected.cluster().faults().failOnce("", "pods", status);
         List<ObjectNode> objects = new ArrayList<>();
 
         assertThat(list(PODS, EVERYTHING, objects).complete()).isTrue();
-        assertThat(uids(objects)).containsExactlyInAnyOrderElementsOf(cluster.store().uids("", "pods"));
+        assertThat(uids(objects)).containsExactlyInAnyOrderElementsOf(connected.cluster().store().uids("", "pods"));
     }
 
     @Test
     void tooManyRequestsIsRetriedAfterTheServersDelay() {
-        cluster.faults().throttleOnce("", "pods", 1);
+        connected.cluster().faults().throttleOnce("", "pods", 1);
         List<ObjectNode> objects = new ArrayList<>();
 
         assertThat(list(PODS, EVERYTHING, objects).complete()).isTrue();
-        assertThat(uids(objects)).containsExactlyInAnyOrderElementsOf(cluster.store().uids("", "pods"));
+        assertThat(uids(objects)).containsExactlyInAnyOrderElementsOf(connected.cluster().store().uids("", "pods"));
     }
 
     @Test
     void aForbiddenTypeIsSkippedWithTheReason() {
-        cluster.faults().forbid("", "pods");
+        connected.cluster().faults().forbid("", "pods");
         List<ObjectNode> objects = new ArrayList<>();
 
         TypeListing listing = list(PODS, EVERYTHING, objects);

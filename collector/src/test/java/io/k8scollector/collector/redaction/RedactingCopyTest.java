@@ -15,17 +15,15 @@ import io.k8scollector.collector.listing.TypeLister;
 import io.k8scollector.protocol.Json;
 import io.k8scollector.testkit.ClusterSpec;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -38,7 +36,9 @@ class RedactingCopyTest {
 
     private static final Selection EVERYTHING = new Selection(List.of(), Map.of(), List.of(), null, Set.of(), null);
 
-    private static ConnectedCluster connected;
+    @RegisterExtension
+    static final ConnectedCluster connected = new ConnectedCluster(ClusterSpec.builder().pods(150).seed(11).build());
+
     private static List<ResourceType> types;
 
     private final Redactor redactor = Redactor.from(RedactionSettings.from(ConfigSource.of(Map.of(
@@ -46,16 +46,10 @@ class RedactingCopyTest {
             Map.of("REDACTION_KEY", "a-fixed-key-for-this-test"), Optional.empty(), false));
 
     @BeforeAll
-    static void start(@TempDir Path dir) {
-        connected = ConnectedCluster.start(ClusterSpec.builder().pods(150).seed(11).build(), dir);
+    static void discover() {
         types = new TypeDiscovery(connected.server(), TypeSelection.of(EVERYTHING)).discover().served().stream()
                 .filter(ResourceType::listable)
                 .toList();
-    }
-
-    @AfterAll
-    static void stop() {
-        connected.close();
     }
 
     @Test
