@@ -33,6 +33,7 @@ final class PageParser {
         }
         List<RecordRow> rows = new ArrayList<>();
         MessageDigest digest = sha256();
+        MessageDigest frame = sha256();
         boolean found = false;
         while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
             String field = parser.currentName();
@@ -51,7 +52,7 @@ final class PageParser {
                 }
                 // Objects are most of the data: streamed in one pass. The other kinds are few.
                 rows.add(kind == RecordKind.OBJECTS
-                        ? StreamedObject.read(parser, page, digest, rows.size())
+                        ? StreamedObject.read(parser, page, digest, frame, rows.size())
                         : record(kind, parser.readValueAsTree(), rows.size()));
             }
         }
