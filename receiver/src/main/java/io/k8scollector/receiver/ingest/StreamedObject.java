@@ -36,8 +36,8 @@ final class StreamedObject {
     private final JsonParser parser;
     private final byte[] page;
     private final MessageDigest digest;
-    private final MessageDigest frame;
-    private final byte[] entry = new byte[5];
+    private final HashInput content;
+    private final HashInput frame;
     /** The page offset up to which the frame accounts for the body. */
     private int framed;
     private String apiVersion;
@@ -51,28 +51,33 @@ final class StreamedObject {
     private int pending = -1;
     private boolean firstMember;
 
-    private StreamedObject(JsonParser parser, byte[] page, MessageDigest digest, MessageDigest frame) {
+    private StreamedObject(JsonParser parser, byte[] page, MessageDigest digest, HashInput content, HashInput frame) {
         this.parser = parser;
         this.page = page;
         this.digest = digest;
+        this.content = content;
         this.frame = frame;
     }
 
     /**
      * The object whose START_OBJECT is the parser's current token, as objects[{@code index}];
-     * {@code page} is the parser's input, {@code digest} and {@code frame} SHA-256 digests to reuse.
+     * {@code page} is the parser's input; {@code digest} (SHA-256), {@code content} and {@code frame} are reused.
      */
-    static RecordRow read(JsonParser parser, byte[] page, MessageDigest digest, MessageDigest frame, int index) {
-        StreamedObject object = new StreamedObject(parser, page, digest, frame);
+    static RecordRow read(JsonParser parser, byte[] page, MessageDigest digest, HashInput content, HashInput frame,
+            int index) {
+        StreamedObject object = new StreamedObject(parser, page, digest, content, frame);
         int start = object.offset();
         object.framed = start;
         object.readTopLevel();
         int end = object.offset() + 1;
         object.leftOut(end);
+        content.hashInto(digest);
         byte[] contentHash = digest.digest();
+        frame.hashInto(digest);
+        byte[] frameHash = digest.digest();
         digest.update(ADDRESS_LABEL);
         digest.update(contentHash);
-        digest.update(frame.digest());
+        digest.update(frameHash);
         byte[] address = digest.digest();
         return object.row(index, Arrays.copyOfRange(page, start, end), address, contentHash);
     }
@@ -183,32 +188,28 @@ final class StreamedObject {
     private void kept(int from, int to) {
         leftOut(from);
         frameEntry(KEPT, to - from);
-        digest.update(page, from, to - from);
+        content.add(page, from, to - from);
         framed = to;
     }
 
     /** The content hash gets a byte that is not the body's. */
     private void added(byte b) {
-        frame.update(ADDED);
-        digest.update(b);
+        frame.add(ADDED);
+        content.add(b);
     }
 
     /** The body's bytes not framed yet, up to {@code to}, are left out of the content hash. */
     private void leftOut(int to) {
         if (to > framed) {
             frameEntry(LEFT_OUT, to - framed);
-            frame.update(page, framed, to - framed);
+            frame.add(page, framed, to - framed);
             framed = to;
         }
     }
 
     private void frameEntry(byte kind, int length) {
-        entry[0] = kind;
-        entry[1] = (byte) (length >>> 24);
-        entry[2] = (byte) (length >>> 16);
-        entry[3] = (byte) (length >>> 8);
-        entry[4] = (byte) length;
-        frame.update(entry);
+        frame.add(kind);
+        frame.addInt(length);
     }
 
     private int skipBlanksBack(int end) {
