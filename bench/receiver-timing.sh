@@ -4,13 +4,13 @@
 #   bench/receiver-timing.sh store [pages]   # PostgreSQL CPU, writer-thread CPU and WAL bytes per object of
 #                                            # Snapshots.add (default 600 pages of 145 Pods), fresh schema
 # The harnesses (bench/receiver-timing/) sit in the receiver's ingest package to reach its page
-# parser, and are compiled here against the receiver jar, outside the Maven build. Comparing
-# commits: remove receiver/target first, as `mvn package` keeps resources a checkout deleted (a
-# later commit's migrations would still run).
+# parser, and are compiled here against the receiver jar, outside the Maven build.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 mode=${1:?parse or store} pages=${2:-600}
 cd "$root"
+# Migrations copied by an earlier build of another commit would survive `mvn package` and run.
+rm -rf "$root/receiver/target/classes/db"
 mvn -q -B -ntp -pl receiver,bench -am -DskipTests -Dmaven.test.skip=true package \
     dependency:build-classpath -Dmdep.outputFile=target/classpath.txt >&2
 cp="$root/receiver/target/k8s-receiver.jar:$root/bench/target/classes:$(cat "$root/bench/target/classpath.txt")"
