@@ -33,6 +33,8 @@ final class PageParser {
         }
         List<RecordRow> rows = new ArrayList<>();
         MessageDigest digest = sha256();
+        HashInput content = new HashInput();
+        HashInput frame = new HashInput();
         boolean found = false;
         while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
             String field = parser.currentName();
@@ -51,7 +53,7 @@ final class PageParser {
                 }
                 // Objects are most of the data: streamed in one pass. The other kinds are few.
                 rows.add(kind == RecordKind.OBJECTS
-                        ? StreamedObject.read(parser, page, digest, rows.size())
+                        ? StreamedObject.read(parser, page, digest, content, frame, rows.size())
                         : record(kind, parser.readValueAsTree(), rows.size()));
             }
         }

@@ -16,12 +16,30 @@ import tools.jackson.core.JsonToken;
  * {@code metadata.managedFields} members cut out (docs/receiver.md). Only the strings the object
  * is keyed and filtered by are decoded; the parser passes over every other value, still checking
  * its syntax and nesting.
+ *
+ * <p>The body's address is taken in the same pass, so that every byte is hashed once: a second
+ * digest, the frame, takes the bytes the content hash leaves out, and says in body order which
+ * ranges went to the content hash (their lengths) and where the content hash got a brace or comma
+ * of its own. Replaying the frame against the content hash's input rebuilds the body byte for
+ * byte, so two bodies that differ give different pairs of inputs, and the address, SHA-256 over
+ * {@link #ADDRESS_LABEL} and the two digests, is as collision-resistant as SHA-256 of the body.
  */
 final class StreamedObject {
+
+    /** Sets an object's address apart from the plain SHA-256 of a body, which records of other kinds use. */
+    private static final byte[] ADDRESS_LABEL = "k8s-collector object address 2\n".getBytes(StandardCharsets.US_ASCII);
+    /** Frame entries: a range hashed by the content hash, a range left out (followed by its bytes), a byte of the content hash's own. */
+    private static final byte KEPT = 'K';
+    private static final byte LEFT_OUT = 'L';
+    private static final byte ADDED = 'A';
 
     private final JsonParser parser;
     private final byte[] page;
     private final MessageDigest digest;
+    private final HashInput content;
+    private final HashInput frame;
+    /** The page offset up to which the frame accounts for the body. */
+    private int framed;
     private String apiVersion;
     private String kind;
     private boolean hasMetadata;
@@ -33,24 +51,35 @@ final class StreamedObject {
     private int pending = -1;
     private boolean firstMember;
 
-    private StreamedObject(JsonParser parser, byte[] page, MessageDigest digest) {
+    private StreamedObject(JsonParser parser, byte[] page, MessageDigest digest, HashInput content, HashInput frame) {
         this.parser = parser;
         this.page = page;
         this.digest = digest;
+        this.content = content;
+        this.frame = frame;
     }
 
     /**
      * The object whose START_OBJECT is the parser's current token, as objects[{@code index}];
-     * {@code page} is the parser's input and {@code digest} a SHA-256 digest to reuse.
+     * {@code page} is the parser's input; {@code digest} (SHA-256), {@code content} and {@code frame} are reused.
      */
-    static RecordRow read(JsonParser parser, byte[] page, MessageDigest digest, int index) {
-        StreamedObject object = new StreamedObject(parser, page, digest);
+    static RecordRow read(JsonParser parser, byte[] page, MessageDigest digest, HashInput content, HashInput frame,
+            int index) {
+        StreamedObject object = new StreamedObject(parser, page, digest, content, frame);
         int start = object.offset();
+        object.framed = start;
         object.readTopLevel();
         int end = object.offset() + 1;
+        object.leftOut(end);
+        content.hashInto(digest);
         byte[] contentHash = digest.digest();
-        byte[] body = Arrays.copyOfRange(page, start, end);
-        return object.row(index, body, digest.digest(body), contentHash);
+        frame.hashInto(digest);
+        byte[] frameHash = digest.digest();
+        digest.update(ADDRESS_LABEL);
+        digest.update(contentHash);
+        digest.update(frameHash);
+        byte[] address = digest.digest();
+        return object.row(index, Arrays.copyOfRange(page, start, end), address, contentHash);
     }
 
     private void readTopLevel() {
@@ -108,7 +137,7 @@ final class StreamedObject {
     }
 
     private void beginObject() {
-        digest.update((byte) '{');
+        added((byte) '{');
         firstMember = true;
         pending = -1;
     }
@@ -126,18 +155,18 @@ final class StreamedObject {
     private void keepNested(int start) {
         hashPending(start);
         separator();
-        digest.update(page, start, offset() - start);
+        kept(start, offset());
     }
 
     /** The current token is the object's closing brace. */
     private void endObject() {
         hashPending(offset());
-        digest.update((byte) '}');
+        added((byte) '}');
     }
 
     private void separator() {
         if (!firstMember) {
-            digest.update((byte) ',');
+            added((byte) ',');
         }
         firstMember = false;
     }
@@ -151,8 +180,36 @@ final class StreamedObject {
         if (page[end - 1] == ',') {
             end = skipBlanksBack(end - 1);
         }
-        digest.update(page, pending, end - pending);
+        kept(pending, end);
         pending = -1;
+    }
+
+    /** The body's bytes from {@code from} to {@code to} go to the content hash. */
+    private void kept(int from, int to) {
+        leftOut(from);
+        frameEntry(KEPT, to - from);
+        content.add(page, from, to - from);
+        framed = to;
+    }
+
+    /** The content hash gets a byte that is not the body's. */
+    private void added(byte b) {
+        frame.add(ADDED);
+        content.add(b);
+    }
+
+    /** The body's bytes not framed yet, up to {@code to}, are left out of the content hash. */
+    private void leftOut(int to) {
+        if (to > framed) {
+            frameEntry(LEFT_OUT, to - framed);
+            frame.add(page, framed, to - framed);
+            framed = to;
+        }
+    }
+
+    private void frameEntry(byte kind, int length) {
+        frame.add(kind);
+        frame.addInt(length);
     }
 
     private int skipBlanksBack(int end) {

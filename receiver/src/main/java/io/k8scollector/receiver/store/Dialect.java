@@ -5,9 +5,9 @@ import java.util.Map;
 
 /** What differs between the two databases the store runs on. */
 enum Dialect {
-    SQLITE("INTEGER PRIMARY KEY AUTOINCREMENT", "BLOB", "", "", null),
+    SQLITE("INTEGER PRIMARY KEY AUTOINCREMENT", "BLOB", "", "", null, false),
     POSTGRESQL("BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY", "BYTEA", " FOR SHARE", " FOR UPDATE",
-            "SET LOCAL synchronous_commit = off");
+            "SET LOCAL synchronous_commit = off", true);
 
     private static final String COMMON_MIGRATIONS = "classpath:db/migration";
 
@@ -16,13 +16,15 @@ enum Dialect {
     private final String forShare;
     private final String forUpdate;
     private final String unflushedCommit;
+    private final boolean copies;
 
-    Dialect(String serial, String bytes, String forShare, String forUpdate, String unflushedCommit) {
+    Dialect(String serial, String bytes, String forShare, String forUpdate, String unflushedCommit, boolean copies) {
         this.serial = serial;
         this.bytes = bytes;
         this.forShare = forShare;
         this.forUpdate = forUpdate;
         this.unflushedCommit = unflushedCommit;
+        this.copies = copies;
     }
 
     static Dialect of(String url) {
@@ -52,6 +54,14 @@ enum Dialect {
      */
     String unflushedCommit() {
         return unflushedCommit;
+    }
+
+    /**
+     * Whether a page's new rows go in with COPY ({@link CopyRows}), upserts being the fallback
+     * when some are there already; SQLite has no COPY, and its inserts are cheap calls anyway.
+     */
+    boolean copies() {
+        return copies;
     }
 
     /** Row lock that keeps a commit out while a page is written (SQLite has one writer anyway). */

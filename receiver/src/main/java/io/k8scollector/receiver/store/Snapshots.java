@@ -11,9 +11,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.EnumMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,8 @@ public final class Snapshots {
 
     private static final Map<RecordKind, String> CLASS = Map.of(
             RecordKind.OBJECTS, "o", RecordKind.HELM_RELEASES, "h", RecordKind.TYPES, "t", RecordKind.TREES, "r");
+    /** PostgreSQL's SQLSTATE for a duplicate key. */
+    private static final String UNIQUE_VIOLATION = "23505";
     private static final String COLUMNS =
             "record_key, uid, api_version, api_group, kind, namespace, name, labels, body_hash, content_hash";
 
@@ -79,13 +82,31 @@ public final class Snapshots {
     public void add(String clusterId, String fetchingId, List<RecordRow> rows, Instant now) {
         Map<String, RecordRow> unique = new LinkedHashMap<>();
         rows.forEach(r -> unique.put(CLASS.get(r.kind()) + r.key(), r));
-        TreeMap<String, byte[]> bodies = new TreeMap<>();
-        Map<String, byte[]> hashes = new java.util.HashMap<>();
-        for (RecordRow r : unique.values()) {
-            String hex = HexFormat.of().formatHex(r.bodyHash());
-            bodies.put(hex, r.body());
-            hashes.put(hex, r.bodyHash());
+        // Sorted by hash so that concurrent pages lock shared bodies in one order (no deadlock).
+        TreeMap<byte[], byte[]> bodies = new TreeMap<>(Arrays::compareUnsigned);
+        unique.values().forEach(r -> bodies.put(r.bodyHash(), r.body()));
+        if (db.dialect().copies()) {
+            try {
+                writePage(clusterId, fetchingId, now, (c, seq) -> copyPage(c, seq, unique.values(), bodies));
+                return;
+            } catch (StoreException e) {
+                if (!(e.getCause() instanceof SQLException cause && UNIQUE_VIOLATION.equals(cause.getSQLState()))) {
+                    throw e;
+                }
+                // Part of the page is stored already (a page sent again, or a body another page
+                // stored meanwhile): the page is written again, with upserts.
+            }
         }
+        writePage(clusterId, fetchingId, now, (c, seq) -> upsertPage(c, seq, unique.values(), bodies));
+    }
+
+    /** Writes a page's rows into fetching {@code seq}. */
+    @FunctionalInterface
+    private interface PageWrite {
+        void write(Connection c, long seq) throws SQLException;
+    }
+
+    private void writePage(String clusterId, String fetchingId, Instant now, PageWrite rows) {
         db.write(c -> {
             if (db.dialect().unflushedCommit() != null) {
                 // A page is only seen through its fetching's commit, whose transaction waits for
@@ -95,32 +116,71 @@ public final class Snapshots {
                 update(c, db.dialect().unflushedCommit());
             }
             long seq = open(c, clusterId, fetchingId);
-            // Sorted by hash so that concurrent pages lock shared bodies in one order (no deadlock).
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO bodies (hash, body) VALUES (?, ?) ON CONFLICT (hash) DO NOTHING")) {
-                for (Map.Entry<String, byte[]> body : bodies.entrySet()) {
-                    ps.setBytes(1, hashes.get(body.getKey()));
-                    ps.setBytes(2, body.getValue());
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO records (fetching, class, " + COLUMNS
-                    + ", carried) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, FALSE)"
-                    + " ON CONFLICT (fetching, class, record_key) DO UPDATE SET uid = excluded.uid,"
-                    + " api_version = excluded.api_version, api_group = excluded.api_group, kind = excluded.kind,"
-                    + " namespace = excluded.namespace, name = excluded.name, labels = excluded.labels,"
-                    + " body_hash = excluded.body_hash, content_hash = excluded.content_hash")) {
-                for (RecordRow r : unique.values()) {
-                    bind(ps, seq, CLASS.get(r.kind()), r.key(), r.uid(), r.apiVersion(), r.group(), r.typeKind(),
-                            r.namespace(), r.name(), r.labels(), r.bodyHash(), r.contentHash());
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
+            rows.write(c, seq);
             update(c, "UPDATE fetchings SET last_seen_at = ? WHERE seq = ?", now.toEpochMilli(), seq);
             return null;
         });
+    }
+
+    /**
+     * PostgreSQL: the bodies not stored yet and the membership rows, each with one COPY. Fails
+     * with a unique violation when a row is there already.
+     */
+    private static void copyPage(Connection c, long seq, Collection<RecordRow> records, TreeMap<byte[], byte[]> bodies)
+            throws SQLException {
+        TreeMap<byte[], byte[]> missing = new TreeMap<>(bodies);
+        // Bodies stored before (unchanged objects, in a steady cluster most of them) are not sent again.
+        try (PreparedStatement ps = c.prepareStatement("SELECT hash FROM bodies WHERE hash = ANY (?)")) {
+            ps.setArray(1, c.createArrayOf("bytea", bodies.keySet().toArray(byte[][]::new)));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    missing.remove(rs.getBytes(1));
+                }
+            }
+        }
+        if (!missing.isEmpty()) {
+            try (CopyRows copy = new CopyRows(c, "bodies", "hash, body")) {
+                for (Map.Entry<byte[], byte[]> body : missing.entrySet()) {
+                    copy.row().bytes(body.getKey()).bytes(body.getValue());
+                }
+                copy.end();
+            }
+        }
+        try (CopyRows copy = new CopyRows(c, "records", "fetching, class, " + COLUMNS + ", carried")) {
+            for (RecordRow r : records) {
+                copy.row().bigint(seq).text(CLASS.get(r.kind())).text(r.key()).text(r.uid()).text(r.apiVersion())
+                        .text(r.group()).text(r.typeKind()).text(r.namespace()).text(r.name()).text(r.labels())
+                        .bytes(r.bodyHash()).bytes(r.contentHash()).bool(false);
+            }
+            copy.end();
+        }
+    }
+
+    /** The bodies not stored yet, and the membership rows, replacing those of the same keys. */
+    private static void upsertPage(Connection c, long seq, Collection<RecordRow> records, TreeMap<byte[], byte[]> bodies)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO bodies (hash, body) VALUES (?, ?) ON CONFLICT (hash) DO NOTHING")) {
+            for (Map.Entry<byte[], byte[]> body : bodies.entrySet()) {
+                ps.setBytes(1, body.getKey());
+                ps.setBytes(2, body.getValue());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO records (fetching, class, " + COLUMNS
+                + ", carried) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, FALSE)"
+                + " ON CONFLICT (fetching, class, record_key) DO UPDATE SET uid = excluded.uid,"
+                + " api_version = excluded.api_version, api_group = excluded.api_group, kind = excluded.kind,"
+                + " namespace = excluded.namespace, name = excluded.name, labels = excluded.labels,"
+                + " body_hash = excluded.body_hash, content_hash = excluded.content_hash")) {
+            for (RecordRow r : records) {
+                bind(ps, seq, CLASS.get(r.kind()), r.key(), r.uid(), r.apiVersion(), r.group(), r.typeKind(),
+                        r.namespace(), r.name(), r.labels(), r.bodyHash(), r.contentHash());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
     }
 
     /** The seq of an open fetching, or the protocol's refusal. */
