@@ -165,13 +165,8 @@ public final class TypeLister {
         /** Asks for the page after this one, unless that request is already out (a retried page). */
         private void sendAhead(String token) {
             String url = url(token);
-            if (ahead != null) {
-                if (ahead.url().equals(url)) {
-                    return;
-                }
-                ahead.body().close();
-            }
-            ahead = send(url);
+            Sent out = takeAhead(url);
+            ahead = out != null ? out : send(url);
         }
 
         /** Abandons the request sent ahead, if any: the listing ended or failed without it. */

@@ -15,12 +15,13 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Redacts an object of a built-in type while copying it from the list response to its record, so
  * that no tree of the whole object is built (building one per object and serialising it again
- * allocated about half as much again, and the collector's young generation is small). Everything is copied token by token except what a step redacts
- * (annotations are filtered by name as they pass; each container's {@code env}, {@code command}
- * and {@code args} are read as small trees, redacted as {@link ContainerValues} redacts them in the
- * tree steps, and written back) and what the head keeps ({@code metadata} but its annotations,
- * for enrichment and the lister's bookkeeping). Gives the same record as the tree steps for every
- * type {@link Redactor#copies} accepts.
+ * allocated about half as much again, and the collector's young generation is small). Everything
+ * is copied token by token except what a step redacts (annotations are filtered by name as they
+ * pass; each container's {@code env}, {@code command} and {@code args} are read as small trees,
+ * redacted as {@link ContainerValues} redacts them in the tree steps, and written back) and what
+ * the head keeps ({@code metadata} but its annotations, for enrichment and the lister's
+ * bookkeeping). Gives the same record as the tree steps for every type {@link Redactor#copies}
+ * accepts.
  */
 final class RedactingCopy implements ItemReader {
 
