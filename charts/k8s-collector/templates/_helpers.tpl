@@ -114,3 +114,28 @@ of no listed type), then the excludeResources value.
 {{- end -}}
 {{- concat $excluded (.Values.excludeResources | default list) | uniq | toJson -}}
 {{- end -}}
+
+{{/*
+Fails unless the URL given as .url is https://, on a loopback host, or allowed by
+allowInsecureEndpoint: the collector refuses it too (exit 2), but every scheduled run would fail.
+*/}}
+{{- define "k8s-collector.checkEndpoint" -}}
+{{- if and .url (not .root.Values.allowInsecureEndpoint) -}}
+{{- $url := urlParse .url -}}
+{{- $host := regexReplaceAll ":[0-9]*$" (lower $url.host) "" -}}
+{{- if not (or (eq $url.scheme "https") (regexMatch "^(localhost|127\\.[0-9]+\\.[0-9]+\\.[0-9]+|\\[::1\\])$" $host)) -}}
+{{- fail (printf "%s '%s' is not https: use https://, a loopback host (localhost, 127.x.x.x, [::1]), or set allowInsecureEndpoint=true (the keys then cross the network in clear)." .key .url) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+"true" when Helm renders against the cluster (install, upgrade, --dry-run=server), where lookup
+reads it; empty under helm template, helm lint and Argo CD, where lookup finds nothing. The
+kube-system Namespace always exists, and whoever may install this chart's ClusterRole may read it.
+*/}}
+{{- define "k8s-collector.clusterReachable" -}}
+{{- if lookup "v1" "Namespace" "" "kube-system" -}}
+true
+{{- end -}}
+{{- end -}}

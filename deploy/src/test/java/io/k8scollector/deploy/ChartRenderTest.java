@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
@@ -119,6 +120,7 @@ class ChartRenderTest {
         assertThat(data.path("endpoint").asString()).isEqualTo("https://ingest.example.test/api");
         assertThat(data.path("loginEndpoint").asString()).isEqualTo("https://login.example.test");
         assertThat(data.path("collector.overrideUniqueClusterId").asString()).isEqualTo("true");
+        assertThat(data.path("collector.allowInsecureEndpoint").asString()).isEqualTo("true");
         assertThat(data.path("collector.watchNamespace").asString()).isEqualTo("shop");
         assertThat(manifests.configLines("collector.ignoreNamespaces")).containsExactly("kube-system", "kube-public");
         assertThat(data.path("collector.labelSelector").asString()).isEqualTo("tier!=cache");
@@ -153,6 +155,90 @@ class ChartRenderTest {
         assertThat(data.has("collector.excludeResources")).isFalse();
         assertThat(data.path("collector.secrets").asString()).isEqualTo("hash");
         assertThat(data.path("collector.PageSize").asString()).isEqualTo("500");
+        assertThat(data.path("collector.allowInsecureEndpoint").asString()).isEqualTo("false");
+    }
+
+    @Test
+    void noNetworkPolicyUnlessEnabled() {
+        assertThat(new Helm(home).render(ValueSets.REQUIRED).ofKind("NetworkPolicy")).isEmpty();
+    }
+
+    @Test
+    void theNetworkPolicyLetsTheCollectorReachOnlyTheApiServerTheEndpointAndDns() {
+        Manifests manifests = new Helm(home).render(ValueSets.REQUIRED + """
+                networkPolicy:
+                  enabled: true
+                  apiServerCidrs: [10.0.0.1/32, 10.96.0.1/32]
+                  endpointCidrs: [203.0.113.7/32]
+                """);
+        JsonNode spec = manifests.one("NetworkPolicy").path("spec");
+        JsonNode egress = spec.path("egress");
+
+        assertThat(podLabels(manifests)).containsAllEntriesOf(matchLabels(spec.path("podSelector")));
+        assertThat(Manifests.strings(spec.path("policyTypes"))).containsExactlyInAnyOrder("Ingress", "Egress");
+        assertThat(spec.path("ingress").isEmpty()).isTrue();
+        assertThat(egress.size()).isEqualTo(3);
+        assertThat(cidrs(egress.get(0))).containsExactly("10.0.0.1/32", "10.96.0.1/32");
+        assertThat(ports(egress.get(0))).containsExactly("TCP/443", "TCP/6443");
+        assertThat(cidrs(egress.get(1))).containsExactly("203.0.113.7/32");
+        assertThat(ports(egress.get(1))).containsExactly("TCP/443");
+        JsonNode dns = egress.get(2).path("to").get(0);
+        assertThat(egress.get(2).path("to").size()).isEqualTo(1);
+        assertThat(matchLabels(dns.path("namespaceSelector")))
+                .containsExactly(Map.entry("kubernetes.io/metadata.name", "kube-system"));
+        assertThat(matchLabels(dns.path("podSelector"))).containsExactly(Map.entry("k8s-app", "kube-dns"));
+        assertThat(ports(egress.get(2))).containsExactly("UDP/53", "TCP/53");
+    }
+
+    @Test
+    void theNetworkPolicyTakesOtherPortsDnsPodsAndRules() {
+        JsonNode egress = new Helm(home).render(ValueSets.NON_DEFAULT).one("NetworkPolicy").path("spec").path("egress");
+
+        assertThat(egress.size()).isEqualTo(4);
+        assertThat(cidrs(egress.get(0))).containsExactly("10.0.0.1/32", "fd00:10::1/128");
+        assertThat(ports(egress.get(0))).containsExactly("TCP/8443");
+        assertThat(ports(egress.get(1))).containsExactly("TCP/443", "TCP/3128");
+        assertThat(matchLabels(egress.get(2).path("to").get(0).path("podSelector")))
+                .containsExactly(Map.entry("k8s-app", "coredns"));
+        assertThat(cidrs(egress.get(3))).containsExactly("169.254.20.10/32");
+        assertThat(ports(egress.get(3))).containsExactly("UDP/53");
+    }
+
+    @Test
+    void nullDnsPodLabelsAllowEveryPodOfKubeSystem() {
+        JsonNode dns = new Helm(home).render(ValueSets.REQUIRED + """
+                networkPolicy:
+                  enabled: true
+                  apiServerCidrs: [10.0.0.1/32]
+                  endpointCidrs: [203.0.113.7/32]
+                  dnsPodLabels: null
+                """).one("NetworkPolicy").path("spec").path("egress").get(2).path("to").get(0);
+
+        assertThat(dns.path("podSelector").isObject()).isTrue();
+        assertThat(dns.path("podSelector").isEmpty()).isTrue();
+        assertThat(matchLabels(dns.path("namespaceSelector"))).containsKey("kubernetes.io/metadata.name");
+    }
+
+    @Test
+    void anHttpEndpointIsRefusedUnlessOnLoopbackOrAllowed() {
+        Helm helm = new Helm(home);
+        String keys = "clusterId: prod\naccessKey: a\nsecretKey: s\n";
+
+        Command.Result plain = helm.template(keys + "apiEndpoint: http://ingest.example.test/api\n");
+        Command.Result plainLogin = helm.template(keys + "apiEndpoint: https://ingest.example.test/api\n"
+                + "loginEndpoint: http://login.example.test\n");
+
+        assertThat(plain.succeeded()).isFalse();
+        assertThat(plain.stderr()).contains("apiEndpoint 'http://ingest.example.test/api' is not https")
+                .contains("allowInsecureEndpoint=true");
+        assertThat(plainLogin.succeeded()).isFalse();
+        assertThat(plainLogin.stderr()).contains("loginEndpoint 'http://login.example.test' is not https");
+        for (String loopback : List.of("http://localhost:8080/api", "http://127.0.0.1:8080", "http://[::1]:8080/api")) {
+            assertThat(helm.render(keys + "apiEndpoint: " + loopback + "\n").one("ConfigMap").path("data")
+                    .path("endpoint").asString()).isEqualTo(loopback);
+        }
+        assertThat(helm.render(keys + "apiEndpoint: http://ingest.example.test/api\nallowInsecureEndpoint: true\n")
+                .one("ConfigMap").path("data").path("collector.allowInsecureEndpoint").asString()).isEqualTo("true");
     }
 
     @Test
@@ -167,13 +253,47 @@ class ChartRenderTest {
     }
 
     @Test
+    void theNotesWarnThatAKeyRenderedWithoutTheClusterChangesAtEveryRender() {
+        Helm helm = new Helm(home);
+
+        assertThat(helm.notes(ValueSets.REQUIRED)).contains("WARNING: rendered without access to the cluster")
+                .contains("redaction.existingSecret")
+                .contains("kubectl -n inventory create secret generic k8s-collector-redaction")
+                .contains("--from-literal=redactionKey=$(openssl rand -hex 32)");
+        assertThat(helm.template(ValueSets.REQUIRED).stdout()).contains("# Rendered without access to the cluster");
+        assertThat(helm.notes(ValueSets.NON_DEFAULT)).doesNotContain("WARNING");
+    }
+
+    @Test
     void everyObjectCarriesTheRecommendedLabels() {
         Manifests manifests = new Helm(home).render(ValueSets.NON_DEFAULT);
 
-        assertThat(manifests.objects()).hasSize(5).allSatisfy(object -> assertThat(
+        assertThat(manifests.objects()).hasSize(6).allSatisfy(object -> assertThat(
                 object.path("metadata").path("labels").propertyNames())
                 .contains("app.kubernetes.io/name", "app.kubernetes.io/instance", "app.kubernetes.io/version",
                         "app.kubernetes.io/managed-by"));
+    }
+
+    private static Map<String, String> matchLabels(JsonNode selector) {
+        Map<String, String> labels = new TreeMap<>();
+        selector.path("matchLabels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asString()));
+        return labels;
+    }
+
+    private static Map<String, String> podLabels(Manifests manifests) {
+        Map<String, String> labels = new TreeMap<>();
+        manifests.one("CronJob").path("spec").path("jobTemplate").path("spec").path("template").path("metadata")
+                .path("labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asString()));
+        return labels;
+    }
+
+    private static List<String> cidrs(JsonNode egressRule) {
+        return egressRule.path("to").valueStream().map(peer -> peer.path("ipBlock").path("cidr").asString()).toList();
+    }
+
+    private static List<String> ports(JsonNode egressRule) {
+        return egressRule.path("ports").valueStream()
+                .map(port -> port.path("protocol").asString() + "/" + port.path("port").asInt()).toList();
     }
 
     private static Map<String, String> env(JsonNode container) {

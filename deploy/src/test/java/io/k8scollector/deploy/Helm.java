@@ -52,9 +52,14 @@ final class Helm {
      * renders them: {@code lookup} reads that cluster.
      */
     Manifests renderAgainst(Path kubeconfig, String valuesYaml) {
-        return parsed(run("template", "collector", ProjectFiles.chart().toString(), "--namespace", "inventory",
+        return parsed(templateAgainst(kubeconfig, valuesYaml));
+    }
+
+    /** What {@code helm template} answers when rendering against the cluster of {@code kubeconfig}. */
+    Command.Result templateAgainst(Path kubeconfig, String valuesYaml) {
+        return run("template", "collector", ProjectFiles.chart().toString(), "--namespace", "inventory",
                 "--dry-run=server", "--disable-openapi-validation", "--kubeconfig", kubeconfig.toString(),
-                "-f", valuesFile(valuesYaml).toString()));
+                "-f", valuesFile(valuesYaml).toString());
     }
 
     private static Manifests parsed(Command.Result result) {

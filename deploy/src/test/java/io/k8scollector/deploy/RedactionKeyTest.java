@@ -59,6 +59,16 @@ class RedactionKeyTest {
         assertThat(rendered).hasSize(48).matches("[A-Za-z0-9]+");
     }
 
+    @Test
+    void renderingAgainstTheClusterRaisesNoWarningAboutTheKey() {
+        Command.Result against = new Helm(dir).templateAgainst(kubeconfig, ValueSets.REQUIRED);
+        Command.Result offline = new Helm(dir).template(ValueSets.REQUIRED);
+
+        assertThat(against.succeeded()).as(against.stderr()).isTrue();
+        assertThat(against.stdout()).contains("kind: Secret").doesNotContain("Rendered without access to the cluster");
+        assertThat(offline.stdout()).contains("Rendered without access to the cluster");
+    }
+
     private static String key(Manifests manifests) {
         String encoded = manifests.named("Secret", SECRET_NAME).path("data").path("redactionKey").asString();
         return new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);

@@ -19,6 +19,7 @@ final class ValueSets {
             existingSecret: collector-keys
             apiEndpoint: https://ingest.example.test/api
             loginEndpoint: https://login.example.test
+            allowInsecureEndpoint: true
             image:
               repository: registry.example.test/inventory/collector
               tag: "2.0.0"
@@ -81,6 +82,21 @@ final class ValueSets {
             backoffLimit: 0
             startingDeadlineSeconds: 60
             suspend: true
+            networkPolicy:
+              enabled: true
+              apiServerCidrs: [10.0.0.1/32, "fd00:10::1/128"]
+              apiServerPorts: [8443]
+              endpointCidrs: [203.0.113.0/24]
+              endpointPorts: [443, 3128]
+              dnsPodLabels:
+                k8s-app: coredns
+              extraEgress:
+                - to:
+                    - ipBlock:
+                        cidr: 169.254.20.10/32
+                  ports:
+                    - protocol: UDP
+                      port: 53
             podAnnotations:
               example.test/owner: platform
             podLabels:
