@@ -1,5 +1,6 @@
 package io.k8scollector.testkit;
 
+import static io.k8scollector.testkit.ObjectStoreTest.object;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.k8scollector.protocol.Json;
@@ -75,17 +76,5 @@ class WatchHistoryTest {
         ObjectNode map = object("v1", "ConfigMap", "shop", name);
         map.putObject("data").put("value", value);
         return map;
-    }
-
-    private static ObjectNode object(String apiVersion, String kind, String namespace, String name) {
-        ObjectNode object = Json.MAPPER.createObjectNode();
-        object.put("apiVersion", apiVersion);
-        object.put("kind", kind);
-        ObjectNode metadata = object.putObject("metadata");
-        metadata.put("name", name);
-        if (namespace != null) {
-            metadata.put("namespace", namespace);
-        }
-        return object;
     }
 }

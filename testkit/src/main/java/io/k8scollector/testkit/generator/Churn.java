@@ -48,6 +48,7 @@ public final class Churn implements AutoCloseable {
     /** A churn over a store populated by {@link ClusterGenerator} from the same spec; it changes nothing yet. */
     public Churn(ObjectStore store, ClusterSpec spec) {
         this.store = store;
+        // A sequence of its own, so that the generated cluster is the same with churn or without.
         this.seeded = new Seeded(spec.seed() ^ 0x6368_7572_6e00L);
         List<String> nodes = new ArrayList<>();
         for (int i = 0; i < ClusterGenerator.nodeCount(spec); i++) {
