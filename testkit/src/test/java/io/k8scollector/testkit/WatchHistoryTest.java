@@ -68,6 +68,19 @@ class WatchHistoryTest {
                 .containsExactly("DELETED a", "DELETED b");
     }
 
+    @Test
+    void watchesFromTheCurrentStateShareOneSnapshotOfTheStore() {
+        store.put(configMap("a", "x"));
+        store.put(configMap("b", "x"));
+        ObjectStore.Snapshot first = store.snapshot(CONFIGMAPS);
+        ObjectStore.Snapshot second = store.snapshot(CONFIGMAPS);
+        assertThat(second.objects()).isSameAs(first.objects()).hasSize(2);
+        assertThat(second.revision()).isEqualTo(store.resourceVersion());
+        store.put(configMap("c", "x"));
+        assertThat(store.snapshot(CONFIGMAPS).objects()).hasSize(3);
+        assertThat(first.objects()).hasSize(2);
+    }
+
     private WatchHistory history() {
         return store.type(CONFIGMAPS).history();
     }

@@ -24,7 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Answers the Kubernetes API paths: discovery, lists and single GETs, with bearer-token
+ * Answers the Kubernetes API paths: discovery, lists, watches and single GETs, with bearer-token
  * authentication and the configured faults; {@code /testkit/} paths go to the admin API.
  */
 final class ApiHandler implements HttpHandler {

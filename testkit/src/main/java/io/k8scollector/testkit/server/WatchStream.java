@@ -56,61 +56,52 @@ final class WatchStream {
 
     void serve(Exchange exchange, ApiResource type, ResourcePath request) throws IOException {
         long drops = faults.watchDrops();
-        Predicate<StoredObject> filter;
-        long timeoutMillis;
-        String resourceVersion = exchange.param("resourceVersion");
-        boolean initial = resourceVersion == null || resourceVersion.isEmpty() || resourceVersion.equals("0")
-                || "true".equals(exchange.param("sendInitialEvents"));
-        long from;
+        Query query;
         try {
-            filter = filter(request.namespace(), LabelSelector.parse(exchange.param("labelSelector")),
-                    FieldSelector.parse(exchange.param("fieldSelector")));
-            timeoutMillis = timeoutMillis(exchange.param("timeoutSeconds"));
-            from = initial ? 0 : resourceVersion(resourceVersion);
+            query = query(exchange, request.namespace());
         } catch (IllegalArgumentException e) {
             exchange.status(Status.reasonFor(400, e.getMessage()));
             return;
         }
         WatchHistory history = store.watchable(type.key()).history();
-        ObjectStore.Snapshot snapshot = initial ? store.snapshot(type.key()) : null;
-        WatchHistory.Batch probe = initial ? null : readNoWait(history, from);
-        if (probe != null && probe.gone() && faults.expiredWatchesAnswer410()) {
-            exchange.status(expired(from, probe.forgottenUpTo()));
+        ObjectStore.Snapshot snapshot = query.initial() ? store.snapshot(type.key()) : null;
+        WatchHistory.Batch probe = query.initial() ? null : readNoWait(history, query.from());
+        boolean gone = probe != null && probe.gone();
+        if (gone && faults.expiredWatchesAnswer410()) {
+            exchange.status(expired(query.from(), probe.forgottenUpTo()));
             return;
         }
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-        boolean bookmarks = "true".equals(exchange.param("allowWatchBookmarks"));
         Writer writer = new Writer(exchange.streamChunked(), type, request.version());
-        // Not closed on a dropped connection: closing would end the response properly.
-        if (probe != null && probe.gone()) {
-            writer.error(expired(from, probe.forgottenUpTo()));
+        if (gone) {
+            writer.error(expired(query.from(), probe.forgottenUpTo()));
         } else {
-            long cursor = from;
+            long cursor = query.from();
             if (snapshot != null) {
                 for (StoredObject object : snapshot.objects()) {
-                    if (filter == null || filter.test(object)) {
+                    if (query.filter() == null || query.filter().test(object)) {
                         writer.event("ADDED", object);
                     }
                 }
                 cursor = snapshot.revision();
-                if (bookmarks && "true".equals(exchange.param("sendInitialEvents"))) {
+                if (query.bookmarks() && query.initialEventsEnd()) {
                     writer.bookmark(cursor, true);
                 }
                 writer.out.flush();
             }
-            stream(writer, history, filter, cursor, deadline, bookmarks, drops, type);
+            stream(writer, history, query, cursor, drops, type);
         }
+        // Reached when the server ends the watch; a dropped connection must skip this proper end.
         writer.out.close();
     }
 
-    private void stream(Writer writer, WatchHistory history, Predicate<StoredObject> filter, long from,
-            long deadline, boolean bookmarks, long drops, ApiResource type) throws IOException {
+    private void stream(Writer writer, WatchHistory history, Query query, long from, long drops, ApiResource type)
+            throws IOException {
         long cursor = from;
         long interval = limits.bookmarkInterval().toNanos();
         long nextBookmark = System.nanoTime() + interval;
         while (true) {
             long now = System.nanoTime();
-            if (now >= deadline) {
+            if (now >= query.deadline()) {
                 return;
             }
             if (faults.watchDrops() != drops) {
@@ -124,7 +115,7 @@ final class WatchStream {
             }
             long committed = store.resourceVersion();
             long wait = Math.max(1, TimeUnit.NANOSECONDS.toMillis(
-                    Math.min(deadline - now, bookmarks ? nextBookmark - now : Long.MAX_VALUE)));
+                    Math.min(query.deadline() - now, query.bookmarks() ? nextBookmark - now : Long.MAX_VALUE)));
             WatchHistory.Batch batch;
             try {
                 batch = history.after(cursor, BATCH, Math.min(POLL_MILLIS, wait));
@@ -137,13 +128,13 @@ final class WatchStream {
                 return;
             }
             for (WatchEvent event : batch.events()) {
-                writer.change(event, filter);
+                writer.change(event, query.filter());
                 cursor = event.revision();
             }
             if (batch.closed()) {
                 return;
             }
-            if (bookmarks && System.nanoTime() >= nextBookmark && batch.events().size() < BATCH) {
+            if (query.bookmarks() && System.nanoTime() >= nextBookmark && batch.events().size() < BATCH) {
                 // Every change up to the revision read before the batch is in it, so the bookmark may say so.
                 cursor = Math.max(cursor, committed);
                 writer.bookmark(cursor, false);
@@ -154,6 +145,23 @@ final class WatchStream {
                 writer.pending = false;
             }
         }
+    }
+
+    private Query query(Exchange exchange, String namespace) {
+        String resourceVersion = exchange.param("resourceVersion");
+        boolean initialEvents = "true".equals(exchange.param("sendInitialEvents"));
+        boolean initial = resourceVersion == null || resourceVersion.isEmpty() || resourceVersion.equals("0")
+                || initialEvents;
+        LabelSelector labels = LabelSelector.parse(exchange.param("labelSelector"));
+        FieldSelector fields = FieldSelector.parse(exchange.param("fieldSelector"));
+        Predicate<StoredObject> filter = namespace == null && labels.isEmpty() && fields.isEmpty()
+                ? null
+                : object -> (namespace == null || namespace.equals(object.namespace()))
+                        && labels.test(object.labels()) && fields.test(object);
+        long deadline = System.nanoTime()
+                + TimeUnit.MILLISECONDS.toNanos(timeoutMillis(exchange.param("timeoutSeconds")));
+        return new Query(filter, initial, initial ? 0 : resourceVersion(resourceVersion), deadline,
+                "true".equals(exchange.param("allowWatchBookmarks")), initialEvents);
     }
 
     private static WatchHistory.Batch readNoWait(WatchHistory history, long from) {
@@ -172,14 +180,6 @@ final class WatchStream {
             Thread.currentThread().interrupt();
             throw new IOException("the test cluster is stopping", e);
         }
-    }
-
-    private static Predicate<StoredObject> filter(String namespace, LabelSelector labels, FieldSelector fields) {
-        if (namespace == null && labels.isEmpty() && fields.isEmpty()) {
-            return null;
-        }
-        return object -> (namespace == null || namespace.equals(object.namespace()))
-                && labels.test(object.labels()) && fields.test(object);
     }
 
     private long timeoutMillis(String value) {
@@ -215,6 +215,19 @@ final class WatchStream {
     private static Status expired(long asked, long forgottenUpTo) {
         return Status.reasonFor(410, "too old resource version: " + asked + " (" + forgottenUpTo + ")");
     }
+
+    /**
+     * What a watch asks for.
+     *
+     * @param filter the namespace of its path and its selectors; null for every object
+     * @param initial whether it starts with the current objects
+     * @param from the revision after which it reports changes, when not initial
+     * @param deadline when the server ends it, in {@link System#nanoTime()} terms
+     * @param bookmarks whether it allows bookmarks
+     * @param initialEventsEnd whether it asked for a bookmark at the end of the initial objects
+     */
+    private record Query(Predicate<StoredObject> filter, boolean initial, long from, long deadline,
+            boolean bookmarks, boolean initialEventsEnd) {}
 
     /** Writes events as lines of JSON; built-in objects get their apiVersion and kind here. */
     private static final class Writer {
