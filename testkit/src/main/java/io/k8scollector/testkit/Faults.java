@@ -1,11 +1,13 @@
 package io.k8scollector.testkit;
 
 import io.k8scollector.testkit.catalog.TypeKey;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Failures the test cluster answers on demand, each on the API paths of one type (or one group
@@ -21,6 +23,9 @@ public final class Faults {
     private final Map<TypeKey, Integer> throttle = new ConcurrentHashMap<>();
     private final Map<TypeKey, Integer> fail = new ConcurrentHashMap<>();
     private final Set<TypeKey> breakOff = ConcurrentHashMap.newKeySet();
+    private final AtomicLong watchDrops = new AtomicLong();
+    private final Map<TypeKey, Long> stalledUntil = new ConcurrentHashMap<>();
+    private volatile boolean expiredWatchesAnswer410;
 
     /** Lists and gets of the type answer {@code 403 Forbidden}, as without RBAC permission. */
     public void forbid(String group, String resource) {
@@ -58,7 +63,31 @@ public final class Faults {
         breakOff.add(new TypeKey(group, resource));
     }
 
-    /** Removes every fault. */
+    /**
+     * Drops the connection of every watch open now, in the middle of its response, as when an API
+     * server restarts or a load balancer cuts long requests; watches opened later are not affected.
+     */
+    public void dropWatches() {
+        watchDrops.incrementAndGet();
+    }
+
+    /**
+     * Watches of the type, open now or opened during the stall, send nothing (no event, no bookmark)
+     * for {@code duration}, then deliver what happened meanwhile, as a stuck API server does.
+     */
+    public void stallWatches(String group, String resource, Duration duration) {
+        stalledUntil.put(new TypeKey(group, resource), System.nanoTime() + duration.toNanos());
+    }
+
+    /**
+     * A watch from a resourceVersion older than the history kept answers a plain {@code 410 Gone}
+     * instead of its usual {@code 200} stream holding one {@code ERROR} event with a 410 Status.
+     */
+    public void answerExpiredWatchesWith410() {
+        expiredWatchesAnswer410 = true;
+    }
+
+    /** Removes every fault (watches already dropped stay dropped). */
     public void clear() {
         forbidden.clear();
         brokenDiscovery.clear();
@@ -66,6 +95,24 @@ public final class Faults {
         throttle.clear();
         fail.clear();
         breakOff.clear();
+        stalledUntil.clear();
+        expiredWatchesAnswer410 = false;
+    }
+
+    /** How many times every open watch was told to drop; a watch drops when this grows after it opened. */
+    public long watchDrops() {
+        return watchDrops.get();
+    }
+
+    /** How long watches of the type must stay silent from now, in nanoseconds; 0 or less when they need not. */
+    public long stallNanos(TypeKey type) {
+        Long until = stalledUntil.get(type);
+        return until == null ? 0 : until - System.nanoTime();
+    }
+
+    /** Whether a watch from a forgotten resourceVersion answers a plain HTTP 410. */
+    public boolean expiredWatchesAnswer410() {
+        return expiredWatchesAnswer410;
     }
 
     /** Whether requests for the type are forbidden. */

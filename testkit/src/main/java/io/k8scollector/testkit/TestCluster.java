@@ -1,9 +1,11 @@
 package io.k8scollector.testkit;
 
 import io.k8scollector.testkit.catalog.Catalog;
+import io.k8scollector.testkit.generator.Churn;
 import io.k8scollector.testkit.generator.ClusterGenerator;
 import io.k8scollector.testkit.server.ApiServer;
 import io.k8scollector.testkit.server.ServerCertificate;
+import io.k8scollector.testkit.server.WatchLimits;
 import io.k8scollector.testkit.store.ObjectStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,8 +20,9 @@ import java.util.Map;
 
 /**
  * A faithful Kubernetes API server on 127.0.0.1 over HTTPS, loaded with a seeded, realistic cluster:
- * discovery of built-in and custom groups, paged lists, selectors, single GETs, bearer-token auth
- * and faults on demand. Start one per test class and close it.
+ * discovery of built-in and custom groups, paged lists, selectors, single GETs, watches, bearer-token
+ * auth, faults on demand and, when the spec asks, a steady churn of changes. Start one per test class
+ * and close it.
  *
  * <pre>{@code
  * try (TestCluster cluster = TestCluster.start(ClusterSpec.builder().pods(100).seed(42).build())) {
@@ -38,38 +41,45 @@ public final class TestCluster implements AutoCloseable {
     private final String token;
     private final ServerCertificate certificate;
     private final ApiServer server;
+    private final Churn churn;
 
     private TestCluster(ObjectStore store, Faults faults, String token, ServerCertificate certificate,
-            ApiServer server) {
+            ApiServer server, Churn churn) {
         this.store = store;
         this.faults = faults;
         this.token = token;
         this.certificate = certificate;
         this.server = server;
+        this.churn = churn;
     }
 
     /**
      * Listens on the spec's port, then generates the objects of {@code spec}; returns when they are
-     * served.
+     * served, with the spec's churn started.
      *
      * @throws java.io.UncheckedIOException when the port cannot be bound
      */
     public static TestCluster start(ClusterSpec spec) {
-        ObjectStore store = new ObjectStore(new Catalog());
+        ObjectStore store = new ObjectStore(new Catalog(), spec.watchHistory());
         Faults faults = new Faults();
         byte[] secret = new byte[24];
         new SecureRandom().nextBytes(secret);
         String token = "testcluster-" + HexFormat.of().formatHex(secret);
         ServerCertificate certificate = ServerCertificate.shared();
         // Bind first: a taken port fails at once rather than after generating a large cluster.
-        ApiServer server = ApiServer.start(store, faults, token, spec.port(), certificate);
+        ApiServer server = ApiServer.start(store, faults, token, spec.port(), certificate,
+                new WatchLimits(spec.bookmarkInterval(), spec.maxWatch()));
+        Churn churn = new Churn(store, spec);
         try {
             new ClusterGenerator(spec).populate(store);
         } catch (RuntimeException e) {
             server.close();
             throw e;
         }
-        return new TestCluster(store, faults, token, certificate, server);
+        if (spec.churn() > 0) {
+            churn.start(spec.churn());
+        }
+        return new TestCluster(store, faults, token, certificate, server, churn);
     }
 
     /** {@code https://127.0.0.1:PORT}. */
@@ -136,6 +146,14 @@ public final class TestCluster implements AutoCloseable {
         return store;
     }
 
+    /**
+     * The churn of this cluster's spec: running when the spec asked for a rate, else idle, for a test
+     * to make its changes one by one with {@link Churn#step()}.
+     */
+    public Churn churn() {
+        return churn;
+    }
+
     /** Requests received so far, by path without query. */
     public Map<String, Long> requests() {
         return server.requests();
@@ -143,6 +161,7 @@ public final class TestCluster implements AutoCloseable {
 
     @Override
     public void close() {
+        churn.close();
         server.close();
     }
 }

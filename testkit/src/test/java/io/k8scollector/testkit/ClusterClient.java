@@ -32,6 +32,12 @@ final class ClusterClient {
         return send(request(pathAndQuery).header("Authorization", "Bearer " + cluster.token()).GET().build());
     }
 
+    /** Opens a watch (a GET with the token whose answer streams); the caller closes it. */
+    WatchClient watch(String pathAndQuery) {
+        HttpRequest request = request(pathAndQuery).header("Authorization", "Bearer " + cluster.token()).GET().build();
+        return new WatchClient(send(request, HttpResponse.BodyHandlers.ofLines()));
+    }
+
     /** GET with the token, answer parsed as JSON. */
     JsonNode json(String pathAndQuery) {
         return Json.MAPPER.readTree(get(pathAndQuery).body());
@@ -58,8 +64,12 @@ final class ClusterClient {
     }
 
     private HttpResponse<byte[]> send(HttpRequest request) {
+        return send(request, HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
         try {
-            return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            return http.send(request, handler);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -3,6 +3,7 @@ package io.k8scollector.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.k8scollector.protocol.Json;
+import io.k8scollector.testkit.catalog.TypeKey;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,7 +17,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.MappingIterator;
+import tools.jackson.databind.node.ObjectNode;
 
 /** The faithfulness test: the real kubectl 1.35 talks to the test cluster as to a real one. */
 class KubectlTest {
@@ -95,6 +99,71 @@ class KubectlTest {
         }
     }
 
+    @Test
+    void watchesPodsAndPrintsWhatTheClusterChanged() throws Exception {
+        int shopPods = (int) cluster.store().type(new TypeKey("", "pods")).all().stream()
+                .filter(pod -> "shop".equals(pod.namespace())).count();
+        List<String> command = kubectlCommand("get", "pods", "-n", "shop", "--watch", "--output-watch-events",
+                "-o", "json");
+        Path out = Files.createTempFile(dir, "kubectl-watch", ".out");
+        Process process = new ProcessBuilder(command).redirectOutput(out.toFile())
+                .redirectError(Files.createTempFile(dir, "kubectl-watch", ".err").toFile()).start();
+        try {
+            assertThat(events(out, shopPods)).extracting(e -> e.path("type").asString()).containsOnly("ADDED");
+            ObjectNode pod = (ObjectNode) cluster.store().get("", "pods", "shop",
+                    cluster.store().type(new TypeKey("", "pods")).all().stream()
+                            .filter(p -> "shop".equals(p.namespace())).findFirst().orElseThrow().name())
+                    .orElseThrow();
+            ObjectNode metadata = (ObjectNode) pod.get("metadata");
+            metadata.put("name", "watched-by-kubectl");
+            metadata.remove(List.of("uid", "resourceVersion", "creationTimestamp"));
+            cluster.store().put(pod);
+            List<String> expected = new ArrayList<>();
+            expected.add("ADDED " + storedResourceVersion("watched-by-kubectl"));
+            metadata.withObjectProperty("labels").put("watched", "yes");
+            cluster.store().put(pod);
+            expected.add("MODIFIED " + storedResourceVersion("watched-by-kubectl"));
+            // The deletion is the next change; its PodMetrics goes right after it.
+            expected.add("DELETED " + (cluster.store().resourceVersion() + 1));
+            cluster.store().delete("", "pods", "shop", "watched-by-kubectl");
+            List<JsonNode> changes = events(out, shopPods + 3).subList(shopPods, shopPods + 3);
+            assertThat(changes).extracting(e -> e.path("type").asString() + " "
+                    + e.path("object").path("metadata").path("resourceVersion").asString()).isEqualTo(expected);
+            assertThat(changes).extracting(e -> e.path("object").path("metadata").path("name").asString())
+                    .containsOnly("watched-by-kubectl");
+            assertThat(changes.get(1).path("object").path("metadata").path("labels").path("watched").asString())
+                    .isEqualTo("yes");
+        } finally {
+            process.destroy();
+            assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("kubectl stopped").isTrue();
+        }
+    }
+
+    private static long storedResourceVersion(String pod) {
+        return cluster.store().get("", "pods", "shop", pod).orElseThrow()
+                .path("metadata").path("resourceVersion").asLong();
+    }
+
+    /** Waits, at most a minute, until kubectl printed at least {@code count} watch events, and returns them. */
+    private static List<JsonNode> events(Path out, int count) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        List<JsonNode> events = new ArrayList<>();
+        while (events.size() < count && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            events.clear();
+            try (MappingIterator<JsonNode> values = Json.MAPPER.readerFor(JsonNode.class)
+                    .readValues(Files.readString(out, StandardCharsets.UTF_8))) {
+                while (values.hasNext()) {
+                    events.add(values.next());
+                }
+            } catch (JacksonException e) {
+                // kubectl is in the middle of printing an event; read again.
+            }
+        }
+        assertThat(events).as("watch events printed by kubectl").hasSizeGreaterThanOrEqualTo(count);
+        return events;
+    }
+
     private static Set<String> uids(JsonNode list) {
         Set<String> uids = new HashSet<>();
         list.get("items").forEach(item -> uids.add(item.path("metadata").path("uid").asString()));
@@ -109,10 +178,15 @@ class KubectlTest {
         return run;
     }
 
-    private static Run kubectlRun(String... args) throws IOException, InterruptedException {
+    private static List<String> kubectlCommand(String... args) {
         List<String> command = new ArrayList<>(List.of(Tools.kubectl().toString(),
                 "--kubeconfig", kubeconfig.toString(), "--cache-dir", dir.resolve("cache").toString()));
         command.addAll(List.of(args));
+        return command;
+    }
+
+    private static Run kubectlRun(String... args) throws IOException, InterruptedException {
+        List<String> command = kubectlCommand(args);
         Path out = Files.createTempFile(dir, "kubectl", ".out");
         Path err = Files.createTempFile(dir, "kubectl", ".err");
         Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();

@@ -120,13 +120,6 @@ class ListingTest {
     }
 
     @Test
-    void refusesWatchesSayingSo() {
-        JsonNode status = running.client().json("/api/v1/pods?watch=true");
-        assertThat(status.path("code").asInt()).isEqualTo(405);
-        assertThat(status.path("message").asString()).contains("does not serve watches");
-    }
-
-    @Test
     void requiresTheBearerToken() {
         assertThat(running.client().send("GET", "/version", null, null).statusCode()).isEqualTo(401);
         var wrong = running.client().send("GET", "/api/v1/pods", "Bearer wrong", null);

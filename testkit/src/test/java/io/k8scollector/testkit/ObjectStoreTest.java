@@ -109,7 +109,8 @@ class ObjectStoreTest {
                 .hasMessageContaining("acme.io/v1").hasMessageContaining("Unknown");
     }
 
-    private static ObjectNode object(String apiVersion, String kind, String namespace, String name) {
+    /** A bare object of that type and name, as a test stores it. */
+    static ObjectNode object(String apiVersion, String kind, String namespace, String name) {
         ObjectNode object = Json.MAPPER.createObjectNode();
         object.put("apiVersion", apiVersion);
         object.put("kind", kind);

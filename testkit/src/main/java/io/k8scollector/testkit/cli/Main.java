@@ -2,9 +2,11 @@ package io.k8scollector.testkit.cli;
 
 import io.k8scollector.testkit.ClusterSpec;
 import io.k8scollector.testkit.TestCluster;
+import io.k8scollector.testkit.store.ObjectStore;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -37,6 +39,20 @@ public final class Main implements Callable<Integer> {
             defaultValue = "0")
     private int port;
 
+    @Option(names = "--churn", paramLabel = "EVENTS_PER_S", description = "Changes per second once serving: "
+            + "pods created, relabelled and deleted, Helm upgrades (default: ${DEFAULT-VALUE}, none).",
+            defaultValue = "0")
+    private double churn;
+
+    @Option(names = "--watch-history", paramLabel = "EVENTS", description = "Changes per type that watches "
+            + "can replay; older resourceVersions get 410 Gone (default: ${DEFAULT-VALUE}).",
+            defaultValue = "" + ObjectStore.DEFAULT_HISTORY_EVENTS)
+    private int watchHistory;
+
+    @Option(names = "--bookmark-seconds", description = "Seconds between watch bookmarks (default: "
+            + "${DEFAULT-VALUE}).", defaultValue = "5")
+    private int bookmarkSeconds;
+
     @Option(names = "--kubeconfig", required = true, description = "Where to write the kubeconfig.")
     private Path kubeconfig;
 
@@ -57,7 +73,9 @@ public final class Main implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         ClusterSpec clusterSpec;
         try {
-            clusterSpec = ClusterSpec.builder().pods(pods).namespaces(namespaces).seed(seed).port(port).build();
+            clusterSpec = ClusterSpec.builder().pods(pods).namespaces(namespaces).seed(seed).port(port)
+                    .churn(churn).watchHistory(watchHistory).bookmarkInterval(Duration.ofSeconds(bookmarkSeconds))
+                    .build();
         } catch (IllegalArgumentException e) {
             err.println("k8s-testcluster: " + e.getMessage());
             err.flush();
@@ -78,8 +96,8 @@ public final class Main implements Callable<Integer> {
             return 1;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(cluster::close, "testcluster-shutdown"));
-        log.info("Test cluster with {} pods serving at {} (ready in {} ms); kubeconfig {}", pods, cluster.url(),
-                (System.nanoTime() - start) / 1_000_000, kubeconfig);
+        log.info("Test cluster with {} pods serving at {} (ready in {} ms, churn {}/s); kubeconfig {}", pods,
+                cluster.url(), (System.nanoTime() - start) / 1_000_000, churn, kubeconfig);
         PrintWriter out = spec.commandLine().getOut();
         out.println(cluster.url());
         out.flush();

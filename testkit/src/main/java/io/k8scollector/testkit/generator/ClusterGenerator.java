@@ -40,6 +40,11 @@ public final class ClusterGenerator {
         return names;
     }
 
+    /** How many Nodes a spec's cluster has: one per 50 pods, at least 3, named {@code node-N}. */
+    static int nodeCount(ClusterSpec spec) {
+        return Math.max(3, (spec.pods() + 49) / 50);
+    }
+
     /** Generates every object into {@code store}. */
     public void populate(ObjectStore store) {
         List<String> apps = appNamespaces(spec);
@@ -47,7 +52,7 @@ public final class ClusterGenerator {
         List<String> namespaces = new ArrayList<>(SYSTEM_NAMESPACES);
         namespaces.addAll(apps);
         namespaces.forEach(platform::namespace);
-        List<String> nodes = platform.nodes(Math.max(3, (spec.pods() + 49) / 50));
+        List<String> nodes = platform.nodes(nodeCount(spec));
         platform.clusterWide();
         new CustomResources(seeded, store).definitionsAndObjects(apps);
         Workloads workloads = new Workloads(seeded, new Pods(seeded, nodes), store);

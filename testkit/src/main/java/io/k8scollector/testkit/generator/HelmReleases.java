@@ -29,14 +29,12 @@ final class HelmReleases {
         this.store = store;
     }
 
+    /** The revision of {@code storefront} that {@link #releases} makes last. */
+    static final int STOREFRONT_REVISIONS = 3;
+
     void releases(String namespace) {
-        for (int revision = 1; revision <= 3; revision++) {
-            ObjectNode secret = seeded.object("v1", "Secret", namespace, "sh.helm.release.v1.storefront.v" + revision);
-            secret.put("type", "helm.sh/release.v1");
-            labels(secret, "storefront", revision, 3);
-            String release = encode(release("storefront", namespace, revision, 3, "storefront", "1.4." + revision));
-            strings(secret, "data", "release", Seeded.base64(release));
-            store.put(secret);
+        for (int revision = 1; revision <= STOREFRONT_REVISIONS; revision++) {
+            store.put(storefront(namespace, revision, STOREFRONT_REVISIONS));
         }
         for (int revision = 1; revision <= 2; revision++) {
             ObjectNode config = seeded.object("v1", "ConfigMap", namespace, "sh.helm.release.v1.legacy-cache.v"
@@ -46,6 +44,25 @@ final class HelmReleases {
                     "19.0." + revision)));
             store.put(config);
         }
+    }
+
+    /**
+     * The Secret of one revision of the release {@code storefront}, as Helm stores it.
+     *
+     * @param latest the newest revision: that one is deployed, older ones superseded
+     */
+    ObjectNode storefront(String namespace, int revision, int latest) {
+        ObjectNode secret = seeded.object("v1", "Secret", namespace, storefrontSecret(revision));
+        secret.put("type", "helm.sh/release.v1");
+        labels(secret, "storefront", revision, latest);
+        String release = encode(release("storefront", namespace, revision, latest, "storefront", "1.4." + revision));
+        strings(secret, "data", "release", Seeded.base64(release));
+        return secret;
+    }
+
+    /** The name of the Secret of a revision of {@code storefront}. */
+    static String storefrontSecret(int revision) {
+        return "sh.helm.release.v1.storefront.v" + revision;
     }
 
     private static void labels(ObjectNode object, String name, int revision, int latest) {

@@ -4,6 +4,7 @@ import io.k8scollector.protocol.Json;
 import io.k8scollector.testkit.Faults;
 import io.k8scollector.testkit.store.ObjectStore;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Map;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -11,7 +12,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The admin API under {@code /testkit/}, for scripts that change the cluster between two collections
- * (documented in docs/testkit.md): upsert and delete objects, set and clear faults.
+ * (documented in docs/testkit.md): upsert and delete objects (each a change that watches see), set and
+ * clear faults, compact the watch history.
  */
 final class AdminApi {
 
@@ -75,18 +77,25 @@ final class AdminApi {
     }
 
     private void fault(Exchange exchange, String name) throws IOException {
-        String group = required(exchange, "group");
         switch (name) {
-            case "forbid" -> faults.forbid(group, required(exchange, "resource"));
-            case "fail-discovery" -> faults.failDiscovery(group, required(exchange, "version"),
+            case "forbid" -> faults.forbid(required(exchange, "group"), required(exchange, "resource"));
+            case "fail-discovery" -> faults.failDiscovery(required(exchange, "group"), required(exchange, "version"),
                     number(exchange, "status"));
-            case "expire-continue" -> faults.expireContinueOnce(group, required(exchange, "resource"));
-            case "throttle" -> faults.throttleOnce(group, required(exchange, "resource"),
+            case "expire-continue" -> faults.expireContinueOnce(required(exchange, "group"),
+                    required(exchange, "resource"));
+            case "throttle" -> faults.throttleOnce(required(exchange, "group"), required(exchange, "resource"),
                     number(exchange, "retryAfterSeconds"));
-            case "fail" -> faults.failOnce(group, required(exchange, "resource"), number(exchange, "status"));
-            case "break-off" -> faults.breakOffOnce(group, required(exchange, "resource"));
+            case "fail" -> faults.failOnce(required(exchange, "group"), required(exchange, "resource"),
+                    number(exchange, "status"));
+            case "break-off" -> faults.breakOffOnce(required(exchange, "group"), required(exchange, "resource"));
+            case "compact" -> store.compact();
+            case "drop-watches" -> faults.dropWatches();
+            case "stall-watches" -> faults.stallWatches(required(exchange, "group"), required(exchange, "resource"),
+                    Duration.ofSeconds(number(exchange, "seconds")));
+            case "expired-watch-410" -> faults.answerExpiredWatchesWith410();
             default -> throw new IllegalArgumentException("unknown fault \"" + name
-                    + "\"; allowed: forbid, fail-discovery, expire-continue, throttle, fail, break-off");
+                    + "\"; allowed: forbid, fail-discovery, expire-continue, throttle, fail, break-off, compact, "
+                    + "drop-watches, stall-watches, expired-watch-410");
         }
         exchange.noContent();
     }

@@ -24,7 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Answers the Kubernetes API paths: discovery, lists and single GETs, with bearer-token
+ * Answers the Kubernetes API paths: discovery, lists, watches and single GETs, with bearer-token
  * authentication and the configured faults; {@code /testkit/} paths go to the admin API.
  */
 final class ApiHandler implements HttpHandler {
@@ -37,14 +37,16 @@ final class ApiHandler implements HttpHandler {
     private final String authorization;
     private final Discovery discovery;
     private final AdminApi admin;
+    private final WatchStream watches;
     private final Map<String, LongAdder> requests = new ConcurrentHashMap<>();
 
-    ApiHandler(ObjectStore store, Faults faults, String token, String serverAddress) {
+    ApiHandler(ObjectStore store, Faults faults, String token, String serverAddress, WatchLimits limits) {
         this.store = store;
         this.faults = faults;
         this.authorization = "Bearer " + token;
         this.discovery = new Discovery(store.catalog(), serverAddress);
         this.admin = new AdminApi(store, faults);
+        this.watches = new WatchStream(store, faults, limits);
     }
 
     Map<String, LongAdder> requests() {
@@ -54,13 +56,20 @@ final class ApiHandler implements HttpHandler {
     @Override
     public void handle(HttpExchange http) throws IOException {
         Exchange exchange = new Exchange(http);
-        try (http) {
-            requests.computeIfAbsent(exchange.path(), p -> new LongAdder()).increment();
-            try {
-                answer(exchange);
-            } catch (RuntimeException e) {
-                LOG.warn("Request {} {} failed", exchange.method(), exchange.path(), e);
-                exchange.status(Status.reasonFor(500, "the test cluster failed: " + e.getClass().getSimpleName()));
+        requests.computeIfAbsent(exchange.path(), p -> new LongAdder()).increment();
+        boolean dropped = false;
+        try {
+            answer(exchange);
+        } catch (WatchStream.DroppedConnection e) {
+            // Left open, the exchange is not ended cleanly: the HTTP server closes its connection instead.
+            dropped = true;
+            throw e;
+        } catch (RuntimeException e) {
+            LOG.warn("Request {} {} failed", exchange.method(), exchange.path(), e);
+            exchange.status(Status.reasonFor(500, "the test cluster failed: " + e.getClass().getSimpleName()));
+        } finally {
+            if (!dropped) {
+                http.close();
             }
         }
     }
@@ -115,7 +124,8 @@ final class ApiHandler implements HttpHandler {
             return;
         }
         ResourcePath request = parsed.get();
-        String verb = request.name() == null ? "list" : "get";
+        boolean watch = "true".equals(exchange.param("watch")) || "1".equals(exchange.param("watch"));
+        String verb = request.name() != null ? "get" : watch ? "watch" : "list";
         if (faults.forbidden(type.get().key())) {
             exchange.status(forbidden(type.get(), request, verb));
             return;
@@ -125,7 +135,9 @@ final class ApiHandler implements HttpHandler {
                     .about(request.resource(), group, request.name()));
             return;
         }
-        if (request.name() == null) {
+        if (watch && request.name() == null) {
+            watches.serve(exchange, type.get(), request);
+        } else if (request.name() == null) {
             list(exchange, type.get(), request);
         } else {
             get(exchange, type.get(), request);
@@ -148,11 +160,6 @@ final class ApiHandler implements HttpHandler {
     }
 
     private void list(Exchange exchange, ApiResource type, ResourcePath request) throws IOException {
-        if ("true".equals(exchange.param("watch")) || "1".equals(exchange.param("watch"))) {
-            exchange.status(Status.reasonFor(405, "the test cluster does not serve watches; list instead")
-                    .about(type.name(), type.group(), null));
-            return;
-        }
         String continueParam = exchange.param("continue");
         Optional<ListFault> fault = faults.takeListFault(type.key(), continueParam != null && !continueParam.isEmpty());
         if (fault.isPresent()) {

@@ -32,14 +32,16 @@ public final class ApiServer implements AutoCloseable {
      *
      * @param port the port, or 0 for any free one
      * @param token the bearer token every request must carry
+     * @param limits how watches are paced
      * @throws UncheckedIOException when the port cannot be bound
      */
     public static ApiServer start(ObjectStore store, Faults faults, String token, int port,
-            ServerCertificate certificate) {
+            ServerCertificate certificate, WatchLimits limits) {
         try {
             HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 256);
             server.setHttpsConfigurator(new HttpsConfigurator(certificate.sslContext()));
             AtomicInteger threads = new AtomicInteger();
+            // Unbounded: an open watch holds its thread, and must never hold one that another request needs.
             ExecutorService executor = Executors.newCachedThreadPool(task -> {
                 Thread thread = new Thread(task, "testcluster-" + threads.incrementAndGet());
                 thread.setDaemon(true);
@@ -47,7 +49,7 @@ public final class ApiServer implements AutoCloseable {
             });
             server.setExecutor(executor);
             ApiHandler handler = new ApiHandler(store, faults, token,
-                    "127.0.0.1:" + server.getAddress().getPort());
+                    "127.0.0.1:" + server.getAddress().getPort(), limits);
             server.createContext("/", handler);
             server.start();
             return new ApiServer(server, executor, handler);

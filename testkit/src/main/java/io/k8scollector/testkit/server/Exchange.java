@@ -70,6 +70,17 @@ final class Exchange {
         return new BufferedOutputStream(http.getResponseBody(), 1 << 16);
     }
 
+    /**
+     * Starts a chunked JSON answer of unknown length, as a watch streams its events; each flush of the
+     * returned stream sends what was written so far.
+     */
+    OutputStream streamChunked() throws IOException {
+        http.getResponseHeaders().set("Content-Type", "application/json");
+        http.getResponseHeaders().set("Cache-Control", "no-cache, private");
+        http.sendResponseHeaders(200, 0);
+        return new BufferedOutputStream(http.getResponseBody(), 1 << 16);
+    }
+
     private static Map<String, String> parseQuery(String raw) {
         Map<String, String> params = new HashMap<>();
         if (raw == null || raw.isEmpty()) {

@@ -31,6 +31,11 @@ public final class FieldSelector implements Predicate<StoredObject> {
         return new FieldSelector(requirements);
     }
 
+    /** Whether it selects everything. */
+    public boolean isEmpty() {
+        return requirements.isEmpty();
+    }
+
     @Override
     public boolean test(StoredObject object) {
         for (Predicate<StoredObject> requirement : requirements) {

@@ -34,6 +34,11 @@ public final class LabelSelector implements Predicate<Map<String, String>> {
         return new LabelSelector(requirements);
     }
 
+    /** Whether it selects everything. */
+    public boolean isEmpty() {
+        return requirements.isEmpty();
+    }
+
     @Override
     public boolean test(Map<String, String> labels) {
         for (Predicate<Map<String, String>> requirement : requirements) {

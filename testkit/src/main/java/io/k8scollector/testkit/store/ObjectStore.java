@@ -14,11 +14,12 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Every object of the test cluster, by type. Thread-safe; a change is visible to the next request.
+ * Every object of the test cluster, by type, and its recent changes for watches. Thread-safe; a change
+ * is visible to the next request. One revision counter orders every change of the whole store, as
+ * etcd's does: each write takes the next revision, which becomes the object's {@code resourceVersion}.
  * Storing a CustomResourceDefinition makes its types served; deleting it removes them and their objects.
  */
 public final class ObjectStore {
@@ -27,13 +28,34 @@ public final class ObjectStore {
     private static final TypeKey NAMESPACES = new TypeKey("", "namespaces");
     private static final TypeKey CRDS = new TypeKey("apiextensions.k8s.io", "customresourcedefinitions");
 
-    private final Catalog catalog;
-    private final Map<TypeKey, TypeStore> types = new ConcurrentHashMap<>();
-    private final AtomicLong resourceVersion = new AtomicLong(1000);
+    /** How many changes of each type the store keeps for watches unless told otherwise. */
+    public static final int DEFAULT_HISTORY_EVENTS = 10_000;
 
-    /** An empty store serving the types of {@code catalog}. */
+    private final Catalog catalog;
+    private final int historyEvents;
+    private final Map<TypeKey, TypeStore> types = new ConcurrentHashMap<>();
+    /** The revision of the last change; written under this store's lock. */
+    private long revision = 1000;
+    /** The revision of the last change whose writes are all done, which readers may rely on. */
+    private volatile long committed = revision;
+    private volatile long compacted;
+
+    /** An empty store serving the types of {@code catalog}, keeping the default history. */
     public ObjectStore(Catalog catalog) {
+        this(catalog, DEFAULT_HISTORY_EVENTS);
+    }
+
+    /**
+     * An empty store serving the types of {@code catalog}.
+     *
+     * @param historyEvents how many changes of each type watches can replay; older ones answer 410 Gone
+     */
+    public ObjectStore(Catalog catalog, int historyEvents) {
+        if (historyEvents < 1) {
+            throw new IllegalArgumentException("the watch history must keep 1 event or more, not " + historyEvents);
+        }
         this.catalog = catalog;
+        this.historyEvents = historyEvents;
     }
 
     /**
@@ -45,7 +67,7 @@ public final class ObjectStore {
      *
      * @throws IllegalArgumentException when no served type has that apiVersion and kind, or the name is missing
      */
-    public void put(ObjectNode object) {
+    public synchronized void put(ObjectNode object) {
         String apiVersion = object.path("apiVersion").asString("");
         String kind = object.path("kind").asString("");
         int slash = apiVersion.indexOf('/');
@@ -92,7 +114,8 @@ public final class ObjectStore {
         if (metadata.path("creationTimestamp").asString("").isEmpty()) {
             metadata.put("creationTimestamp", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
         }
-        metadata.put("resourceVersion", Long.toString(resourceVersion.incrementAndGet()));
+        long change = ++revision;
+        metadata.put("resourceVersion", Long.toString(change));
         Map<String, String> labels = new HashMap<>();
         metadata.path("labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asString("")));
         StoredObject stored = new StoredObject(StoredObject.key(namespace, name), namespace, name,
@@ -100,7 +123,8 @@ public final class ObjectStore {
         if (type.key().equals(CRDS)) {
             CustomTypes.fromDefinition(copy).ifPresent(catalog::register);
         }
-        types.computeIfAbsent(type.key(), k -> new TypeStore()).put(stored);
+        watchable(type.key()).put(stored, change);
+        committed = change;
         if (LiveMetrics.mirrorOf(type.key()).isPresent()) {
             put(LiveMetrics.of(type.key(), copy));
         }
@@ -114,25 +138,69 @@ public final class ObjectStore {
      * @param namespace null for cluster-scoped objects
      * @return whether there was such an object
      */
-    public boolean delete(String group, String resource, String namespace, String name) {
+    public synchronized boolean delete(String group, String resource, String namespace, String name) {
         TypeKey key = new TypeKey(group, resource);
         TypeStore store = types.get(key);
-        if (store == null) {
+        String objectKey = StoredObject.key(namespace, name);
+        if (store == null || store.get(objectKey).isEmpty()) {
             return false;
         }
         Optional<ObjectNode> crd = key.equals(CRDS) ? get(group, resource, null, name) : Optional.empty();
-        boolean removed = store.remove(StoredObject.key(namespace, name));
-        LiveMetrics.mirrorOf(key).map(types::get).ifPresent(metrics -> metrics.remove(StoredObject.key(namespace, name)));
-        resourceVersion.incrementAndGet();
+        remove(store, objectKey);
+        LiveMetrics.mirrorOf(key).map(types::get).ifPresent(metrics -> remove(metrics, objectKey));
         crd.flatMap(definition -> CustomTypes.fromDefinition(definition)).ifPresent(custom -> {
+            TypeStore objects = types.remove(custom.key());
+            if (objects != null) {
+                for (StoredObject object : objects.sorted()) {
+                    remove(objects, object.key());
+                }
+                objects.history().close();
+            }
             catalog.unregister(custom.key());
-            types.remove(custom.key());
         });
-        if (removed && key.equals(NAMESPACES)) {
-            types.values().forEach(objects -> objects.removeNamespace(name));
+        if (key.equals(NAMESPACES)) {
+            for (TypeStore objects : types.values()) {
+                for (String inside : objects.keysIn(name)) {
+                    remove(objects, inside);
+                }
+            }
         }
-        return removed;
+        return true;
     }
+
+    private void remove(TypeStore store, String objectKey) {
+        Optional<StoredObject> existing = store.get(objectKey);
+        if (existing.isPresent()) {
+            long change = ++revision;
+            store.remove(existing.get().atResourceVersion(change), change);
+            committed = change;
+        }
+    }
+
+    /**
+     * Forgets every change so far, as an etcd compaction does: a watch from an earlier resourceVersion
+     * answers {@code 410 Gone}; lists and watches from now on are unaffected.
+     */
+    public synchronized void compact() {
+        compacted = committed;
+        types.values().forEach(objects -> objects.history().compact(compacted));
+    }
+
+    /**
+     * The objects of a type in key order at one revision, taken between two changes: what a watch
+     * without a resourceVersion starts with.
+     */
+    public synchronized Snapshot snapshot(TypeKey key) {
+        return new Snapshot(committed, watchable(key).sorted());
+    }
+
+    /**
+     * The objects of a type at one revision.
+     *
+     * @param revision the store's revision they are current at
+     * @param objects in key order; shared, not to be modified
+     */
+    public record Snapshot(long revision, StoredObject[] objects) {}
 
     /** The uids of every object of a type (metrics, like the real ones, have none). */
     public Set<String> uids(String group, String resource) {
@@ -169,12 +237,20 @@ public final class ObjectStore {
     /** The objects of a type; empty when there are none or the type is unknown. */
     public TypeStore type(TypeKey key) {
         TypeStore store = types.get(key);
-        return store != null ? store : new TypeStore();
+        return store != null ? store : new TypeStore(1, compacted);
     }
 
-    /** The current resourceVersion of the whole store, as list responses report it. */
+    /** The objects of a served type, made when it has none yet, so that a watch sees its first change. */
+    public TypeStore watchable(TypeKey key) {
+        return types.computeIfAbsent(key, k -> new TypeStore(historyEvents, compacted));
+    }
+
+    /**
+     * The current resourceVersion of the whole store, as list responses report it: every change up to
+     * it is visible to reads and in the watch history.
+     */
     public long resourceVersion() {
-        return resourceVersion.get();
+        return committed;
     }
 
     /** The types this store serves. */

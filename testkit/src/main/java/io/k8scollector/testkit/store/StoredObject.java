@@ -1,6 +1,8 @@
 package io.k8scollector.testkit.store;
 
+import io.k8scollector.protocol.Json;
 import java.util.Map;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * One object as the server keeps it: serialised once, served by copying bytes.
@@ -18,6 +20,13 @@ public record StoredObject(
 
     public StoredObject {
         labels = Map.copyOf(labels);
+    }
+
+    /** The same object with another {@code metadata.resourceVersion}, as a deletion reports it. */
+    public StoredObject atResourceVersion(long resourceVersion) {
+        ObjectNode tree = (ObjectNode) Json.MAPPER.readTree(body);
+        tree.withObjectProperty("metadata").put("resourceVersion", Long.toString(resourceVersion));
+        return new StoredObject(key, namespace, name, uid, labels, Json.MAPPER.writeValueAsBytes(tree));
     }
 
     /** The storage key of an object. */

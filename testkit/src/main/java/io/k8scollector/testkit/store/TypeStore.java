@@ -8,30 +8,48 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 /**
- * The objects of one resource type, in key order. Thread-safe. Lists read a sorted snapshot that is
- * made again only after a change, so paging through a large type costs a binary search and a copy
- * per page, and each page sees each change or not at all.
+ * The objects of one resource type, in key order, and their recent changes. Thread-safe; the
+ * {@link ObjectStore} writes one change at a time. Lists read a sorted snapshot that is made again
+ * only after a change, so paging through a large type costs a binary search and a copy per page, and
+ * each page sees each change or not at all.
  */
 public final class TypeStore {
 
     private final ConcurrentSkipListMap<String, StoredObject> objects = new ConcurrentSkipListMap<>();
     private final AtomicLong changes = new AtomicLong();
+    private final WatchHistory history;
     private volatile Snapshot snapshot = new Snapshot(0, new StoredObject[0]);
 
-    void put(StoredObject object) {
-        objects.put(object.key(), object);
-        changes.incrementAndGet();
+    TypeStore(int historyEvents, long forgottenUpTo) {
+        this.history = new WatchHistory(historyEvents, forgottenUpTo);
     }
 
-    boolean remove(String key) {
-        boolean removed = objects.remove(key) != null;
+    void put(StoredObject object, long revision) {
+        StoredObject previous = objects.put(object.key(), object);
         changes.incrementAndGet();
-        return removed;
+        history.append(new WatchEvent(previous == null ? WatchEvent.Type.ADDED : WatchEvent.Type.MODIFIED,
+                revision, object, previous));
     }
 
-    void removeNamespace(String namespace) {
-        objects.subMap(namespace + "/", namespace + "/\uffff").clear();
+    /**
+     * Removes an object.
+     *
+     * @param last the object's last state, at the deletion's revision, as the DELETED event carries it
+     */
+    void remove(StoredObject last, long revision) {
+        StoredObject previous = objects.remove(last.key());
         changes.incrementAndGet();
+        history.append(new WatchEvent(WatchEvent.Type.DELETED, revision, last, previous));
+    }
+
+    /** The keys of the objects in a namespace. */
+    List<String> keysIn(String namespace) {
+        return List.copyOf(objects.subMap(namespace + "/", namespace + "/\uffff").keySet());
+    }
+
+    /** The changes a watch replays. */
+    public WatchHistory history() {
+        return history;
     }
 
     /** The object under that key, if any. */
@@ -88,7 +106,8 @@ public final class TypeStore {
         return new Page(items, items.isEmpty() ? afterKey : items.get(items.size() - 1).key(), remaining);
     }
 
-    private StoredObject[] sorted() {
+    /** Every object in key order, shared with later readers: not to be modified. */
+    StoredObject[] sorted() {
         // Read the change count first: a snapshot made while a write lands is labelled as older and
         // made again by the next reader.
         long seen = changes.get();

@@ -27,6 +27,13 @@ class MainTest {
     }
 
     @Test
+    void aNegativeChurnIsBadInput() {
+        assertThat(run("--churn", "-1", "--kubeconfig", dir.resolve("kc").toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("churn must be between 0 and 100000 changes per second, not -1.0");
+        assertThat(dir.resolve("kc")).doesNotExist();
+    }
+
+    @Test
     void aMissingKubeconfigOptionIsBadInput() {
         assertThat(run("--pods", "5")).isEqualTo(2);
         assertThat(err.toString()).contains("--kubeconfig");
