@@ -12,10 +12,11 @@ import io.k8scollector.protocol.Json;
 import io.k8scollector.protocol.Paths;
 import io.k8scollector.protocol.RecordKind;
 import io.k8scollector.protocol.Skipped;
-import io.k8scollector.receiver.keys.NewKey;
+import io.k8scollector.receiver.keys.Scope;
 import io.k8scollector.receiver.store.Snapshots;
 import java.io.ByteArrayOutputStream;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -267,8 +268,8 @@ abstract class ReceiverContract {
         expectError(receiver.post(objects, Map.of("objects", List.of()), "no-such-token"), 401, "unauthorized");
         expectError(receiver.send(java.net.http.HttpRequest.newBuilder(receiver.uri(objects))
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}")).build()), 401, "unauthorized");
-        NewKey other = receiver.keys.create(List.of("elsewhere"), Instant.now());
-        expectError(receiver.post(objects, Map.of("objects", List.of()), receiver.login(other)), 403, "forbidden");
+        expectError(receiver.post(objects, Map.of("objects", List.of()), receiver.token(List.of("elsewhere"), Scope.INGEST)),
+                403, "forbidden");
         expectError(receiver.commit("hostile", f, Map.of("counts", Map.of("objects", 5))), 409, "incomplete");
 
         assertThat(names("hostile")).containsExactly("kept");
@@ -375,7 +376,7 @@ abstract class ReceiverContract {
         receiver.page("idle", open, RecordKind.OBJECTS, List.of(configMap("i2", "a", "pending", "x", "1")));
 
         assertThat(names("idle")).containsExactly("committed");
-        assertThat(new Snapshots(receiver.db, 3).discardIdle(Instant.now().plusSeconds(1))).isPositive();
+        assertThat(new Snapshots(receiver.db, 3, Duration.ofHours(24), 4).discardIdle(Instant.now().plusSeconds(1))).isPositive();
         expectError(receiver.commit("idle", open, Map.of()), 404, "not_found");
         assertThat(names("idle")).containsExactly("committed");
     }
@@ -416,7 +417,7 @@ abstract class ReceiverContract {
     @Test
     void aKeyOnlySeesTheClustersItIsLimitedTo() {
         receiver.snapshot("visible", fetching(), List.of(configMap("v1", "a", "one", "x", "1")), List.of());
-        String limited = receiver.login(receiver.keys.create(List.of("visible"), Instant.now()));
+        String limited = receiver.token(List.of("visible"), Scope.READ);
 
         HttpResponse<String> clusters = receiver.send(java.net.http.HttpRequest.newBuilder(receiver.uri("/v1/clusters"))
                 .header("Authorization", "Bearer " + limited).build());
