@@ -25,8 +25,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The inventory page in Debian's headless chromium, driven by playwright-core (bin/setup
- * installs both): src/test/js/inventory.cjs signs in, searches and opens an object; the
- * screenshot is kept as target/screenshots/inventory.png.
+ * installs both): src/test/js/inventory.cjs signs in with a read key, searches, opens an object
+ * and signs out (which revokes the token); the screenshot is kept as target/screenshots/inventory.png.
  */
 class InventoryPageBrowserTest {
 
@@ -59,6 +59,8 @@ class InventoryPageBrowserTest {
             assertThat(seen.get("yaml").asString()).contains("kind: ReplicaSet").contains("replicas: 3");
             assertThat(seen.get("treeHere").asString()).isEqualTo("ReplicaSet prod/web-5d8f");
             assertThat(seen.get("tree").asString()).contains("Deployment prod/web").contains("Pod prod/web-5d8f-x1");
+            assertThat(seen.get("signOutStatus").asInt()).isEqualTo(204);
+            assertThat(seen.get("afterSignOut").asInt()).isEqualTo(401);
             assertThat(seen.get("errors")).isEmpty();
             assertThat(Files.size(screenshot)).isGreaterThan(10_000);
         }

@@ -44,6 +44,10 @@ final class ServeCommand implements Callable<Integer> {
                     + " for the login rate limits (default: the socket's peer). Only behind a proxy that sets it.")
     String trustedProxyHeader;
 
+    @Option(names = "--max-requests-per-key", defaultValue = "16", paramLabel = "N",
+            description = "Requests one access key may have in flight on this replica; past it 429 (default ${DEFAULT-VALUE}).")
+    int maxRequestsPerKey;
+
     @Override
     public Integer call() throws InterruptedException {
         if (port < 0 || port > 65535) {
@@ -52,12 +56,16 @@ final class ServeCommand implements Callable<Integer> {
         if (retain < 1) {
             throw new IllegalArgumentException("Invalid --retain " + retain + ": keep at least 1 snapshot.");
         }
+        if (maxRequestsPerKey < 1) {
+            throw new IllegalArgumentException("Invalid --max-requests-per-key " + maxRequestsPerKey + ": allow at least 1.");
+        }
         if (trustedProxyHeader != null && !trustedProxyHeader.matches("[A-Za-z0-9-]+")) {
             throw new IllegalArgumentException("Invalid --trusted-proxy-header '" + trustedProxyHeader
                     + "': use a header name (letters, digits, dashes), e.g. X-Forwarded-For.");
         }
         ReceiverSettings settings = new ReceiverSettings(host, port, retain, metricsToken, tlsCert, tlsKey,
-                Limits.DEFAULT, ReceiverSettings.DEFAULT_IDLE_LIMIT, Quotas.DEFAULT, trustedProxyHeader);
+                Limits.DEFAULT, ReceiverSettings.DEFAULT_IDLE_LIMIT, Quotas.DEFAULT.withRequestsInFlightPerKey(maxRequestsPerKey),
+                trustedProxyHeader);
         Database database = Database.open(db);
         ReceiverServer server;
         try {
