@@ -160,8 +160,8 @@ public final class BodyReader {
             while (left > 0 && (n = sent.read(sink, 0, (int) Math.min(sink.length, left))) >= 0) {
                 left -= n;
             }
-        } catch (IOException e) {
-            // nothing more to learn from a body already read or refused
+        } catch (IOException | RuntimeException e) {
+            // nothing more to learn from a body already read or refused (Jetty's rate check included)
         }
     }
 

@@ -47,8 +47,9 @@ public record Quotas(
                 minBodyBytesPerSecond);
     }
 
-    public Quotas withBodyIdleTimeout(Duration timeout) {
-        return new Quotas(loginsPerAddress, loginsPerKey, requestsInFlightPerKey, openFetchingsPerCluster, timeout,
-                minBodyBytesPerSecond);
+    /** {@code minBytesPerSecond} 0: no minimum rate. */
+    public Quotas withBodyLimits(Duration idleTimeout, long minBytesPerSecond) {
+        return new Quotas(loginsPerAddress, loginsPerKey, requestsInFlightPerKey, openFetchingsPerCluster, idleTimeout,
+                minBytesPerSecond);
     }
 }

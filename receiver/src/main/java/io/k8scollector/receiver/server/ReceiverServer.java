@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.http.BadMessageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,6 +87,10 @@ public final class ReceiverServer implements AutoCloseable {
             // Javalin's own answers (unknown path, wrong method) get the protocol's error body too.
             config.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, new ApiException(e.getStatus(),
                     e.getStatus() == 404 ? ErrorBody.NOT_FOUND : ErrorBody.BAD_REQUEST, e.getMessage() + ".")));
+            // Jetty's own refusals while a body is read: 408 when it arrives too slowly.
+            config.routes.exception(BadMessageException.class, (e, ctx) -> error(ctx, new ApiException(e.getCode(),
+                    e.getCode() == 408 ? "timeout" : ErrorBody.BAD_REQUEST,
+                    "The request body could not be read: " + e.getReason() + ".")));
             config.routes.exception(Exception.class, (e, ctx) -> {
                 LOG.error("Request {} {} failed", ctx.method(), ctx.path(), e);
                 error(ctx, new ApiException(500, "internal", "The receiver failed; see its log."));
