@@ -35,8 +35,9 @@ run() { # run NAME DB_URL
   local name=$1 db=$2 port
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   local key
-  key=$(cd "$work" && java -cp "$jar" io.k8scollector.receiver.cli.Main keys create --db "$db")
+  key=$(cd "$work" && java -cp "$jar" io.k8scollector.receiver.cli.Main keys create --all-clusters --scope ingest,read --db "$db")
   (cd "$work" && exec java $receiver_opts -cp "$jar" io.k8scollector.receiver.cli.Main serve --port "$port" --db "$db" \
+      --max-requests-per-key $((clusters + 4)) \
       2>"$work/$name.log") &
   local pid=$!
   for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done

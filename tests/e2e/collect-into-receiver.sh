@@ -35,9 +35,13 @@ curl -fs "http://127.0.0.1:$receiver_port/healthz" >/dev/null || fail "the recei
 cluster=$(head -1 "$work/cluster.url")
 token=$(grep -m1 'token:' "$work/kubeconfig" | awk '{print $2}' | tr -d '"')
 
-keys=$(bin/k8s-receiver keys create --cluster e2e --db "jdbc:sqlite:$work/receiver.db")
+# An ingest key for the collector, a read key for the queries below (keys reach only what they must).
+keys=$(bin/k8s-receiver keys create --cluster e2e --scope ingest --db "jdbc:sqlite:$work/receiver.db")
 access=$(echo "$keys" | json 'd["accessKey"]')
 secret=$(echo "$keys" | json 'd["secretKey"]')
+read_keys=$(bin/k8s-receiver keys create --cluster e2e --scope read --db "jdbc:sqlite:$work/receiver.db")
+read_access=$(echo "$read_keys" | json 'd["accessKey"]')
+read_secret=$(echo "$read_keys" | json 'd["secretKey"]')
 
 mkdir -p "$work/config"
 echo "http://127.0.0.1:$receiver_port" > "$work/config/endpoint"
@@ -48,7 +52,7 @@ collect() {
     || fail "collector run $1 failed: $(tail -5 "$work/collector-$1.log")"
 }
 api_token=$(curl -fs -X POST -H 'Content-Type: application/json' \
-  -d "{\"accessKey\":\"$access\",\"secretKey\":\"$secret\"}" \
+  -d "{\"accessKey\":\"$read_access\",\"secretKey\":\"$read_secret\"}" \
   "http://127.0.0.1:$receiver_port/account/access_keys/login" | json 'd["access_token"]')
 query() { curl -fs -H "Authorization: Bearer $api_token" "http://127.0.0.1:$receiver_port$1"; }
 kube() { curl -fsk -H "Authorization: Bearer $token" "$cluster$1"; }

@@ -40,6 +40,13 @@ const { chromium } = require('playwright-core');
     seen.treeHere = await page.textContent('#tree .here');
     seen.tree = await page.textContent('#tree');
     await page.screenshot({ path: process.env.SCREENSHOT, fullPage: true });
+    // Signing out must revoke the token on the server, not only forget it in the tab.
+    const oldToken = await page.evaluate(() => sessionStorage.getItem('receiverToken'));
+    const revoked = page.waitForResponse(r => r.url().endsWith('/account/access_keys/logout'));
+    await page.click('#signout');
+    seen.signOutStatus = (await revoked).status();
+    seen.afterSignOut = await page.evaluate(async t => (await fetch('/v1/clusters',
+      { headers: { Authorization: 'Bearer ' + t } })).status, oldToken);
     seen.errors = errors;
   } finally {
     await browser.close();

@@ -1,9 +1,9 @@
 package io.k8scollector.demo;
 
 import io.k8scollector.collector.cli.Main;
-import io.k8scollector.receiver.ingest.Limits;
 import io.k8scollector.receiver.keys.AccessKeys;
 import io.k8scollector.receiver.keys.NewKey;
+import io.k8scollector.receiver.keys.Scope;
 import io.k8scollector.receiver.server.ReceiverServer;
 import io.k8scollector.receiver.server.ReceiverSettings;
 import io.k8scollector.receiver.store.Database;
@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
@@ -29,9 +30,10 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code bin/k8s-collector demo}, the embedded default: starts the test cluster and the
- * reference receiver (SQLite in a temporary folder) on this machine, makes an access key, runs a
- * full collection into the receiver through the collector's own command line, and prints the run
- * summary, the inventory page's URL and the key to sign in with. With {@code --keep-running} it
+ * reference receiver (SQLite in a temporary folder) on this machine, makes an ingest key for the
+ * collector and a read key for the page, runs a full collection into the receiver through the
+ * collector's own command line, and prints the run summary, the inventory page's URL and the
+ * read key to sign in with. With {@code --keep-running} it
  * stays up until Ctrl-C. Kept out of the collector's jar so that the image ships only the
  * collector.
  */
@@ -63,11 +65,12 @@ public final class Demo implements Callable<Integer> {
         out.println("Starting a test cluster with " + pods + " pods and a receiver (SQLite in " + work + ")...");
         try (TestCluster cluster = TestCluster.start(ClusterSpec.builder().pods(pods).build());
                 Database db = Database.open("jdbc:sqlite:" + work.resolve("receiver.db"));
-                ReceiverServer receiver = ReceiverServer.start(new ReceiverSettings("127.0.0.1", port,
-                        ReceiverSettings.DEFAULT_RETAIN, null, null, null, Limits.DEFAULT,
-                        ReceiverSettings.DEFAULT_IDLE_LIMIT), db, Clock.systemUTC())) {
+                ReceiverServer receiver = ReceiverServer.start(ReceiverSettings.onPort(port).withHost("127.0.0.1"),
+                        db, Clock.systemUTC())) {
             String endpoint = "http://127.0.0.1:" + receiver.port();
-            NewKey key = new AccessKeys(db).create(List.of(CLUSTER_ID), Instant.now());
+            AccessKeys keys = new AccessKeys(db);
+            NewKey ingest = keys.create(List.of(CLUSTER_ID), Set.of(Scope.INGEST), Instant.now());
+            NewKey read = keys.create(List.of(CLUSTER_ID), Set.of(Scope.READ), Instant.now());
             Path kubeconfig = cluster.writeKubeconfig(work.resolve("kubeconfig"));
             Path config = Files.createDirectory(work.resolve("config"));
             Files.writeString(config.resolve("endpoint"), endpoint);
@@ -75,12 +78,12 @@ public final class Demo implements Callable<Integer> {
 
             int code = Main.run(
                     new String[] {"-external", kubeconfig.toString(), "-config", config.toString(), CLUSTER_ID},
-                    Map.of("INFRALIGHT_ACCESS_KEY", key.accessKey(), "INFRALIGHT_SECRET_KEY", key.secretKey()),
+                    Map.of("INFRALIGHT_ACCESS_KEY", ingest.accessKey(), "INFRALIGHT_SECRET_KEY", ingest.secretKey()),
                     OutputStream.nullOutputStream(), out);
             out.println(code == 0 ? "The snapshot is committed." : "The collector failed with exit code " + code + ".");
             out.println("Inventory page: " + endpoint + "/");
-            out.println("Sign in with access key " + key.accessKey() + " and secret key " + key.secretKey()
-                    + " (a demo key, valid for this run only).");
+            out.println("Sign in with access key " + read.accessKey() + " and secret key " + read.secretKey()
+                    + " (a read-only demo key, valid for this run only).");
             if (keepRunning && code == 0) {
                 out.println("Running until Ctrl-C.");
                 CountDownLatch stopped = new CountDownLatch(1);

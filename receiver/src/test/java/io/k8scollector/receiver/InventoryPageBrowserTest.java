@@ -8,6 +8,7 @@ import io.k8scollector.protocol.FetchingId;
 import io.k8scollector.protocol.Json;
 import io.k8scollector.protocol.RecordKind;
 import io.k8scollector.receiver.keys.NewKey;
+import io.k8scollector.receiver.keys.Scope;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,8 +25,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The inventory page in Debian's headless chromium, driven by playwright-core (bin/setup
- * installs both): src/test/js/inventory.cjs signs in, searches and opens an object; the
- * screenshot is kept as target/screenshots/inventory.png.
+ * installs both): src/test/js/inventory.cjs signs in with a read key, searches, opens an object
+ * and signs out (which revokes the token); the screenshot is kept as target/screenshots/inventory.png.
  */
 class InventoryPageBrowserTest {
 
@@ -36,7 +38,7 @@ class InventoryPageBrowserTest {
         assertThat(modules.resolve("playwright-core")).as("playwright-core; run bin/setup").isDirectory();
         assertThat(Path.of("/usr/bin/chromium")).as("Debian's chromium; run bin/setup").exists();
         try (TestReceiver receiver = new TestReceiver(TestDatabases.sqlite(dir), 3)) {
-            NewKey key = receiver.keys.create(List.of("shop"), Instant.now());
+            NewKey key = receiver.keys.create(List.of("shop"), Set.of(Scope.READ), Instant.now());
             seed(receiver);
             Path screenshot = Path.of("target/screenshots/inventory.png").toAbsolutePath();
             Files.createDirectories(screenshot.getParent());
@@ -57,6 +59,8 @@ class InventoryPageBrowserTest {
             assertThat(seen.get("yaml").asString()).contains("kind: ReplicaSet").contains("replicas: 3");
             assertThat(seen.get("treeHere").asString()).isEqualTo("ReplicaSet prod/web-5d8f");
             assertThat(seen.get("tree").asString()).contains("Deployment prod/web").contains("Pod prod/web-5d8f-x1");
+            assertThat(seen.get("signOutStatus").asInt()).isEqualTo(204);
+            assertThat(seen.get("afterSignOut").asInt()).isEqualTo(401);
             assertThat(seen.get("errors")).isEmpty();
             assertThat(Files.size(screenshot)).isGreaterThan(10_000);
         }

@@ -5,12 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.k8scollector.protocol.Json;
 import io.k8scollector.receiver.cli.Main;
 import io.k8scollector.receiver.keys.AccessKeys;
+import io.k8scollector.receiver.keys.Caller;
+import io.k8scollector.receiver.keys.Scope;
 import io.k8scollector.receiver.store.Database;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -43,7 +51,8 @@ class KeysCommandTest {
     @Test
     void aCreatedKeyLogsInIsListedWithoutItsSecretAndDiesWhenRevoked() {
         String db = TestDatabases.sqlite(dir);
-        Run created = run("keys", "create", "--cluster", "prod", "--cluster", "staging", "--db", db);
+        Run created = run("keys", "create", "--cluster", "prod", "--cluster", "staging", "--scope", "ingest,read",
+                "--db", db);
         assertThat(created.code()).isZero();
         JsonNode key = Json.MAPPER.readTree(created.out());
         String accessKey = key.get("accessKey").asString();
@@ -57,12 +66,70 @@ class KeysCommandTest {
 
             Run listed = run("keys", "list", "--db", db);
             assertThat(listed.code()).isZero();
-            assertThat(listed.out()).contains(accessKey).contains("\"revoked\":false").doesNotContain(secretKey);
+            assertThat(listed.out()).contains(accessKey).contains("\"revoked\":false").doesNotContain(secretKey)
+                    .contains("\"scopes\":[\"ingest\",\"read\"]");
 
             assertThat(run("keys", "revoke", accessKey, "--db", db).code()).isZero();
             assertThat(keys.caller(token, Instant.now())).isEmpty();
             assertThat(keys.login(accessKey, secretKey, Instant.now())).isEmpty();
             assertThat(run("keys", "list", "--db", db).out()).contains("\"revoked\":true");
+        }
+    }
+
+    @Test
+    void createNeedsClustersOrAllClustersAndDefaultsToTheIngestScope() {
+        String db = TestDatabases.sqlite(dir);
+        Run neither = run("keys", "create", "--db", db);
+        assertThat(neither.code()).isEqualTo(2);
+        assertThat(neither.err()).contains("--cluster").contains("--all-clusters");
+        Run both = run("keys", "create", "--cluster", "a", "--all-clusters", "--db", db);
+        assertThat(both.code()).isEqualTo(2);
+        Run badScope = run("keys", "create", "--all-clusters", "--scope", "write", "--db", db);
+        assertThat(badScope.code()).isEqualTo(2);
+        assertThat(badScope.err()).contains("'write'").contains("ingest,read");
+
+        Run all = run("keys", "create", "--all-clusters", "--db", db);
+        Run reader = run("keys", "create", "--cluster", "a", "--scope", "read", "--db", db);
+        assertThat(all.code()).isZero();
+        assertThat(reader.code()).isZero();
+        try (Database database = Database.open(db)) {
+            AccessKeys keys = new AccessKeys(database);
+            JsonNode key = Json.MAPPER.readTree(all.out());
+            Caller caller = keys.caller(keys.login(key.get("accessKey").asString(), key.get("secretKey").asString(),
+                    Instant.now()).orElseThrow(), Instant.now()).orElseThrow();
+            assertThat(caller.scopes()).containsExactly(Scope.INGEST);
+            assertThat(caller.allows("any-cluster")).isTrue();
+        }
+        assertThat(run("keys", "list", "--db", db).out()).contains("\"scopes\":[\"ingest\"]")
+                .contains("\"scopes\":[\"read\"]");
+    }
+
+    @Test
+    void everyCommandAnswersHelp() {
+        for (String[] command : List.of(new String[] {"--help"}, new String[] {"serve", "--help"},
+                new String[] {"keys", "--help"}, new String[] {"keys", "create", "--help"},
+                new String[] {"keys", "list", "--help"}, new String[] {"keys", "revoke", "--help"})) {
+            Run help = run(command);
+            assertThat(help.code()).as(String.join(" ", command)).isZero();
+            assertThat(help.out()).as(String.join(" ", command)).contains("Usage:");
+        }
+        assertThat(run("serve", "--help").out()).contains("--trusted-proxy-header");
+        assertThat(run("keys", "create", "--help").out()).contains("--all-clusters").contains("--scope");
+    }
+
+    @Test
+    void keysMadeBeforeScopesKeepBothAfterTheMigration() throws Exception {
+        String db = TestDatabases.sqlite(dir);
+        Flyway.configure().dataSource(db, null, null).locations("classpath:db/migration")
+                .placeholders(Map.of("serial", "INTEGER PRIMARY KEY AUTOINCREMENT", "bytes", "BLOB"))
+                .target("3").load().migrate();
+        try (Connection c = DriverManager.getConnection(db); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO access_keys (access_key, secret_hash, clusters, created_at, revoked)"
+                    + " VALUES ('AKOLD', 'x', '', 0, FALSE)");
+        }
+        try (Database database = Database.open(db)) {
+            assertThat(new AccessKeys(database).list()).singleElement()
+                    .satisfies(k -> assertThat(k.scopes()).containsExactly("ingest", "read"));
         }
     }
 

@@ -12,10 +12,11 @@ import io.k8scollector.protocol.Json;
 import io.k8scollector.protocol.Paths;
 import io.k8scollector.protocol.RecordKind;
 import io.k8scollector.protocol.Skipped;
-import io.k8scollector.receiver.keys.NewKey;
+import io.k8scollector.receiver.keys.Scope;
 import io.k8scollector.receiver.store.Snapshots;
 import java.io.ByteArrayOutputStream;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -267,8 +268,8 @@ abstract class ReceiverContract {
         expectError(receiver.post(objects, Map.of("objects", List.of()), "no-such-token"), 401, "unauthorized");
         expectError(receiver.send(java.net.http.HttpRequest.newBuilder(receiver.uri(objects))
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}")).build()), 401, "unauthorized");
-        NewKey other = receiver.keys.create(List.of("elsewhere"), Instant.now());
-        expectError(receiver.post(objects, Map.of("objects", List.of()), receiver.login(other)), 403, "forbidden");
+        expectError(receiver.post(objects, Map.of("objects", List.of()), receiver.token(List.of("elsewhere"), Scope.INGEST)),
+                403, "forbidden");
         expectError(receiver.commit("hostile", f, Map.of("counts", Map.of("objects", 5))), 409, "incomplete");
 
         assertThat(names("hostile")).containsExactly("kept");
@@ -375,7 +376,7 @@ abstract class ReceiverContract {
         receiver.page("idle", open, RecordKind.OBJECTS, List.of(configMap("i2", "a", "pending", "x", "1")));
 
         assertThat(names("idle")).containsExactly("committed");
-        assertThat(new Snapshots(receiver.db, 3).discardIdle(Instant.now().plusSeconds(1))).isPositive();
+        assertThat(new Snapshots(receiver.db, 3, Duration.ofHours(24), 4).discardIdle(Instant.now().plusSeconds(1))).isPositive();
         expectError(receiver.commit("idle", open, Map.of()), 404, "not_found");
         assertThat(names("idle")).containsExactly("committed");
     }
@@ -416,7 +417,7 @@ abstract class ReceiverContract {
     @Test
     void aKeyOnlySeesTheClustersItIsLimitedTo() {
         receiver.snapshot("visible", fetching(), List.of(configMap("v1", "a", "one", "x", "1")), List.of());
-        String limited = receiver.login(receiver.keys.create(List.of("visible"), Instant.now()));
+        String limited = receiver.token(List.of("visible"), Scope.READ);
 
         HttpResponse<String> clusters = receiver.send(java.net.http.HttpRequest.newBuilder(receiver.uri("/v1/clusters"))
                 .header("Authorization", "Bearer " + limited).build());
@@ -425,6 +426,157 @@ abstract class ReceiverContract {
         HttpResponse<String> other = receiver.send(java.net.http.HttpRequest.newBuilder(
                 receiver.uri("/v1/clusters/full/objects")).header("Authorization", "Bearer " + limited).build());
         expectError(other, 403, "forbidden");
+    }
+
+    @Test
+    void anIngestKeyOnlySendsAndAReadKeyOnlyReads() {
+        receiver.snapshot("scoped", fetching(), List.of(configMap("sc1", "a", "one", "x", "1")), List.of());
+        String ingest = receiver.token(List.of("scoped"), Scope.INGEST);
+        String read = receiver.token(List.of("scoped"), Scope.READ);
+
+        for (String path : List.of("/v1/clusters", "/v1/clusters/scoped/objects", "/v1/clusters/scoped/objects/sc1",
+                "/v1/clusters/scoped/helm-releases", "/v1/clusters/scoped/types", "/v1/clusters/scoped/trees/sc1",
+                "/v1/clusters/scoped/changes", "/v1/clusters/scoped/kinds")) {
+            expectError(receiver.send(java.net.http.HttpRequest.newBuilder(receiver.uri(path))
+                    .header("Authorization", "Bearer " + ingest).build()), 403, "forbidden");
+        }
+        String f = fetching();
+        Map<String, Object> start = Map.of("fetchingId", f, "clusterUniqueId", "uid-scoped");
+        expectError(receiver.post(Paths.fetchings("scoped"), start, read), 403, "forbidden");
+        expect204(receiver.post(Paths.fetchings("scoped"), start, ingest));
+        expectError(receiver.post(Paths.records("scoped", f, RecordKind.OBJECTS),
+                Map.of("objects", List.of(configMap("sc2", "a", "two", "x", "2"))), read), 403, "forbidden");
+        expect204(receiver.post(Paths.records("scoped", f, RecordKind.OBJECTS),
+                Map.of("objects", List.of(configMap("sc2", "a", "two", "x", "2"))), ingest));
+        expectError(receiver.post(Paths.commit("scoped", f), Map.of("counts", Map.of("objects", 1)), read), 403, "forbidden");
+        expect204(receiver.post(Paths.commit("scoped", f), Map.of("counts", Map.of("objects", 1)), ingest));
+
+        HttpResponse<String> objects = receiver.send(java.net.http.HttpRequest.newBuilder(
+                receiver.uri("/v1/clusters/scoped/objects")).header("Authorization", "Bearer " + read).build());
+        assertThat(objects.statusCode()).isEqualTo(200);
+        assertThat(objects.body()).contains("\"two\"").doesNotContain("\"one\"");
+    }
+
+    @Test
+    void aStartTimeInTheFutureDoesNotLockTheClusterOut() {
+        String future = fetching();
+        expect204(receiver.post(Paths.fetchings("future"), Map.of("fetchingId", future, "clusterUniqueId", "uid-future",
+                "startedAt", "2099-01-01T00:00:00Z")));
+        expect204(receiver.commit("future", future, Map.of()));
+
+        String next = fetching();
+        expect204(receiver.post(Paths.fetchings("future"), Map.of("fetchingId", next, "clusterUniqueId", "uid-future",
+                "startedAt", Instant.now().toString())));
+        receiver.page("future", next, RecordKind.OBJECTS, List.of(configMap("fu1", "a", "after", "x", "1")));
+        expect204(receiver.commit("future", next, Map.of("counts", Map.of("objects", 1))));
+
+        // Started later by the server's clock, with a start time long ago: still not stale.
+        String past = fetching();
+        expect204(receiver.post(Paths.fetchings("future"), Map.of("fetchingId", past, "clusterUniqueId", "uid-future",
+                "startedAt", "2000-01-01T00:00:00Z")));
+        expect204(receiver.commit("future", past, Map.of()));
+        assertThat(receiver.getJson("/v1/clusters").toString()).contains(past);
+    }
+
+    @Test
+    void aCommitAfterTheBindingMovedIsAConflictForGood() {
+        String first = fetching();
+        receiver.start("moved", first, "uid-old");
+        expect204(receiver.post(Paths.fetchings("moved"), Map.of("fetchingId", fetching(), "clusterUniqueId", "uid-new",
+                "overrideUniqueClusterId", true)));
+
+        expectError(receiver.commit("moved", first, Map.of()), 409, "cluster_conflict");
+        expectError(receiver.post(Paths.records("moved", first, RecordKind.OBJECTS), Map.of("objects", List.of())),
+                409, "cluster_conflict");
+        expectError(receiver.commit("moved", first, Map.of()), 409, "cluster_conflict");
+    }
+
+    @Test
+    void aFifthOpenFetchingOfAClusterIsRefusedUntilOneCloses() {
+        List<String> open = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            open.add(fetching());
+            receiver.start("crowded", open.get(i), "uid-crowded");
+        }
+        receiver.start("crowded", open.get(0), "uid-crowded");
+        String fifth = fetching();
+        Map<String, Object> start = Map.of("fetchingId", fifth, "clusterUniqueId", "uid-crowded");
+
+        HttpResponse<String> refused = receiver.post(Paths.fetchings("crowded"), start);
+        expectError(refused, 429, "too_many_requests");
+        assertThat(refused.headers().firstValue("Retry-After")).hasValueSatisfying(v -> assertThat(Long.parseLong(v)).isPositive());
+
+        // A committed fetching no longer counts, nor one refused for good (stale, or a malformed commit).
+        expect204(receiver.commit("crowded", open.get(3), Map.of()));
+        expectError(receiver.commit("crowded", open.get(0), Map.of()), 409, "stale");
+        expect204(receiver.post(Paths.fetchings("crowded"), start));
+        String sixth = fetching();
+        receiver.start("crowded", sixth, "uid-crowded");
+        expectError(receiver.post(Paths.fetchings("crowded"), Map.of("fetchingId", fetching(), "clusterUniqueId",
+                "uid-crowded")), 429, "too_many_requests");
+        expectError(receiver.commit("crowded", sixth, Map.of("counts", "not an object")), 400, "bad_request");
+        expectError(receiver.post(Paths.records("crowded", sixth, RecordKind.OBJECTS), Map.of("objects", List.of())),
+                400, "bad_request");
+        receiver.start("crowded", fetching(), "uid-crowded");
+    }
+
+    @Test
+    void valuesDigestsOfBothFormsAreStoredAsSentAndComparedForEquality() {
+        String first = fetching();
+        receiver.start("digests", first, "uid-digests");
+        receiver.page("digests", first, RecordKind.HELM_RELEASES, List.of(
+                release("keyed", "hmac-sha256:" + "ab".repeat(32)), release("plain", "sha256:" + "cd".repeat(32))));
+        expect204(receiver.commit("digests", first, Map.of("counts", Map.of("helmReleases", 2))));
+
+        JsonNode releases = receiver.getJson("/v1/clusters/digests/helm-releases").get("items");
+        assertThat(releases.valueStream().map(r -> r.get("valuesDigest").asString()))
+                .containsExactlyInAnyOrder("hmac-sha256:" + "ab".repeat(32), "sha256:" + "cd".repeat(32));
+
+        // The same release sent again with the same digest is stored once; a new digest is a new body.
+        long before = bodies();
+        String second = fetching();
+        receiver.start("digests", second, "uid-digests");
+        receiver.page("digests", second, RecordKind.HELM_RELEASES, List.of(
+                release("keyed", "hmac-sha256:" + "ab".repeat(32)), release("plain", "hmac-sha256:" + "cd".repeat(32))));
+        expect204(receiver.commit("digests", second, Map.of("counts", Map.of("helmReleases", 2))));
+        assertThat(bodies()).isEqualTo(before + 1);
+    }
+
+    private static Map<String, Object> release(String name, String digest) {
+        return Map.of("name", name, "namespace", "a", "revision", 1, "status", "deployed", "source", "helm",
+                "storage", "secret", "valuesDigest", digest);
+    }
+
+    @Test
+    void signingOutRevokesTheToken() {
+        String token = receiver.token(List.of(), Scope.READ);
+        assertThat(receiver.send(java.net.http.HttpRequest.newBuilder(receiver.uri("/v1/clusters"))
+                .header("Authorization", "Bearer " + token).build()).statusCode()).isEqualTo(200);
+
+        expect204(receiver.post("/account/access_keys/logout", Map.of(), token));
+
+        expectError(receiver.send(java.net.http.HttpRequest.newBuilder(receiver.uri("/v1/clusters"))
+                .header("Authorization", "Bearer " + token).build()), 401, "unauthorized");
+        expectError(receiver.post("/account/access_keys/logout", Map.of(), token), 401, "unauthorized");
+    }
+
+    @Test
+    void aLoginBodyOver4KiBIsRefusedWith413ThatTheClientReads() {
+        String padded = "{\"accessKey\": \"AK\", \"secretKey\": \"" + "x".repeat(64 << 10) + "\"}";
+        expectError(receiver.postRaw(Paths.LOGIN, utf8(padded), Map.of("Content-Type", "application/json")),
+                413, "too_large");
+        expectError(receiver.postRaw(Paths.LOGIN, gzip(utf8(padded)), Map.of("Content-Encoding", "gzip")),
+                413, "too_large");
+        // Streamed without a length: refused once 4 KiB are read, the rest read away.
+        expectError(receiver.send(java.net.http.HttpRequest.newBuilder(receiver.uri(Paths.LOGIN))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(
+                        () -> new java.io.ByteArrayInputStream(utf8(padded)))).build()), 413, "too_large");
+    }
+
+    @Test
+    void healthAndReadinessAreServed() {
+        assertThat(receiver.get("/healthz").statusCode()).isEqualTo(200);
+        assertThat(receiver.get("/readyz").statusCode()).isEqualTo(200);
     }
 
     @Test

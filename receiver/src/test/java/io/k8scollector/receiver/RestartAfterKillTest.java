@@ -11,6 +11,7 @@ import io.k8scollector.protocol.Paths;
 import io.k8scollector.protocol.RecordKind;
 import io.k8scollector.receiver.keys.AccessKeys;
 import io.k8scollector.receiver.keys.NewKey;
+import io.k8scollector.receiver.keys.Scope;
 import io.k8scollector.receiver.store.Database;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -21,6 +22,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,7 +41,7 @@ class RestartAfterKillTest {
         String url = database.equals("sqlite") ? TestDatabases.sqlite(dir) : TestDatabases.freshPostgresSchema();
         NewKey key;
         try (Database db = Database.open(url)) {
-            key = new AccessKeys(db).create(List.of(), Instant.now());
+            key = new AccessKeys(db).create(List.of(), EnumSet.allOf(Scope.class), Instant.now());
         }
         try {
             int port = freePort();

@@ -9,6 +9,7 @@ import io.k8scollector.protocol.Paths;
 import io.k8scollector.protocol.RecordKind;
 import io.k8scollector.receiver.keys.AccessKeys;
 import io.k8scollector.receiver.keys.NewKey;
+import io.k8scollector.receiver.keys.Scope;
 import io.k8scollector.receiver.server.ReceiverServer;
 import io.k8scollector.receiver.server.ReceiverSettings;
 import io.k8scollector.receiver.store.Database;
@@ -22,8 +23,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.zip.GZIPOutputStream;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -38,12 +41,20 @@ public final class TestReceiver implements AutoCloseable {
     public final String token;
 
     public TestReceiver(String url, int retain) {
+        this(url, ReceiverSettings.onPort(0).withHost("127.0.0.1").withRetain(retain));
+    }
+
+    /** A receiver with {@code settings}; {@link #token} is that of a key for every cluster with both scopes. */
+    public TestReceiver(String url, ReceiverSettings settings) {
         db = Database.open(url);
-        ReceiverSettings defaults = ReceiverSettings.onPort(0);
-        server = ReceiverServer.start(new ReceiverSettings("127.0.0.1", 0, retain, null, null, null, defaults.limits(),
-                defaults.idleLimit()), db, Clock.systemUTC());
+        server = ReceiverServer.start(settings, db, Clock.systemUTC());
         keys = new AccessKeys(db);
-        token = login(keys.create(List.of(), Instant.now()));
+        token = login(keys.create(List.of(), EnumSet.allOf(Scope.class), Instant.now()));
+    }
+
+    /** A new key for {@code clusters} (empty: all) with {@code scopes}, logged in: its token. */
+    public String token(List<String> clusters, Scope... scopes) {
+        return login(keys.create(clusters, Set.of(scopes), Instant.now()));
     }
 
     public URI uri(String path) {

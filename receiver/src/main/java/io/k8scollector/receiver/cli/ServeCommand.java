@@ -1,6 +1,7 @@
 package io.k8scollector.receiver.cli;
 
 import io.k8scollector.receiver.ingest.Limits;
+import io.k8scollector.receiver.server.Quotas;
 import io.k8scollector.receiver.server.ReceiverServer;
 import io.k8scollector.receiver.server.ReceiverSettings;
 import io.k8scollector.receiver.store.Database;
@@ -12,7 +13,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code serve}: runs the receiver until the process is stopped. */
-@Command(name = "serve", description = "Serve the ingest protocol, the query API and the inventory page.")
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Serve the ingest protocol, the query API and the inventory page.")
 final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--port", defaultValue = "8080", description = "Port to listen on (default ${DEFAULT-VALUE}).")
@@ -37,6 +39,15 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--tls-key", description = "PEM PKCS#8 private key of --tls-cert.")
     Path tlsKey;
 
+    @Option(names = "--trusted-proxy-header", paramLabel = "NAME",
+            description = "Header in which a trusted proxy in front names the client's address (its last entry),"
+                    + " for the login rate limits (default: the socket's peer). Only behind a proxy that sets it.")
+    String trustedProxyHeader;
+
+    @Option(names = "--max-requests-per-key", defaultValue = "16", paramLabel = "N",
+            description = "Requests one access key may have in flight on this replica; past it 429 (default ${DEFAULT-VALUE}).")
+    int maxRequestsPerKey;
+
     @Override
     public Integer call() throws InterruptedException {
         if (port < 0 || port > 65535) {
@@ -45,8 +56,16 @@ final class ServeCommand implements Callable<Integer> {
         if (retain < 1) {
             throw new IllegalArgumentException("Invalid --retain " + retain + ": keep at least 1 snapshot.");
         }
+        if (maxRequestsPerKey < 1) {
+            throw new IllegalArgumentException("Invalid --max-requests-per-key " + maxRequestsPerKey + ": allow at least 1.");
+        }
+        if (trustedProxyHeader != null && !trustedProxyHeader.matches("[A-Za-z0-9-]+")) {
+            throw new IllegalArgumentException("Invalid --trusted-proxy-header '" + trustedProxyHeader
+                    + "': use a header name (letters, digits, dashes), e.g. X-Forwarded-For.");
+        }
         ReceiverSettings settings = new ReceiverSettings(host, port, retain, metricsToken, tlsCert, tlsKey,
-                Limits.DEFAULT, ReceiverSettings.DEFAULT_IDLE_LIMIT);
+                Limits.DEFAULT, ReceiverSettings.DEFAULT_IDLE_LIMIT, Quotas.DEFAULT.withRequestsInFlightPerKey(maxRequestsPerKey),
+                trustedProxyHeader);
         Database database = Database.open(db);
         ReceiverServer server;
         try {

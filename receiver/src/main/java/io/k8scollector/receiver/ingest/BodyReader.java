@@ -6,8 +6,10 @@ import io.k8scollector.protocol.RecordKind;
 import io.k8scollector.receiver.server.ApiException;
 import io.k8scollector.receiver.server.ReceiverMetrics;
 import io.k8scollector.receiver.store.RecordRow;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
 import tools.jackson.core.JacksonException;
@@ -42,9 +44,9 @@ public final class BodyReader {
                 .build();
     }
 
-    /** The body as a {@code type} record. */
+    /** The body as a {@code type} record; read whole (within the caps) before it is parsed. */
     public <T> T read(Context ctx, Class<T> type) {
-        T value = parse(ctx, in -> mapper.readValue(in, type));
+        T value = parse(ctx, in -> mapper.readValue(in.readAllBytes(), type));
         if (value == null) {
             throw ApiException.badRequest("The body must be a JSON object.");
         }
@@ -72,19 +74,26 @@ public final class BodyReader {
     }
 
     private <T> T parse(Context ctx, Reading<T> reader) {
-        String encoding = ctx.header("Content-Encoding");
-        boolean gzip = encoding != null && encoding.trim().equalsIgnoreCase("gzip");
-        if (!gzip && encoding != null && !encoding.isBlank() && !encoding.trim().equalsIgnoreCase("identity")) {
-            throw new ApiException(415, ErrorBody.UNSUPPORTED_ENCODING,
-                    "Content-Encoding '" + encoding + "' is not supported: use gzip or identity (or none).");
-        }
+        InputStream sent = requestBody(ctx);
         long declared = ctx.req().getContentLengthLong();
-        if (declared > limits.maxCompressedBytes()) {
-            throw tooLarge("The request body (" + declared + " bytes) is larger than " + limits.maxCompressedBytes() + " bytes.");
-        }
-        CappedInputStream raw = new CappedInputStream(requestBody(ctx), limits.maxCompressedBytes(),
-                "as sent", metrics::bytesIn);
+        boolean whole = false;
         try {
+            String encoding = ctx.header("Content-Encoding");
+            boolean gzip = encoding != null && encoding.trim().equalsIgnoreCase("gzip");
+            if (!gzip && encoding != null && !encoding.isBlank() && !encoding.trim().equalsIgnoreCase("identity")) {
+                throw new ApiException(415, ErrorBody.UNSUPPORTED_ENCODING,
+                        "Content-Encoding '" + encoding + "' is not supported: use gzip or identity (or none).");
+            }
+            if (declared > limits.maxCompressedBytes()) {
+                throw tooLarge("The request body (" + declared + " bytes) is larger than " + limits.maxCompressedBytes()
+                        + " bytes.");
+            }
+            InputStream counted = sent;
+            if (declared >= 0) {
+                counted = new ByteArrayInputStream(declaredBytes(sent, (int) declared));
+                whole = true;
+            }
+            InputStream raw = new CappedInputStream(counted, limits.maxCompressedBytes(), "as sent", metrics::bytesIn);
             InputStream body = gzip
                     ? new CappedInputStream(new GZIPInputStream(raw, 8192), limits.maxInflatedBytes(), "once inflated", n -> {})
                     : raw;
@@ -105,8 +114,29 @@ public final class BodyReader {
         } catch (IOException e) {
             throw ApiException.badRequest("The body could not be read: " + e.getMessage());
         } finally {
-            drain(raw);
+            if (!whole) {
+                drain(sent, limits.drainBytes());
+            }
         }
+    }
+
+    /**
+     * The {@code length} bytes a {@code Content-Length} announced (fewer if the client stops
+     * early), read without a read past them: Jetty checks the minimum data rate on every read
+     * since the body's first byte, so a read after a small body, however long after, would
+     * count as a body that arrives too slowly.
+     */
+    private static byte[] declaredBytes(InputStream sent, int length) throws IOException {
+        byte[] bytes = new byte[length];
+        int n = 0;
+        while (n < length) {
+            int read = sent.read(bytes, n, length - n);
+            if (read < 0) {
+                return Arrays.copyOf(bytes, n);
+            }
+            n += read;
+        }
+        return bytes;
     }
 
     private static InputStream requestBody(Context ctx) {
@@ -118,18 +148,20 @@ public final class BodyReader {
     }
 
     /**
-     * Reads and discards what is left of a refused body, within the cap on what may be sent, so
-     * that the client, still sending, reads the answer instead of a closed connection. Costs no
-     * memory and no inflating; a body past the cap is left unread and the connection closes.
+     * Reads and discards what is left of a body, up to {@code bound} bytes, so that the client,
+     * still sending a refused body, reads the answer instead of a closed connection. Costs no
+     * memory and no inflating; a body longer than that is left unread and the connection closes.
      */
-    private static void drain(InputStream raw) {
+    private static void drain(InputStream sent, long bound) {
         byte[] sink = new byte[8192];
-        try (raw) {
-            while (raw.read(sink) >= 0) {
-                // discard
+        try (sent) {
+            long left = bound;
+            int n;
+            while (left > 0 && (n = sent.read(sink, 0, (int) Math.min(sink.length, left))) >= 0) {
+                left -= n;
             }
-        } catch (IOException | BodyTooLarge e) {
-            // nothing more to learn from a body already refused
+        } catch (IOException | RuntimeException e) {
+            // nothing more to learn from a body already read or refused (Jetty's rate check included)
         }
     }
 

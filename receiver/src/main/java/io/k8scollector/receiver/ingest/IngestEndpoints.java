@@ -10,30 +10,43 @@ import io.k8scollector.protocol.Paths;
 import io.k8scollector.protocol.RecordKind;
 import io.k8scollector.receiver.keys.AccessKeys;
 import io.k8scollector.receiver.server.ApiException;
+import io.k8scollector.receiver.keys.Scope;
 import io.k8scollector.receiver.server.Authenticator;
+import io.k8scollector.receiver.server.LoginThrottle;
 import io.k8scollector.receiver.server.PathParams;
 import io.k8scollector.receiver.server.ReceiverMetrics;
 import io.k8scollector.receiver.store.RecordRow;
+import io.k8scollector.receiver.store.Refused;
 import io.k8scollector.receiver.store.Snapshots;
 import io.k8scollector.protocol.ErrorBody;
 import java.time.Clock;
 import java.util.List;
 
-/** The protocol's requests: login, start, a page of each record kind, commit. */
+/**
+ * The protocol's requests: login, start, a page of each record kind, commit; and signing out,
+ * which the inventory page uses. Everything but login and sign-out needs a key with the ingest scope.
+ */
 public final class IngestEndpoints {
+
+    /** Deletes the request's token: the page's sign-out (not part of the protocol). */
+    public static final String LOGOUT = "/account/access_keys/logout";
 
     private final AccessKeys keys;
     private final Authenticator auth;
+    private final LoginThrottle throttle;
     private final Snapshots snapshots;
+    private final BodyReader logins;
     private final BodyReader bodies;
     private final ReceiverMetrics metrics;
     private final Clock clock;
 
-    public IngestEndpoints(AccessKeys keys, Authenticator auth, Snapshots snapshots, BodyReader bodies,
-            ReceiverMetrics metrics, Clock clock) {
+    public IngestEndpoints(AccessKeys keys, Authenticator auth, LoginThrottle throttle, Snapshots snapshots,
+            BodyReader logins, BodyReader bodies, ReceiverMetrics metrics, Clock clock) {
         this.keys = keys;
         this.auth = auth;
+        this.throttle = throttle;
         this.snapshots = snapshots;
+        this.logins = logins;
         this.bodies = bodies;
         this.metrics = metrics;
         this.clock = clock;
@@ -41,6 +54,7 @@ public final class IngestEndpoints {
 
     public void register(RoutesConfig routes) {
         routes.post(Paths.LOGIN, this::login);
+        routes.post(LOGOUT, this::logout);
         routes.post(Paths.fetchings("{clusterId}"), this::start);
         for (RecordKind kind : RecordKind.values()) {
             routes.post(Paths.records("{clusterId}", "{fetchingId}", kind), ctx -> page(ctx, kind));
@@ -49,15 +63,22 @@ public final class IngestEndpoints {
     }
 
     private void login(Context ctx) {
-        LoginRequest login = bodies.read(ctx, LoginRequest.class);
+        LoginRequest login = logins.read(ctx, LoginRequest.class);
+        throttle.admit(ctx, login.accessKey());
         String token = keys.login(login.accessKey(), login.secretKey(), clock.instant())
                 .orElseThrow(() -> new ApiException(401, ErrorBody.UNAUTHORIZED, "Unknown access key or wrong secret key."));
         ctx.json(new LoginResponse(token, AccessKeys.TOKEN_LIFETIME.toSeconds(), "Bearer"));
     }
 
+    private void logout(Context ctx) {
+        auth.caller(ctx);
+        keys.revokeToken(Authenticator.token(ctx));
+        ctx.status(204);
+    }
+
     private void start(Context ctx) {
         String clusterId = PathParams.clusterId(ctx);
-        auth.caller(ctx, clusterId);
+        auth.caller(ctx, clusterId, Scope.INGEST);
         FetchingStart start = bodies.read(ctx, FetchingStart.class);
         PathParams.fetchingId(start.fetchingId(), "fetchingId");
         if (start.clusterUniqueId() == null || start.clusterUniqueId().isBlank()) {
@@ -70,7 +91,7 @@ public final class IngestEndpoints {
     private void page(Context ctx, RecordKind kind) {
         String clusterId = PathParams.clusterId(ctx);
         String fetchingId = PathParams.fetchingId(ctx);
-        auth.caller(ctx, clusterId);
+        auth.caller(ctx, clusterId, Scope.INGEST);
         List<RecordRow> rows = bodies.records(ctx, kind);
         snapshots.add(clusterId, fetchingId, rows, clock.instant());
         if (kind == RecordKind.OBJECTS) {
@@ -82,8 +103,17 @@ public final class IngestEndpoints {
     private void commit(Context ctx) {
         String clusterId = PathParams.clusterId(ctx);
         String fetchingId = PathParams.fetchingId(ctx);
-        auth.caller(ctx, clusterId);
-        Commit commit = bodies.read(ctx, Commit.class);
+        auth.caller(ctx, clusterId, Scope.INGEST);
+        Commit commit;
+        try {
+            commit = bodies.read(ctx, Commit.class);
+        } catch (ApiException e) {
+            if (e.status() == 400) {
+                // A malformed commit is refused for good: the collector stops its run on a 400.
+                snapshots.close(clusterId, fetchingId, Refused.Reason.BAD_REQUEST);
+            }
+            throw e;
+        }
         long started = System.nanoTime();
         snapshots.commit(clusterId, fetchingId, commit, clock.instant());
         metrics.commit(System.nanoTime() - started);

@@ -40,8 +40,14 @@ public final class AccessKeys {
         this.db = db;
     }
 
-    /** Makes a key limited to {@code clusters} (empty: every cluster). */
-    public NewKey create(List<String> clusters, Instant now) {
+    /**
+     * Makes a key limited to {@code clusters} (empty: every cluster) whose tokens may do what
+     * {@code scopes} cover (at least one).
+     */
+    public NewKey create(List<String> clusters, Set<Scope> scopes, Instant now) {
+        if (scopes.isEmpty()) {
+            throw new IllegalArgumentException("A key needs a scope: ingest, read or ingest,read.");
+        }
         for (String cluster : clusters) {
             if (!ClusterId.isValid(cluster)) {
                 throw new IllegalArgumentException("Invalid cluster id '" + cluster + "': use " + ClusterId.RULE + ".");
@@ -52,11 +58,12 @@ public final class AccessKeys {
         String hash = BCRYPT.encode(secret);
         db.write(c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO access_keys (access_key, secret_hash, clusters,"
-                    + " created_at, revoked) VALUES (?, ?, ?, ?, FALSE)")) {
+                    + " scopes, created_at, revoked) VALUES (?, ?, ?, ?, ?, FALSE)")) {
                 ps.setString(1, accessKey);
                 ps.setString(2, hash);
                 ps.setString(3, String.join(",", clusters));
-                ps.setLong(4, now.toEpochMilli());
+                ps.setString(4, Scope.join(scopes));
+                ps.setLong(5, now.toEpochMilli());
                 return ps.executeUpdate();
             }
         });
@@ -68,11 +75,11 @@ public final class AccessKeys {
         return db.read(c -> {
             List<KeyInfo> keys = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT access_key, clusters, created_at, revoked FROM access_keys ORDER BY created_at, access_key");
+                    "SELECT access_key, clusters, scopes, created_at, revoked FROM access_keys ORDER BY created_at, access_key");
                     ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    keys.add(new KeyInfo(rs.getString(1), clusters(rs.getString(2)),
-                            Instant.ofEpochMilli(rs.getLong(3)), rs.getBoolean(4)));
+                    keys.add(new KeyInfo(rs.getString(1), split(rs.getString(2)), split(rs.getString(3)),
+                            Instant.ofEpochMilli(rs.getLong(4)), rs.getBoolean(5)));
                 }
             }
             return keys;
@@ -136,21 +143,35 @@ public final class AccessKeys {
             return Optional.empty();
         }
         return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT k.access_key, k.clusters FROM tokens t"
+            try (PreparedStatement ps = c.prepareStatement("SELECT k.access_key, k.clusters, k.scopes FROM tokens t"
                     + " JOIN access_keys k ON k.access_key = t.access_key"
                     + " WHERE t.token_hash = ? AND t.expires_at > ? AND k.revoked = FALSE")) {
                 ps.setString(1, sha256(token));
                 ps.setLong(2, now.toEpochMilli());
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next()
-                            ? Optional.of(new Caller(rs.getString(1), Set.copyOf(clusters(rs.getString(2)))))
+                            ? Optional.of(new Caller(rs.getString(1), Set.copyOf(split(rs.getString(2))),
+                                    Scope.parse(rs.getString(3))))
                             : Optional.<Caller>empty();
                 }
             }
         });
     }
 
-    private static List<String> clusters(String joined) {
+    /** Deletes {@code token} (signing out); false when it was not a stored token. */
+    public boolean revokeToken(String token) {
+        if (token == null || token.isEmpty()) {
+            return false;
+        }
+        return db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM tokens WHERE token_hash = ?")) {
+                ps.setString(1, sha256(token));
+                return ps.executeUpdate() > 0;
+            }
+        });
+    }
+
+    private static List<String> split(String joined) {
         return joined.isEmpty() ? List.of() : Arrays.asList(joined.split(","));
     }
 

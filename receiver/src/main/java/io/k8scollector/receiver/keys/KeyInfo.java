@@ -3,5 +3,10 @@ package io.k8scollector.receiver.keys;
 import java.time.Instant;
 import java.util.List;
 
-/** What {@code keys list} shows of a key: never its secret. */
-public record KeyInfo(String accessKey, List<String> clusters, Instant createdAt, boolean revoked) {}
+/**
+ * What {@code keys list} shows of a key: never its secret.
+ *
+ * @param clusters the clusters it may touch; empty: every cluster
+ * @param scopes {@code ingest}, {@code read} or both
+ */
+public record KeyInfo(String accessKey, List<String> clusters, List<String> scopes, Instant createdAt, boolean revoked) {}

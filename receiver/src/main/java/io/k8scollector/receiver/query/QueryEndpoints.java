@@ -6,6 +6,7 @@ import io.k8scollector.protocol.Json;
 import io.k8scollector.protocol.RecordKind;
 import io.k8scollector.protocol.TreeNode;
 import io.k8scollector.receiver.keys.Caller;
+import io.k8scollector.receiver.keys.Scope;
 import io.k8scollector.receiver.server.ApiException;
 import io.k8scollector.receiver.server.Authenticator;
 import io.k8scollector.receiver.server.PathParams;
@@ -24,7 +25,10 @@ import java.util.concurrent.atomic.AtomicReference;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 import tools.jackson.dataformat.yaml.YAMLWriteFeature;
 
-/** The read side: every answer comes from a cluster's current (committed) snapshot. */
+/**
+ * The read side: every answer comes from a cluster's current (committed) snapshot, and every
+ * call needs a key with the read scope.
+ */
 public final class QueryEndpoints {
 
     static final int DEFAULT_LIMIT = 500;
@@ -54,7 +58,7 @@ public final class QueryEndpoints {
     }
 
     private void clusters(Context ctx) {
-        Caller caller = auth.caller(ctx);
+        Caller caller = auth.caller(ctx, Scope.READ);
         int limit = limit(ctx);
         String after = continueAfter(ctx);
         List<ClusterView> visible = new ArrayList<>();
@@ -87,7 +91,7 @@ public final class QueryEndpoints {
 
     private void list(Context ctx, RecordKind kind, RecordFilter filter) {
         String clusterId = PathParams.clusterId(ctx);
-        auth.caller(ctx, clusterId);
+        auth.caller(ctx, clusterId, Scope.READ);
         RecordPage page = snapshots.list(clusterId, kind, filter, continueAfter(ctx), limit(ctx));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes("{\"items\":[".getBytes(StandardCharsets.UTF_8));
@@ -104,7 +108,7 @@ public final class QueryEndpoints {
 
     private void object(Context ctx) {
         String clusterId = PathParams.clusterId(ctx);
-        auth.caller(ctx, clusterId);
+        auth.caller(ctx, clusterId, Scope.READ);
         String uid = ctx.pathParam("uid");
         byte[] body = snapshots.object(clusterId, uid).orElseThrow(() -> ApiException.notFound(
                 "No object with uid " + uid + " in the current snapshot of cluster '" + clusterId + "'."));
@@ -118,7 +122,7 @@ public final class QueryEndpoints {
 
     private void tree(Context ctx) {
         String clusterId = PathParams.clusterId(ctx);
-        auth.caller(ctx, clusterId);
+        auth.caller(ctx, clusterId, Scope.READ);
         String uid = ctx.pathParam("uid");
         Optional<byte[]> root = snapshots.tree(clusterId, uid);
         if (root.isPresent()) {
@@ -152,7 +156,7 @@ public final class QueryEndpoints {
 
     private void changes(Context ctx) {
         String clusterId = PathParams.clusterId(ctx);
-        auth.caller(ctx, clusterId);
+        auth.caller(ctx, clusterId, Scope.READ);
         String since = blank(ctx.queryParam("since"));
         if (since != null) {
             PathParams.fetchingId(since, "since");
@@ -163,7 +167,7 @@ public final class QueryEndpoints {
     /** Object counts per kind, for the page: all of them on one page. */
     private void kinds(Context ctx) {
         String clusterId = PathParams.clusterId(ctx);
-        auth.caller(ctx, clusterId);
+        auth.caller(ctx, clusterId, Scope.READ);
         Map<String, Object> page = new java.util.LinkedHashMap<>();
         page.put("items", snapshots.kinds(clusterId));
         page.put("continue", null);

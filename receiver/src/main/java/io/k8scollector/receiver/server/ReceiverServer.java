@@ -7,6 +7,7 @@ import io.k8scollector.protocol.ErrorBody;
 import io.k8scollector.protocol.Json;
 import io.k8scollector.receiver.ingest.BodyReader;
 import io.k8scollector.receiver.ingest.IngestEndpoints;
+import io.k8scollector.receiver.ingest.Limits;
 import io.k8scollector.receiver.keys.AccessKeys;
 import io.k8scollector.receiver.query.QueryEndpoints;
 import io.k8scollector.receiver.store.Database;
@@ -19,13 +20,16 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.http.BadMessageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running receiver: the protocol, the query API, the page, {@code /healthz} and
- * {@code /metrics} on one Javalin server over a {@link Database}, plus the sweep that discards
- * idle fetchings. Closing it stops the server (not the database, which the caller owns).
+ * The running receiver: the protocol, the query API, the page, {@code /healthz} (liveness),
+ * {@code /readyz} (the database answers) and {@code /metrics} on one Javalin server over a
+ * {@link Database}, plus the sweep that discards idle fetchings. Request bodies are cut off by
+ * Jetty when they stall past the idle timeout or arrive slower than the minimum rate
+ * ({@link Quotas}). Closing it stops the server (not the database, which the caller owns).
  */
 public final class ReceiverServer implements AutoCloseable {
 
@@ -43,15 +47,20 @@ public final class ReceiverServer implements AutoCloseable {
     public static ReceiverServer start(ReceiverSettings settings, Database db, Clock clock) {
         ReceiverMetrics metrics = new ReceiverMetrics();
         AccessKeys keys = new AccessKeys(db);
-        Authenticator auth = new Authenticator(keys, clock);
-        Snapshots snapshots = new Snapshots(db, settings.retain());
-        IngestEndpoints ingest = new IngestEndpoints(keys, auth, snapshots,
-                new BodyReader(settings.limits(), metrics), metrics, clock);
+        Quotas quotas = settings.quotas();
+        Authenticator auth = new Authenticator(keys, clock, quotas.requestsInFlightPerKey());
+        Snapshots snapshots = new Snapshots(db, settings.retain(), settings.idleLimit(), quotas.openFetchingsPerCluster());
+        IngestEndpoints ingest = new IngestEndpoints(keys, auth, new LoginThrottle(quotas, settings.trustedProxyHeader()),
+                snapshots, new BodyReader(Limits.LOGIN, metrics), new BodyReader(settings.limits(), metrics), metrics, clock);
         QueryEndpoints query = new QueryEndpoints(auth, snapshots);
         InventoryPage page = new InventoryPage();
         Javalin app = Javalin.create(config -> {
             config.jsonMapper(new Jackson3Mapper());
             config.startup.showJavalinBanner = false;
+            config.jetty.modifyHttpConfiguration(http -> {
+                http.setIdleTimeout(quotas.bodyIdleTimeout().toMillis());
+                http.setMinRequestDataRate(quotas.minBodyBytesPerSecond());
+            });
             if (settings.tlsCert() != null) {
                 TlsConnector.install(config, settings.host(), settings.port(), settings.tlsCert(), settings.tlsKey());
             }
@@ -59,6 +68,12 @@ public final class ReceiverServer implements AutoCloseable {
             query.register(config.routes);
             page.register(config.routes);
             config.routes.get("/healthz", ctx -> ctx.result("ok"));
+            config.routes.get("/readyz", ctx -> {
+                if (!db.reachable()) {
+                    throw new ApiException(503, "unavailable", "The database does not answer.");
+                }
+                ctx.result("ok");
+            });
             config.routes.get("/metrics", ctx -> {
                 if (settings.metricsToken() != null && !java.security.MessageDigest.isEqual(
                         ("Bearer " + settings.metricsToken()).getBytes(java.nio.charset.StandardCharsets.UTF_8),
@@ -72,11 +87,18 @@ public final class ReceiverServer implements AutoCloseable {
             // Javalin's own answers (unknown path, wrong method) get the protocol's error body too.
             config.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, new ApiException(e.getStatus(),
                     e.getStatus() == 404 ? ErrorBody.NOT_FOUND : ErrorBody.BAD_REQUEST, e.getMessage() + ".")));
+            // Jetty's own refusals while a body is read: 408 when it arrives too slowly.
+            config.routes.exception(BadMessageException.class, (e, ctx) -> error(ctx, new ApiException(e.getCode(),
+                    e.getCode() == 408 ? "timeout" : ErrorBody.BAD_REQUEST,
+                    "The request body could not be read: " + e.getReason() + ".")));
             config.routes.exception(Exception.class, (e, ctx) -> {
                 LOG.error("Request {} {} failed", ctx.method(), ctx.path(), e);
                 error(ctx, new ApiException(500, "internal", "The receiver failed; see its log."));
             });
-            config.routes.after(ctx -> metrics.request(ctx.statusCode()));
+            config.routes.after(ctx -> {
+                Authenticator.release(ctx);
+                metrics.request(ctx.statusCode());
+            });
         });
         app.start(settings.host(), settings.port());
         ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -104,6 +126,8 @@ public final class ReceiverServer implements AutoCloseable {
             case CLUSTER_CONFLICT -> new ApiException(409, ErrorBody.CLUSTER_CONFLICT, e.getMessage());
             case FETCHING_COMMITTED -> new ApiException(409, ErrorBody.FETCHING_COMMITTED, e.getMessage());
             case STALE -> new ApiException(409, ErrorBody.STALE, e.getMessage());
+            case BAD_REQUEST -> ApiException.badRequest(e.getMessage());
+            case TOO_MANY_OPEN -> ApiException.tooManyRequests(e.getMessage(), 60);
             case INCOMPLETE -> new ApiException(409, ErrorBody.INCOMPLETE, e.getMessage(), Map.of("shortfall", e.shortfall()));
         };
     }
@@ -113,6 +137,9 @@ public final class ReceiverServer implements AutoCloseable {
         body.put("error", e.code());
         body.put("message", e.getMessage());
         body.putAll(e.extra());
+        if (e.retryAfterSeconds() > 0) {
+            ctx.header("Retry-After", Long.toString(e.retryAfterSeconds()));
+        }
         ctx.status(e.status()).contentType("application/json").result(Json.MAPPER.writeValueAsBytes(body));
     }
 

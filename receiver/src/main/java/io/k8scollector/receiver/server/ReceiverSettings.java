@@ -5,15 +5,18 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * How {@code serve} runs: where it listens, what it keeps and who may read the metrics.
+ * How {@code serve} runs: where it listens, what it keeps, who may read the metrics, and what
+ * one caller may take of it.
  *
  * @param metricsToken bearer token that {@code /metrics} requires; null leaves it open
  * @param tlsCert PEM certificate chain; with {@code tlsKey} the receiver serves HTTPS (both null: HTTP)
  * @param idleLimit how long an uncommitted fetching may go without a request before it is discarded
+ * @param trustedProxyHeader the header in which a trusted proxy in front names the client's
+ *     address (its last entry is used); null: the client is the socket's peer
  */
 public record ReceiverSettings(
         String host, int port, int retain, String metricsToken, Path tlsCert, Path tlsKey, Limits limits,
-        Duration idleLimit) {
+        Duration idleLimit, Quotas quotas, String trustedProxyHeader) {
 
     public ReceiverSettings {
         if ((tlsCert == null) != (tlsKey == null)) {
@@ -26,6 +29,26 @@ public record ReceiverSettings(
 
     /** Plain HTTP on {@code port} (0: any free port) with every other default. */
     public static ReceiverSettings onPort(int port) {
-        return new ReceiverSettings("0.0.0.0", port, DEFAULT_RETAIN, null, null, null, Limits.DEFAULT, DEFAULT_IDLE_LIMIT);
+        return new ReceiverSettings("0.0.0.0", port, DEFAULT_RETAIN, null, null, null, Limits.DEFAULT, DEFAULT_IDLE_LIMIT,
+                Quotas.DEFAULT, null);
+    }
+
+    public ReceiverSettings withHost(String newHost) {
+        return new ReceiverSettings(newHost, port, retain, metricsToken, tlsCert, tlsKey, limits, idleLimit, quotas,
+                trustedProxyHeader);
+    }
+
+    public ReceiverSettings withRetain(int newRetain) {
+        return new ReceiverSettings(host, port, newRetain, metricsToken, tlsCert, tlsKey, limits, idleLimit, quotas,
+                trustedProxyHeader);
+    }
+
+    public ReceiverSettings withQuotas(Quotas newQuotas) {
+        return new ReceiverSettings(host, port, retain, metricsToken, tlsCert, tlsKey, limits, idleLimit, newQuotas,
+                trustedProxyHeader);
+    }
+
+    public ReceiverSettings withTrustedProxyHeader(String header) {
+        return new ReceiverSettings(host, port, retain, metricsToken, tlsCert, tlsKey, limits, idleLimit, quotas, header);
     }
 }

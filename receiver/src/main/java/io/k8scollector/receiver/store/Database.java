@@ -130,17 +130,44 @@ public final class Database implements AutoCloseable {
      * undone, all of them, when it throws.
      */
     public <T> T write(Work<T> work) {
-        return writer != null ? writer.write(work) : transaction(work);
+        return writer != null ? writer.write(work) : transaction(null, work);
     }
 
-    /** Runs {@code work} in a read transaction. */
+    /**
+     * Runs {@code work} in a read-only transaction whose statements all read one snapshot of the
+     * database (PostgreSQL: REPEATABLE READ; SQLite: a WAL read transaction), so that a query
+     * made of several statements never mixes two states, whatever commits meanwhile.
+     */
     public <T> T read(Work<T> work) {
-        return transaction(work);
+        return transaction(dialect.consistentRead(), work);
     }
 
-    private <T> T transaction(Work<T> work) {
+    /**
+     * Whether the database answers a query on the receiver's tables within a few seconds: false
+     * when it is unreachable, its schema is gone, or this pool is closed.
+     */
+    public boolean reachable() {
+        try {
+            return read(c -> {
+                try (Statement s = c.createStatement()) {
+                    s.setQueryTimeout(5);
+                    s.executeQuery("SELECT 1 FROM clusters WHERE 1 = 0").close();
+                    return true;
+                }
+            });
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private <T> T transaction(String first, Work<T> work) {
         try (Connection connection = pool.getConnection()) {
             try {
+                if (first != null) {
+                    try (Statement s = connection.createStatement()) {
+                        s.execute(first);
+                    }
+                }
                 T result = work.run(connection);
                 connection.commit();
                 return result;

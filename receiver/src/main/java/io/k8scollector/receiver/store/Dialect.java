@@ -5,9 +5,18 @@ import java.util.Map;
 
 /** What differs between the two databases the store runs on. */
 enum Dialect {
-    SQLITE("INTEGER PRIMARY KEY AUTOINCREMENT", "BLOB", "", "", null, false),
+    SQLITE("INTEGER PRIMARY KEY AUTOINCREMENT", "BLOB", "", "", null, false, null, null, null),
     POSTGRESQL("BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY", "BYTEA", " FOR SHARE", " FOR UPDATE",
-            "SET LOCAL synchronous_commit = off", true);
+            "SET LOCAL synchronous_commit = off", true,
+            "SELECT pg_advisory_xact_lock_shared(" + Dialect.BODIES_LOCK + ", hashtext(current_schema()))",
+            "SELECT pg_advisory_xact_lock(" + Dialect.BODIES_LOCK + ", hashtext(current_schema()))",
+            "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+
+    /**
+     * The first key of the advisory lock on this schema's bodies (the second is the schema's
+     * hash, so that receivers in other schemas of one database do not wait on each other).
+     */
+    private static final int BODIES_LOCK = 0x6b38735f;
 
     private static final String COMMON_MIGRATIONS = "classpath:db/migration";
 
@@ -17,14 +26,21 @@ enum Dialect {
     private final String forUpdate;
     private final String unflushedCommit;
     private final boolean copies;
+    private final String bodiesShared;
+    private final String bodiesExclusive;
+    private final String consistentRead;
 
-    Dialect(String serial, String bytes, String forShare, String forUpdate, String unflushedCommit, boolean copies) {
+    Dialect(String serial, String bytes, String forShare, String forUpdate, String unflushedCommit, boolean copies,
+            String bodiesShared, String bodiesExclusive, String consistentRead) {
         this.serial = serial;
         this.bytes = bytes;
         this.forShare = forShare;
         this.forUpdate = forUpdate;
         this.unflushedCommit = unflushedCommit;
         this.copies = copies;
+        this.bodiesShared = bodiesShared;
+        this.bodiesExclusive = bodiesExclusive;
+        this.consistentRead = consistentRead;
     }
 
     static Dialect of(String url) {
@@ -67,6 +83,33 @@ enum Dialect {
     /** Row lock that keeps a commit out while a page is written (SQLite has one writer anyway). */
     String forShare() {
         return forShare;
+    }
+
+    /**
+     * The lock a page write holds while it decides which bodies are stored already and points
+     * records at them, shared with other page writes; null where writes run one at a time
+     * (SQLite). See {@link #bodiesExclusive()}.
+     */
+    String bodiesShared() {
+        return bodiesShared;
+    }
+
+    /**
+     * The lock that deleting bodies takes, exclusive of every page write: in READ COMMITTED a
+     * deletion's check that no record uses a body cannot see a page's records not committed
+     * yet, so without it a page could point at a body deleted under it. Held to the end of the
+     * deleting transaction, whose statements after it see every page committed before.
+     */
+    String bodiesExclusive() {
+        return bodiesExclusive;
+    }
+
+    /**
+     * The first statement of a read transaction that makes all of its statements read one
+     * snapshot of the database, or null where a read transaction does already (SQLite in WAL mode).
+     */
+    String consistentRead() {
+        return consistentRead;
     }
 
     /** Row lock for a commit. */

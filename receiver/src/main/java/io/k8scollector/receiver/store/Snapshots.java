@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -39,17 +40,31 @@ public final class Snapshots {
 
     private final Database db;
     private final int retain;
+    private final Duration idleLimit;
+    private final int maxOpen;
 
-    /** @param retain committed snapshots kept per cluster (at least 1) */
-    public Snapshots(Database db, int retain) {
+    /**
+     * @param retain committed snapshots kept per cluster (at least 1)
+     * @param idleLimit how long an uncommitted fetching may go without a request before it no
+     *     longer counts as open (and the sweep may discard it)
+     * @param maxOpen open fetchings per cluster at most; a start past it is refused
+     */
+    public Snapshots(Database db, int retain, Duration idleLimit, int maxOpen) {
         if (retain < 1) {
             throw new IllegalArgumentException("retain must be at least 1, not " + retain);
         }
         this.db = db;
         this.retain = retain;
+        this.idleLimit = idleLimit;
+        this.maxOpen = maxOpen;
     }
 
-    /** Opens fetching {@code start.fetchingId()} of {@code clusterId}; idempotent. */
+    /**
+     * Opens fetching {@code start.fetchingId()} of {@code clusterId}; idempotent. A new fetching
+     * is refused ({@link Refused.Reason#TOO_MANY_OPEN}) while the cluster has {@code maxOpen}
+     * open: not committed, not refused for good, and seen within the idle limit. The count is
+     * taken under the cluster's row lock, so concurrent starts on any replica see each other.
+     */
     public void start(String clusterId, FetchingStart start, Instant now) {
         db.write(c -> {
             // Insert-if-absent then lock: two first starts of a new cluster cannot both insert it.
@@ -64,6 +79,17 @@ public final class Snapshots {
                 }
                 update(c, "UPDATE clusters SET unique_id = ? WHERE id = ?", start.clusterUniqueId(), clusterId);
             }
+            if (string(c, "SELECT fetching_id FROM fetchings WHERE cluster_id = ? AND fetching_id = ?",
+                    clusterId, start.fetchingId()).isPresent()) {
+                return null;
+            }
+            long open = longValue(c, "SELECT COUNT(*) FROM fetchings WHERE cluster_id = ? AND committed_at IS NULL"
+                    + " AND closed IS NULL AND last_seen_at >= ?", clusterId, now.minus(idleLimit).toEpochMilli());
+            if (open >= maxOpen) {
+                throw new Refused(Refused.Reason.TOO_MANY_OPEN, "Cluster '" + clusterId + "' has " + open
+                        + " open fetchings already (at most " + maxOpen + "): commit or abort one first.");
+            }
+            // Kept for display only: staleness goes by seq, the order in which this server saw the starts.
             Instant started = start.startedAt() != null ? start.startedAt() : idTime(start.fetchingId());
             update(c, "INSERT INTO fetchings (cluster_id, fetching_id, unique_id, collector_version, started_at, last_seen_at)"
                     + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (cluster_id, fetching_id) DO NOTHING",
@@ -116,6 +142,11 @@ public final class Snapshots {
                 update(c, db.dialect().unflushedCommit());
             }
             long seq = open(c, clusterId, fetchingId);
+            // After the fetching's row lock, as every deleter takes its row locks before the
+            // exclusive lock: the two kinds of lock are always taken in one order (no deadlock).
+            if (db.dialect().bodiesShared() != null) {
+                execute(c, db.dialect().bodiesShared());
+            }
             rows.write(c, seq);
             update(c, "UPDATE fetchings SET last_seen_at = ? WHERE seq = ?", now.toEpochMilli(), seq);
             return null;
@@ -185,7 +216,7 @@ public final class Snapshots {
 
     /** The seq of an open fetching, or the protocol's refusal. */
     private long open(Connection c, String clusterId, String fetchingId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT seq, committed_at FROM fetchings"
+        try (PreparedStatement ps = c.prepareStatement("SELECT seq, committed_at, closed FROM fetchings"
                 + " WHERE cluster_id = ? AND fetching_id = ?" + db.dialect().forShare())) {
             bind(ps, clusterId, fetchingId);
             try (ResultSet rs = ps.executeQuery()) {
@@ -196,9 +227,17 @@ public final class Snapshots {
                     throw new Refused(Refused.Reason.FETCHING_COMMITTED,
                             "Fetching " + fetchingId + " of cluster '" + clusterId + "' is already committed.");
                 }
+                if (rs.getString(3) != null) {
+                    throw closed(clusterId, fetchingId, rs.getString(3));
+                }
                 return rs.getLong(1);
             }
         }
+    }
+
+    private static Refused closed(String clusterId, String fetchingId, String reason) {
+        return new Refused(Refused.Reason.valueOf(reason), "Fetching " + fetchingId + " of cluster '" + clusterId
+                + "' was refused for good at its commit (" + reason.toLowerCase(java.util.Locale.ROOT) + ").");
     }
 
     private static Refused unknownFetching(String clusterId, String fetchingId) {
@@ -208,13 +247,18 @@ public final class Snapshots {
 
     /**
      * Commits a fetching: it becomes the cluster's current snapshot when it holds at least the
-     * counted records. A repeated commit of a committed fetching does nothing.
+     * counted records, its {@code clusterUniqueId} is still the cluster's binding, and it started
+     * after the current snapshot did. "After" is the order in which this server saw the starts
+     * (the fetchings' seq), never the collector's {@code startedAt}, so that a collector with a
+     * wrong clock cannot lock a cluster out. A stale or conflicting fetching is refused for good
+     * (it no longer counts as open; later requests for it get the same answer). A repeated
+     * commit of a committed fetching does nothing.
      */
     public void commit(String clusterId, String fetchingId, Commit commit, Instant now) {
-        db.write(c -> {
+        Refused refusal = db.write(c -> {
             long seq;
-            long started;
-            try (PreparedStatement ps = c.prepareStatement("SELECT seq, started_at, committed_at FROM fetchings"
+            String uniqueId;
+            try (PreparedStatement ps = c.prepareStatement("SELECT seq, unique_id, committed_at, closed FROM fetchings"
                     + " WHERE cluster_id = ? AND fetching_id = ?" + db.dialect().forUpdate())) {
                 bind(ps, clusterId, fetchingId);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -224,17 +268,25 @@ public final class Snapshots {
                     if (rs.getObject(3) != null) {
                         return null;
                     }
+                    if (rs.getString(4) != null) {
+                        return closed(clusterId, fetchingId, rs.getString(4));
+                    }
                     seq = rs.getLong(1);
-                    started = rs.getLong(2);
+                    uniqueId = rs.getString(2);
                 }
             }
             checkCounts(c, seq, commit);
             // Locks the cluster so that two commits of one cluster switch its snapshot one after the other.
-            string(c, "SELECT id FROM clusters WHERE id = ?" + db.dialect().forUpdate(), clusterId);
+            String bound = string(c, "SELECT unique_id FROM clusters WHERE id = ?" + db.dialect().forUpdate(), clusterId)
+                    .orElseThrow();
+            if (!bound.equals(uniqueId)) {
+                return refuseForGood(c, seq, new Refused(Refused.Reason.CLUSTER_CONFLICT, "Cluster '" + clusterId
+                        + "' was bound to another clusterUniqueId after fetching " + fetchingId + " started."));
+            }
             Long previous = current(c, clusterId);
-            if (previous != null && longValue(c, "SELECT started_at FROM fetchings WHERE seq = ?", previous) > started) {
-                throw new Refused(Refused.Reason.STALE, "Fetching " + fetchingId
-                        + " started before the current snapshot of cluster '" + clusterId + "'.");
+            if (previous != null && previous > seq) {
+                return refuseForGood(c, seq, new Refused(Refused.Reason.STALE, "Fetching " + fetchingId
+                        + " started before the current snapshot of cluster '" + clusterId + "'."));
             }
             if (previous != null) {
                 for (Skipped skipped : commit.skipped()) {
@@ -253,6 +305,25 @@ public final class Snapshots {
             retain(c, clusterId);
             return null;
         });
+        if (refusal != null) {
+            throw refusal;
+        }
+    }
+
+    /** Marks fetching {@code seq} refused for good, and returns the refusal to answer (committed with the mark). */
+    private static Refused refuseForGood(Connection c, long seq, Refused refusal) throws SQLException {
+        update(c, "UPDATE fetchings SET closed = ? WHERE seq = ?", refusal.reason().name(), seq);
+        return refusal;
+    }
+
+    /**
+     * Marks an open fetching refused for good with {@code reason} (a commit the protocol refuses
+     * for good, like a malformed one), so that it no longer counts as open; does nothing to a
+     * committed, already refused or unknown fetching.
+     */
+    public void close(String clusterId, String fetchingId, Refused.Reason reason) {
+        db.write(c -> update(c, "UPDATE fetchings SET closed = ? WHERE cluster_id = ? AND fetching_id = ?"
+                + " AND committed_at IS NULL AND closed IS NULL", reason.name(), clusterId, fetchingId));
     }
 
     private void checkCounts(Connection c, long seq, Commit commit) throws SQLException {
@@ -338,8 +409,18 @@ public final class Snapshots {
                 }
             }
         }
+        if (!old.isEmpty()) {
+            lockBodies(c);
+        }
         for (long seq : old) {
             drop(c, seq);
+        }
+    }
+
+    /** Takes the lock that keeps page writes out while bodies are deleted (see {@link Dialect#bodiesExclusive()}). */
+    private void lockBodies(Connection c) throws SQLException {
+        if (db.dialect().bodiesExclusive() != null) {
+            execute(c, db.dialect().bodiesExclusive());
         }
     }
 
@@ -355,14 +436,19 @@ public final class Snapshots {
     public int discardIdle(Instant cutoff) {
         return db.write(c -> {
             List<Long> idle = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT seq FROM fetchings WHERE committed_at IS NULL AND last_seen_at < ?")) {
+            // Row locks first, then the bodies' lock, in the order page writes take them. A page
+            // that was being written when the sweep began makes its fetching not idle any more.
+            try (PreparedStatement ps = c.prepareStatement("SELECT seq FROM fetchings WHERE committed_at IS NULL"
+                    + " AND last_seen_at < ?" + db.dialect().forUpdate())) {
                 ps.setLong(1, cutoff.toEpochMilli());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         idle.add(rs.getLong(1));
                     }
                 }
+            }
+            if (!idle.isEmpty()) {
+                lockBodies(c);
             }
             for (long seq : idle) {
                 drop(c, seq);
@@ -620,6 +706,13 @@ public final class Snapshots {
 
     private static long longValue(Connection c, String sql, Object... args) throws SQLException {
         return optionalLong(c, sql, args).orElseThrow();
+    }
+
+    /** Runs a statement whose result, if any, is of no interest (taking a lock). */
+    private static void execute(Connection c, String sql) throws SQLException {
+        try (java.sql.Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
     }
 
     static int update(Connection c, String sql, Object... args) throws SQLException {
