@@ -29,9 +29,10 @@ final class SecretText {
             Pattern.compile("\\b([a-zA-Z][a-zA-Z0-9+.-]*://[^:/?#@\\s\"'<>]*:)([^/?#\\s\"'<>]+)@");
     private static final Pattern ASSIGNMENT = Pattern.compile(
             "(?<![\\w.$-])([A-Za-z_][\\w.-]*)=(?:\"([^\"]*)\"|'([^']*)'|([^\\s;&|`'\"]+))");
-    private static final Pattern JSON_MEMBER = Pattern.compile("\"([A-Za-z_][\\w.-]*)\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
+    /** Up to the opening quote of the value: the value is scanned by hand, a regex loop over escapes recurses. */
+    private static final Pattern JSON_MEMBER = Pattern.compile("\"([A-Za-z_][\\w.-]*)\"\\s*:\\s*\"");
     private static final Pattern CONFIG_LINE = Pattern.compile(
-            "(?m)^([ \\t]*(?:export[ \\t]+)?[\"']?)([A-Za-z_][\\w.-]*)([\"']?[ \\t]*[:=][ \\t]*)(\\S[^\\r\\n]*?)[ \\t]*$");
+            "(?m)^([ \\t]*(?:export[ \\t]+)?[\"']?)([A-Za-z_][\\w.-]*)([\"']?[ \\t]*[:=][ \\t]*)(\\S(?:[^\\r\\n]*\\S)?)[ \\t]*$");
     private static final int DIGEST_LENGTH = KeyedDigest.PREFIX.length() + 64;
 
     private final SensitiveNames names;
@@ -61,9 +62,7 @@ final class SecretText {
     String embedded(String text) {
         String out = text;
         if (out.indexOf('"') >= 0 && out.indexOf(':') >= 0) {
-            out = replace(JSON_MEMBER, out, member -> names.isSensitive(member.group(1))
-                    ? "\"" + member.group(1) + "\":\"" + secret(member.group(2)) + "\""
-                    : member.group());
+            out = jsonMembers(out);
         }
         if (out.indexOf('=') >= 0) {
             out = replace(ASSIGNMENT, out, this::assignment);
@@ -93,6 +92,40 @@ final class SecretText {
         }
         words.appendTail(out);
         return out.toString();
+    }
+
+    /** Digests the string value of every JSON member with a sensitive name, keeping the text around it. */
+    private String jsonMembers(String text) {
+        Matcher member = JSON_MEMBER.matcher(text);
+        StringBuilder out = null;
+        int copied = 0;
+        int from = 0;
+        while (member.find(from)) {
+            int start = member.end();
+            int end = closingQuote(text, start);
+            if (end < 0) {
+                break;
+            }
+            from = end + 1;
+            if (names.isSensitive(member.group(1))) {
+                out = out == null ? new StringBuilder(text.length()) : out;
+                out.append(text, copied, start).append(secret(text.substring(start, end)));
+                copied = end;
+            }
+        }
+        return out == null ? text : out.append(text, copied, text.length()).toString();
+    }
+
+    private static int closingQuote(String text, int from) {
+        for (int i = from; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\\') {
+                i++;
+            } else if (c == '"') {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private String assignment(MatchResult match) {

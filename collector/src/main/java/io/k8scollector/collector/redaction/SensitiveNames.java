@@ -13,6 +13,8 @@ final class SensitiveNames {
 
     /** Names repeat across every pod of a workload; matching them took 60% of the chain's time. */
     private static final int MAX_REMEMBERED_NAMES = 10_000;
+    /** Names come from text too (assignments, config lines): a long one is matched, never kept. */
+    private static final int MAX_REMEMBERED_LENGTH = 128;
 
     private final Pattern pattern;
     private final Map<String, Boolean> remembered = new ConcurrentHashMap<>();
@@ -31,7 +33,7 @@ final class SensitiveNames {
         }
         boolean matches = pattern.matcher(name).find()
                 || pattern.matcher(name.replace('-', '_').replace('.', '_')).find();
-        if (remembered.size() < MAX_REMEMBERED_NAMES) {
+        if (remembered.size() < MAX_REMEMBERED_NAMES && name.length() <= MAX_REMEMBERED_LENGTH) {
             remembered.put(name, matches);
         }
         return matches;

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -73,6 +75,18 @@ class SecretTextTest {
 
         assertThat(once).doesNotContain("s3cret");
         assertThat(TEXT.config(once)).isEqualTo(once).isEqualTo(TEXT.line(once));
+    }
+
+    @Test
+    @Timeout(30)
+    void readsHostileTextInLinearTimeAndWithoutDeepRecursion() {
+        String spaced = "password: x" + " ".repeat(200_000) + "y";
+        String escaped = "{\"token\":\"" + "\\\"".repeat(100_000) + "\"}";
+        String words = "a".repeat(200_000) + "://" + "b".repeat(200_000) + "=" + "c".repeat(200_000);
+
+        assertThat(TEXT.config(spaced)).isEqualTo("password: " + DIGEST.of("x" + " ".repeat(200_000) + "y"));
+        assertThat(TEXT.config(escaped)).isEqualTo("{\"token\":\"" + DIGEST.of("\\\"".repeat(100_000)) + "\"}");
+        assertThat(TEXT.config(words)).isEqualTo(words);
     }
 
     /** {@code expected} with each {@code <<value>>} replaced by the value's digest. */
