@@ -51,7 +51,7 @@ final class SecretText {
     /** Every rule: for ConfigMap values and scripts, which are configuration files and programs. */
     String config(String text) {
         String lines = text.indexOf(':') >= 0 || text.indexOf('=') >= 0
-                ? replace(CONFIG_LINE, text, line -> names.isSensitive(line.group(2))
+                ? replace(CONFIG_LINE, text, line -> names.matches(line.group(2))
                         ? line.group(1) + line.group(2) + line.group(3) + secret(line.group(4))
                         : line.group())
                 : text;
@@ -107,7 +107,7 @@ final class SecretText {
                 break;
             }
             from = end + 1;
-            if (names.isSensitive(member.group(1))) {
+            if (names.matches(member.group(1))) {
                 out = out == null ? new StringBuilder(text.length()) : out;
                 out.append(text, copied, start).append(secret(text.substring(start, end)));
                 copied = end;
@@ -130,7 +130,7 @@ final class SecretText {
 
     private String assignment(MatchResult match) {
         String name = match.group(1);
-        if (!names.isSensitive(name)) {
+        if (!names.matches(name)) {
             return match.group();
         }
         if (match.group(2) != null) {

@@ -13,7 +13,7 @@ final class SensitiveNames {
 
     /** Names repeat across every pod of a workload; matching them took 60% of the chain's time. */
     private static final int MAX_REMEMBERED_NAMES = 10_000;
-    /** Names come from text too (assignments, config lines): a long one is matched, never kept. */
+    /** A long name is matched, never kept. */
     private static final int MAX_REMEMBERED_LENGTH = 128;
 
     private final Pattern pattern;
@@ -23,19 +23,26 @@ final class SensitiveNames {
         this.pattern = pattern;
     }
 
+    /** Whether {@code name}, one that repeats from object to object (an env variable's, a flag's, a key's), is sensitive. */
     boolean isSensitive(String name) {
-        if (name.isEmpty()) {
-            return false;
-        }
         Boolean known = remembered.get(name);
         if (known != null) {
             return known;
         }
-        boolean matches = pattern.matcher(name).find()
-                || pattern.matcher(name.replace('-', '_').replace('.', '_')).find();
+        boolean matches = matches(name);
         if (remembered.size() < MAX_REMEMBERED_NAMES && name.length() <= MAX_REMEMBERED_LENGTH) {
             remembered.put(name, matches);
         }
         return matches;
+    }
+
+    /**
+     * Whether {@code name}, found in free text (an assignment's, a JSON member's, a configuration
+     * line's), is sensitive; not remembered, so that the words of certificates and scripts do not
+     * crowd out the names that repeat.
+     */
+    boolean matches(String name) {
+        return !name.isEmpty()
+                && (pattern.matcher(name).find() || pattern.matcher(name.replace('-', '_').replace('.', '_')).find());
     }
 }
