@@ -8,8 +8,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Applies to every object that has annotations: removes {@code last-applied-configuration} (it
- * repeats the applied object, Secret data and env values included) and the configured ones, and
+ * Applies to every object that has annotations: removes {@code last-applied-configuration} and
+ * kapp's {@code kapp.k14s.io/original} and {@code original-diff} (they repeat the applied object,
+ * Secret data and env values included) and the configured ones, and
  * gives every other value the {@linkplain SecretText#line text rules}: annotations record
  * commands ({@code kubernetes.io/change-cause}) and configuration of every kind. The templates
  * inside an object (a Deployment's pod template, a CronJob's job template) have their
@@ -17,12 +18,19 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class Annotations implements RedactionStep {
 
+    /**
+     * Removed from every object besides {@value RedactionSettings#LAST_APPLIED}: kapp keeps the
+     * applied object (a Secret's data included) and its diff in these, as kubectl does in that one.
+     */
+    private static final List<String> APPLIED_COPIES = List.of("kapp.k14s.io/original", "kapp.k14s.io/original-diff");
+
     private final Set<String> removed;
     private final SecretText text;
 
     Annotations(List<String> configured, SecretText text) {
         Set<String> all = new LinkedHashSet<>();
         all.add(RedactionSettings.LAST_APPLIED);
+        all.addAll(APPLIED_COPIES);
         all.addAll(configured);
         this.removed = Set.copyOf(all);
         this.text = text;

@@ -108,6 +108,7 @@ class RedactorTest {
         ObjectNode object = object("""
                 {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web", "annotations": {
                   "kubectl.kubernetes.io/last-applied-configuration": "{\\"password\\": \\"x\\"}",
+                  "kapp.k14s.io/original": "{\\"data\\": {\\"k\\": \\"eA==\\"}}", "kapp.k14s.io/original-diff": "[]",
                   "example.com/notes": "call me", "deployment.kubernetes.io/revision": "3"}}}
                 """);
 
