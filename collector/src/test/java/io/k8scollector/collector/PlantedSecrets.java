@@ -178,9 +178,12 @@ public final class PlantedSecrets {
                      {"name": "main", "container": {"image": "shop/tool:1",
                        "env": [{"name": "API_TOKEN", "value": "%s"}], "args": ["--password=%s"]}},
                      {"name": "load", "script": {"image": "postgres:16", "command": ["sh"],
-                       "source": "export PGPASSWORD=%s\\npsql -h db\\n"}}]}}
+                       "source": "export PGPASSWORD=%s\\npsql -h db\\n"}}]},
+                 "status": {"nodes": {"planted-workflow-1": {"templateName": "main",
+                   "inputs": {"parameters": [{"name": "api-token", "value": "%s"}]}}}}}
                 """.formatted(value("argo Workflow arguments parameter"), value("argo Workflow container env"),
-                value("argo Workflow container args"), value("argo Workflow script source")));
+                value("argo Workflow container args"), value("argo Workflow script source"),
+                value("argo Workflow node inputs parameter")));
         put("argoproj.io", "v1alpha1", "WorkflowTemplate", "workflowtemplates", """
                 {"metadata": {"name": "planted-template", "namespace": "shop"},
                  "spec": {"templates": [{"name": "py", "script": {"image": "python:3", "command": ["python"],

@@ -15,9 +15,10 @@ import tools.jackson.databind.node.ObjectNode;
  *   <li>every node that looks like a container ({@link ContainerValues#isContainer}: Argo
  *       Workflows templates, Tekton steps and sidecars, and the like) and every container of a
  *       pod spec (an object with a {@code containers} array) gets the container rules;
- *   <li>every other {@code env} and {@code params} list and every {@code arguments.parameters}
- *       list of {@code name}/{@code value} pairs (Tekton's {@code stepTemplate} and runs, Argo
- *       Workflows' arguments) gets the env rule;
+ *   <li>every other {@code env} and {@code params} list and every {@code parameters} list of
+ *       {@code arguments}, {@code inputs} and {@code outputs} (Tekton's {@code stepTemplate} and
+ *       runs, Argo Workflows' arguments and the parameters its templates and nodes record) gets
+ *       the env rule for lists of {@code name}/{@code value} pairs;
  *   <li>every {@code script.source} text (Argo Workflows' script templates) gets the text rules;
  *   <li>the annotations of every {@code metadata} (of the templates inside) are redacted as an
  *       object's are (the rules give the same text when applied twice, so the object's own are
@@ -27,6 +28,8 @@ import tools.jackson.databind.node.ObjectNode;
 final class EmbeddedContainers implements RedactionStep {
 
     private static final Set<String> PAIR_LISTS = Set.of("env", "params");
+    /** Where Argo Workflows keeps {@code parameters} lists of name/value pairs. */
+    private static final Set<String> PARAMETER_HOLDERS = Set.of("arguments", "inputs", "outputs");
 
     private final ContainerValues containers;
     private final SecretText text;
@@ -79,7 +82,7 @@ final class EmbeddedContainers implements RedactionStep {
                 containers.redactNamedValues(child);
                 continue;
             }
-            if (name.equals("arguments") && child.path("parameters").isArray()) {
+            if (PARAMETER_HOLDERS.contains(name) && child.path("parameters").isArray()) {
                 containers.redactNamedValues(child.get("parameters"));
             }
             if (name.equals("metadata")) {
