@@ -1,6 +1,7 @@
 package io.k8scollector.bench;
 
 import io.k8scollector.collector.enrichment.HelmReleases;
+import io.k8scollector.collector.redaction.KeyedDigest;
 import io.k8scollector.protocol.HelmRelease;
 import io.k8scollector.protocol.Json;
 import java.io.ByteArrayOutputStream;
@@ -31,6 +32,7 @@ import tools.jackson.databind.node.ObjectNode;
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class HelmDecoderBenchmark {
 
+    private final KeyedDigest digest = new KeyedDigest("a-benchmark-redaction-key".getBytes(StandardCharsets.UTF_8));
     private ObjectNode secret;
 
     @Setup
@@ -53,7 +55,7 @@ public class HelmDecoderBenchmark {
 
     @Benchmark
     public List<HelmRelease> decodeRelease() {
-        HelmReleases releases = new HelmReleases();
+        HelmReleases releases = new HelmReleases(digest);
         releases.observe(secret);
         return releases.releases();
     }

@@ -1,6 +1,6 @@
 package io.k8scollector.collector.enrichment;
 
-import io.k8scollector.collector.redaction.CanonicalJson;
+import io.k8scollector.collector.redaction.KeyedDigest;
 import io.k8scollector.protocol.HelmRelease;
 import io.k8scollector.protocol.HelmRelease.Chart;
 import io.k8scollector.protocol.HelmRelease.ResourceRef;
@@ -30,6 +30,12 @@ public final class ArgoApplications {
     private static final Set<String> SOURCE_TYPES = Set.of("Helm", "Directory", "");
 
     private final Map<String, HelmRelease> byApplication = new ConcurrentHashMap<>();
+    private final KeyedDigest digest;
+
+    /** Records whose {@code valuesDigest} is keyed by {@code digest} (the redaction key's). */
+    public ArgoApplications(KeyedDigest digest) {
+        this.digest = digest;
+    }
 
     /** Maps {@code object} when it is an Application of a Helm chart or a directory; ignores it otherwise. */
     public void observe(ObjectNode object) {
@@ -88,11 +94,11 @@ public final class ArgoApplications {
     }
 
     /**
-     * {@code sha256:} of the canonical JSON of the Helm values of every source, in order: for each,
+     * The keyed digest of the canonical JSON of the Helm values of every source, in order: for each,
      * an object with those of {@code values}, {@code valuesObject} and {@code parameters} it has;
      * null when no source has any.
      */
-    private static String valuesDigest(List<JsonNode> sources) {
+    private String valuesDigest(List<JsonNode> sources) {
         ArrayNode all = Json.MAPPER.createArrayNode();
         boolean any = false;
         for (JsonNode source : sources) {
@@ -105,7 +111,7 @@ public final class ArgoApplications {
                 }
             }
         }
-        return any ? CanonicalJson.sha256(all) : null;
+        return any ? digest.ofJson(all) : null;
     }
 
     private static List<ResourceRef> resources(JsonNode resources) {

@@ -1,6 +1,6 @@
 package io.k8scollector.collector.enrichment;
 
-import io.k8scollector.collector.redaction.CanonicalJson;
+import io.k8scollector.collector.redaction.KeyedDigest;
 import io.k8scollector.protocol.HelmRelease.Chart;
 import io.k8scollector.protocol.HelmRelease.ResourceRef;
 import io.k8scollector.protocol.Json;
@@ -34,18 +34,19 @@ final class HelmReleasePayload {
 
     /**
      * The summary of the release encoded in {@code stored}: the value of {@code data.release},
-     * base64 twice over when {@code kubernetesBase64} (a Secret), once (a ConfigMap).
+     * base64 twice over when {@code kubernetesBase64} (a Secret), once (a ConfigMap), with its
+     * values digested by {@code digest}.
      *
      * @throws IOException or {@link tools.jackson.core.JacksonException} when it does not decode
      */
-    static HelmRevision read(String stored, boolean kubernetesBase64) throws IOException {
+    static HelmRevision read(String stored, boolean kubernetesBase64, KeyedDigest digest) throws IOException {
         InputStream in = new AsciiStream(stored);
         if (kubernetesBase64) {
             in = new Base64Chunks(in);
         }
         try (InputStream release = gunzipped(new Base64Chunks(in));
                 JsonParser parser = Json.MAPPER.createParser(release)) {
-            return parse(parser);
+            return parse(parser, digest);
         }
     }
 
@@ -57,7 +58,7 @@ final class HelmReleasePayload {
         return gzip ? new GZIPInputStream(in, 64 * 1024) : in;
     }
 
-    private static HelmRevision parse(JsonParser parser) throws IOException {
+    private static HelmRevision parse(JsonParser parser, KeyedDigest digest) throws IOException {
         expect(parser.nextToken(), JsonToken.START_OBJECT);
         Fields release = new Fields();
         while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
@@ -69,7 +70,7 @@ final class HelmReleasePayload {
                 case "version" -> release.version = value == JsonToken.VALUE_NUMBER_INT ? parser.getIntValue() : 0;
                 case "info" -> readInfo(parser, release);
                 case "chart" -> readChart(parser, release);
-                case "config" -> release.valuesDigest = CanonicalJson.sha256(values(parser));
+                case "config" -> release.valuesDigest = digest.ofJson(values(parser));
                 case "manifest" -> release.manifest = text(parser);
                 default -> parser.skipChildren();
             }

@@ -1,5 +1,6 @@
 package io.k8scollector.collector.enrichment;
 
+import io.k8scollector.collector.redaction.KeyedDigest;
 import io.k8scollector.protocol.HelmRelease;
 import java.io.IOException;
 import java.util.Comparator;
@@ -33,6 +34,12 @@ public final class HelmReleases {
 
     private final Map<String, Candidates> byRelease = new ConcurrentHashMap<>();
     private final AtomicInteger undecodable = new AtomicInteger();
+    private final KeyedDigest digest;
+
+    /** Releases whose {@code valuesDigest} is keyed by {@code digest} (the redaction key's). */
+    public HelmReleases(KeyedDigest digest) {
+        this.digest = digest;
+    }
 
     /** Reads {@code object} when it stores a Helm release revision; ignores it otherwise. */
     public void observe(ObjectNode object) {
@@ -52,7 +59,7 @@ public final class HelmReleases {
             if (!payload.isString()) {
                 throw new IOException("no data.release");
             }
-            HelmRevision read = HelmReleasePayload.read(payload.stringValue(), STORAGE_SECRET.equals(storage));
+            HelmRevision read = HelmReleasePayload.read(payload.stringValue(), STORAGE_SECRET.equals(storage), digest);
             HelmRevision revision = named(read, labels.path("name").asString(objectName), objectNamespace);
             byRelease.merge(
                     revision.namespace() + "/" + revision.name(),

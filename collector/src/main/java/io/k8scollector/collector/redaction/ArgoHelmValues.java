@@ -1,6 +1,7 @@
 package io.k8scollector.collector.redaction;
 
 import io.k8scollector.collector.discovery.ResourceType;
+import java.util.List;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -14,6 +15,7 @@ import tools.jackson.databind.node.ObjectNode;
 final class ArgoHelmValues implements RedactionStep {
 
     static final String GROUP = "argoproj.io";
+    private static final List<String> VALUES = List.of("values", "valuesObject");
 
     private final KeyedDigest digest;
 
@@ -48,13 +50,11 @@ final class ArgoHelmValues implements RedactionStep {
     }
 
     private void redactHelm(ObjectNode helm) {
-        JsonNode values = helm.get("values");
-        if (values != null && values.isString()) {
-            helm.put("values", digest.of(values.stringValue()));
-        }
-        JsonNode valuesObject = helm.get("valuesObject");
-        if (valuesObject != null && !valuesObject.isNull()) {
-            helm.put("valuesObject", digest.ofJson(valuesObject));
+        for (String field : VALUES) {
+            JsonNode values = helm.get(field);
+            if (values != null && !values.isNull()) {
+                helm.put(field, digest.ofValue(values));
+            }
         }
         for (JsonNode parameter : helm.path("parameters")) {
             if (parameter instanceof ObjectNode entry && entry.path("value").isString()) {

@@ -1,42 +1,66 @@
 package io.k8scollector.collector.redaction;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.databind.node.StringNode;
 
 /**
- * The sensitive values of a pod spec's containers, init containers and ephemeral containers: a
- * literal env {@code value} whose name is sensitive, and in {@code command} and {@code args} the
- * value of a sensitive flag, written {@code --name=value} or {@code --name value}, as its own
- * element or inside a shell line ({@code sh -c "app --db-password x"}). {@code valueFrom} stays.
- * A name is sensitive when the pattern is found in it, or in it with dashes read as underscores.
+ * The sensitive values of a container (of a pod spec, or any node that looks like one):
+ * <ul>
+ *   <li>{@code env}: a literal {@code value} whose name is sensitive becomes its digest; any other
+ *       literal value gets the {@linkplain SecretText#line text rules} (a URL's password, a
+ *       sensitive assignment or flag inside it); {@code valueFrom} stays;
+ *   <li>{@code command} and {@code args}: the value of a sensitive flag, written
+ *       {@code --name=value} or {@code --name value}, as its own element or inside a shell line
+ *       ({@code sh -c "app --db-password x"}), and the text rules in every element;
+ *   <li>the probes and {@code lifecycle} hooks: {@code exec.command} as a command, and every
+ *       {@code httpGet.httpHeaders[].value}, whatever the header's name;
+ *   <li>{@code script} (Tekton steps and sidecars): the text rules for configuration and scripts.
+ * </ul>
+ * A name is sensitive as {@link SensitiveNames} says.
  */
 final class ContainerValues {
 
     private static final List<String> CONTAINER_LISTS = List.of("containers", "initContainers", "ephemeralContainers");
-    private static final Set<String> VALUE_FIELDS = Set.of("env", "command", "args");
-    private static final Pattern WORD = Pattern.compile("\\S+");
-    /** Env and flag names repeat across every pod of a workload; matching them took 60% of the chain's time. */
-    private static final int MAX_REMEMBERED_NAMES = 10_000;
+    private static final Set<String> PROBES = Set.of("livenessProbe", "readinessProbe", "startupProbe");
+    private static final List<String> HOOKS = List.of("postStart", "preStop");
+    private static final Set<String> COMMANDS = Set.of("command", "args");
+    /** The fields {@link #redactField} redacts; the first four make a node look like a container (with an image). */
+    private static final List<String> VALUE_FIELDS = List.of(
+            "env", "command", "args", "script", "livenessProbe", "readinessProbe", "startupProbe", "lifecycle");
+    private static final Set<String> VALUE_FIELD_SET = Set.copyOf(VALUE_FIELDS);
+    private static final List<String> CONTAINER_MARKS = VALUE_FIELDS.subList(0, 4);
 
-    private final Pattern sensitive;
-    private final KeyedDigest digest;
-    private final Map<String, Boolean> remembered = new ConcurrentHashMap<>();
+    private final SensitiveNames names;
+    private final SecretText text;
 
-    ContainerValues(Pattern sensitive, KeyedDigest digest) {
-        this.sensitive = sensitive;
-        this.digest = digest;
+    ContainerValues(SensitiveNames names, SecretText text) {
+        this.names = names;
+        this.text = text;
     }
 
     /** Whether {@code node} looks like a pod spec: it has a {@code containers} array. */
     static boolean isPodSpec(JsonNode node) {
         return node.path("containers").isArray();
+    }
+
+    /**
+     * Whether {@code node} looks like a container wherever it sits: an object with an
+     * {@code image} and any of {@code env}, {@code command}, {@code args} or {@code script}.
+     */
+    static boolean isContainer(JsonNode node) {
+        if (!node.isObject() || !node.has("image")) {
+            return false;
+        }
+        for (String field : CONTAINER_MARKS) {
+            if (node.has(field)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Redacts the containers of {@code podSpec} in place; anything else is left alone. */
@@ -53,36 +77,74 @@ final class ContainerValues {
         return CONTAINER_LISTS.contains(name);
     }
 
-    /** Redacts one container (or init or ephemeral container) in place. */
+    /** Redacts one container (or init or ephemeral container, or a node that looks like one) in place. */
     void redactContainer(JsonNode container) {
+        if (!(container instanceof ObjectNode object)) {
+            return;
+        }
         for (String field : VALUE_FIELDS) {
-            JsonNode value = container.get(field);
+            JsonNode value = object.get(field);
             if (value != null) {
-                redactField(field, value);
+                JsonNode redacted = redactField(field, value);
+                if (redacted != value) {
+                    object.set(field, redacted);
+                }
             }
         }
     }
 
-    /** Whether a container's field {@code name} can hold sensitive values: {@code env}, {@code command}, {@code args}. */
+    /** Whether a container's field {@code name} can hold sensitive values, as {@link #redactField} redacts. */
     static boolean holdsValues(String name) {
-        return VALUE_FIELDS.contains(name);
+        return VALUE_FIELD_SET.contains(name);
     }
 
-    /** Redacts in place the value of a container's field {@code name}, one that {@link #holdsValues}. */
-    void redactField(String name, JsonNode value) {
+    /**
+     * Redacts the value of a container's field {@code name}, one that {@link #holdsValues}: in
+     * place, or, for a text ({@code script}), by answering a new node; answers the redacted value.
+     */
+    JsonNode redactField(String name, JsonNode value) {
         if (name.equals("env")) {
-            redactEnv(value);
-        } else {
+            redactNamedValues(value);
+        } else if (COMMANDS.contains(name)) {
             redactArguments(value);
+        } else if (PROBES.contains(name)) {
+            redactHandler(value);
+        } else if (name.equals("lifecycle")) {
+            for (String hook : HOOKS) {
+                redactHandler(value.path(hook));
+            }
+        } else if (name.equals("script") && value.isString()) {
+            String script = text.config(value.stringValue());
+            return script.equals(value.stringValue()) ? value : StringNode.valueOf(script);
+        }
+        return value;
+    }
+
+    /**
+     * Redacts a list of {@code name}/{@code value} pairs ({@code env}, and the parameters of
+     * pipeline engines) in place: a sensitive name's literal value becomes its digest, any other
+     * gets the text rules.
+     */
+    void redactNamedValues(JsonNode pairs) {
+        for (JsonNode pair : pairs) {
+            if (pair instanceof ObjectNode entry && entry.path("value").isString()) {
+                String value = entry.get("value").stringValue();
+                String redacted = names.isSensitive(entry.path("name").asString(""))
+                        ? text.secret(value)
+                        : text.line(value);
+                if (!redacted.equals(value)) {
+                    entry.put("value", redacted);
+                }
+            }
         }
     }
 
-    private void redactEnv(JsonNode env) {
-        for (JsonNode variable : env) {
-            if (variable instanceof ObjectNode entry
-                    && entry.path("value").isString()
-                    && isSensitive(entry.path("name").asString(""))) {
-                entry.put("value", digest.of(entry.get("value").stringValue()));
+    /** A probe's or hook's handler: its {@code exec.command} and its HTTP headers' values. */
+    private void redactHandler(JsonNode handler) {
+        redactArguments(handler.path("exec").path("command"));
+        for (JsonNode header : handler.path("httpGet").path("httpHeaders")) {
+            if (header instanceof ObjectNode entry && entry.path("value").isString()) {
+                entry.put("value", text.secret(entry.get("value").stringValue()));
             }
         }
     }
@@ -91,30 +153,19 @@ final class ContainerValues {
         if (!(arguments instanceof ArrayNode array)) {
             return;
         }
-        Flags flags = new Flags();
+        SecretText.Flags flags = text.flags();
         for (int i = 0; i < array.size(); i++) {
             JsonNode argument = array.get(i);
             if (argument.isString()) {
-                String text = argument.stringValue();
-                String redacted = !flags.valueNext && isLine(text)
-                        ? redactLine(text)
-                        : flags.next(text);
-                if (!redacted.equals(text)) {
+                String original = argument.stringValue();
+                String redacted = !flags.valueNext() && isLine(original)
+                        ? text.line(original)
+                        : text.embedded(flags.next(original));
+                if (!redacted.equals(original)) {
                     array.set(i, array.stringNode(redacted));
                 }
             }
         }
-    }
-
-    private String redactLine(String line) {
-        Flags flags = new Flags();
-        Matcher words = WORD.matcher(line);
-        StringBuilder out = new StringBuilder(line.length());
-        while (words.find()) {
-            words.appendReplacement(out, Matcher.quoteReplacement(flags.next(words.group())));
-        }
-        words.appendTail(out);
-        return out.toString();
     }
 
     private static boolean isLine(String text) {
@@ -125,53 +176,5 @@ final class ContainerValues {
             }
         }
         return false;
-    }
-
-    private boolean isSensitive(String name) {
-        Boolean known = remembered.get(name);
-        if (known != null) {
-            return known;
-        }
-        boolean matches = !name.isEmpty()
-                && (sensitive.matcher(name).find() || sensitive.matcher(name.replace('-', '_')).find());
-        if (remembered.size() < MAX_REMEMBERED_NAMES) {
-            remembered.put(name, matches);
-        }
-        return matches;
-    }
-
-    /** Reads words in order and remembers when the next one is a sensitive flag's value. */
-    private final class Flags {
-
-        private boolean valueNext;
-
-        String next(String word) {
-            if (valueNext && !word.startsWith("--")) {
-                valueNext = false;
-                return digest.of(word);
-            }
-            valueNext = false;
-            if (!word.startsWith("-")) {
-                return word;
-            }
-            int equals = word.indexOf('=');
-            String name = stripDashes(equals < 0 ? word : word.substring(0, equals));
-            if (!isSensitive(name)) {
-                return word;
-            }
-            if (equals < 0) {
-                valueNext = true;
-                return word;
-            }
-            return word.substring(0, equals + 1) + digest.of(word.substring(equals + 1));
-        }
-
-        private static String stripDashes(String flag) {
-            int start = 0;
-            while (start < flag.length() && flag.charAt(start) == '-') {
-                start++;
-            }
-            return flag.substring(start);
-        }
     }
 }

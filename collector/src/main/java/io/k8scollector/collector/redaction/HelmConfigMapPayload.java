@@ -18,14 +18,21 @@ final class HelmConfigMapPayload implements RedactionStep {
 
     @Override
     public boolean needsTree(ResourceType type) {
-        return type.group().isEmpty() && "ConfigMap".equals(type.kind());
+        return isConfigMap(type);
     }
 
     @Override
     public boolean appliesTo(ResourceType type, ObjectNode object) {
-        return type.group().isEmpty()
-                && "ConfigMap".equals(type.kind())
-                && "helm".equals(object.path("metadata").path("labels").path("owner").asString(""));
+        return isConfigMap(type) && isHelmStorage(object);
+    }
+
+    static boolean isConfigMap(ResourceType type) {
+        return type.group().isEmpty() && "ConfigMap".equals(type.kind());
+    }
+
+    /** Whether the ConfigMap {@code object} is labelled as Helm's release storage. */
+    static boolean isHelmStorage(ObjectNode object) {
+        return "helm".equals(object.path("metadata").path("labels").path("owner").asString(""));
     }
 
     @Override

@@ -67,6 +67,14 @@ public final class KeyedDigest {
     }
 
     /**
+     * The digest of a field of values, one way for every kind that holds them: of the text for a
+     * string (Helm values as YAML), else of the canonical JSON.
+     */
+    public String ofValue(JsonNode value) {
+        return value.isString() ? of(value.stringValue()) : ofJson(value);
+    }
+
+    /**
      * Replaces every string value of {@code values}, when it is an object, by its digest: of the
      * base64-decoded bytes when {@code base64} (a Secret's {@code data}), else of the UTF-8 text.
      */
@@ -81,7 +89,8 @@ public final class KeyedDigest {
         }
     }
 
-    private static byte[] bytes(String value, boolean base64) {
+    /** The bytes of a stored value: base64-decoded when {@code base64} and it decodes, else its UTF-8 text. */
+    static byte[] bytes(String value, boolean base64) {
         if (base64) {
             try {
                 return Base64.getMimeDecoder().decode(value);

@@ -3,13 +3,15 @@ package io.k8scollector.collector.redaction;
 import io.k8scollector.collector.discovery.ResourceType;
 import java.util.Map;
 import tools.jackson.core.JsonPointer;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Applies to the built-in kinds that hold a pod spec, at the place each holds it: Pods
  * ({@code spec}), Deployments, ReplicaSets, StatefulSets, DaemonSets, Jobs and
  * ReplicationControllers ({@code spec.template.spec}), CronJobs
- * ({@code spec.jobTemplate.spec.template.spec}) and PodTemplates ({@code template.spec}).
+ * ({@code spec.jobTemplate.spec.template.spec}) and PodTemplates ({@code template.spec}); and the
+ * annotations of the templates on the way there, as {@link Annotations} redacts an object's.
  */
 final class PodTemplateContainers implements RedactionStep {
 
@@ -27,9 +29,11 @@ final class PodTemplateContainers implements RedactionStep {
             "PodTemplate", new PodSpecPlace("", JsonPointer.compile("/template/spec")));
 
     private final ContainerValues containers;
+    private final Annotations annotations;
 
-    PodTemplateContainers(ContainerValues containers) {
+    PodTemplateContainers(ContainerValues containers, Annotations annotations) {
         this.containers = containers;
+        this.annotations = annotations;
     }
 
     @Override
@@ -44,7 +48,14 @@ final class PodTemplateContainers implements RedactionStep {
 
     @Override
     public void apply(ResourceType type, ObjectNode object) {
-        containers.redactPodSpec(object.at(podSpec(type)));
+        JsonPointer podSpec = podSpec(type);
+        containers.redactPodSpec(object.at(podSpec));
+        // the templates on the way (a CronJob's job template, then its pod template) have metadata of their own
+        JsonNode template = object;
+        for (JsonPointer rest = podSpec; rest.tail() != null && !rest.tail().matches(); rest = rest.tail()) {
+            template = template.path(rest.getMatchingProperty());
+            annotations.redactIn(template.path("metadata"));
+        }
     }
 
     /** Where objects of {@code type} hold their pod spec, or null when they hold none at a known place. */

@@ -16,9 +16,10 @@ import tools.jackson.databind.node.ObjectNode;
  * Redacts an object of a built-in type while copying it from the list response to its record, so
  * that no tree of the whole object is built (building one per object and serialising it again
  * allocated about half as much again, and the collector's young generation is small). Everything
- * is copied token by token except what a step redacts (annotations are filtered by name as they
- * pass; each container's {@code env}, {@code command} and {@code args} are read as small trees,
- * redacted as {@link ContainerValues} redacts them in the tree steps, and written back) and what
+ * is copied token by token except what a step redacts (annotations are filtered by name and their
+ * values redacted as they pass; each container's {@code env}, {@code command}, {@code args},
+ * probes and {@code lifecycle} are read as small trees, redacted as {@link ContainerValues}
+ * redacts them in the tree steps, and written back) and what
  * the head keeps ({@code metadata} but its annotations, for enrichment and the lister's
  * bookkeeping). Gives the same record as the tree steps for every type {@link Redactor#copies}
  * accepts.
@@ -37,10 +38,10 @@ final class RedactingCopy implements ItemReader {
     private final ThreadLocal<ByteArrayOutputStream> buffers =
             ThreadLocal.withInitial(() -> new ByteArrayOutputStream(INITIAL_RECORD_BYTES));
 
-    private final AnnotationRemoval annotations;
+    private final Annotations annotations;
     private final ContainerValues containers;
 
-    RedactingCopy(AnnotationRemoval annotations, ContainerValues containers) {
+    RedactingCopy(Annotations annotations, ContainerValues containers) {
         this.annotations = annotations;
         this.containers = containers;
     }
@@ -101,6 +102,8 @@ final class RedactingCopy implements ItemReader {
                 } else {
                     generator.copyCurrentStructure(parser);
                 }
+            } else if (name.equals("metadata") && value == JsonToken.START_OBJECT) {
+                copyTemplateMetadata(parser, generator);
             } else {
                 copy(parser, generator, podSpec.matchesProperty(name) ? podSpec.tail() : null);
             }
@@ -140,6 +143,22 @@ final class RedactingCopy implements ItemReader {
         return kept;
     }
 
+    /** Copies the metadata of a template on the way to the pod spec, redacting its annotations. */
+    private void copyTemplateMetadata(JsonParser parser, JsonGenerator generator) {
+        generator.writeStartObject();
+        while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+            String name = parser.currentName();
+            parser.nextToken();
+            generator.writeName(name);
+            if (name.equals("annotations")) {
+                copyAnnotations(parser, generator);
+            } else {
+                generator.copyCurrentStructure(parser);
+            }
+        }
+        generator.writeEndObject();
+    }
+
     private void copyAnnotations(JsonParser parser, JsonGenerator generator) {
         if (parser.currentToken() != JsonToken.START_OBJECT) {
             generator.copyCurrentStructure(parser);
@@ -151,6 +170,8 @@ final class RedactingCopy implements ItemReader {
             parser.nextToken();
             if (annotations.removes(name)) {
                 parser.skipChildren();
+            } else if (parser.currentToken() == JsonToken.VALUE_STRING) {
+                generator.writeStringProperty(name, annotations.redact(parser.getString()));
             } else {
                 generator.writeName(name);
                 generator.copyCurrentStructure(parser);
@@ -159,7 +180,11 @@ final class RedactingCopy implements ItemReader {
         generator.writeEndObject();
     }
 
-    /** Copies a list of containers, redacting the fields of each that can hold sensitive values. */
+    /**
+     * Copies a list of containers, redacting the fields of each that can hold sensitive values
+     * ({@code env}, {@code command}, {@code args}, the probes and {@code lifecycle}): only those
+     * small sub-trees are read as trees.
+     */
     private void copyContainers(JsonParser parser, JsonGenerator generator) {
         generator.writeStartArray();
         while (parser.nextToken() != JsonToken.END_ARRAY) {
@@ -173,9 +198,7 @@ final class RedactingCopy implements ItemReader {
                 parser.nextToken();
                 generator.writeName(name);
                 if (ContainerValues.holdsValues(name)) {
-                    JsonNode value = parser.readValueAsTree();
-                    containers.redactField(name, value);
-                    generator.writeTree(value);
+                    generator.writeTree(containers.redactField(name, parser.readValueAsTree()));
                 } else {
                     generator.copyCurrentStructure(parser);
                 }

@@ -24,23 +24,35 @@ import org.slf4j.LoggerFactory;
  * @param redactAnnotations annotations removed from every object, besides
  *     {@value #LAST_APPLIED}
  * @param sensitivePattern found anywhere in a name (case-insensitive) to make its value secret
+ * @param valuesFields fields holding Helm values ({@value #VALUES_FIELDS}), besides the known ones
  */
 public record RedactionSettings(
         SecretsMode secrets,
         byte[] key,
         boolean randomKey,
         List<String> redactAnnotations,
-        Pattern sensitivePattern) {
+        Pattern sensitivePattern,
+        List<ValuesField> valuesFields) {
 
     public static final String SECRETS = "collector.secrets";
     public static final String REDACTION_KEY = "collector.redactionKey";
     public static final String REDACTION_KEY_ENV = "REDACTION_KEY";
     public static final String REDACT_ANNOTATIONS = "collector.redactAnnotations";
     public static final String SENSITIVE_PATTERN = "collector.sensitivePattern";
+    public static final String VALUES_FIELDS = "collector.valuesFields";
 
-    /** Names whose values are secret unless {@code collector.sensitivePattern} says otherwise. */
-    public static final String DEFAULT_SENSITIVE_PATTERN =
-            "password|passwd|pwd|secret|token|apikey|api_key|access_key|private_key|credential";
+    /**
+     * Names whose values are secret unless {@code collector.sensitivePattern} says otherwise,
+     * matched case-insensitively in a name as it is and with {@code -} and {@code .} read as
+     * {@code _}. The anchored parts keep common names out ({@code PASSTHROUGH}, {@code PASS_COUNT},
+     * {@code AUTHOR}, {@code AUTH_MODE}, {@code SESSION_TIMEOUT}, {@code COOKIE_DOMAIN});
+     * docs/redaction.md gives the reasoning for each.
+     */
+    public static final String DEFAULT_SENSITIVE_PATTERN = "password|passwd|passphrase|pwd|pass$|(^|_)pw$"
+            + "|secret|token|bearer|credential|apikey|api_key|access_key"
+            + "|(private|signing|encryption|master|license|ssh|tls|jwt|hmac)_?key|(^|_)jwt$"
+            + "|auth(orization)?(_?header)?$|dsn$|(^|_)dsn_|conn(ection)?_?str(ing)?$"
+            + "|session(_?(id|key))?$|cookie$";
 
     /** Removed from every object: it repeats the whole applied object, Secret data included. */
     public static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
@@ -54,6 +66,7 @@ public record RedactionSettings(
     public RedactionSettings {
         key = key.clone();
         redactAnnotations = List.copyOf(redactAnnotations);
+        valuesFields = List.copyOf(valuesFields);
     }
 
     /**
@@ -95,7 +108,7 @@ public record RedactionSettings(
                     + " or " + REDACTION_KEY_ENV + ", or give the secret key it is derived from.");
         }
         return new RedactionSettings(
-                secrets, key, random, source.lines(REDACT_ANNOTATIONS), sensitivePattern(source));
+                secrets, key, random, source.lines(REDACT_ANNOTATIONS), sensitivePattern(source), valuesFields(source));
     }
 
     @Override
@@ -106,7 +119,7 @@ public record RedactionSettings(
     @Override
     public String toString() {
         return "RedactionSettings[secrets=" + secrets + ", randomKey=" + randomKey + ", redactAnnotations="
-                + redactAnnotations + ", sensitivePattern=" + sensitivePattern + "]";
+                + redactAnnotations + ", sensitivePattern=" + sensitivePattern + ", valuesFields=" + valuesFields + "]";
     }
 
     private static String checkedKey(String name, String value) {
@@ -126,5 +139,9 @@ public record RedactionSettings(
             throw ConfigException.invalid(
                     SENSITIVE_PATTERN, regex, "a Java regular expression (" + e.getDescription() + ")");
         }
+    }
+
+    private static List<ValuesField> valuesFields(ConfigSource source) {
+        return source.lines(VALUES_FIELDS).stream().map(line -> ValuesField.parse(VALUES_FIELDS, line)).toList();
     }
 }

@@ -8,10 +8,12 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Removes from an object, in place, what must never leave the cluster, before it is serialised in
  * any mode (dry-run included). One chain of steps, each applied to the objects it says it applies
- * to: annotations ({@code last-applied-configuration} and the configured ones), Secret values,
- * Helm's ConfigMap-stored releases, containers of built-in pod templates, containers of pod specs
- * embedded in custom resources, and Argo CD Helm values. Most objects of a cluster (Pods first)
- * need only the annotation and container steps, which {@link #copy()} applies as it reads them.
+ * to: annotations ({@code last-applied-configuration} and the configured ones removed, secrets
+ * inside the others), Secret values, Helm's ConfigMap-stored releases, credentials in other
+ * ConfigMaps, containers of built-in pod templates, Argo CD Helm values, the values fields of
+ * other deployers' kinds, and containers wherever custom resources hold them. Most objects of a
+ * cluster (Pods first) need only the annotation and container steps, which {@link #copy()}
+ * applies as it reads them.
  * Thread-safe: one Redactor serves every listing thread.
  */
 public final class Redactor {
@@ -27,15 +29,20 @@ public final class Redactor {
     /** The chain for {@code settings}. */
     public static Redactor from(RedactionSettings settings) {
         KeyedDigest digest = new KeyedDigest(settings.key());
-        ContainerValues containers = new ContainerValues(settings.sensitivePattern(), digest);
-        AnnotationRemoval annotations = new AnnotationRemoval(settings.redactAnnotations());
+        SensitiveNames names = new SensitiveNames(settings.sensitivePattern());
+        SecretText text = new SecretText(names, digest);
+        ContainerValues containers = new ContainerValues(names, text);
+        Annotations annotations = new Annotations(settings.redactAnnotations(), text);
+        // values fields and Argo's values are digested whole before the walk could read into them
         return new Redactor(List.of(
                 annotations,
                 new SecretValues(settings.secrets(), digest),
                 new HelmConfigMapPayload(digest),
-                new PodTemplateContainers(containers),
-                new EmbeddedPodSpecs(containers),
-                new ArgoHelmValues(digest)),
+                new ConfigMapValues(names, text, digest),
+                new PodTemplateContainers(containers, annotations),
+                new ArgoHelmValues(digest),
+                new ValuesFields(settings.valuesFields(), digest),
+                new EmbeddedContainers(containers, text, annotations)),
                 new RedactingCopy(annotations, containers));
     }
 

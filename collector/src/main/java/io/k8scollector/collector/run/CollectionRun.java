@@ -17,6 +17,7 @@ import io.k8scollector.collector.listing.Listing;
 import io.k8scollector.collector.listing.RequestRate;
 import io.k8scollector.collector.listing.TypeLister;
 import io.k8scollector.collector.listing.TypeListing;
+import io.k8scollector.collector.redaction.KeyedDigest;
 import io.k8scollector.collector.redaction.Redactor;
 import io.k8scollector.collector.shipping.Sink;
 import io.k8scollector.protocol.Counts;
@@ -61,8 +62,8 @@ public final class CollectionRun {
     private final Sink sink;
     private final Clock clock;
     private final Redactor redactor;
-    private final HelmReleases helm = new HelmReleases();
-    private final ArgoApplications argo = new ArgoApplications();
+    private final HelmReleases helm;
+    private final ArgoApplications argo;
     private final OwnershipTree trees = new OwnershipTree();
     private final Queue<Skipped> skippedObjects = new ConcurrentLinkedQueue<>();
 
@@ -72,6 +73,9 @@ public final class CollectionRun {
         this.sink = sink;
         this.clock = clock;
         this.redactor = Redactor.from(config.redaction());
+        KeyedDigest digest = new KeyedDigest(config.redaction().key());
+        this.helm = new HelmReleases(digest);
+        this.argo = new ArgoApplications(digest);
     }
 
     /** Runs the collection once and reports what it did. */

@@ -115,7 +115,9 @@ class MainExitCodesTest {
         "collector.PageSize|big|collector.PageSize: 'big' is not valid; allowed: a whole number from 1 to 10240.",
         "collector.MaxGoRoutines|-3|collector.MaxGoRoutines: '-3' is not valid; allowed: a whole number from 1 to 2147483647.",
         "collector.gzipLevel|11|collector.gzipLevel: '11' is not valid; allowed: a whole number from 0 to 9.",
-        "collector.secrets|burn|collector.secrets: 'burn' is not valid; allowed: hash, drop, keep."
+        "collector.secrets|burn|collector.secrets: 'burn' is not valid; allowed: hash, drop, keep.",
+        "collector.valuesFields|HelmRelease spec.values|collector.valuesFields: 'HelmRelease spec.values' is not valid; "
+                + "allowed: one 'group/Kind path' per line, the path in dots (helm.toolkit.fluxcd.io/HelmRelease spec.values)."
     })
     void malformedKeysExitTwoAndContactNothing(String key, String value, String message) throws Exception {
         Files.writeString(configDir.resolve(key), value);

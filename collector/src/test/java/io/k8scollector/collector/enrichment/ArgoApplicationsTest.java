@@ -2,16 +2,20 @@ package io.k8scollector.collector.enrichment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.k8scollector.collector.redaction.CanonicalJson;
+import io.k8scollector.collector.redaction.KeyedDigest;
 import io.k8scollector.protocol.HelmRelease;
 import io.k8scollector.protocol.HelmRelease.Chart;
 import io.k8scollector.protocol.HelmRelease.ResourceRef;
 import io.k8scollector.protocol.Json;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.node.ObjectNode;
 
 class ArgoApplicationsTest {
+
+    private static final KeyedDigest DIGEST =
+            new KeyedDigest("an-argo-applications-test-key".getBytes(StandardCharsets.UTF_8));
 
     static final String HELM_APPLICATION = """
             {"apiVersion": "argoproj.io/v1alpha1", "kind": "Application",
@@ -31,7 +35,7 @@ class ArgoApplicationsTest {
 
     @Test
     void mapsAHelmApplicationToAReleaseOfItsOwnNamespace() {
-        ArgoApplications applications = new ArgoApplications();
+        ArgoApplications applications = new ArgoApplications(DIGEST);
 
         applications.observe(object(HELM_APPLICATION));
 
@@ -50,7 +54,7 @@ class ArgoApplicationsTest {
                     new ResourceRef("apps/v1", "Deployment", "shop", "prod"),
                     new ResourceRef("v1", "Service", "shop", "prod"),
                     new ResourceRef("rbac.authorization.k8s.io/v1", "ClusterRole", "shop", null));
-            assertThat(release.valuesDigest()).isEqualTo(CanonicalJson.sha256(Json.MAPPER.readTree("""
+            assertThat(release.valuesDigest()).isEqualTo(DIGEST.ofJson(Json.MAPPER.readTree("""
                     [{"parameters": [{"name": "db.password", "value": "planted-argo-param"}],
                       "values": "db:\\n  password: planted-argo-values\\n",
                       "valuesObject": {"api": {"token": "planted-argo-object"}}}]
@@ -60,7 +64,7 @@ class ArgoApplicationsTest {
 
     @Test
     void mapsADirectoryApplicationWithoutHistoryOrValues() {
-        ArgoApplications applications = new ArgoApplications();
+        ArgoApplications applications = new ArgoApplications(DIGEST);
 
         applications.observe(object("""
                 {"apiVersion": "argoproj.io/v1alpha1", "kind": "Application", "metadata": {"name": "infra", "namespace": "argocd"},
@@ -79,7 +83,7 @@ class ArgoApplicationsTest {
 
     @Test
     void ignoresKustomizeApplicationsAndOtherKinds() {
-        ArgoApplications applications = new ArgoApplications();
+        ArgoApplications applications = new ArgoApplications(DIGEST);
 
         applications.observe(object("""
                 {"apiVersion": "argoproj.io/v1alpha1", "kind": "Application", "metadata": {"name": "k", "namespace": "argocd"},

@@ -3,19 +3,26 @@ package io.k8scollector.collector.enrichment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-import io.k8scollector.collector.redaction.CanonicalJson;
+import io.k8scollector.collector.redaction.KeyedDigest;
 import io.k8scollector.protocol.HelmRelease;
 import io.k8scollector.protocol.HelmRelease.Chart;
 import io.k8scollector.protocol.HelmRelease.ResourceRef;
 import io.k8scollector.protocol.Json;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.IntStream;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.node.ObjectNode;
 
 class HelmReleasesTest {
+
+    private static final byte[] KEY = "a-helm-releases-test-key".getBytes(StandardCharsets.UTF_8);
+    private static final KeyedDigest DIGEST = new KeyedDigest(KEY);
 
     private static final String MANIFEST = """
             ---
@@ -56,7 +63,7 @@ class HelmReleasesTest {
 
     @Test
     void reportsTheNewestDeployedRevisionOfASecretStoredReleaseAndNoSupersededOne() {
-        HelmReleases releases = new HelmReleases();
+        HelmReleases releases = new HelmReleases(DIGEST);
         releases.observe(HelmStorage.secret(revision("shop", 1, "superseded")));
         releases.observe(HelmStorage.secret(revision("shop", 3, "failed")));
         releases.observe(HelmStorage.secret(revision("shop", 2, "deployed")));
@@ -71,7 +78,7 @@ class HelmReleasesTest {
 
     @Test
     void reportsAReleaseWithoutADeployedRevisionByItsNewestRevisionAndStatus() {
-        HelmReleases releases = new HelmReleases();
+        HelmReleases releases = new HelmReleases(DIGEST);
         releases.observe(HelmStorage.configMap(revision("broken", 2, "failed")));
         releases.observe(HelmStorage.configMap(revision("broken", 1, "failed")));
 
@@ -81,7 +88,7 @@ class HelmReleasesTest {
 
     @Test
     void readsChartDatesDescriptionAndValuesDigestFromAConfigMapStoredRelease() {
-        HelmReleases releases = new HelmReleases();
+        HelmReleases releases = new HelmReleases(DIGEST);
         releases.observe(HelmStorage.configMap(HelmStorage.release(
                 "shop", "prod", 4, "deployed", "1.4.2", "{\"b\": {\"y\": 2, \"x\": 1}, \"a\": [true, null]}", "")));
 
@@ -94,13 +101,13 @@ class HelmReleasesTest {
         assertThat(release.lastDeployed()).isEqualTo(Instant.parse("2026-11-04T12:00:00Z"));
         assertThat(release.description()).isEqualTo("Revision 4 deployed");
         assertThat(release.valuesDigest())
-                .isEqualTo(CanonicalJson.sha256(Json.MAPPER.readTree("{\"a\": [true, null], \"b\": {\"x\": 1, \"y\": 2}}")))
-                .isEqualTo("sha256:" + sha256Hex("{\"a\":[true,null],\"b\":{\"x\":1,\"y\":2}}"));
+                .isEqualTo(DIGEST.ofJson(Json.MAPPER.readTree("{\"a\": [true, null], \"b\": {\"x\": 1, \"y\": 2}}")))
+                .isEqualTo("hmac-sha256:" + hmacHex("{\"a\":[true,null],\"b\":{\"x\":1,\"y\":2}}"));
     }
 
     @Test
     void listsTheManifestsObjectsDefaultingTheNamespaceOfNamespacedKindsOnly() {
-        HelmReleases releases = new HelmReleases();
+        HelmReleases releases = new HelmReleases(DIGEST);
         releases.observe(HelmStorage.secret(HelmStorage.release("shop", "prod", 1, "deployed", "1.0.0", "{}", MANIFEST)));
 
         assertThat(releases.releases().get(0).resources()).containsExactly(
@@ -113,7 +120,7 @@ class HelmReleasesTest {
 
     @Test
     void keepsReleasesOfTheSameNameInDifferentNamespacesApart() {
-        HelmReleases releases = new HelmReleases();
+        HelmReleases releases = new HelmReleases(DIGEST);
         releases.observe(HelmStorage.secret(HelmStorage.release("shop", "prod", 1, "deployed", "1.0.0", "{}", "")));
         releases.observe(HelmStorage.configMap(HelmStorage.release("shop", "staging", 5, "deployed", "1.1.0", "{}", "")));
 
@@ -130,7 +137,7 @@ class HelmReleasesTest {
                 revision("plain", 1, "deployed").toString().getBytes(StandardCharsets.UTF_8)));
         ObjectNode broken = HelmStorage.secret(revision("broken", 1, "deployed"));
         broken.withObject("data").put("release", HelmStorage.base64("H4sI-not-gzip".getBytes(StandardCharsets.UTF_8)));
-        HelmReleases releases = new HelmReleases();
+        HelmReleases releases = new HelmReleases(DIGEST);
 
         releases.observe(plain);
         releases.observe(broken);
@@ -145,7 +152,7 @@ class HelmReleasesTest {
         older.withObject("data").put("release", HelmStorage.base64("not a release".getBytes(StandardCharsets.UTF_8)));
         ObjectNode newer = HelmStorage.secret(revision("shop", 11, "superseded"));
         newer.withObject("data").put("release", HelmStorage.base64("not a release".getBytes(StandardCharsets.UTF_8)));
-        HelmReleases releases = new HelmReleases();
+        HelmReleases releases = new HelmReleases(DIGEST);
 
         releases.observe(HelmStorage.secret(revision("shop", 10, "deployed")));
         releases.observe(older);
@@ -161,7 +168,7 @@ class HelmReleasesTest {
         opaque.put("type", "Opaque");
         ObjectNode unlabelled = HelmStorage.configMap(revision("shop", 1, "deployed"));
         unlabelled.withObject("metadata").withObject("labels").remove("owner");
-        HelmReleases releases = new HelmReleases();
+        HelmReleases releases = new HelmReleases(DIGEST);
 
         releases.observe(opaque);
         releases.observe(unlabelled);
@@ -172,7 +179,7 @@ class HelmReleasesTest {
 
     @Test
     void givesTheSameAnswerWhenRevisionsArriveFromSeveralThreads() {
-        HelmReleases releases = new HelmReleases();
+        HelmReleases releases = new HelmReleases(DIGEST);
         List<ObjectNode> stored = IntStream.rangeClosed(1, 40)
                 .mapToObj(version -> HelmStorage.secret(revision("r" + version % 4, version, version % 3 == 0 ? "deployed" : "superseded")))
                 .toList();
@@ -190,11 +197,13 @@ class HelmReleasesTest {
         return HelmStorage.release(name, "prod", version, status, "1.0." + version, "{\"replicas\": " + version + "}", "");
     }
 
-    private static String sha256Hex(String text) {
+    /** HMAC-SHA256 under {@link #KEY} by the JDK alone, to check the digest against. */
+    private static String hmacHex(String text) {
         try {
-            return java.util.HexFormat.of().formatHex(
-                    java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(KEY, "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -2,29 +2,31 @@ package io.k8scollector.collector.enrichment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.k8scollector.collector.PlantedSecrets;
 import io.k8scollector.collector.config.ConfigSource;
 import io.k8scollector.collector.discovery.ResourceType;
+import io.k8scollector.collector.redaction.KeyedDigest;
 import io.k8scollector.collector.redaction.RedactionSettings;
 import io.k8scollector.collector.redaction.Redactor;
 import io.k8scollector.protocol.Json;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.core.JsonParser;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Plants known secret values in every place redaction covers, runs the objects through the
- * enrichment observers and the redactor as the pipeline does (the redacting copy for the types it
- * takes, the tree steps for the others), and looks for the values in any encoding anywhere in what
- * would be sent.
+ * Plants known secret values in every place redaction covers (these and {@link PlantedSecrets}'),
+ * runs the objects through the enrichment observers and the redactor as the pipeline does (the
+ * redacting copy for the types it takes, the tree steps for the others; and once more with the
+ * tree steps for every type), and looks for the values in any encoding anywhere in what would be
+ * sent.
  */
 class PlantedValuesTest {
 
@@ -32,32 +34,44 @@ class PlantedValuesTest {
             .mapToObj(n -> "Planted-Value-" + n + "-x7Q")
             .toList();
 
-    @Test
-    void noPlantedValueLeavesInAnyEncoding() {
+    @ParameterizedTest(name = "copy where the pipeline copies: {0}")
+    @ValueSource(booleans = {true, false})
+    void noPlantedValueLeavesInAnyEncoding(boolean copyWherePossible) {
         List<ObjectNode> helmReleases = new ArrayList<>();
         Map<ObjectNode, ResourceType> objects = plantedObjects(helmReleases);
+        PlantedSecrets planted = PlantedSecrets.plant();
+        planted.objects().forEach(object -> objects.put(object.object(), object.type()));
         // gzip hides what Helm stores, so the control also reads the releases before they were encoded
         String before = Json.MAPPER.writeValueAsString(List.of(List.copyOf(objects.keySet()), helmReleases));
-        assertThat(PLANTED).allSatisfy(value -> assertThat(encodingsFoundIn(before, value)).isNotEmpty());
+        assertThat(PLANTED).allSatisfy(value -> assertThat(PlantedSecrets.encodingsFoundIn(before, value)).isNotEmpty());
+        assertThat(planted.values().values())
+                .allSatisfy(value -> assertThat(PlantedSecrets.encodingsFoundIn(before, value)).isNotEmpty());
 
-        String sent = sendAsThePipelineWould(objects);
+        String sent = sendAsThePipelineWould(objects, copyWherePossible);
 
-        assertThat(PLANTED).allSatisfy(value -> assertThat(encodingsFoundIn(sent, value)).isEmpty());
-        assertThat(sent).contains("\"helmReleases\"").contains("Deployment").contains("hmac-sha256:");
+        assertThat(PLANTED).allSatisfy(value -> assertThat(PlantedSecrets.encodingsFoundIn(sent, value)).isEmpty());
+        assertThat(planted.leaksIn(sent)).isEmpty();
+        assertThat(sent).contains("\"helmReleases\"").contains("Deployment").contains("hmac-sha256:")
+                .contains("planted-workflow").contains("postgres://app:hmac-sha256:")
+                .doesNotContain("\"sha256:");
     }
 
-    private static String sendAsThePipelineWould(Map<ObjectNode, ResourceType> objects) {
-        HelmReleases helm = new HelmReleases();
-        ArgoApplications argo = new ArgoApplications();
+    private static String sendAsThePipelineWould(Map<ObjectNode, ResourceType> objects, boolean copyWherePossible) {
+        RedactionSettings settings = RedactionSettings.from(
+                ConfigSource.of(Map.of(RedactionSettings.VALUES_FIELDS, PlantedSecrets.VALUES_FIELDS)),
+                Map.of("REDACTION_KEY", "a-planted-values-test-key"), Optional.empty(), false);
+        KeyedDigest digest = new KeyedDigest(settings.key());
+        HelmReleases helm = new HelmReleases(digest);
+        ArgoApplications argo = new ArgoApplications(digest);
         OwnershipTree trees = new OwnershipTree();
-        Redactor redactor = Redactor.from(RedactionSettings.from(ConfigSource.of(Map.of()), Map.of(), Optional.empty(), true));
+        Redactor redactor = Redactor.from(settings);
         List<JsonNode> records = new ArrayList<>();
         List<String> copiedKinds = new ArrayList<>();
         objects.forEach((object, type) -> {
             helm.observe(object);
             argo.observe(object);
             trees.observe(object);
-            if (redactor.copies(type) && !OwnershipTree.readsSpecOf(type.kind())) {
+            if (copyWherePossible && redactor.copies(type) && !OwnershipTree.readsSpecOf(type.kind())) {
                 try (JsonParser parser = Json.MAPPER.createParser(Json.MAPPER.writeValueAsBytes(object))) {
                     parser.nextToken();
                     records.add(Json.MAPPER.readTree(redactor.copy().read(type, parser).record()));
@@ -68,7 +82,11 @@ class PlantedValuesTest {
                 records.add(object);
             }
         });
-        assertThat(copiedKinds).contains("Deployment");
+        if (copyWherePossible) {
+            assertThat(copiedKinds).contains("Deployment", "Pod", "CronJob");
+        } else {
+            assertThat(copiedKinds).isEmpty();
+        }
         List<Object> releases = new ArrayList<>(helm.releases());
         releases.addAll(argo.releases());
         assertThat(releases).hasSize(3);
@@ -79,22 +97,6 @@ class PlantedValuesTest {
         return Json.MAPPER.writeValueAsString(document);
     }
 
-    /** The forms of {@code value} found in {@code text}: raw, base64 at each alignment, and base64 twice. */
-    private static List<String> encodingsFoundIn(String text, String value) {
-        Map<String, String> forms = new LinkedHashMap<>();
-        forms.put("raw", value);
-        for (int offset = 0; offset < 3; offset++) {
-            // the characters that depend on the value only, whatever precedes or follows it
-            String encoded = base64("A".repeat(offset) + value);
-            forms.put("base64+" + offset, encoded.substring(offset == 0 ? 0 : 4, encoded.length() - 4));
-        }
-        forms.put("base64x2", base64(base64(value)));
-        return forms.entrySet().stream()
-                .filter(form -> text.contains(form.getValue()))
-                .map(Map.Entry::getKey)
-                .toList();
-    }
-
     private static Map<ObjectNode, ResourceType> plantedObjects(List<ObjectNode> helmReleases) {
         Map<ObjectNode, ResourceType> objects = new LinkedHashMap<>();
         objects.put(object("""
@@ -103,7 +105,7 @@ class PlantedValuesTest {
                    "annotations": {"kubectl.kubernetes.io/last-applied-configuration":
                      "{\\"stringData\\":{\\"password\\":\\"%2$s\\",\\"user\\":\\"%3$s\\"}}"}},
                  "data": {"password": "%1$s"}, "stringData": {"user": "%3$s"}}
-                """.formatted(base64(PLANTED.get(1)), PLANTED.get(1), PLANTED.get(2))), type("", "Secret"));
+                """.formatted(PlantedSecrets.base64(PLANTED.get(1)), PLANTED.get(1), PLANTED.get(2))), type("", "Secret"));
         String podSpec = """
                 {"containers": [{"name": "app", "image": "shop:1",
                    "env": [{"name": "DB_PASSWORD", "value": "%s"}],
@@ -148,7 +150,7 @@ class PlantedValuesTest {
                 {"apiVersion": "v1", "kind": "Secret", "type": "kubernetes.io/tls",
                  "metadata": {"name": "tls", "namespace": "shop", "uid": "00000000-0000-4000-8000-000000000006"},
                  "data": {"tls.key": "%s"}}
-                """.formatted(base64(base64(PLANTED.get(0))))), type("", "Secret"));
+                """.formatted(PlantedSecrets.base64(PlantedSecrets.base64(PLANTED.get(0))))), type("", "Secret"));
         return objects;
     }
 
@@ -158,9 +160,5 @@ class PlantedValuesTest {
 
     private static ObjectNode object(String json) {
         return (ObjectNode) Json.MAPPER.readTree(json);
-    }
-
-    private static String base64(String value) {
-        return Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8));
     }
 }

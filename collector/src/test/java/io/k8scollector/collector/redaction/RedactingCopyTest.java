@@ -3,6 +3,7 @@ package io.k8scollector.collector.redaction;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.k8scollector.collector.ConnectedCluster;
+import io.k8scollector.collector.PlantedSecrets;
 import io.k8scollector.collector.config.CollectorConfig.Selection;
 import io.k8scollector.collector.config.ConfigSource;
 import io.k8scollector.collector.discovery.ResourceType;
@@ -29,8 +30,9 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The redacting copy against the tree steps, on every object of every type of the test cluster
- * that the copy takes: the same record, byte for byte once parsed, and a head that is the object's
- * apiVersion, kind and metadata without its annotations.
+ * that the copy takes (the planted secrets of {@link PlantedSecrets} among them): the same record,
+ * byte for byte once parsed, and a head that is the object's apiVersion, kind and metadata without
+ * its annotations.
  */
 class RedactingCopyTest {
 
@@ -45,8 +47,12 @@ class RedactingCopyTest {
                     RedactionSettings.REDACT_ANNOTATIONS, "deployment.kubernetes.io/revision")),
             Map.of("REDACTION_KEY", "a-fixed-key-for-this-test"), Optional.empty(), false));
 
+    private static final PlantedSecrets PLANTED = PlantedSecrets.plant();
+
     @BeforeAll
     static void discover() {
+        PLANTED.definitions().forEach(connected.cluster().store()::put);
+        PLANTED.objects().forEach(planted -> connected.cluster().store().put(planted.object()));
         types = new TypeDiscovery(connected.server(), TypeSelection.of(EVERYTHING)).discover().served().stream()
                 .filter(ResourceType::listable)
                 .toList();
@@ -98,6 +104,22 @@ class RedactingCopyTest {
         assertThat(records).anySatisfy(record -> assertThat(record)
                 .contains("{\"name\":\"DB_PASSWORD\",\"value\":\"" + KeyedDigest.PREFIX)
                 .contains("--db-password=" + KeyedDigest.PREFIX));
+    }
+
+    @Test
+    void leavesNoPlantedValueInTheRecordsItCopies() {
+        StringBuilder records = new StringBuilder();
+        List<String> names = new ArrayList<>();
+        for (ResourceType type : types.stream().filter(redactor::copies).toList()) {
+            for (ListedObject listed : list(type, redactor.copy())) {
+                records.append(new String(listed.record(), StandardCharsets.UTF_8)).append('\n');
+                names.add(listed.object().path("metadata").path("name").asString());
+            }
+        }
+
+        assertThat(names).contains("planted-api", "planted-web", "planted-nightly");
+        assertThat(PLANTED.leaksIn(records.toString())).isEmpty();
+        assertThat(records.toString()).contains("PGPASSWORD=" + KeyedDigest.PREFIX).contains("\"value\":\"" + KeyedDigest.PREFIX);
     }
 
     private static List<ListedObject> list(ResourceType type, ItemReader reader) {

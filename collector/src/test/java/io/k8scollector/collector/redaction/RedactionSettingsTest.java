@@ -6,9 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.k8scollector.collector.config.ConfigException;
 import io.k8scollector.collector.config.ConfigSource;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class RedactionSettingsTest {
 
@@ -107,5 +110,31 @@ class RedactionSettingsTest {
                 ConfigSource.of(Map.of()), Map.of("REDACTION_KEY", ENV_KEY), Optional.empty(), false);
 
         assertThat(settings.toString()).doesNotContain(ENV_KEY).contains("HASH");
+    }
+
+    @Test
+    void readsTheValuesFieldsOnePerLine() {
+        RedactionSettings settings = RedactionSettings.from(ConfigSource.of(Map.of("collector.valuesFields", """
+                        # Flux, by its full group
+                        helm.toolkit.fluxcd.io/HelmRelease spec.values
+                        example.com/Deployer   spec.stages.chartValues
+                        /ConfigMap data.values
+                        """)), Map.of(), Optional.of("k"), false);
+
+        assertThat(settings.valuesFields()).containsExactly(
+                new ValuesField("helm.toolkit.fluxcd.io", "HelmRelease", List.of("spec", "values")),
+                new ValuesField("example.com", "Deployer", List.of("spec", "stages", "chartValues")),
+                new ValuesField("", "ConfigMap", List.of("data", "values")));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"HelmRelease spec.values", "helm.toolkit.fluxcd.io/HelmRelease", "example.com/Deployer spec..values",
+            "example.com/Deployer spec.values extra", "Example.COM/Deployer spec.values", "example.com/Deployer .spec"})
+    void refusesAValuesFieldLineOfAnotherFormNamingTheKeyAndTheLine(String line) {
+        assertThatThrownBy(() -> RedactionSettings.from(
+                        ConfigSource.of(Map.of("collector.valuesFields", "example.com/Good spec.values\n" + line)),
+                        Map.of(), Optional.of("k"), false))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("collector.valuesFields: '" + line + "' is not valid; allowed: " + ValuesField.FORM + ".");
     }
 }

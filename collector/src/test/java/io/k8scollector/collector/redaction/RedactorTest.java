@@ -108,6 +108,7 @@ class RedactorTest {
         ObjectNode object = object("""
                 {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web", "annotations": {
                   "kubectl.kubernetes.io/last-applied-configuration": "{\\"password\\": \\"x\\"}",
+                  "kapp.k14s.io/original": "{\\"data\\": {\\"k\\": \\"eA==\\"}}", "kapp.k14s.io/original-diff": "[]",
                   "example.com/notes": "call me", "deployment.kubernetes.io/revision": "3"}}}
                 """);
 
@@ -214,6 +215,140 @@ class RedactorTest {
         assertThat(application.at("/spec/source/helm/parameters/0/name").stringValue()).isEqualTo("db.password");
         assertThat(application.at("/status/history/0/source/helm/values").stringValue())
                 .isEqualTo(digest.of("password: planted-1\n"));
+    }
+
+    @Test
+    void digestsTheValuesFieldsOfOtherDeployersKindsAsArgoValuesAreDigested() {
+        ObjectNode flux = object("""
+                {"apiVersion": "helm.toolkit.fluxcd.io/v2", "kind": "HelmRelease", "metadata": {"name": "shop"},
+                 "spec": {"values": {"db": {"password": "planted"}},
+                          "valuesFrom": [{"kind": "Secret", "name": "shop-values", "valuesKey": "values.yaml"}]}}
+                """);
+        ObjectNode k3s = object("""
+                {"apiVersion": "helm.cattle.io/v1", "kind": "HelmChart", "metadata": {"name": "traefik"},
+                 "spec": {"chart": "traefik", "valuesContent": "password: planted\\n", "set": {"a.password": "planted"}}}
+                """);
+        ObjectNode crossplane = object("""
+                {"apiVersion": "helm.crossplane.io/v1beta1", "kind": "Release", "metadata": {"name": "shop"},
+                 "spec": {"forProvider": {"values": {"token": "planted"}, "set": [{"name": "a", "value": "planted"}]}}}
+                """);
+
+        Redactor redactor = redactor(Map.of());
+        redactor.redact(type("helm.toolkit.fluxcd.io", "v2", "HelmRelease", "helmreleases"), flux);
+        redactor.redact(type("helm.cattle.io", "v1", "HelmChart", "helmcharts"), k3s);
+        redactor.redact(type("helm.crossplane.io", "v1beta1", "Release", "releases"), crossplane);
+
+        assertThat(List.of(flux, k3s, crossplane)).allSatisfy(o -> assertThat(o.toString()).doesNotContain("planted"));
+        assertThat(flux.at("/spec/values").stringValue()).isEqualTo(digest.ofJson(object("{\"db\": {\"password\": \"planted\"}}")));
+        assertThat(flux.at("/spec/valuesFrom/0/name").stringValue()).isEqualTo("shop-values");
+        assertThat(k3s.at("/spec/valuesContent").stringValue()).isEqualTo(digest.of("password: planted\n"));
+        assertThat(k3s.at("/spec/chart").stringValue()).isEqualTo("traefik");
+        assertThat(crossplane.at("/spec/forProvider/set").stringValue())
+                .isEqualTo(digest.ofJson(Json.MAPPER.readTree("[{\"name\": \"a\", \"value\": \"planted\"}]")));
+    }
+
+    @Test
+    void digestsTheValuesFieldsTheConfigurationAddsThroughListsAndLeavesOtherKindsAlone() {
+        ObjectNode deployer = object("""
+                {"apiVersion": "example.com/v1", "kind": "Deployer", "metadata": {"name": "d"},
+                 "spec": {"stages": [{"values": "planted-1"}, {"values": {"x": "planted-2"}}, {"other": "kept"}]}}
+                """);
+        ObjectNode other = object("""
+                {"apiVersion": "example.com/v1", "kind": "Other", "metadata": {"name": "o"},
+                 "spec": {"stages": [{"values": "kept"}]}}
+                """);
+        Redactor redactor = redactor(Map.of("collector.valuesFields", "example.com/Deployer spec.stages.values"));
+
+        redactor.redact(type("example.com", "v1", "Deployer", "deployers"), deployer);
+        redactor.redact(type("example.com", "v1", "Other", "others"), other);
+
+        assertThat(deployer.at("/spec/stages/0/values").stringValue()).isEqualTo(digest.of("planted-1"));
+        assertThat(deployer.at("/spec/stages/1/values").stringValue()).isEqualTo(digest.ofJson(object("{\"x\": \"planted-2\"}")));
+        assertThat(deployer.at("/spec/stages/2/other").stringValue()).isEqualTo("kept");
+        assertThat(other.at("/spec/stages/0/values").stringValue()).isEqualTo("kept");
+    }
+
+    @Test
+    void takesBuiltInKindsNamedInTheValuesFieldsOffTheCopy() {
+        Redactor redactor = redactor(Map.of("collector.valuesFields", "apps/Deployment spec.template.metadata.annotations"));
+
+        assertThat(redactor.copies(DEPLOYMENTS)).isFalse();
+        assertThat(redactor(Map.of()).copies(DEPLOYMENTS)).isTrue();
+    }
+
+    @Test
+    void digestsConfigMapDataUnderSensitiveKeysAndSecretsInsideTheOtherValues() {
+        ObjectNode configMap = object("""
+                {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "settings"},
+                 "data": {"db-password": "planted-1", "app.env": "LOG_LEVEL=debug\\nAPI_TOKEN=planted-2\\n",
+                          "nginx.conf": "server { listen 80; }"},
+                 "binaryData": {"tls.key": "%s", "logo.png": "%s"}}
+                """.formatted(base64("planted-3"), base64("not-secret")));
+
+        redactor(Map.of()).redact(CONFIG_MAPS, configMap);
+
+        assertThat(configMap.at("/data/db-password").stringValue()).isEqualTo(digest.of("planted-1"));
+        assertThat(configMap.at("/data/app.env").stringValue()).isEqualTo("LOG_LEVEL=debug\nAPI_TOKEN=" + digest.of("planted-2") + "\n");
+        assertThat(configMap.at("/data/nginx.conf").stringValue()).isEqualTo("server { listen 80; }");
+        assertThat(configMap.at("/binaryData/tls.key").stringValue()).isEqualTo(digest.of("planted-3"));
+        assertThat(configMap.at("/binaryData/logo.png").stringValue()).isEqualTo(base64("not-secret"));
+    }
+
+    @Test
+    void appliesTheContainerRulesToProbesHooksAndEveryHttpHeader() {
+        ObjectNode pod = object("""
+                {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "api"}, "spec": {"containers": [{"name": "api",
+                  "livenessProbe": {"exec": {"command": ["check", "--password=planted-1"]}},
+                  "readinessProbe": {"httpGet": {"httpHeaders": [{"name": "Authorization", "value": "Bearer planted-2"},
+                                                                 {"name": "Accept", "value": "text/plain"}]}},
+                  "lifecycle": {"preStop": {"exec": {"command": ["sh", "-c", "PGPASSWORD=planted-3 psql -c 'checkpoint'"]}}}}]}}
+                """);
+
+        redactor(Map.of()).redact(type("", "v1", "Pod", "pods"), pod);
+
+        JsonNode container = pod.at("/spec/containers/0");
+        assertThat(strings(container.at("/livenessProbe/exec/command"))).containsExactly("check", "--password=" + digest.of("planted-1"));
+        assertThat(container.at("/readinessProbe/httpGet/httpHeaders/0/value").stringValue()).isEqualTo(digest.of("Bearer planted-2"));
+        assertThat(container.at("/readinessProbe/httpGet/httpHeaders/1/value").stringValue()).isEqualTo(digest.of("text/plain"));
+        assertThat(container.at("/readinessProbe/httpGet/httpHeaders/0/name").stringValue()).isEqualTo("Authorization");
+        assertThat(strings(container.at("/lifecycle/preStop/exec/command")))
+                .containsExactly("sh", "-c", "PGPASSWORD=" + digest.of("planted-3") + " psql -c 'checkpoint'");
+    }
+
+    @Test
+    void appliesTheContainerRulesToAnyNodeThatLooksLikeAContainerButNotToOthers() {
+        ObjectNode custom = object("""
+                {"apiVersion": "example.com/v1", "kind": "Job", "metadata": {"name": "j"},
+                 "spec": {"a": {"b": [{"runner": {"image": "x:1", "args": ["--token", "planted-1"]}}]},
+                          "notAContainer": {"args": ["--token", "kept"]}}}
+                """);
+
+        redactor(Map.of()).redact(type("example.com", "v1", "Job", "jobs"), custom);
+
+        assertThat(strings(custom.at("/spec/a/b/0/runner/args"))).containsExactly("--token", digest.of("planted-1"));
+        assertThat(strings(custom.at("/spec/notAContainer/args"))).containsExactly("--token", "kept");
+    }
+
+    @Test
+    void redactsEveryAnnotationValueAndTheAnnotationsOfTemplates() {
+        ObjectNode cronJob = object("""
+                {"apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": "c", "annotations": {
+                   "kubernetes.io/change-cause": "kubectl create secret generic db --from-literal=password=planted-1",
+                   "example.com/owner": "team-a"}},
+                 "spec": {"jobTemplate": {"metadata": {"annotations": {"example.com/db": "mysql://root:planted-2@db"}},
+                   "spec": {"template": {"metadata": {"annotations": {"example.com/cmd": "TOKEN=planted-3 run"}},
+                     "spec": {"containers": []}}}}}}
+                """);
+
+        redactor(Map.of()).redact(type("batch", "v1", "CronJob", "cronjobs"), cronJob);
+
+        assertThat(cronJob.at("/metadata/annotations/kubernetes.io~1change-cause").stringValue())
+                .isEqualTo("kubectl create secret generic db --from-literal=password=" + digest.of("planted-1"));
+        assertThat(cronJob.at("/metadata/annotations/example.com~1owner").stringValue()).isEqualTo("team-a");
+        assertThat(cronJob.at("/spec/jobTemplate/metadata/annotations/example.com~1db").stringValue())
+                .isEqualTo("mysql://root:" + digest.of("planted-2") + "@db");
+        assertThat(cronJob.at("/spec/jobTemplate/spec/template/metadata/annotations/example.com~1cmd").stringValue())
+                .isEqualTo("TOKEN=" + digest.of("planted-3") + " run");
     }
 
     private static Redactor redactor(Map<String, String> config) {
