@@ -70,6 +70,7 @@ class CollectorReadsChartConfigTest {
         Flags flags = new Flags(kubeconfig, configDir, false, false, clusterId, null);
         return CollectorConfig.from(flags, Map.of(
                 "INFRALIGHT_ACCESS_KEY", "the-access-key",
-                "INFRALIGHT_SECRET_KEY", "the-secret-key"));
+                "INFRALIGHT_SECRET_KEY", "the-secret-key",
+                "HOME", home.toString()));
     }
 }

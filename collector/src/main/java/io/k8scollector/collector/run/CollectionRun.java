@@ -19,6 +19,7 @@ import io.k8scollector.collector.listing.TypeLister;
 import io.k8scollector.collector.listing.TypeListing;
 import io.k8scollector.collector.redaction.Redactor;
 import io.k8scollector.collector.shipping.Sink;
+import io.k8scollector.protocol.Commit;
 import io.k8scollector.protocol.Counts;
 import io.k8scollector.protocol.FetchingId;
 import io.k8scollector.protocol.FetchingStart;
@@ -114,7 +115,7 @@ public final class CollectionRun {
                 notes.add("Digests use a random key for this dry-run only: they will not match another run's.");
             }
             skipped.addAll(skippedObjects);
-            Counts counts = sink.commit(skipped, clock.instant());
+            Counts counts = sink.commit(skipped, clock.instant(), new Commit.Report(config.redaction().keyId()));
             Duration duration = Duration.between(started, clock.instant());
             RunReport report = new RunReport(
                     fetchingId, clusterUniqueId, listings, skipped, counts, duration, sink.stats(), notes);

@@ -72,7 +72,7 @@ class DryRunEndToEndTest {
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
         ByteArrayOutputStream stderr = new ByteArrayOutputStream();
         int code = Main.run(new String[] {"-external", kubeconfig.toString(), "-config=" + config, "-dry-run", "e2e"},
-                Map.of(), stdout, new PrintStream(stderr, true, StandardCharsets.UTF_8));
+                Map.of("HOME", dir.toString()), stdout, new PrintStream(stderr, true, StandardCharsets.UTF_8));
         String errors = stderr.toString(StandardCharsets.UTF_8);
         assertThat(code).as(errors).isZero();
         return new Outcome(code, Json.MAPPER.readTree(stdout.toByteArray()), errors);

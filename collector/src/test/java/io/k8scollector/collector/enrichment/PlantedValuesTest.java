@@ -3,6 +3,7 @@ package io.k8scollector.collector.enrichment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.k8scollector.collector.config.ConfigSource;
+import io.k8scollector.collector.config.KubeAccess;
 import io.k8scollector.collector.discovery.ResourceType;
 import io.k8scollector.collector.redaction.RedactionSettings;
 import io.k8scollector.collector.redaction.Redactor;
@@ -13,7 +14,6 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import tools.jackson.core.JsonParser;
@@ -50,7 +50,7 @@ class PlantedValuesTest {
         HelmReleases helm = new HelmReleases();
         ArgoApplications argo = new ArgoApplications();
         OwnershipTree trees = new OwnershipTree();
-        Redactor redactor = Redactor.from(RedactionSettings.from(ConfigSource.of(Map.of()), Map.of(), Optional.empty(), true));
+        Redactor redactor = Redactor.from(RedactionSettings.from(ConfigSource.of(Map.of()), Map.of(), KubeAccess.inCluster(), true));
         List<JsonNode> records = new ArrayList<>();
         List<String> copiedKinds = new ArrayList<>();
         objects.forEach((object, type) -> {

@@ -64,7 +64,8 @@ class SnapshotIntoEndpointTest {
         Path kubeconfig = cluster.writeKubeconfig(dir.resolve("kubeconfig"));
         ByteArrayOutputStream stderr = new ByteArrayOutputStream();
         exitCode = Main.run(new String[] {"-external", kubeconfig.toString(), "-config", config.toString(), "e2e"},
-                Map.of("INFRALIGHT_ACCESS_KEY", IngestEndpoint.ACCESS_KEY, "INFRALIGHT_SECRET_KEY", IngestEndpoint.SECRET_KEY),
+                Map.of("INFRALIGHT_ACCESS_KEY", IngestEndpoint.ACCESS_KEY, "INFRALIGHT_SECRET_KEY", IngestEndpoint.SECRET_KEY,
+                        "HOME", dir.toString()),
                 new ByteArrayOutputStream(), new PrintStream(stderr, true, StandardCharsets.UTF_8));
         errors = stderr.toString(StandardCharsets.UTF_8);
     }
