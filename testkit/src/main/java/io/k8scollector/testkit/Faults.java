@@ -20,6 +20,7 @@ public final class Faults {
     private final Set<TypeKey> expireContinue = ConcurrentHashMap.newKeySet();
     private final Map<TypeKey, Integer> throttle = new ConcurrentHashMap<>();
     private final Map<TypeKey, Integer> fail = new ConcurrentHashMap<>();
+    private final Map<TypeKey, Integer> failAlways = new ConcurrentHashMap<>();
     private final Set<TypeKey> breakOff = ConcurrentHashMap.newKeySet();
 
     /** Lists and gets of the type answer {@code 403 Forbidden}, as without RBAC permission. */
@@ -51,6 +52,14 @@ public final class Faults {
     }
 
     /**
+     * Every list of the type answers {@code status} until cleared, with {@code Retry-After: 0}, so
+     * that a client's retries run out without waiting (an API server whose storage is broken).
+     */
+    public void failAlways(String group, String resource, int status) {
+        failAlways.put(new TypeKey(group, resource), status);
+    }
+
+    /**
      * The next list of the type sends its headers and half its items, then drops the connection,
      * as when an API server restarts or a proxy gives up in the middle of a response.
      */
@@ -65,6 +74,7 @@ public final class Faults {
         expireContinue.clear();
         throttle.clear();
         fail.clear();
+        failAlways.clear();
         breakOff.clear();
     }
 
@@ -84,16 +94,20 @@ public final class Faults {
      * then a throttle, then (only when the request continues a list) an expiry.
      */
     public Optional<ListFault> takeListFault(TypeKey type, boolean continuing) {
+        Integer always = failAlways.get(type);
+        if (always != null) {
+            return Optional.of(new ListFault(always, 0));
+        }
         Integer status = fail.remove(type);
         if (status != null) {
-            return Optional.of(new ListFault(status, 0));
+            return Optional.of(new ListFault(status, ListFault.NO_RETRY_AFTER));
         }
         Integer retryAfter = throttle.remove(type);
         if (retryAfter != null) {
             return Optional.of(new ListFault(429, retryAfter));
         }
         if (continuing && expireContinue.remove(type)) {
-            return Optional.of(new ListFault(410, 0));
+            return Optional.of(new ListFault(410, ListFault.NO_RETRY_AFTER));
         }
         return Optional.empty();
     }
@@ -107,7 +121,11 @@ public final class Faults {
      * A fault a list request answers.
      *
      * @param status the HTTP status
-     * @param retryAfterSeconds for 429, the {@code Retry-After} value; else 0
+     * @param retryAfterSeconds the {@code Retry-After} value, or {@link #NO_RETRY_AFTER}
      */
-    public record ListFault(int status, int retryAfterSeconds) {}
+    public record ListFault(int status, int retryAfterSeconds) {
+
+        /** No {@code Retry-After} header. */
+        public static final int NO_RETRY_AFTER = -1;
+    }
 }

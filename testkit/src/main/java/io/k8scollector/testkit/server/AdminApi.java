@@ -2,6 +2,7 @@ package io.k8scollector.testkit.server;
 
 import io.k8scollector.protocol.Json;
 import io.k8scollector.testkit.Faults;
+import io.k8scollector.testkit.catalog.TypeKey;
 import io.k8scollector.testkit.store.ObjectStore;
 import java.io.IOException;
 import java.util.Map;
@@ -29,6 +30,8 @@ final class AdminApi {
         try {
             if (path.equals("/testkit/objects") && method.equals("POST")) {
                 upsert(exchange);
+            } else if (path.startsWith("/testkit/raw-objects/") && method.equals("POST")) {
+                upsertRaw(exchange, path.substring("/testkit/raw-objects/".length()).split("/"));
             } else if (path.startsWith("/testkit/objects/") && method.equals("DELETE")) {
                 delete(exchange, path.substring("/testkit/objects/".length()).split("/"));
             } else if (path.equals("/testkit/faults") && method.equals("DELETE")) {
@@ -59,6 +62,18 @@ final class AdminApi {
         exchange.noContent();
     }
 
+    /** Stores the body as it is, unparsed: for objects no JSON library would write (see docs/testkit.md). */
+    private void upsertRaw(Exchange exchange, String[] parts) throws IOException {
+        if (parts.length != 4) {
+            throw new IllegalArgumentException("use POST /testkit/raw-objects/{group or core}/{resource}/"
+                    + "{namespace or _}/{name}?uid=UID with the object's JSON without apiVersion and kind");
+        }
+        String group = parts[0].equals("core") ? "" : parts[0];
+        String namespace = parts[2].equals("_") ? null : parts[2];
+        store.putRaw(new TypeKey(group, parts[1]), namespace, parts[3], required(exchange, "uid"), exchange.body());
+        exchange.noContent();
+    }
+
     private void delete(Exchange exchange, String[] parts) throws IOException {
         if (parts.length != 4) {
             throw new IllegalArgumentException("use DELETE /testkit/objects/{group or core}/{resource}/"
@@ -84,9 +99,10 @@ final class AdminApi {
             case "throttle" -> faults.throttleOnce(group, required(exchange, "resource"),
                     number(exchange, "retryAfterSeconds"));
             case "fail" -> faults.failOnce(group, required(exchange, "resource"), number(exchange, "status"));
+            case "fail-always" -> faults.failAlways(group, required(exchange, "resource"), number(exchange, "status"));
             case "break-off" -> faults.breakOffOnce(group, required(exchange, "resource"));
             default -> throw new IllegalArgumentException("unknown fault \"" + name
-                    + "\"; allowed: forbid, fail-discovery, expire-continue, throttle, fail, break-off");
+                    + "\"; allowed: forbid, fail-discovery, expire-continue, throttle, fail, fail-always, break-off");
         }
         exchange.noContent();
     }
