@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
@@ -38,7 +37,6 @@ public final class HelmReleases {
     private static final String RELEASE_SECRET_TYPE = "helm.sh/release.v1";
 
     private final Map<String, Candidates> byRelease = new ConcurrentHashMap<>();
-    private final AtomicInteger undecodable = new AtomicInteger();
     private final Map<String, Skipped> refused = new ConcurrentSkipListMap<>();
     private final long maxInflatedBytes;
 
@@ -77,14 +75,12 @@ public final class HelmReleases {
                     Candidates.of(revision, storage),
                     Candidates::merge);
         } catch (HelmReleasePayload.TooLarge e) {
-            undecodable.incrementAndGet();
             LOG.warn("Helm release storage {} {}/{} inflates past {} bytes; skipped", storage, objectNamespace,
                     objectName, maxInflatedBytes);
             refuse(objectNamespace, labels.path("name").asString(objectName), Skipped.Reason.TOO_LARGE,
                     "Helm release storage " + storage + " " + objectNamespace + "/" + objectName
                             + " inflates past the collector's cap of " + maxInflatedBytes + " bytes.");
         } catch (IOException | JacksonException | IllegalArgumentException e) {
-            undecodable.incrementAndGet();
             // the exception's message may quote the payload: name only its type
             LOG.warn("Helm release storage {} {}/{} could not be decoded ({}); skipped",
                     storage, objectNamespace, objectName, e.getClass().getSimpleName());
@@ -116,11 +112,6 @@ public final class HelmReleases {
                 .map(Candidates::release)
                 .sorted(Comparator.comparing(HelmRelease::namespace).thenComparing(HelmRelease::name))
                 .toList();
-    }
-
-    /** How many stored revisions could not be decoded and were skipped. */
-    public int undecodable() {
-        return undecodable.get();
     }
 
     /**
