@@ -2,7 +2,6 @@ package io.k8scollector.collector.shipping;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.k8scollector.collector.cli.Main;
 import io.k8scollector.protocol.Json;
 import io.k8scollector.protocol.RecordKind;
 import io.k8scollector.testkit.ClusterSpec;
@@ -10,7 +9,6 @@ import io.k8scollector.testkit.TestCluster;
 import io.k8scollector.testkit.catalog.TypeKey;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +18,6 @@ import java.util.Base64;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.zip.GZIPOutputStream;
@@ -71,17 +68,9 @@ class HostileContentTest {
         cluster.faults().failAlways("", "configmaps", 500);
 
         endpoint = new IngestEndpoint();
-        Path config = Files.createDirectory(dir.resolve("config"));
-        Files.writeString(config.resolve("endpoint"), endpoint.uri().toString());
-        Files.writeString(config.resolve("collector.resources.secrets"), "true");
-        Files.writeString(config.resolve("collector.PageSize"), "64");
-        Path kubeconfig = cluster.writeKubeconfig(dir.resolve("kubeconfig"));
-        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-        exitCode = Main.run(new String[] {"-external", kubeconfig.toString(), "-config", config.toString(), "hostile"},
-                Map.of("INFRALIGHT_ACCESS_KEY", IngestEndpoint.ACCESS_KEY, "INFRALIGHT_SECRET_KEY", IngestEndpoint.SECRET_KEY,
-                        "HOME", dir.toString()),
-                new ByteArrayOutputStream(), new PrintStream(stderr, true, StandardCharsets.UTF_8));
-        errors = stderr.toString(StandardCharsets.UTF_8);
+        CommandLineRun run = CommandLineRun.collect(cluster, endpoint, dir, "hostile");
+        exitCode = run.exitCode();
+        errors = run.errors();
     }
 
     @AfterAll

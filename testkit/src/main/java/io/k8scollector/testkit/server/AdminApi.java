@@ -64,28 +64,34 @@ final class AdminApi {
 
     /** Stores the body as it is, unparsed: for objects no JSON library would write (see docs/testkit.md). */
     private void upsertRaw(Exchange exchange, String[] parts) throws IOException {
-        if (parts.length != 4) {
-            throw new IllegalArgumentException("use POST /testkit/raw-objects/{group or core}/{resource}/"
-                    + "{namespace or _}/{name}?uid=UID with the object's JSON without apiVersion and kind");
-        }
-        String group = parts[0].equals("core") ? "" : parts[0];
-        String namespace = parts[2].equals("_") ? null : parts[2];
-        store.putRaw(new TypeKey(group, parts[1]), namespace, parts[3], required(exchange, "uid"), exchange.body());
+        ObjectPath object = ObjectPath.of(parts, "POST /testkit/raw-objects/" + ObjectPath.SHAPE
+                + "?uid=UID with the object's JSON without apiVersion and kind");
+        store.putRaw(new TypeKey(object.group(), object.resource()), object.namespace(), object.name(),
+                required(exchange, "uid"), exchange.body());
         exchange.noContent();
     }
 
     private void delete(Exchange exchange, String[] parts) throws IOException {
-        if (parts.length != 4) {
-            throw new IllegalArgumentException("use DELETE /testkit/objects/{group or core}/{resource}/"
-                    + "{namespace or _}/{name}");
-        }
-        String group = parts[0].equals("core") ? "" : parts[0];
-        String namespace = parts[2].equals("_") ? null : parts[2];
-        if (store.delete(group, parts[1], namespace, parts[3])) {
+        ObjectPath object = ObjectPath.of(parts, "DELETE /testkit/objects/" + ObjectPath.SHAPE);
+        if (store.delete(object.group(), object.resource(), object.namespace(), object.name())) {
             exchange.noContent();
         } else {
-            exchange.status(Status.reasonFor(404, parts[1] + " \"" + parts[3] + "\" not found")
-                    .about(parts[1], group, parts[3]));
+            exchange.status(Status.reasonFor(404, object.resource() + " \"" + object.name() + "\" not found")
+                    .about(object.resource(), object.group(), object.name()));
+        }
+    }
+
+    /** An object named by an admin path: {@code core} is the core group, {@code _} no namespace. */
+    private record ObjectPath(String group, String resource, String namespace, String name) {
+
+        static final String SHAPE = "{group or core}/{resource}/{namespace or _}/{name}";
+
+        static ObjectPath of(String[] parts, String usage) {
+            if (parts.length != 4) {
+                throw new IllegalArgumentException("use " + usage);
+            }
+            return new ObjectPath(parts[0].equals("core") ? "" : parts[0], parts[1],
+                    parts[2].equals("_") ? null : parts[2], parts[3]);
         }
     }
 
