@@ -20,16 +20,6 @@ public record TypeListing(
         refused = List.copyOf(refused);
     }
 
-    /** An outcome without objects refused alone. */
-    public TypeListing(ResourceType type, long objects, Skipped.Reason skipReason, String message) {
-        this(type, objects, skipReason, message, List.of());
-    }
-
-    /** The type was listed completely. */
-    public static TypeListing listed(ResourceType type, long objects) {
-        return new TypeListing(type, objects, null, null);
-    }
-
     /** Whether the type was listed completely. */
     public boolean complete() {
         return skipReason == null;

@@ -57,6 +57,7 @@ public final class DryRunSink implements Sink {
         counts = counts.plus(kind, 1);
     }
 
+    /** Closes the document; the {@code report} is not part of the dry-run's document shape. */
     @Override
     public synchronized Counts commit(List<Skipped> skipped, Instant finishedAt, Commit.Report report) {
         RecordKind last = RecordKind.values()[RecordKind.values().length - 1];
