@@ -3,24 +3,28 @@ package io.k8scollector.collector.listing;
 import io.k8scollector.protocol.Skipped;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
+import tools.jackson.core.SerializableString;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.TokenStreamContext;
 import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.core.json.JsonFactory;
+import tools.jackson.core.sym.PropertyNameMatcher;
 import tools.jackson.core.util.JsonParserDelegate;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A list response's parser that refuses one item at a time. An object nested deeper than
  * {@value #MAX_DEPTH} levels of JSON (counted from the list document, which nests its items as a
- * request body nests its records) or holding a number longer than {@value #MAX_NUMBER_LENGTH}
- * characters makes the item's reader throw {@link Refused}; {@link #skipItem()} then reads on to
- * the item's end, so that the rest of the page and of the type is still collected.
+ * request body nests its records), holding a number longer than {@value #MAX_NUMBER_LENGTH}
+ * characters or a property name longer than {@value #MAX_NAME_LENGTH} makes the item's reader
+ * throw {@link Refused}; {@link #skipItem()} then reads on to the item's end, so that the rest of
+ * the page and of the type is still collected.
  *
  * <p>That works because the limits are checked here, on tokens the underlying parser has read
  * whole, and not by the underlying parser itself, whose own refusal could leave it in the middle
- * of a token: its limits are far wider ({@value #STREAM_MAX_DEPTH} levels; numbers as long as the
- * response), and past them the page fails as a whole and is retried, as for any broken response.
+ * of a token: its limits are far wider ({@value #STREAM_MAX_DEPTH} levels; numbers and names as
+ * long as the response), and past them the page fails as a whole and is retried, as for any
+ * broken response.
  * Strings keep Jackson's limit of 100 million characters: no API server stores an object that
  * large (etcd's limit is 1.5 MiB).
  */
@@ -30,6 +34,8 @@ final class ItemLimits extends JsonParserDelegate {
     static final int MAX_DEPTH = 500;
     /** Jackson's own limit on a number's length. */
     static final int MAX_NUMBER_LENGTH = 1000;
+    /** Jackson's own limit on a property name's length. */
+    static final int MAX_NAME_LENGTH = StreamReadConstraints.DEFAULT_MAX_NAME_LEN;
     /** Deeper than this the response is broken, not one object. */
     private static final int STREAM_MAX_DEPTH = 100_000;
 
@@ -38,6 +44,7 @@ final class ItemLimits extends JsonParserDelegate {
                     .streamReadConstraints(StreamReadConstraints.builder()
                             .maxNestingDepth(STREAM_MAX_DEPTH)
                             .maxNumberLength(Integer.MAX_VALUE)
+                            .maxNameLength(Integer.MAX_VALUE)
                             .build())
                     .build())
             .build();
@@ -93,6 +100,39 @@ final class ItemLimits extends JsonParserDelegate {
         return checked(delegate.nextValue());
     }
 
+    @Override
+    public String nextName() {
+        String name = delegate.nextName();
+        if (name != null) {
+            checkName(name);
+        }
+        return name;
+    }
+
+    @Override
+    public boolean nextName(SerializableString expected) {
+        boolean matched = delegate.nextName(expected);
+        if (delegate.currentToken() == JsonToken.PROPERTY_NAME) {
+            checkName(delegate.currentName());
+        }
+        return matched;
+    }
+
+    @Override
+    public int nextNameMatch(PropertyNameMatcher matcher) {
+        int match = delegate.nextNameMatch(matcher);
+        if (delegate.currentToken() == JsonToken.PROPERTY_NAME) {
+            checkName(delegate.currentName());
+        }
+        return match;
+    }
+
+    private static void checkName(String name) {
+        if (name.length() > MAX_NAME_LENGTH) {
+            throw new Refused("it holds a property name of " + name.length() + " characters, over " + MAX_NAME_LENGTH);
+        }
+    }
+
     private JsonToken checked(JsonToken token) {
         if (token == null) {
             return null;
@@ -110,6 +150,7 @@ final class ItemLimits extends JsonParserDelegate {
                     throw new Refused("it holds a number of " + length + " characters, over " + MAX_NUMBER_LENGTH);
                 }
             }
+            case PROPERTY_NAME -> checkName(delegate.currentName());
             case VALUE_STRING -> remember(context);
             default -> { }
         }

@@ -180,10 +180,11 @@ class TypeListerTest {
                         KubeAccess.inCluster(), true)).copy()
                 : ItemReader.TREE;
         TypeKey pods = new TypeKey("", "pods");
-        List<String> planted = List.of("deep", "deep-in-metadata", "huge-number", "huge-float");
+        List<String> planted = List.of("deep", "deep-in-metadata", "huge-number", "huge-float", "long-name");
         plant(pods, "deep", "\"spec\":{\"x\":" + "[".repeat(2000) + "]".repeat(2000) + "}");
         plant(pods, "huge-number", "\"spec\":{\"priority\":" + "7".repeat(1001) + "}");
         plant(pods, "huge-float", "\"spec\":{\"ratio\":0." + "5".repeat(1200) + "}");
+        plant(pods, "long-name", "\"spec\":{\"" + "n".repeat(60_000) + "\":1}");
         connected.cluster().store().putRaw(pods, "default", "deep-in-metadata", "uid-deep-in-metadata",
                 ("{\"metadata\":{\"labels\":" + "{\"a\":".repeat(600) + "1" + "}".repeat(600) + "}}")
                         .getBytes(java.nio.charset.StandardCharsets.UTF_8));
@@ -200,12 +201,14 @@ class TypeListerTest {
             assertThat(listing.refused()).extracting(Skipped::kind, Skipped::resource, Skipped::reason)
                     .containsOnly(org.assertj.core.groups.Tuple.tuple("object", "pods", "unparseable"));
             assertThat(listing.refused()).extracting(Skipped::name)
-                    .containsExactlyInAnyOrder("deep", "huge-number", "huge-float", null);
+                    .containsExactlyInAnyOrder("deep", "huge-number", "huge-float", "long-name", null);
             assertThat(listing.refused()).extracting(Skipped::message).anySatisfy(message -> assertThat(message)
                     .contains("deeper than 500 levels")).anySatisfy(message -> assertThat(message)
-                    .contains("a number of 1001 characters"));
+                    .contains("a number of 1001 characters")).anySatisfy(message -> assertThat(message)
+                    .contains("a property name of 60000 characters"));
         } finally {
-            for (String name : List.of("deep", "deep-in-metadata", "huge-number", "huge-float", "just-deep-enough")) {
+            for (String name : List.of("deep", "deep-in-metadata", "huge-number", "huge-float", "long-name",
+                    "just-deep-enough")) {
                 connected.cluster().store().delete("", "pods", "default", name);
             }
         }
