@@ -112,19 +112,21 @@ final class ItemLimits extends JsonParserDelegate {
     @Override
     public boolean nextName(SerializableString expected) {
         boolean matched = delegate.nextName(expected);
-        if (delegate.currentToken() == JsonToken.PROPERTY_NAME) {
-            checkName(delegate.currentName());
-        }
+        checkCurrentName();
         return matched;
     }
 
     @Override
     public int nextNameMatch(PropertyNameMatcher matcher) {
         int match = delegate.nextNameMatch(matcher);
+        checkCurrentName();
+        return match;
+    }
+
+    private void checkCurrentName() {
         if (delegate.currentToken() == JsonToken.PROPERTY_NAME) {
             checkName(delegate.currentName());
         }
-        return match;
     }
 
     private static void checkName(String name) {
