@@ -27,4 +27,4 @@ WORKDIR /tmp
 LABEL org.opencontainers.image.title="k8s-collector" \
       org.opencontainers.image.version="1.0.0" \
       org.opencontainers.image.licenses="Apache-2.0"
-ENTRYPOINT ["/opt/java/bin/java", "-cp", "/app/libs/*", "io.k8scollector.collector.cli.Main"]
+ENTRYPOINT ["/opt/java/bin/java", "-XX:+ExitOnOutOfMemoryError", "-cp", "/app/libs/*", "io.k8scollector.collector.cli.Main"]

@@ -19,8 +19,10 @@ launch() {
   if [ -n "${LAUNCH_CLASS_ARCHIVE:-}" ]; then
     archive=($(class_archive "${path%.jar}.jsa" "$path" "$@"))
   fi
+  # A program out of memory ends at once (exit 3) instead of going on without what it lost, such
+  # as a page of a snapshot; JAVA_OPTS comes after, so it can still turn this off.
   # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
-  exec java "${archive[@]}" ${JAVA_OPTS:-} -cp "$path" "$main" "$@"
+  exec java -XX:+ExitOnOutOfMemoryError "${archive[@]}" ${JAVA_OPTS:-} -cp "$path" "$main" "$@"
 }
 
 # The JVM options for a class-data archive (AppCDS) of a short-lived program's classes, which

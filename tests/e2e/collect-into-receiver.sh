@@ -47,7 +47,8 @@ mkdir -p "$work/config"
 echo "http://127.0.0.1:$receiver_port" > "$work/config/endpoint"
 
 collect() {
-  INFRALIGHT_ACCESS_KEY="$access" INFRALIGHT_SECRET_KEY="$secret" \
+  # out of a cluster the collector keeps its redaction key in the user's config home: not the real one
+  XDG_CONFIG_HOME="$work/config-home" INFRALIGHT_ACCESS_KEY="$access" INFRALIGHT_SECRET_KEY="$secret" \
     bin/k8s-collector -external "$work/kubeconfig" -config "$work/config" e2e 2> "$work/collector-$1.log" \
     || fail "collector run $1 failed: $(tail -5 "$work/collector-$1.log")"
 }

@@ -19,6 +19,8 @@ bin/k8s-testcluster --pods 200 --kubeconfig "$work/kubeconfig" > "$work/testclus
 server=$!
 await "$work/kubeconfig" "$server" "the test cluster" "$work/testcluster.log" 300
 mkdir -p "$work/config"
+# out of a cluster the collector keeps its redaction key in the user's config home: not the real one
+export XDG_CONFIG_HOME="$work/config-home"
 
 bin/k8s-collector -external "$work/kubeconfig" -config "$work/config" -dry-run e2e > "$work/out.json" 2> "$work/err.log" || {
   echo "collector-dry-run: the dry-run failed" >&2; cat "$work/err.log" >&2; exit 1; }

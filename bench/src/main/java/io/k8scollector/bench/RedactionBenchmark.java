@@ -1,6 +1,7 @@
 package io.k8scollector.bench;
 
 import io.k8scollector.collector.config.ConfigSource;
+import io.k8scollector.collector.config.KubeAccess;
 import io.k8scollector.collector.discovery.ResourceType;
 import io.k8scollector.collector.listing.ItemReader;
 import io.k8scollector.collector.redaction.RedactionSettings;
@@ -8,7 +9,6 @@ import io.k8scollector.collector.redaction.Redactor;
 import io.k8scollector.protocol.Json;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -42,7 +42,7 @@ public class RedactionBenchmark {
         pod = realisticPod();
         podBytes = Json.MAPPER.writeValueAsBytes(pod);
         redactor = Redactor.from(RedactionSettings.from(
-                ConfigSource.of(Map.of()), Map.of("REDACTION_KEY", "benchmark-redaction-key"), Optional.empty(), false));
+                ConfigSource.of(Map.of()), Map.of("REDACTION_KEY", "benchmark-redaction-key"), KubeAccess.inCluster(), false));
     }
 
     @Benchmark

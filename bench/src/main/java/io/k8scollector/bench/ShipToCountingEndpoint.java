@@ -84,7 +84,7 @@ public final class ShipToCountingEndpoint {
                 for (int i = 0; i < records; i++) {
                     sink.accept(RecordKind.OBJECTS, pods.next());
                 }
-                Counts counts = sink.commit(List.of(), Instant.now());
+                Counts counts = sink.commit(List.of(), Instant.now(), null);
                 if (counts.objects() != records) {
                     throw new IllegalStateException("committed " + counts.objects() + " of " + records);
                 }

@@ -21,6 +21,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
@@ -78,7 +79,9 @@ public final class Demo implements Callable<Integer> {
 
             int code = Main.run(
                     new String[] {"-external", kubeconfig.toString(), "-config", config.toString(), CLUSTER_ID},
-                    Map.of("INFRALIGHT_ACCESS_KEY", ingest.accessKey(), "INFRALIGHT_SECRET_KEY", ingest.secretKey()),
+                    Map.of("INFRALIGHT_ACCESS_KEY", ingest.accessKey(), "INFRALIGHT_SECRET_KEY", ingest.secretKey(),
+                            // the demo's digests need not outlive it: no key file in the user's home
+                            "REDACTION_KEY", UUID.randomUUID().toString()),
                     OutputStream.nullOutputStream(), out);
             out.println(code == 0 ? "The snapshot is committed." : "The collector failed with exit code " + code + ".");
             out.println("Inventory page: " + endpoint + "/");

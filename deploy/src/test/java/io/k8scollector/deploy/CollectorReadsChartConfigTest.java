@@ -5,9 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.k8scollector.collector.config.CollectorConfig;
 import io.k8scollector.collector.config.Flags;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.util.Base64;
 import java.util.Map;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -60,11 +67,32 @@ class CollectorReadsChartConfigTest {
         assertThat(config.redaction().secrets().name()).isEqualToIgnoringCase("hash");
     }
 
+    /** A CA of the JVM's own trust store as a PEM file, standing in for the one the chart mounts. */
+    private Path standInCaFile() throws IOException {
+        try {
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init((KeyStore) null);
+            X509Certificate ca = ((X509TrustManager) factory.getTrustManagers()[0]).getAcceptedIssuers()[0];
+            String pem = "-----BEGIN CERTIFICATE-----\n"
+                    + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(ca.getEncoded())
+                    + "\n-----END CERTIFICATE-----\n";
+            return Files.writeString(home.resolve("stand-in-ca.pem"), pem);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JVM's trust store is unusable", e);
+        }
+    }
+
     /** The collector's configuration from this ConfigMap, as the CronJob's pod would start it. */
     private CollectorConfig read(Manifests manifests, String clusterId) throws IOException {
         Path configDir = Files.createDirectories(home.resolve("etc-config"));
         for (Map.Entry<String, JsonNode> entry : manifests.one("ConfigMap").path("data").properties()) {
-            Files.writeString(configDir.resolve(entry.getKey()), entry.getValue().asString());
+            String value = entry.getValue().asString();
+            if (entry.getKey().equals("collector.endpointCaFile")) {
+                // the pod mounts that file from a Secret, and the collector reads it with its configuration
+                assertThat(value).startsWith("/etc/");
+                value = standInCaFile().toString();
+            }
+            Files.writeString(configDir.resolve(entry.getKey()), value);
         }
         Path kubeconfig = Files.writeString(home.resolve("kubeconfig"), "apiVersion: v1\nkind: Config\n");
         Flags flags = new Flags(kubeconfig, configDir, false, false, clusterId, null);

@@ -47,7 +47,8 @@ class ImageTest {
         assertThat(config.path("architecture").asString()).isEqualTo("amd64");
         assertThat(config.path("config").path("User").asString()).isEqualTo("65532:65532");
         assertThat(Manifests.strings(config.path("config").path("Entrypoint")))
-                .containsExactly("/opt/java/bin/java", "-cp", "/app/libs/*", "io.k8scollector.collector.cli.Main");
+                .containsExactly("/opt/java/bin/java", "-XX:+ExitOnOutOfMemoryError", "-cp", "/app/libs/*",
+                        "io.k8scollector.collector.cli.Main");
         assertThat(image.env()).containsEntry("JAVA_HOME", "/opt/java").containsKey("LD_LIBRARY_PATH");
     }
 

@@ -326,6 +326,44 @@ abstract class ReceiverContract {
     }
 
     @Test
+    void unreadableHelmStorageCarriesTheReleasesOfThatSourceAndStorageOver() {
+        String first = fetching();
+        receiver.start("helm-carry", first, "uid-helm-carry");
+        receiver.page("helm-carry", first, RecordKind.HELM_RELEASES, List.of(
+                release("in-secret", "helm", "secret"), release("in-configmap", "helm", "configmap"),
+                release("by-argo", "argocd", "argocd")));
+        expect204(receiver.commit("helm-carry", first, Map.of("counts", Map.of("helmReleases", 3))));
+
+        String second = fetching();
+        receiver.start("helm-carry", second, "uid-helm-carry");
+        expect204(receiver.commit("helm-carry", second, Map.of("skipped", List.of(
+                Skipped.helmStorage("helm", "secret", Skipped.Reason.FAILED, "HTTP 500"),
+                Skipped.helmStorage("argocd", null, Skipped.Reason.FORBIDDEN, "HTTP 403"),
+                Skipped.record("helmRelease", "a/undecodable", Skipped.Reason.UNPARSEABLE, "not gzip")))));
+
+        assertThat(receiver.getJson("/v1/clusters/helm-carry/helm-releases").get("items").valueStream()
+                .map(r -> r.get("name").asString())).containsExactlyInAnyOrder("in-secret", "by-argo");
+    }
+
+    @Test
+    void aCommitWithAReportAndFieldsItDoesNotKnowIsAccepted() {
+        String f = fetching();
+        receiver.start("report", f, "uid-report");
+        receiver.page("report", f, RecordKind.OBJECTS, List.of(configMap("r1", "a", "one", "web", "1")));
+
+        expect204(receiver.commit("report", f, Map.of("counts", Map.of("objects", 1),
+                "report", Map.of("redactionKeyId", "3f2a9c1e", "durationMs", 5400, "treesCut", 1),
+                "aFieldOfALaterVersion", List.of(1, 2))));
+
+        assertThat(names("report")).containsExactly("one");
+    }
+
+    private static Map<String, Object> release(String name, String source, String storage) {
+        return Map.of("name", name, "namespace", "a", "revision", 1, "status", "deployed", "source", source,
+                "storage", storage);
+    }
+
+    @Test
     void changesComparesContentWithoutResourceVersionManagedFieldsOrStatus() {
         ObjectNode same = configMap("c1", "a", "same", "x", "1");
         ObjectNode edited = configMap("c2", "a", "edited", "x", "1");

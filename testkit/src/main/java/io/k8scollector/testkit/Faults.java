@@ -22,6 +22,7 @@ public final class Faults {
     private final Set<TypeKey> expireContinue = ConcurrentHashMap.newKeySet();
     private final Map<TypeKey, Integer> throttle = new ConcurrentHashMap<>();
     private final Map<TypeKey, Integer> fail = new ConcurrentHashMap<>();
+    private final Map<TypeKey, Integer> failAlways = new ConcurrentHashMap<>();
     private final Set<TypeKey> breakOff = ConcurrentHashMap.newKeySet();
     private final AtomicLong watchDrops = new AtomicLong();
     private final Map<TypeKey, Long> stalledUntil = new ConcurrentHashMap<>();
@@ -53,6 +54,14 @@ public final class Faults {
     /** The next list of the type answers {@code status} (such as 500 or 503). */
     public void failOnce(String group, String resource, int status) {
         fail.put(new TypeKey(group, resource), status);
+    }
+
+    /**
+     * Every list of the type answers {@code status} until cleared, with {@code Retry-After: 0}, so
+     * that a client's retries run out without waiting (an API server whose storage is broken).
+     */
+    public void failAlways(String group, String resource, int status) {
+        failAlways.put(new TypeKey(group, resource), status);
     }
 
     /**
@@ -94,6 +103,7 @@ public final class Faults {
         expireContinue.clear();
         throttle.clear();
         fail.clear();
+        failAlways.clear();
         breakOff.clear();
         stalledUntil.clear();
         expiredWatchesAnswer410 = false;
@@ -131,16 +141,20 @@ public final class Faults {
      * then a throttle, then (only when the request continues a list) an expiry.
      */
     public Optional<ListFault> takeListFault(TypeKey type, boolean continuing) {
+        Integer always = failAlways.get(type);
+        if (always != null) {
+            return Optional.of(new ListFault(always, 0));
+        }
         Integer status = fail.remove(type);
         if (status != null) {
-            return Optional.of(new ListFault(status, 0));
+            return Optional.of(new ListFault(status, ListFault.NO_RETRY_AFTER));
         }
         Integer retryAfter = throttle.remove(type);
         if (retryAfter != null) {
             return Optional.of(new ListFault(429, retryAfter));
         }
         if (continuing && expireContinue.remove(type)) {
-            return Optional.of(new ListFault(410, 0));
+            return Optional.of(new ListFault(410, ListFault.NO_RETRY_AFTER));
         }
         return Optional.empty();
     }
@@ -154,7 +168,11 @@ public final class Faults {
      * A fault a list request answers.
      *
      * @param status the HTTP status
-     * @param retryAfterSeconds for 429, the {@code Retry-After} value; else 0
+     * @param retryAfterSeconds the {@code Retry-After} value, or {@link #NO_RETRY_AFTER}
      */
-    public record ListFault(int status, int retryAfterSeconds) {}
+    public record ListFault(int status, int retryAfterSeconds) {
+
+        /** No {@code Retry-After} header. */
+        public static final int NO_RETRY_AFTER = -1;
+    }
 }

@@ -11,7 +11,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -85,7 +84,8 @@ public record CollectorConfig(
      * Builds and validates the configuration.
      *
      * @param env the process environment ({@code CLUSTER_ID}, {@code INFRALIGHT_ACCESS_KEY},
-     *     {@code INFRALIGHT_SECRET_KEY}, {@code KUBERNETES_SERVICE_HOST}, {@code KUBECONFIG}, {@code HOME})
+     *     {@code INFRALIGHT_SECRET_KEY}, {@code KUBERNETES_SERVICE_HOST}, {@code KUBECONFIG}, {@code HOME}, {@code REDACTION_KEY},
+     *     {@code XDG_CONFIG_HOME})
      * @throws ConfigException on the first bad or missing value
      */
     public static CollectorConfig from(Flags flags, Map<String, String> env) {
@@ -97,9 +97,6 @@ public record CollectorConfig(
         }
         ConfigSource source = ConfigSource.fromDirectory(configDir);
         ShippingSettings shipping = ShippingSettings.from(source, env, flags.dryRun());
-        Optional<String> secretKey = shipping.credentials() == null
-                ? Optional.ofNullable(env.get(ShippingSettings.SECRET_KEY)).filter(key -> !key.isBlank())
-                : Optional.of(shipping.credentials().secretKey());
         return new CollectorConfig(
                 clusterId,
                 flags.dryRun(),
@@ -108,7 +105,7 @@ public record CollectorConfig(
                 selection(source),
                 limits(source),
                 shipping,
-                RedactionSettings.from(source, env, secretKey, flags.dryRun()));
+                RedactionSettings.from(source, env, kube, flags.dryRun()));
     }
 
     private static String clusterId(Flags flags, Map<String, String> env) {

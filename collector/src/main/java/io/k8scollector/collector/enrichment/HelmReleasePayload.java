@@ -5,6 +5,7 @@ import io.k8scollector.protocol.HelmRelease.Chart;
 import io.k8scollector.protocol.HelmRelease.ResourceRef;
 import io.k8scollector.protocol.Json;
 import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
@@ -15,6 +16,7 @@ import java.util.function.Consumer;
 import java.util.zip.GZIPInputStream;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
+import tools.jackson.core.exc.JacksonIOException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.NullNode;
 
@@ -22,7 +24,9 @@ import tools.jackson.databind.node.NullNode;
  * Decodes one stored Helm release as a stream: Kubernetes' base64 (Secrets only), Helm's base64,
  * gunzip when the gzip magic is there, then Jackson's streaming parser over the release JSON,
  * which keeps only the summary's fields: chart templates, files and default values are skipped
- * unread, user values are reduced to their digest as they are read.
+ * unread, user values are reduced to their digest as they are read. The release JSON may be at
+ * most a given size once inflated, whatever field the bytes are in, read or skipped: a gzip of
+ * a few hundred KiB, which a Secret holds, can inflate to gigabytes.
  */
 final class HelmReleasePayload {
 
@@ -37,16 +41,25 @@ final class HelmReleasePayload {
      * base64 twice over when {@code kubernetesBase64} (a Secret), once (a ConfigMap), with its
      * values digested by {@code digest}.
      *
+     * @param maxInflatedBytes the most the release JSON may hold
+     * @throws TooLarge when the release JSON holds more than {@code maxInflatedBytes}
      * @throws IOException or {@link tools.jackson.core.JacksonException} when it does not decode
      */
-    static HelmRevision read(String stored, boolean kubernetesBase64, KeyedDigest digest) throws IOException {
+    static HelmRevision read(String stored, boolean kubernetesBase64, KeyedDigest digest, long maxInflatedBytes)
+            throws IOException {
         InputStream in = new AsciiStream(stored);
         if (kubernetesBase64) {
             in = new Base64Chunks(in);
         }
-        try (InputStream release = gunzipped(new Base64Chunks(in));
+        try (InputStream release = new Capped(gunzipped(new Base64Chunks(in)), maxInflatedBytes);
                 JsonParser parser = Json.MAPPER.createParser(release)) {
             return parse(parser, digest);
+        } catch (JacksonIOException e) {
+            // the parser wraps what its stream throws
+            if (e.getCause() instanceof TooLarge tooLarge) {
+                throw tooLarge;
+            }
+            throw e;
         }
     }
 
@@ -169,6 +182,58 @@ final class HelmReleasePayload {
             return new HelmRevision(name, namespace, version, status,
                     new Chart(chartName, chartVersion, appVersion), firstDeployed, lastDeployed, description,
                     valuesDigest, resources);
+        }
+    }
+
+    /** The release JSON held more than the cap allows. */
+    static final class TooLarge extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        TooLarge(long cap) {
+            super("the release inflates past " + cap + " bytes");
+        }
+    }
+
+    /** A stream that throws {@link TooLarge} once more than its cap has been read from it. */
+    private static final class Capped extends FilterInputStream {
+        private final long cap;
+        private long read;
+
+        Capped(InputStream in, long cap) {
+            super(in);
+            this.cap = cap;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = in.read();
+            if (b >= 0) {
+                count(1);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = in.read(buffer, offset, (int) Math.min(length, cap - read + 1));
+            if (n > 0) {
+                count(n);
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long skipped = in.skip(Math.min(n, cap - read + 1));
+            count(skipped);
+            return skipped;
+        }
+
+        private void count(long n) throws TooLarge {
+            read += n;
+            if (read > cap) {
+                throw new TooLarge(cap);
+            }
         }
     }
 

@@ -2,12 +2,13 @@ package io.k8scollector.collector.enrichment;
 
 import io.k8scollector.collector.redaction.KeyedDigest;
 import io.k8scollector.protocol.HelmRelease;
+import io.k8scollector.protocol.Skipped;
 import java.io.IOException;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.ConcurrentSkipListMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
@@ -19,8 +20,9 @@ import tools.jackson.databind.node.ObjectNode;
  * Secrets of type {@code helm.sh/release.v1} and ConfigMaps labelled {@code owner=helm}; any other
  * object is ignored. Each revision is decoded as a stream (unless its labels show it is older than
  * a deployed revision already read) and only a small summary is kept: at most two per release
- * (its newest revision and its newest deployed one). A payload that does not
- * decode is logged once, by name and namespace, and skipped. {@link #observe} is thread-safe.
+ * (its newest revision and its newest deployed one). A payload that does not decode, or that
+ * inflates past {@link #MAX_INFLATED_BYTES}, is logged once, by name and namespace, skipped, and
+ * named in {@link #skipped()}. {@link #observe} is thread-safe.
  */
 public final class HelmReleases {
 
@@ -29,16 +31,28 @@ public final class HelmReleases {
     public static final String STORAGE_SECRET = "secret";
     public static final String STORAGE_CONFIGMAP = "configmap";
 
+    /** The most one release's JSON may hold once inflated: 64 MiB. */
+    public static final long MAX_INFLATED_BYTES = 64L * 1024 * 1024;
+
     private static final Logger LOG = LoggerFactory.getLogger(HelmReleases.class);
     private static final String RELEASE_SECRET_TYPE = "helm.sh/release.v1";
 
     private final Map<String, Candidates> byRelease = new ConcurrentHashMap<>();
-    private final AtomicInteger undecodable = new AtomicInteger();
+    private final Map<String, Skipped> refused = new ConcurrentSkipListMap<>();
     private final KeyedDigest digest;
+    private final long maxInflatedBytes;
 
-    /** Releases whose {@code valuesDigest} is keyed by {@code digest} (the redaction key's). */
+    /**
+     * Releases whose {@code valuesDigest} is keyed by {@code digest} (the redaction key's), read with
+     * the cap of {@link #MAX_INFLATED_BYTES}.
+     */
     public HelmReleases(KeyedDigest digest) {
+        this(digest, MAX_INFLATED_BYTES);
+    }
+
+    HelmReleases(KeyedDigest digest, long maxInflatedBytes) {
         this.digest = digest;
+        this.maxInflatedBytes = maxInflatedBytes;
     }
 
     /** Reads {@code object} when it stores a Helm release revision; ignores it otherwise. */
@@ -59,18 +73,40 @@ public final class HelmReleases {
             if (!payload.isString()) {
                 throw new IOException("no data.release");
             }
-            HelmRevision read = HelmReleasePayload.read(payload.stringValue(), STORAGE_SECRET.equals(storage), digest);
+            HelmRevision read = HelmReleasePayload.read(payload.stringValue(), STORAGE_SECRET.equals(storage),
+                    digest, maxInflatedBytes);
             HelmRevision revision = named(read, labels.path("name").asString(objectName), objectNamespace);
             byRelease.merge(
                     revision.namespace() + "/" + revision.name(),
                     Candidates.of(revision, storage),
                     Candidates::merge);
+        } catch (HelmReleasePayload.TooLarge e) {
+            LOG.warn("Helm release storage {} {}/{} inflates past {} bytes; skipped", storage, objectNamespace,
+                    objectName, maxInflatedBytes);
+            refuse(objectNamespace, labels.path("name").asString(objectName), Skipped.Reason.TOO_LARGE,
+                    "Helm release storage " + storage + " " + objectNamespace + "/" + objectName
+                            + " inflates past the collector's cap of " + maxInflatedBytes + " bytes.");
         } catch (IOException | JacksonException | IllegalArgumentException e) {
-            undecodable.incrementAndGet();
             // the exception's message may quote the payload: name only its type
             LOG.warn("Helm release storage {} {}/{} could not be decoded ({}); skipped",
                     storage, objectNamespace, objectName, e.getClass().getSimpleName());
+            refuse(objectNamespace, labels.path("name").asString(objectName), Skipped.Reason.UNPARSEABLE,
+                    "Helm release storage " + storage + " " + objectNamespace + "/" + objectName
+                            + " could not be decoded (" + e.getClass().getSimpleName() + ").");
         }
+    }
+
+    /**
+     * The releases a stored revision of which was skipped, one entry per release (the first
+     * skipped revision's), sorted by namespace and name: a skipped {@code record} each.
+     */
+    public List<Skipped> skipped() {
+        return List.copyOf(refused.values());
+    }
+
+    private void refuse(String namespace, String release, Skipped.Reason reason, String message) {
+        String name = namespace + "/" + release;
+        refused.putIfAbsent(name, Skipped.record(Skipped.HELM_RELEASE, name, reason, message));
     }
 
     /**
@@ -82,11 +118,6 @@ public final class HelmReleases {
                 .map(Candidates::release)
                 .sorted(Comparator.comparing(HelmRelease::namespace).thenComparing(HelmRelease::name))
                 .toList();
-    }
-
-    /** How many stored revisions could not be decoded and were skipped. */
-    public int undecodable() {
-        return undecodable.get();
     }
 
     /**

@@ -2,6 +2,7 @@ package io.k8scollector.collector.enrichment;
 
 import io.k8scollector.protocol.TreeNode;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -10,7 +11,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -24,12 +28,21 @@ import tools.jackson.databind.node.ObjectNode;
  * ({@code <template>-<statefulset>-<ordinal>}), a PersistentVolume the claim bound to it
  * ({@code spec.volumeName}).
  *
+ * <p>A tree is cut at {@value #MAX_LEVELS} levels: the node at that level is sent without its
+ * children (they are still sent as objects). An ownership chain that long is hostile or broken,
+ * and a deeper tree would pass the 500 levels of JSON a request body may nest (two per level).
+ * {@link #cut()} says how many nodes the cut left out.
+ *
  * <p>While objects stream by only a small reference is kept per object (its uid as two longs, its
  * name, shared strings for namespace, apiVersion and kind, and its owners' uids); the trees are
  * built once, in linear time, by {@link #roots()}. {@link #observe} is thread-safe.
  */
 public final class OwnershipTree {
 
+    /** The deepest level a tree is sent to; its root is level 1. */
+    public static final int MAX_LEVELS = 200;
+
+    private static final Logger LOG = LoggerFactory.getLogger(OwnershipTree.class);
     private static final Pattern ORDINAL = Pattern.compile("-\\d+$");
     private static final int ROOT = -1;
     /** An object seen again (a page listed twice): it is in the tree once, where it was first seen. */
@@ -37,6 +50,7 @@ public final class OwnershipTree {
 
     private final List<Ref> refs = new ArrayList<>();
     private final Map<String, String> shared = new ConcurrentHashMap<>();
+    private final AtomicLong cut = new AtomicLong();
 
     /**
      * Whether {@link #observe} needs more of an object of {@code kind} than its {@code apiVersion},
@@ -73,11 +87,24 @@ public final class OwnershipTree {
         int[] parents = parents(all);
         int[][] children = children(all, parents);
         List<TreeNode> roots = new ArrayList<>();
+        long[] leftOut = new long[1];
+        int treesCut = 0;
+        Ref firstCut = null;
         for (int i = 0; i < all.size(); i++) {
             if (parents[i] == ROOT && children[i].length > 0) {
-                roots.add(node(i, all, children));
+                long before = leftOut[0];
+                roots.add(node(i, 1, all, children, leftOut));
+                if (leftOut[0] > before && treesCut++ == 0) {
+                    firstCut = all.get(i);
+                }
             }
         }
+        if (firstCut != null) {
+            LOG.warn("{} ownership tree(s) deeper than {} levels were cut there, {} node(s) left out of them"
+                            + " (the first under {} {}/{}); the objects themselves are still sent.",
+                    treesCut, MAX_LEVELS, leftOut[0], firstCut.kind, firstCut.namespace, firstCut.name);
+        }
+        cut.set(leftOut[0]);
         roots.sort(Comparator.comparing(TreeNode::namespace, Comparator.nullsFirst(Comparator.<String>naturalOrder()))
                 .thenComparing(TreeNode::kind)
                 .thenComparing(TreeNode::name));
@@ -167,14 +194,37 @@ public final class OwnershipTree {
         return children;
     }
 
-    private static TreeNode node(int index, List<Ref> all, int[][] children) {
+    /** How many nodes the last {@link #roots()} left out of trees deeper than {@value #MAX_LEVELS} levels. */
+    public long cut() {
+        return cut.get();
+    }
+
+    private static TreeNode node(int index, int level, List<Ref> all, int[][] children, long[] leftOut) {
         Ref ref = all.get(index);
+        if (level == MAX_LEVELS) {
+            leftOut[0] += descendants(index, children);
+            return new TreeNode(ref.uid(), ref.apiVersion, ref.kind, ref.name, ref.namespace, List.of());
+        }
         List<TreeNode> nodes = new ArrayList<>(children[index].length);
         for (int child : children[index]) {
-            nodes.add(node(child, all, children));
+            nodes.add(node(child, level + 1, all, children, leftOut));
         }
         nodes.sort(Comparator.comparing(TreeNode::kind).thenComparing(TreeNode::name).thenComparing(TreeNode::uid));
         return new TreeNode(ref.uid(), ref.apiVersion, ref.kind, ref.name, ref.namespace, nodes);
+    }
+
+    /** The nodes under {@code index}, counted without recursion: the chain below a cut may be any length. */
+    private static long descendants(int index, int[][] children) {
+        long count = 0;
+        ArrayDeque<Integer> pending = new ArrayDeque<>();
+        pending.push(index);
+        while (!pending.isEmpty()) {
+            for (int child : children[pending.pop()]) {
+                count++;
+                pending.push(child);
+            }
+        }
+        return count;
     }
 
     /** Owner uids as pairs of longs, the controller's first; null when the object has no owner. */

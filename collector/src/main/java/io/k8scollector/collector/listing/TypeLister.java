@@ -7,13 +7,15 @@ import io.k8scollector.collector.CollectorException;
 import io.k8scollector.collector.config.CollectorConfig.Selection;
 import io.k8scollector.collector.discovery.ApiServer;
 import io.k8scollector.collector.discovery.ResourceType;
-import io.k8scollector.protocol.Json;
 import io.k8scollector.protocol.Skipped;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -70,7 +72,7 @@ public final class TypeLister {
             for (int restart = 0; ; restart++) {
                 try {
                     walk.fromStart();
-                    return TypeListing.listed(type, walk.emitted.size());
+                    return new TypeListing(type, walk.emitted.size(), null, null, List.copyOf(walk.refused.values()));
                 } catch (ContinueExpired expired) {
                     if (restart == MAX_RESTARTS) {
                         throw new TypeSkip(Skipped.Reason.FAILED, "its continue token expired " + (restart + 1) + " times");
@@ -80,7 +82,8 @@ public final class TypeLister {
             }
         } catch (TypeSkip skip) {
             LOG.warn("Skipping {}: {}.", type.qualifiedName(), skip.getMessage());
-            return new TypeListing(type, walk.emitted.size(), skip.reason, type.qualifiedName() + ": " + skip.getMessage() + ".");
+            return new TypeListing(type, walk.emitted.size(), skip.reason, type.qualifiedName() + ": " + skip.getMessage() + ".",
+                    List.copyOf(walk.refused.values()));
         }
     }
 
@@ -95,6 +98,9 @@ public final class TypeLister {
         private final ItemReader reader;
         private final Consumer<ListedObject> emit;
         private final EmittedObjects emitted = new EmittedObjects();
+        /** Objects the parser refused, by name (else position in the listing), so that a restart names each once. */
+        private final Map<String, Skipped> refused = new LinkedHashMap<>();
+        private int position;
         private Sent ahead;
 
         Walk(ResourceType type, ItemReader reader, Consumer<ListedObject> emit) {
@@ -104,6 +110,7 @@ public final class TypeLister {
         }
 
         void fromStart() {
+            position = 0;
             String token = null;
             do {
                 token = page(token);
@@ -192,10 +199,13 @@ public final class TypeLister {
             return url.toString();
         }
 
-        /** Reads one list response, emitting its items as they are parsed; answers the continue token. */
+        /**
+         * Reads one list response, emitting its items as they are parsed; answers the continue
+         * token. An item past the parser's limits is skipped alone and named in {@link #refused}.
+         */
         private String read(InputStream body) {
             String token = null;
-            try (JsonParser parser = Json.MAPPER.createParser(body)) {
+            try (ItemLimits parser = new ItemLimits(ItemLimits.LIST_RESPONSES.createParser(body))) {
                 if (parser.nextToken() != JsonToken.START_OBJECT) {
                     throw new TypeSkip(Skipped.Reason.FAILED, "the list answer is not a JSON object");
                 }
@@ -209,7 +219,14 @@ public final class TypeLister {
                         }
                     } else if (field.equals("items") && value == JsonToken.START_ARRAY) {
                         while (parser.nextToken() == JsonToken.START_OBJECT) {
-                            accept(reader.read(type, parser));
+                            position++;
+                            parser.startItem();
+                            try {
+                                accept(reader.read(type, parser));
+                            } catch (ItemLimits.Refused e) {
+                                parser.skipItem();
+                                refuse(e, parser.itemNamespace(), parser.itemName());
+                            }
                         }
                     } else {
                         parser.skipChildren();
@@ -217,6 +234,14 @@ public final class TypeLister {
                 }
             }
             return token == null || token.isEmpty() ? null : token;
+        }
+
+        private void refuse(ItemLimits.Refused refusal, String namespace, String name) {
+            String named = namespace == null ? String.valueOf(name) : namespace + "/" + name;
+            LOG.warn("Skipping {} {}: {}; the rest of the type is still collected.",
+                    type.qualifiedName(), named, refusal.getOriginalMessage());
+            refused.putIfAbsent(name == null ? "#" + position : named,
+                    refusal.entry(type.group(), type.version(), type.resource(), namespace, name));
         }
 
         private void accept(ListedObject item) {

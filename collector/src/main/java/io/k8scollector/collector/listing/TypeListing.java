@@ -2,6 +2,7 @@ package io.k8scollector.collector.listing;
 
 import io.k8scollector.collector.discovery.ResourceType;
 import io.k8scollector.protocol.Skipped;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -10,12 +11,13 @@ import java.util.Optional;
  * @param objects objects emitted
  * @param skipReason why the type was left out (forbidden, not found, failed), or null when listed
  * @param message what happened, naming the type and the URL; null when listed
+ * @param refused the objects left out alone because the parser refused them ({@code unparseable})
  */
-public record TypeListing(ResourceType type, long objects, Skipped.Reason skipReason, String message) {
+public record TypeListing(
+        ResourceType type, long objects, Skipped.Reason skipReason, String message, List<Skipped> refused) {
 
-    /** The type was listed completely. */
-    public static TypeListing listed(ResourceType type, long objects) {
-        return new TypeListing(type, objects, null, null);
+    public TypeListing {
+        refused = List.copyOf(refused);
     }
 
     /** Whether the type was listed completely. */

@@ -2,8 +2,12 @@ package io.k8scollector.collector.redaction;
 
 import io.k8scollector.collector.config.ConfigException;
 import io.k8scollector.collector.config.ConfigSource;
+import io.k8scollector.collector.config.KubeAccess;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * The key never appears in {@link #toString()}.
  *
  * @param secrets what happens to Secret values ({@code collector.secrets})
- * @param key the HMAC key: configured, derived from the secret key, or random for this run
- * @param randomKey whether {@code key} is random for this run (a dry-run without keys): digests
+ * @param key the HMAC key: configured, the user's key file (outside a cluster), or random for this run
+ * @param randomKey whether {@code key} is random for this run (a dry-run in a cluster without a key): digests
  *     then do not match those of any other run, and the run summary says so
  * @param redactAnnotations annotations removed from every object, besides
  *     {@value #LAST_APPLIED}
@@ -57,9 +61,7 @@ public record RedactionSettings(
     /** Removed from every object: it repeats the whole applied object, Secret data included. */
     public static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
 
-    static final String HKDF_INFO = "k8s-collector redaction";
-
-    private static final int KEY_BYTES = 32;
+    private static final int KEY_ID_HEX = 8;
     private static final int MIN_CONFIGURED_KEY_LENGTH = 16;
     private static final Logger LOG = LoggerFactory.getLogger(RedactionSettings.class);
 
@@ -71,44 +73,60 @@ public record RedactionSettings(
 
     /**
      * Reads the settings. The key comes from {@code REDACTION_KEY} in {@code env}, else the file
-     * key {@value #REDACTION_KEY} (environment over files, as everywhere in the collector), else
-     * HKDF-SHA256 of {@code secretKey} with info {@value #HKDF_INFO}, else, for a dry-run only,
-     * random bytes. With {@code collector.secrets=keep} a warning is logged on every call.
+     * key {@value #REDACTION_KEY} (environment over files, as everywhere in the collector), else,
+     * for a run outside a cluster (not the in-cluster service account), the user's key file
+     * ({@code $XDG_CONFIG_HOME/k8s-collector/redaction.key}, made on first use), else, for a
+     * dry-run in a cluster, random bytes. Nothing the endpoint sees (the secret key is sent at
+     * every login) goes into the key. With {@code collector.secrets=keep} a warning is logged.
      *
+     * @param env the environment: {@code REDACTION_KEY}, and {@code XDG_CONFIG_HOME} and
+     *     {@code HOME} for the key file
+     * @param kube how the run reaches the API server: the key file is only for a run outside a cluster
      * @throws ConfigException for a bad mode, a bad pattern, a configured key shorter than 16
-     *     characters, or no key at all outside a dry-run
+     *     characters, an unusable key file, or no key in a cluster outside a dry-run
      */
     public static RedactionSettings from(
-            ConfigSource source, Map<String, String> env, Optional<String> secretKey, boolean dryRun) {
+            ConfigSource source, Map<String, String> env, KubeAccess kube, boolean dryRun) {
         SecretsMode secrets = SecretsMode.of(source.choice(SECRETS, "hash", SecretsMode.names()));
         if (secrets == SecretsMode.KEEP) {
             LOG.warn("{}=keep: Secret values are sent in clear; use hash or drop unless the endpoint must hold them", SECRETS);
         }
+        Pattern pattern = sensitivePattern(source);
+        List<String> annotations = source.lines(REDACT_ANNOTATIONS);
+        List<ValuesField> fields = valuesFields(source);
         Optional<String> configured = Optional.ofNullable(env.get(REDACTION_KEY_ENV))
                 .filter(value -> !value.isBlank())
                 .map(String::trim)
                 .map(value -> checkedKey(REDACTION_KEY_ENV, value))
                 .or(() -> source.string(REDACTION_KEY).map(value -> checkedKey(REDACTION_KEY, value)));
-        byte[] key;
-        boolean random = false;
         if (configured.isPresent()) {
-            key = configured.get().getBytes(StandardCharsets.UTF_8);
-        } else if (secretKey.filter(value -> !value.isBlank()).isPresent()) {
-            key = Hkdf.derive(
-                    secretKey.get().getBytes(StandardCharsets.UTF_8),
-                    new byte[0],
-                    HKDF_INFO.getBytes(StandardCharsets.UTF_8),
-                    KEY_BYTES);
-        } else if (dryRun) {
-            key = new byte[KEY_BYTES];
-            new SecureRandom().nextBytes(key);
-            random = true;
-        } else {
-            throw new ConfigException(REDACTION_KEY, REDACTION_KEY + ": no redaction key; set " + REDACTION_KEY
-                    + " or " + REDACTION_KEY_ENV + ", or give the secret key it is derived from.");
+            return new RedactionSettings(
+                    secrets, configured.get().getBytes(StandardCharsets.UTF_8), false, annotations, pattern, fields);
         }
-        return new RedactionSettings(
-                secrets, key, random, source.lines(REDACT_ANNOTATIONS), sensitivePattern(source), valuesFields(source));
+        if (!kube.inClusterAccount()) {
+            return new RedactionSettings(
+                    secrets, UserKeyFile.readOrCreate(UserKeyFile.location(env)), false, annotations, pattern, fields);
+        }
+        if (!dryRun) {
+            throw new ConfigException(REDACTION_KEY, "No redaction key in a cluster: set " + REDACTION_KEY_ENV
+                    + " or " + REDACTION_KEY + " (at least " + MIN_CONFIGURED_KEY_LENGTH
+                    + " characters; the chart makes one).");
+        }
+        byte[] random = new byte[UserKeyFile.KEY_BYTES];
+        new SecureRandom().nextBytes(random);
+        return new RedactionSettings(secrets, random, true, annotations, pattern, fields);
+    }
+
+    /**
+     * The key's public name, {@code report.redactionKeyId} of a commit: the first 8 hex characters
+     * of its SHA-256. A receiver that sees it change knows every digest changed with the key.
+     */
+    public String keyId() {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key)).substring(0, KEY_ID_HEX);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
     }
 
     @Override

@@ -20,6 +20,7 @@ import io.k8scollector.collector.listing.TypeListing;
 import io.k8scollector.collector.redaction.KeyedDigest;
 import io.k8scollector.collector.redaction.Redactor;
 import io.k8scollector.collector.shipping.Sink;
+import io.k8scollector.protocol.Commit;
 import io.k8scollector.protocol.Counts;
 import io.k8scollector.protocol.FetchingId;
 import io.k8scollector.protocol.FetchingStart;
@@ -97,8 +98,6 @@ public final class CollectionRun {
             List<TypeListing> listings = listing(config.selection()).listAll(catalog.selected(),
                     type -> reader(type, helmInMainPass.contains(type)),
                     (type, object) -> object(type, object, helmInMainPass.contains(type)));
-            List<String> notes = readHelmStorage(helmStorage, helmInMainPass, listings);
-
             Map<ResourceType, Skipped.Reason> failures = new HashMap<>();
             List<Skipped> skipped = new ArrayList<>(catalog.skippedGroups());
             for (TypeListing listing : listings) {
@@ -106,22 +105,31 @@ public final class CollectionRun {
                     failures.put(listing.type(), listing.skipReason());
                     skipped.add(entry);
                 });
+                skipped.addAll(listing.refused());
+                if (!listing.complete() && isArgoApplication(listing.type())) {
+                    skipped.add(Skipped.helmStorage(ArgoApplications.SOURCE, null, listing.skipReason(),
+                            "Argo CD Applications were not read: " + listing.message()));
+                }
             }
+            skipped.addAll(readHelmStorage(helmStorage, helmInMainPass, listings));
             send(RecordKind.HELM_RELEASES, helm.releases());
             send(RecordKind.HELM_RELEASES, argo.releases());
             send(RecordKind.TYPES, catalog.typeRecords(failures));
             send(RecordKind.TREES, trees.roots());
-            if (helm.undecodable() > 0) {
-                notes.add(helm.undecodable() + " Helm release payload(s) could not be decoded (see the log).");
+            skipped.addAll(helm.skipped());
+            List<String> notes = new ArrayList<>();
+            if (trees.cut() > 0) {
+                notes.add("Ownership trees deeper than " + OwnershipTree.MAX_LEVELS + " levels were cut there: "
+                        + trees.cut() + " node(s) left out of them (the objects are still sent).");
             }
             if (config.redaction().randomKey()) {
                 notes.add("Digests use a random key for this dry-run only: they will not match another run's.");
             }
             skipped.addAll(skippedObjects);
-            Counts counts = sink.commit(skipped, clock.instant());
+            Counts counts = sink.commit(skipped, clock.instant(), new Commit.Report(config.redaction().keyId()));
             Duration duration = Duration.between(started, clock.instant());
-            RunReport report = new RunReport(
-                    fetchingId, clusterUniqueId, listings, skipped, counts, duration, sink.stats(), notes);
+            RunReport report = new RunReport(fetchingId, clusterUniqueId, listings, skipped, counts, duration,
+                    sink.stats(), trees.cut(), notes);
             report.log(LOG);
             return report;
         } finally {
@@ -178,9 +186,10 @@ public final class CollectionRun {
      * without the configured label selector: only the types the main pass did not already read
      * in full are listed again, by Helm's own label, and nothing of them is sent as objects.
      *
-     * @return notes for the run summary on storage that could not be read
+     * @return a skipped entry for each storage that could not be read, so that the endpoint
+     *     carries its releases over instead of taking them as uninstalled
      */
-    private List<String> readHelmStorage(
+    private List<Skipped> readHelmStorage(
             List<ResourceType> storage, Set<ResourceType> inMainPass, List<TypeListing> mainPass) {
         Set<ResourceType> readInFull = new HashSet<>();
         for (TypeListing listing : mainPass) {
@@ -192,17 +201,25 @@ public final class CollectionRun {
         Selection selection = config.selection();
         Selection helmOnly = new Selection(selection.resources(), selection.toggles(), selection.excludes(),
                 selection.watchNamespace(), selection.ignoreNamespaces(), HELM_STORAGE_SELECTOR);
-        List<String> notes = new ArrayList<>();
+        List<Skipped> unread = new ArrayList<>();
         List<TypeListing> listings = listing(helmOnly).listAll(
                 rest, type -> ItemReader.TREE, (type, object) -> helm.observe(object.object()));
         for (TypeListing listing : listings) {
             if (!listing.complete()) {
                 LOG.warn("Helm releases stored in {} were not read: {}", listing.type().qualifiedName(), listing.message());
-                notes.add("Helm releases stored in " + listing.type().qualifiedName() + " were not read ("
-                        + listing.skipReason().wire() + "): " + listing.message());
+                String kind = listing.type().resource().equals("secrets")
+                        ? HelmReleases.STORAGE_SECRET
+                        : HelmReleases.STORAGE_CONFIGMAP;
+                unread.add(Skipped.helmStorage(HelmReleases.SOURCE, kind, listing.skipReason(),
+                        "Helm releases stored in " + listing.type().qualifiedName() + " were not read: "
+                                + listing.message()));
             }
         }
-        return notes;
+        return unread;
+    }
+
+    private static boolean isArgoApplication(ResourceType type) {
+        return type.group().equals("argoproj.io") && type.kind().equals("Application");
     }
 
     private void send(RecordKind kind, List<?> records) {

@@ -17,6 +17,7 @@ import org.slf4j.Logger;
  *
  * @param listings one entry per type selected for listing, skipped or not
  * @param skipped every group, type and object left out, as committed
+ * @param treesCut nodes left out of ownership trees cut at their deepest level
  * @param notes what else a person should know of this run (Helm storage unread, a random redaction key)
  */
 public record RunReport(
@@ -27,6 +28,7 @@ public record RunReport(
         Counts counts,
         Duration duration,
         ShippingStats shipping,
+        long treesCut,
         List<String> notes) {
 
     public RunReport {
@@ -52,6 +54,7 @@ public record RunReport(
                 .addKeyValue("bytesAfterCompression", shipping.bytesAfterCompression())
                 .addKeyValue("retries", shipping.retriesByCause())
                 .addKeyValue("objectsByType", objectsByType)
+                .addKeyValue("treesCut", treesCut)
                 .addKeyValue("skipped", skipped.stream().map(entry -> entry.kind() + " " + entry.reason() + ": "
                         + entry.message()).toList())
                 .addKeyValue("durationMs", duration.toMillis())

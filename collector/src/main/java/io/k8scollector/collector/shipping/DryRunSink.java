@@ -1,6 +1,7 @@
 package io.k8scollector.collector.shipping;
 
 import io.k8scollector.collector.CollectorException;
+import io.k8scollector.protocol.Commit;
 import io.k8scollector.protocol.Counts;
 import io.k8scollector.protocol.FetchingStart;
 import io.k8scollector.protocol.Json;
@@ -56,8 +57,9 @@ public final class DryRunSink implements Sink {
         counts = counts.plus(kind, 1);
     }
 
+    /** Closes the document; the {@code report} is not part of the dry-run's document shape. */
     @Override
-    public synchronized Counts commit(List<Skipped> skipped, Instant finishedAt) {
+    public synchronized Counts commit(List<Skipped> skipped, Instant finishedAt, Commit.Report report) {
         RecordKind last = RecordKind.values()[RecordKind.values().length - 1];
         advanceTo(last);
         write("],\"skipped\":");

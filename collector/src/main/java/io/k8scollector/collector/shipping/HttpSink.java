@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -32,9 +33,13 @@ import org.slf4j.LoggerFactory;
  * page that would pass {@code collector.PageSize} is handed to one of at most
  * {@code collector.MaxGoRoutines} senders, blocking while all are busy; a sender gzips the page
  * and sends it. {@link #commit} sends what is left, waits for every page, then commits the counts
- * of distinct records (by the endpoint's keys) the endpoint accepted. A page refused with 413 is split in two, recursively; a
- * record refused alone is left out and listed under {@code skipped}. The first failure stops the
- * run: later calls throw it, and nothing is committed.
+ * of distinct records (by the endpoint's keys) the run handed over, less those the endpoint
+ * refused alone: counts say what the snapshot must hold, never what happened to be acknowledged,
+ * so a page lost on the way can only fail the commit ({@code incomplete}), never commit a
+ * snapshot whose missing objects would look deleted. A page refused with 413 is split in two,
+ * recursively; a record refused alone is left out and listed under {@code skipped}. The first
+ * failure of a sender, whatever it throws ({@link Error}s included), stops the run: later calls
+ * throw it, and nothing is committed.
  */
 public final class HttpSink implements Sink {
 
@@ -44,7 +49,7 @@ public final class HttpSink implements Sink {
     private final Compressor compressor;
     private final ShippingTally tally = new ShippingTally();
     private final Map<RecordKind, Page> open = new EnumMap<>(RecordKind.class);
-    private final Map<RecordKind, Set<Long>> accepted = new EnumMap<>(RecordKind.class);
+    private final Map<RecordKind, Set<Long>> produced = new EnumMap<>(RecordKind.class);
     private final Queue<Rejected> rejected = new ConcurrentLinkedQueue<>();
     private final Map<String, String> resourceByKind = new ConcurrentHashMap<>();
     private final AtomicReference<CollectorException> failure = new AtomicReference<>();
@@ -73,7 +78,7 @@ public final class HttpSink implements Sink {
             return thread;
         });
         for (RecordKind kind : RecordKind.values()) {
-            accepted.put(kind, ConcurrentHashMap.newKeySet());
+            produced.put(kind, ConcurrentHashMap.newKeySet());
         }
     }
 
@@ -97,9 +102,11 @@ public final class HttpSink implements Sink {
             throw new IllegalStateException("open the sink before handing it records");
         }
         throwIfFailed();
+        RecordHead head = RecordHead.of(record);
         if (kind == RecordKind.TYPES) {
-            learnResource(RecordHead.of(record));
+            learnResource(head);
         }
+        produced.get(kind).add(keyHash(kind, head, record));
         Page full = null;
         synchronized (open) {
             Page page = open.get(kind);
@@ -119,7 +126,7 @@ public final class HttpSink implements Sink {
     }
 
     @Override
-    public Counts commit(List<Skipped> skipped, Instant finishedAt) {
+    public Counts commit(List<Skipped> skipped, Instant finishedAt, Commit.Report report) {
         List<Page> rest;
         synchronized (open) {
             rest = new ArrayList<>(open.values());
@@ -131,13 +138,20 @@ public final class HttpSink implements Sink {
         }
         awaitSenders();
         throwIfFailed();
+        Map<RecordKind, Set<Long>> refusedKeys = new EnumMap<>(RecordKind.class);
+        for (Rejected refused : rejected) {
+            if (produced.get(refused.kind()).contains(refused.key())) {
+                refusedKeys.computeIfAbsent(refused.kind(), kind -> new HashSet<>()).add(refused.key());
+            }
+        }
         Counts counts = Counts.ZERO;
         for (RecordKind kind : RecordKind.values()) {
-            counts = counts.plus(kind, accepted.get(kind).size());
+            counts = counts.plus(kind, produced.get(kind).size() - refusedKeys.getOrDefault(kind, Set.of()).size());
         }
         List<Skipped> all = new ArrayList<>(skipped);
         rejected.forEach(refused -> all.add(skippedEntry(refused)));
-        client.post(Paths.commit(clusterId, fetchingId), new JsonPayload(new Commit(counts, finishedAt, all), compressor));
+        client.post(Paths.commit(clusterId, fetchingId),
+                new JsonPayload(new Commit(counts, finishedAt, all, report), compressor));
         LOG.info("Fetching {} of cluster {} committed: {}", fetchingId, clusterId, counts);
         return counts;
     }
@@ -168,9 +182,10 @@ public final class HttpSink implements Sink {
                     }
                 } catch (CollectorException e) {
                     failure.compareAndSet(null, e);
-                } catch (RuntimeException e) {
+                } catch (Throwable e) {
+                    // An Error too: the page is lost, so the snapshot cannot be committed.
                     failure.compareAndSet(null, new CollectorException("Sending a page of " + page.kind().field()
-                            + " failed unexpectedly: " + e, e));
+                            + " to fetching " + fetchingId + " failed unexpectedly: " + e, e));
                 } finally {
                     slots.release();
                 }
@@ -186,16 +201,15 @@ public final class HttpSink implements Sink {
         IngestClient.Answer answer = client.postPage(path, page);
         if (answer.status() != 413) {
             tally.page(answer.sent().plainSize(), answer.sent().bytes().length);
-            Set<Long> keys = accepted.get(page.kind());
-            page.records().forEach(record -> keys.add(keyHash(page.kind(), record)));
             LOG.debug("Sent {} {} to fetching {}", page.size(), page.kind().field(), fetchingId);
             return;
         }
         if (page.size() == 1) {
-            RecordHead head = RecordHead.of(page.records().get(0));
+            byte[] record = page.records().get(0);
+            RecordHead head = RecordHead.of(record);
             LOG.warn("The endpoint refused a record of {} alone as too large ({} bytes); it is skipped: {}",
                     page.kind().field(), page.plainSize(), head.key(page.kind()));
-            rejected.add(new Rejected(page.kind(), head, page.records().get(0).length));
+            rejected.add(new Rejected(page.kind(), head, record.length, keyHash(page.kind(), head, record)));
             return;
         }
         tally.retry("413-split");
@@ -214,8 +228,8 @@ public final class HttpSink implements Sink {
      * few MB; a collision (odds of about 1 in 30 million among a million keys) only lowers a count,
      * which the endpoint accepts.
      */
-    private static long keyHash(RecordKind kind, byte[] record) {
-        String key = RecordHead.of(record).key(kind);
+    private static long keyHash(RecordKind kind, RecordHead head, byte[] record) {
+        String key = head.key(kind);
         byte[] bytes = key.isEmpty() ? record : key.getBytes(StandardCharsets.UTF_8);
         long hash = 0xcbf29ce484222325L;
         for (byte b : bytes) {
@@ -277,7 +291,7 @@ public final class HttpSink implements Sink {
     }
 
     /** A record the endpoint refused alone, named once the commit knows every type. */
-    private record Rejected(RecordKind kind, RecordHead head, int size) {}
+    private record Rejected(RecordKind kind, RecordHead head, int size, long key) {}
 
     private void throwIfFailed() {
         CollectorException failed = failure.get();

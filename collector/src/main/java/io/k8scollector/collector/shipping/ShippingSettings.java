@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +56,9 @@ public record ShippingSettings(
     public static final String ENDPOINT_CA_FILE = "collector.endpointCaFile";
     public static final String CONNECT_TIMEOUT_SECONDS = "collector.connectTimeoutSeconds";
     public static final String REQUEST_TIMEOUT_SECONDS = "collector.requestTimeoutSeconds";
+    public static final String ALLOW_INSECURE_ENDPOINT = "collector.allowInsecureEndpoint";
+
+    private static final Pattern LOOPBACK_IPV4 = Pattern.compile("127(\\.\\d{1,3}){3}");
 
     /**
      * The cap on pages in flight. The original collector defaulted to 50 goroutines; past a
@@ -79,21 +83,27 @@ public record ShippingSettings(
 
     /**
      * Reads the settings from {@code source} (config directory and flags) and {@code env} (keys,
-     * proxies). In a dry-run the endpoint and keys may be absent.
+     * proxies). In a dry-run the endpoint and keys may be absent. The endpoints must be
+     * {@code https://}, unless on a loopback host or with {@value #ALLOW_INSECURE_ENDPOINT}: the
+     * login sends the secret key and every page the inventory. A {@value #ENDPOINT_CA_FILE} is
+     * read here, so that a bad one is found before the API server is contacted.
      *
      * @throws ConfigException naming the key or variable at the first bad or missing value
      */
     public static ShippingSettings from(ConfigSource source, Map<String, String> env, boolean dryRun) {
-        Optional<URI> endpoint = source.string(ENDPOINT).map(value -> url(ENDPOINT, value));
+        boolean allowInsecure = source.bool(ALLOW_INSECURE_ENDPOINT, false);
+        Optional<URI> endpoint = source.string(ENDPOINT).map(value -> url(ENDPOINT, value, allowInsecure));
         if (endpoint.isEmpty() && !dryRun) {
             throw new ConfigException(ENDPOINT, ENDPOINT + " is not set; allowed: an http or https URL such as "
                     + "https://ingest.example.com (or run with -dry-run).");
         }
-        URI login = source.string(LOGIN_ENDPOINT).map(value -> url(LOGIN_ENDPOINT, value)).orElse(endpoint.orElse(null));
+        URI login = source.string(LOGIN_ENDPOINT).map(value -> url(LOGIN_ENDPOINT, value, allowInsecure)).orElse(endpoint.orElse(null));
         Credentials credentials = null;
         if (!dryRun) {
             credentials = new Credentials(required(env, ACCESS_KEY), required(env, SECRET_KEY));
         }
+        Optional<Path> caFile = source.string(ENDPOINT_CA_FILE).map(Path::of);
+        caFile.ifPresent(file -> EndpointTrust.sslContext(caFile));
         int concurrency = source.integer(MAX_GO_ROUTINES, 4, 1, Integer.MAX_VALUE);
         if (concurrency > MAX_CONCURRENCY) {
             LOG.warn("{} is {}; capped at {} concurrent requests", MAX_GO_ROUTINES, concurrency, MAX_CONCURRENCY);
@@ -110,7 +120,7 @@ public record ShippingSettings(
                 RetryPolicy.of(
                         source.integer(RETRY_MAX_ATTEMPTS, RetryPolicy.DEFAULT_MAX_ATTEMPTS, 1, 100),
                         Duration.ofSeconds(source.integer(RETRY_DEADLINE_SECONDS, 120, 1, 3600))),
-                source.string(ENDPOINT_CA_FILE).map(Path::of),
+                caFile,
                 Duration.ofSeconds(source.integer(CONNECT_TIMEOUT_SECONDS, 10, 1, 600)),
                 Duration.ofSeconds(source.integer(REQUEST_TIMEOUT_SECONDS, 60, 1, 3600)),
                 EnvironmentProxySelector.from(env));
@@ -121,22 +131,35 @@ public record ShippingSettings(
         return pageSizeKib * 1024;
     }
 
-    private static URI url(String key, String value) {
+    private static URI url(String key, String value, boolean allowInsecure) {
         String trimmed = value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
+        URI uri = null;
         try {
-            URI uri = new URI(trimmed);
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if ((scheme.equals("http") || scheme.equals("https"))
-                    && uri.getHost() != null
-                    && uri.getQuery() == null
-                    && uri.getFragment() == null
-                    && uri.getUserInfo() == null) {
-                return uri;
-            }
+            uri = new URI(trimmed);
         } catch (URISyntaxException e) {
             // reported below with what is allowed
         }
-        throw ConfigException.invalid(key, value, "an http or https URL without query, such as https://ingest.example.com");
+        String scheme = uri == null || uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!(scheme.equals("http") || scheme.equals("https"))
+                || uri.getHost() == null
+                || uri.getQuery() != null
+                || uri.getFragment() != null
+                || uri.getUserInfo() != null) {
+            throw ConfigException.invalid(key, value, "an http or https URL without query, such as https://ingest.example.com");
+        }
+        if (scheme.equals("http") && !allowInsecure && !loopback(uri.getHost())) {
+            throw new ConfigException(key, key + ": '" + value + "' would send the keys and the inventory in clear;"
+                    + " allowed: an https URL, http only on a loopback host (127.0.0.0/8, ::1, localhost)"
+                    + " or with " + ALLOW_INSECURE_ENDPOINT + "=true.");
+        }
+        return uri;
+    }
+
+    /** A loopback host by its name alone: nothing is resolved before the run starts. */
+    private static boolean loopback(String host) {
+        String name = host.toLowerCase(Locale.ROOT);
+        return name.equals("localhost") || LOOPBACK_IPV4.matcher(name).matches()
+                || name.equals("[::1]") || name.equals("[0:0:0:0:0:0:0:1]");
     }
 
     private static String required(Map<String, String> env, String name) {

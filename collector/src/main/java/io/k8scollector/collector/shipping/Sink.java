@@ -1,5 +1,6 @@
 package io.k8scollector.collector.shipping;
 
+import io.k8scollector.protocol.Commit;
 import io.k8scollector.protocol.Counts;
 import io.k8scollector.protocol.FetchingStart;
 import io.k8scollector.protocol.RecordKind;
@@ -28,12 +29,12 @@ public interface Sink extends AutoCloseable {
 
     /**
      * Sends what is still buffered, then commits the snapshot with {@code skipped} plus what the
-     * sink itself had to leave out (a single record still refused with 413).
+     * sink itself had to leave out (a single record still refused with 413), and {@code report}.
      *
      * @return the counts committed
      * @throws io.k8scollector.collector.CollectorException when the snapshot could not be committed
      */
-    Counts commit(List<Skipped> skipped, Instant finishedAt);
+    Counts commit(List<Skipped> skipped, Instant finishedAt, Commit.Report report);
 
     /** What the sink did: pages, bytes before and after compression, retries by cause. */
     ShippingStats stats();

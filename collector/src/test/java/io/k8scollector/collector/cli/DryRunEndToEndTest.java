@@ -72,7 +72,7 @@ class DryRunEndToEndTest {
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
         ByteArrayOutputStream stderr = new ByteArrayOutputStream();
         int code = Main.run(new String[] {"-external", kubeconfig.toString(), "-config=" + config, "-dry-run", "e2e"},
-                Map.of(), stdout, new PrintStream(stderr, true, StandardCharsets.UTF_8));
+                Map.of("HOME", dir.toString()), stdout, new PrintStream(stderr, true, StandardCharsets.UTF_8));
         String errors = stderr.toString(StandardCharsets.UTF_8);
         assertThat(code).as(errors).isZero();
         return new Outcome(code, Json.MAPPER.readTree(stdout.toByteArray()), errors);
@@ -131,7 +131,12 @@ class DryRunEndToEndTest {
                         s -> s.path("reason").asString())
                 .containsExactlyInAnyOrder(
                         tuple("type", "", "configmaps", "forbidden"),
-                        tuple("group", "metrics.k8s.io", "", "discovery-failed"));
+                        tuple("group", "metrics.k8s.io", "", "discovery-failed"),
+                        tuple("record", "", "", "forbidden"));
+        assertThat(outcome.document().path("skipped")).filteredOn(s -> s.path("kind").asString().equals("record"))
+                .singleElement().satisfies(storage -> assertThat(storage.path("recordKind").asString() + " "
+                        + storage.path("source").asString() + " " + storage.path("storage").asString())
+                        .isEqualTo("helmRelease helm configmap"));
         assertThat(outcome.document().path("helmReleases").isArray()).isTrue();
         assertThat(outcome.document().path("trees").isArray()).isTrue();
         assertThat(outcome.stderr()).contains("Types listed:").contains("configmaps").contains("discovery-failed");

@@ -139,6 +139,28 @@ class MainExitCodesTest {
     }
 
     @Test
+    void aRunInAClusterWithoutARedactionKeyExitsTwoNamingBothPlacesAndContactsNothing() throws Exception {
+        Files.writeString(configDir.resolve("endpoint"), "https://ingest.example.com");
+        env.putAll(Map.of("INFRALIGHT_ACCESS_KEY", "a", "INFRALIGHT_SECRET_KEY", "s",
+                "KUBERNETES_SERVICE_HOST", "127.0.0.1", "KUBERNETES_SERVICE_PORT", String.valueOf(apiServer.getLocalPort())));
+
+        assertThat(run("-config", configDir.toString(), "prod")).isEqualTo(2);
+        assertThat(errors()).contains("REDACTION_KEY").contains("collector.redactionKey");
+        assertThat(dir.resolve(".config")).doesNotExist();
+        assertThat(apiServerWasContacted()).isFalse();
+    }
+
+    @Test
+    void aPlainHttpEndpointOffLoopbackExitsTwoNamingTheOverrideAndContactsNothing() throws Exception {
+        Files.writeString(configDir.resolve("endpoint"), "http://ingest.example.com");
+        env.putAll(Map.of("INFRALIGHT_ACCESS_KEY", "a", "INFRALIGHT_SECRET_KEY", "s"));
+
+        assertThat(run("-external", kubeconfig.toString(), "-config", configDir.toString(), "prod")).isEqualTo(2);
+        assertThat(errors()).contains("endpoint: 'http://ingest.example.com'").contains("collector.allowInsecureEndpoint=true");
+        assertThat(apiServerWasContacted()).isFalse();
+    }
+
+    @Test
     void anUnreachableApiServerFailsTheRunWithOne() throws Exception {
         int port = apiServer.getLocalPort();
         apiServer.close();

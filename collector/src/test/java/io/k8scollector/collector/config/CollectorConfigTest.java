@@ -46,7 +46,8 @@ class CollectorConfigTest {
         assertThat(config.clusterId()).isEqualTo("prod");
         assertThat(config.shipping().endpoint()).isNull();
         assertThat(config.shipping().credentials()).isNull();
-        assertThat(config.redaction().randomKey()).isTrue();
+        assertThat(config.redaction().randomKey()).isFalse();
+        assertThat(dir.resolve(".config/k8s-collector/redaction.key")).isRegularFile();
         assertThat(config.kube().kubeconfig()).isEqualTo(kubeconfig);
         assertThat(config.limits()).isEqualTo(new CollectorConfig.Limits(500, 2, 50, 1500));
         assertThat(config.selection().resources()).contains("pods", "deployments.apps", "storageclasses.storage.k8s.io")
@@ -196,5 +197,23 @@ class CollectorConfigTest {
 
         env.put("KUBERNETES_SERVICE_HOST", "10.0.0.1");
         assertThat(CollectorConfig.from(noExternal, env).kube().inClusterAccount()).isTrue();
+    }
+
+    @Test
+    void inAClusterWithoutARedactionKeyOnlyADryRunGoesOnWithARandomKey() throws Exception {
+        key("endpoint", "https://ingest.example.com");
+        env.putAll(Map.of("INFRALIGHT_ACCESS_KEY", "a", "INFRALIGHT_SECRET_KEY", "s", "KUBERNETES_SERVICE_HOST", "10.0.0.1"));
+        Flags inCluster = new Flags(null, configDir, false, false, "prod", null);
+
+        assertThatThrownBy(() -> CollectorConfig.from(inCluster, env))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("REDACTION_KEY")
+                .hasMessageContaining("collector.redactionKey");
+        assertThat(CollectorConfig.from(new Flags(null, configDir, false, true, "prod", null), env).redaction().randomKey())
+                .isTrue();
+        assertThat(dir.resolve(".config")).doesNotExist();
+
+        env.put("REDACTION_KEY", "a-key-from-the-chart-secret");
+        assertThat(CollectorConfig.from(inCluster, env).redaction().randomKey()).isFalse();
     }
 }

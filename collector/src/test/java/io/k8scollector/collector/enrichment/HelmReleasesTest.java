@@ -8,6 +8,7 @@ import io.k8scollector.protocol.HelmRelease;
 import io.k8scollector.protocol.HelmRelease.Chart;
 import io.k8scollector.protocol.HelmRelease.ResourceRef;
 import io.k8scollector.protocol.Json;
+import io.k8scollector.protocol.Skipped;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Instant;
@@ -143,7 +144,7 @@ class HelmReleasesTest {
         releases.observe(broken);
 
         assertThat(releases.releases()).extracting(HelmRelease::name).containsExactly("plain");
-        assertThat(releases.undecodable()).isEqualTo(1);
+        assertThat(releases.skipped()).hasSize(1);
     }
 
     @Test
@@ -158,7 +159,7 @@ class HelmReleasesTest {
         releases.observe(older);
         releases.observe(newer);
 
-        assertThat(releases.undecodable()).isEqualTo(1);
+        assertThat(releases.skipped()).hasSize(1);
         assertThat(releases.releases()).extracting(HelmRelease::revision).containsExactly(10);
     }
 
@@ -174,7 +175,7 @@ class HelmReleasesTest {
         releases.observe(unlabelled);
 
         assertThat(releases.releases()).isEmpty();
-        assertThat(releases.undecodable()).isZero();
+        assertThat(releases.skipped()).isEmpty();
     }
 
     @Test
@@ -191,6 +192,41 @@ class HelmReleasesTest {
                 tuple("r1", 33),
                 tuple("r2", 30),
                 tuple("r3", 39));
+    }
+
+    @Test
+    void skipsAReleaseInflatingPastTheCapAsTooLargeWhicheverFieldHoldsTheBytes() throws Exception {
+        HelmReleases releases = new HelmReleases(DIGEST, 64 * 1024);
+        ObjectNode bigSkipped = revision("skipped-field", 1, "deployed");
+        bigSkipped.withObject("chart").putArray("files").addObject().put("data", "A".repeat(100_000));
+        ObjectNode bigRead = revision("read-field", 1, "deployed");
+        bigRead.put("manifest", "# " + "x".repeat(100_000));
+
+        releases.observe(HelmStorage.secret(bigSkipped));
+        releases.observe(HelmStorage.configMap(bigRead));
+        releases.observe(HelmStorage.secret(revision("small", 1, "deployed")));
+
+        assertThat(releases.releases()).extracting(HelmRelease::name).containsExactly("small");
+        assertThat(releases.skipped()).extracting(Skipped::kind, Skipped::recordKind, Skipped::name, Skipped::reason)
+                .containsExactly(
+                        tuple("record", "helmRelease", "prod/read-field", "too-large"),
+                        tuple("record", "helmRelease", "prod/skipped-field", "too-large"));
+        assertThat(HelmReleases.MAX_INFLATED_BYTES).isEqualTo(64L * 1024 * 1024);
+    }
+
+    @Test
+    void namesAnUndecodableReleaseAsASkippedRecordWithoutQuotingItsPayload() {
+        ObjectNode broken = HelmStorage.secret(revision("broken", 1, "deployed"));
+        broken.withObject("data").put("release", HelmStorage.base64("H4sI-not-gzip-s3cr3t".getBytes(StandardCharsets.UTF_8)));
+        HelmReleases releases = new HelmReleases(DIGEST);
+
+        releases.observe(broken);
+
+        assertThat(releases.skipped()).singleElement().satisfies(entry -> {
+            assertThat(entry.name()).isEqualTo("prod/broken");
+            assertThat(entry.reason()).isEqualTo("unparseable");
+            assertThat(entry.message()).contains("sh.helm.release.v1.broken.v1").doesNotContain("s3cr3t");
+        });
     }
 
     private static ObjectNode revision(String name, int version, String status) {

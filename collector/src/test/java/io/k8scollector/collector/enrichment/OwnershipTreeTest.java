@@ -153,6 +153,33 @@ class OwnershipTreeTest {
         assertThat(tree.roots()).extracting(TreeNode::uid).containsExactly("not-a-uuid-17");
     }
 
+    @Test
+    void cutsAChainOfTwoHundredAndFiftyOwnersAtTwoHundredLevelsWithinTheBodyNestingLimit() {
+        OwnershipTree tree = new OwnershipTree();
+        ObjectNode owner = object("example.com/v1", "Link", "link-0", "chain");
+        tree.observe(owner);
+        for (int i = 1; i < 250; i++) {
+            ObjectNode link = owned(object("example.com/v1", "Link", "link-" + i, "chain"), owner, true);
+            tree.observe(link);
+            owner = link;
+        }
+        ObjectNode deployment = object("apps/v1", "Deployment", "web", "shop");
+        tree.observe(deployment);
+        tree.observe(owned(object("apps/v1", "ReplicaSet", "web-1", "shop"), deployment, true));
+
+        List<TreeNode> roots = tree.roots();
+
+        TreeNode chain = roots.stream().filter(root -> root.name().equals("link-0")).findFirst().orElseThrow();
+        int levels = 1;
+        for (TreeNode node = chain; !node.children().isEmpty(); node = node.children().get(0)) {
+            levels++;
+        }
+        assertThat(levels).isEqualTo(OwnershipTree.MAX_LEVELS);
+        assertThat(tree.cut()).isEqualTo(50);
+        byte[] body = Json.MAPPER.writeValueAsBytes(java.util.Map.of("trees", roots));
+        assertThat(Json.MAPPER.readTree(body).path("trees")).hasSize(2);
+    }
+
     static ObjectNode object(String apiVersion, String kind, String name, String namespace) {
         ObjectNode object = Json.MAPPER.createObjectNode();
         object.put("apiVersion", apiVersion);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.k8scollector.collector.PlantedSecrets;
 import io.k8scollector.collector.config.ConfigSource;
+import io.k8scollector.collector.config.KubeAccess;
 import io.k8scollector.collector.discovery.ResourceType;
 import io.k8scollector.collector.redaction.KeyedDigest;
 import io.k8scollector.collector.redaction.RedactionSettings;
@@ -13,7 +14,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.IntStream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -59,7 +59,7 @@ class PlantedValuesTest {
     private static String sendAsThePipelineWould(Map<ObjectNode, ResourceType> objects, boolean copyWherePossible) {
         RedactionSettings settings = RedactionSettings.from(
                 ConfigSource.of(Map.of(RedactionSettings.VALUES_FIELDS, PlantedSecrets.VALUES_FIELDS)),
-                Map.of("REDACTION_KEY", "a-planted-values-test-key"), Optional.empty(), false);
+                Map.of("REDACTION_KEY", "a-planted-values-test-key"), KubeAccess.inCluster(), false);
         KeyedDigest digest = new KeyedDigest(settings.key());
         HelmReleases helm = new HelmReleases(digest);
         ArgoApplications argo = new ArgoApplications(digest);

@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.k8scollector.collector.ConnectedCluster;
 import io.k8scollector.collector.config.CollectorConfig.Selection;
+import io.k8scollector.collector.config.ConfigSource;
+import io.k8scollector.collector.config.KubeAccess;
 import io.k8scollector.collector.discovery.ResourceType;
+import io.k8scollector.collector.redaction.RedactionSettings;
+import io.k8scollector.collector.redaction.Redactor;
 import io.k8scollector.protocol.Skipped;
 import io.k8scollector.testkit.ClusterSpec;
 import io.k8scollector.testkit.catalog.TypeKey;
@@ -166,5 +170,54 @@ class TypeListerTest {
 
         assertThat(uids(objects)).isNotEmpty().containsExactlyInAnyOrderElementsOf(
                 stored("", "pods", o -> "data".equals(o.labels().get("tier"))));
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void anObjectTheParserRefusesIsSkippedAloneAndTheRestOfTheTypeStillListed(boolean redactingCopy) {
+        ItemReader reader = redactingCopy
+                ? Redactor.from(RedactionSettings.from(ConfigSource.of(java.util.Map.of()), java.util.Map.of(),
+                        KubeAccess.inCluster(), true)).copy()
+                : ItemReader.TREE;
+        TypeKey pods = new TypeKey("", "pods");
+        List<String> planted = List.of("deep", "deep-in-metadata", "huge-number", "huge-float", "long-name");
+        plant(pods, "deep", "\"spec\":{\"x\":" + "[".repeat(2000) + "]".repeat(2000) + "}");
+        plant(pods, "huge-number", "\"spec\":{\"priority\":" + "7".repeat(1001) + "}");
+        plant(pods, "huge-float", "\"spec\":{\"ratio\":0." + "5".repeat(1200) + "}");
+        plant(pods, "long-name", "\"spec\":{\"" + "n".repeat(60_000) + "\":1}");
+        connected.cluster().store().putRaw(pods, "default", "deep-in-metadata", "uid-deep-in-metadata",
+                ("{\"metadata\":{\"labels\":" + "{\"a\":".repeat(600) + "1" + "}".repeat(600) + "}}")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        plant(pods, "just-deep-enough", "\"spec\":" + "[".repeat(497) + "]".repeat(497));
+        try {
+            List<String> names = new ArrayList<>();
+
+            TypeListing listing = new TypeLister(connected.server(), EVERYTHING, 25, new RequestRate(1000))
+                    .list(PODS, reader, listed -> names.add(listed.metadata().path("name").asString()));
+
+            assertThat(listing.complete()).isTrue();
+            assertThat(names).doesNotHaveDuplicates().contains("just-deep-enough").doesNotContainAnyElementsOf(planted)
+                    .hasSize(connected.cluster().store().count("", "pods") - planted.size());
+            assertThat(listing.refused()).extracting(Skipped::kind, Skipped::resource, Skipped::reason)
+                    .containsOnly(org.assertj.core.groups.Tuple.tuple("object", "pods", "unparseable"));
+            assertThat(listing.refused()).extracting(Skipped::name)
+                    .containsExactlyInAnyOrder("deep", "huge-number", "huge-float", "long-name", null);
+            assertThat(listing.refused()).extracting(Skipped::message).anySatisfy(message -> assertThat(message)
+                    .contains("deeper than 500 levels")).anySatisfy(message -> assertThat(message)
+                    .contains("a number of 1001 characters")).anySatisfy(message -> assertThat(message)
+                    .contains("a property name of 60000 characters"));
+        } finally {
+            for (String name : List.of("deep", "deep-in-metadata", "huge-number", "huge-float", "long-name",
+                    "just-deep-enough")) {
+                connected.cluster().store().delete("", "pods", "default", name);
+            }
+        }
+    }
+
+    private static void plant(TypeKey type, String name, String rest) {
+        String body = "{\"metadata\":{\"name\":\"" + name + "\",\"namespace\":\"default\",\"uid\":\"uid-" + name + "\"},"
+                + rest + "}";
+        connected.cluster().store().putRaw(type, "default", name, "uid-" + name,
+                body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 }

@@ -6,6 +6,7 @@ import io.k8scollector.collector.ConnectedCluster;
 import io.k8scollector.collector.PlantedSecrets;
 import io.k8scollector.collector.config.CollectorConfig.Selection;
 import io.k8scollector.collector.config.ConfigSource;
+import io.k8scollector.collector.config.KubeAccess;
 import io.k8scollector.collector.discovery.ResourceType;
 import io.k8scollector.collector.discovery.TypeDiscovery;
 import io.k8scollector.collector.discovery.TypeSelection;
@@ -20,7 +21,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,7 +45,7 @@ class RedactingCopyTest {
 
     private final Redactor redactor = Redactor.from(RedactionSettings.from(ConfigSource.of(Map.of(
                     RedactionSettings.REDACT_ANNOTATIONS, "deployment.kubernetes.io/revision")),
-            Map.of("REDACTION_KEY", "a-fixed-key-for-this-test"), Optional.empty(), false));
+            Map.of("REDACTION_KEY", "a-fixed-key-for-this-test"), KubeAccess.inCluster(), false));
 
     private static final PlantedSecrets PLANTED = PlantedSecrets.plant();
 

@@ -3,13 +3,13 @@ package io.k8scollector.collector.redaction;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.k8scollector.collector.config.ConfigSource;
+import io.k8scollector.collector.config.KubeAccess;
 import io.k8scollector.collector.discovery.ResourceType;
 import io.k8scollector.protocol.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -50,7 +50,7 @@ class RedactorTest {
 
         redactor(Map.of()).redact(SECRETS, first);
         Redactor.from(RedactionSettings.from(
-                        ConfigSource.of(Map.of()), Map.of("REDACTION_KEY", "another-key-of-16-chars"), Optional.empty(), false))
+                        ConfigSource.of(Map.of()), Map.of("REDACTION_KEY", "another-key-of-16-chars"), KubeAccess.inCluster(), false))
                 .redact(SECRETS, second);
 
         assertThat(first.at("/data/password").stringValue())
@@ -353,7 +353,7 @@ class RedactorTest {
 
     private static Redactor redactor(Map<String, String> config) {
         return Redactor.from(RedactionSettings.from(
-                ConfigSource.of(config), Map.of("REDACTION_KEY", KEY), Optional.empty(), false));
+                ConfigSource.of(config), Map.of("REDACTION_KEY", KEY), KubeAccess.inCluster(), false));
     }
 
     private static ObjectNode secretWith(String value) {

@@ -3,6 +3,7 @@ package io.k8scollector.collector.shipping;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.k8scollector.protocol.Commit;
 import io.k8scollector.protocol.Counts;
 import io.k8scollector.protocol.FetchingStart;
 import io.k8scollector.protocol.Json;
@@ -16,6 +17,8 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 class DryRunSinkTest {
+
+    private static final Commit.Report REPORT = new Commit.Report("0badc0de");
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final DryRunSink sink = new DryRunSink(out);
@@ -32,7 +35,7 @@ class DryRunSinkTest {
         sink.accept(RecordKind.OBJECTS, json("{\"kind\":\"Pod\"}"));
         sink.accept(RecordKind.OBJECTS, json("{\"kind\":\"Node\"}"));
         sink.accept(RecordKind.TYPES, json("{\"resource\":\"pods\"}"));
-        Counts counts = sink.commit(List.of(Skipped.type("", "v1", "secrets", Skipped.Reason.FORBIDDEN, "HTTP 403")), Instant.EPOCH);
+        Counts counts = sink.commit(List.of(Skipped.type("", "v1", "secrets", Skipped.Reason.FORBIDDEN, "HTTP 403")), Instant.EPOCH, REPORT);
 
         JsonNode document = Json.MAPPER.readTree(out.toByteArray());
         assertThat(document.propertyNames()).containsExactly("objects", "helmReleases", "types", "trees", "skipped");
@@ -47,7 +50,7 @@ class DryRunSinkTest {
     @Test
     void anEmptyRunIsStillAWholeDocument() {
         sink.open("prod", start);
-        sink.commit(List.of(), Instant.EPOCH);
+        sink.commit(List.of(), Instant.EPOCH, REPORT);
 
         assertThat(out.toString(StandardCharsets.UTF_8))
                 .isEqualTo("{\"objects\":[],\"helmReleases\":[],\"types\":[],\"trees\":[],\"skipped\":[]}\n");

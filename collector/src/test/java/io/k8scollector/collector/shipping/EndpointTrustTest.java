@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.k8scollector.collector.config.ConfigException;
+import io.k8scollector.collector.config.ConfigSource;
+import io.k8scollector.protocol.Commit;
 import io.k8scollector.protocol.FetchingId;
 import io.k8scollector.protocol.FetchingStart;
 import io.k8scollector.protocol.RecordKind;
@@ -24,6 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** An https endpoint whose certificate a private CA signed, made with the JDK's real keytool. */
 class EndpointTrustTest {
+
+    private static final Commit.Report REPORT = new Commit.Report("0badc0de");
 
     private static final char[] PASSWORD = "changeit".toCharArray();
 
@@ -59,7 +63,7 @@ class EndpointTrustTest {
             String fetchingId = open(sink);
             sink.accept(RecordKind.OBJECTS, HttpSinkTest.object("web", "v1", "Pod", "shop", 300));
 
-            assertThat(sink.commit(List.of(), Instant.now()).objects()).isEqualTo(1);
+            assertThat(sink.commit(List.of(), Instant.now(), REPORT).objects()).isEqualTo(1);
             assertThat(endpoint.stored(fetchingId, RecordKind.OBJECTS)).containsExactly("uid-web");
         }
     }
@@ -84,6 +88,19 @@ class EndpointTrustTest {
         assertThatThrownBy(() -> EndpointTrust.sslContext(Optional.of(notPem)))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("collector.endpointCaFile: '" + notPem + "'");
+    }
+
+    @Test
+    void aBadCaFileIsFoundWhenTheSettingsAreReadBeforeAnythingIsContacted() throws Exception {
+        Path notPem = Files.writeString(dir.resolve("not-either.pem"), "hello");
+        Map<String, String> keys = Map.of("INFRALIGHT_ACCESS_KEY", "a", "INFRALIGHT_SECRET_KEY", "s");
+
+        assertThatThrownBy(() -> ShippingSettings.from(ConfigSource.of(Map.of("endpoint", "https://ingest.example.com",
+                        "collector.endpointCaFile", notPem.toString())), keys, false))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("collector.endpointCaFile: '" + notPem + "'");
+        assertThat(ShippingSettings.from(ConfigSource.of(Map.of("endpoint", "https://ingest.example.com",
+                "collector.endpointCaFile", caFile.toString())), keys, false).caFile()).contains(caFile);
     }
 
     private static String open(HttpSink sink) {

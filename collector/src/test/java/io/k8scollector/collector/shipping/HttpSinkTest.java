@@ -8,7 +8,9 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.k8scollector.collector.CollectorException;
 import io.k8scollector.collector.config.ConfigSource;
+import io.k8scollector.protocol.Commit;
 import io.k8scollector.protocol.Counts;
 import io.k8scollector.protocol.FetchingId;
 import io.k8scollector.protocol.FetchingStart;
@@ -40,6 +42,8 @@ import tools.jackson.databind.JsonNode;
 
 /** Drives the HTTP sink against {@link IngestEndpoint}, one scenario of the protocol per test. */
 class HttpSinkTest {
+
+    private static final Commit.Report REPORT = new Commit.Report("0badc0de");
 
     private static final String CLUSTER = "prod-eu";
     private static final String CLUSTER_UID = "0d3c1a7e-kube-system";
@@ -98,7 +102,7 @@ class HttpSinkTest {
         if (answer.outcome == Outcome.STOPS) {
             ShippingException failure = catchThrowableOfType(ShippingException.class, () -> {
                 objects.forEach(o -> sink.accept(RecordKind.OBJECTS, o));
-                sink.commit(List.of(), Instant.now());
+                sink.commit(List.of(), Instant.now(), REPORT);
             });
             assertThat(failure.status()).isEqualTo(answer.status);
             assertThat(failure.method()).isEqualTo("POST");
@@ -109,7 +113,7 @@ class HttpSinkTest {
         }
 
         objects.forEach(o -> sink.accept(RecordKind.OBJECTS, o));
-        Counts counts = sink.commit(List.of(), Instant.now());
+        Counts counts = sink.commit(List.of(), Instant.now(), REPORT);
 
         assertThat(counts.objects()).isEqualTo(40);
         assertThat(endpoint.stored(fetching, RecordKind.OBJECTS)).hasSize(40);
@@ -145,7 +149,7 @@ class HttpSinkTest {
             sink.accept(RecordKind.TYPES, json("{\"group\":\"g%d.example.com\",\"version\":\"v1\",\"resource\":\"things\"}", i));
         }
 
-        Counts counts = sink.commit(List.of(), Instant.parse("2026-11-27T15:00:00Z"));
+        Counts counts = sink.commit(List.of(), Instant.parse("2026-11-27T15:00:00Z"), REPORT);
 
         assertThat(counts).isEqualTo(new Counts(300, 4, 30, 4));
         assertThat(endpoint.stored(fetching, RecordKind.OBJECTS)).hasSize(300);
@@ -175,7 +179,7 @@ class HttpSinkTest {
         List<byte[]> objects = objects(200, 700);
 
         objects.forEach(o -> sink.accept(RecordKind.OBJECTS, o));
-        Counts counts = sink.commit(List.of(), Instant.now());
+        Counts counts = sink.commit(List.of(), Instant.now(), REPORT);
 
         List<String> received = endpoint.pages().stream().flatMap(page -> page.keys().stream()).toList();
         assertThat(received).hasSize(200).doesNotHaveDuplicates();
@@ -199,7 +203,7 @@ class HttpSinkTest {
         sink.accept(RecordKind.TYPES, json("{\"group\":\"apps\",\"version\":\"v1\",\"resource\":\"deployments\"}"));
         sink.accept(RecordKind.TYPES, json("{\"group\":\"apps\",\"version\":\"v1beta1\",\"resource\":\"deployments\"}"));
 
-        Counts counts = sink.commit(List.of(), Instant.now());
+        Counts counts = sink.commit(List.of(), Instant.now(), REPORT);
 
         assertThat(counts).isEqualTo(new Counts(50, 0, 1, 0));
         assertThat(endpoint.stored(fetching, RecordKind.OBJECTS)).hasSize(50);
@@ -217,7 +221,7 @@ class HttpSinkTest {
         sink.accept(RecordKind.TYPES, json("{\"group\":\"apps\",\"version\":\"v1\",\"kind\":\"Deployment\",\"resource\":\"deployments\"}"));
         Skipped forbidden = Skipped.type("", "v1", "secrets", Skipped.Reason.FORBIDDEN, "403 from the API server");
 
-        Counts counts = sink.commit(List.of(forbidden), Instant.now());
+        Counts counts = sink.commit(List.of(forbidden), Instant.now(), REPORT);
 
         assertThat(counts).isEqualTo(new Counts(10, 0, 1, 0));
         JsonNode skipped = endpoint.commits().get(0).path("skipped");
@@ -248,7 +252,7 @@ class HttpSinkTest {
 
         ShippingException failure = catchThrowableOfType(ShippingException.class, () -> {
             objects(50, 600).forEach(o -> sink.accept(RecordKind.OBJECTS, o));
-            sink.commit(List.of(), Instant.now());
+            sink.commit(List.of(), Instant.now(), REPORT);
         });
 
         assertThat(failure.status()).isZero();
@@ -300,7 +304,49 @@ class HttpSinkTest {
 
         sink.open(CLUSTER, new FetchingStart(fetchingId, CLUSTER_UID, true, new FetchingStart.Collector("1.2.3"), Instant.now()));
 
-        assertThat(sink.commit(List.of(), Instant.now())).isEqualTo(Counts.ZERO);
+        assertThat(sink.commit(List.of(), Instant.now(), REPORT)).isEqualTo(Counts.ZERO);
+    }
+
+    @Test
+    void anErrorInASenderFailsTheRunInsteadOfCommittingWithoutItsPage() {
+        Compressor failsInSenders = new Compressor() {
+            @Override
+            public Optional<String> encoding() {
+                return Optional.of("gzip");
+            }
+
+            @Override
+            public OutputStream wrap(OutputStream out) throws IOException {
+                if (Thread.currentThread().getName().startsWith("shipping-")) {
+                    throw new OutOfMemoryError("planted: no room for this page");
+                }
+                return Compressor.gzip(1).wrap(out);
+            }
+        };
+        HttpSink sink = new HttpSink(settings(2), failsInSenders);
+        sinks.add(sink);
+        open(sink);
+
+        assertThatThrownBy(() -> {
+            objects(40, 600).forEach(o -> sink.accept(RecordKind.OBJECTS, o));
+            sink.commit(List.of(), Instant.now(), REPORT);
+        })
+                .isInstanceOf(CollectorException.class)
+                .hasMessageContaining("OutOfMemoryError")
+                .hasMessageContaining("planted: no room for this page");
+        assertThat(endpoint.commits()).isEmpty();
+    }
+
+    @Test
+    void theCommitCarriesTheReportWithTheRedactionKeyId() {
+        HttpSink sink = sink(settings(1));
+        open(sink);
+        objects(3, 200).forEach(o -> sink.accept(RecordKind.OBJECTS, o));
+
+        sink.commit(List.of(), Instant.now(), REPORT);
+
+        assertThat(endpoint.commits()).singleElement()
+                .satisfies(commit -> assertThat(commit.at("/report/redactionKeyId").asString()).isEqualTo("0badc0de"));
     }
 
     @Test
@@ -310,7 +356,7 @@ class HttpSinkTest {
         open(sink);
         objects(5, 200).forEach(o -> sink.accept(RecordKind.OBJECTS, o));
 
-        assertThatThrownBy(() -> sink.commit(List.of(), Instant.now()))
+        assertThatThrownBy(() -> sink.commit(List.of(), Instant.now(), REPORT))
                 .isInstanceOfSatisfying(ShippingException.class, e -> assertThat(e.path()).endsWith("/commit"))
                 .hasMessageContaining("answered 409 incomplete (objects: 5 missing;)")
                 .hasMessageContaining("the snapshot stays uncommitted");
@@ -322,7 +368,7 @@ class HttpSinkTest {
         HttpSink sink = sink(settings(1));
         open(sink);
 
-        assertThatThrownBy(() -> sink.commit(List.of(), Instant.now()))
+        assertThatThrownBy(() -> sink.commit(List.of(), Instant.now(), REPORT))
                 .isInstanceOfSatisfying(ShippingException.class, e -> assertThat(e.status()).isEqualTo(413))
                 .hasMessageContaining("lower collector.PageSize");
         assertThat(endpoint.commits()).isEmpty();
@@ -371,7 +417,7 @@ class HttpSinkTest {
         String fetching = open(sink);
         objects(20, 500).forEach(o -> sink.accept(RecordKind.OBJECTS, o));
 
-        sink.commit(List.of(), Instant.now());
+        sink.commit(List.of(), Instant.now(), REPORT);
 
         assertThat(endpoint.stored(fetching, RecordKind.OBJECTS)).hasSize(20);
         assertThat(endpoint.pages()).isNotEmpty().allSatisfy(page -> assertThat(page.encoding()).isNull());
@@ -383,7 +429,7 @@ class HttpSinkTest {
         HttpSink sink = sink(settings(2));
         open(sink);
         objects(400, 900).forEach(o -> sink.accept(RecordKind.OBJECTS, o));
-        sink.commit(List.of(), Instant.now());
+        sink.commit(List.of(), Instant.now(), REPORT);
 
         assertThat(endpoint.pages()).hasSizeGreaterThan(40);
         assertThat(endpoint.maxInFlight()).isBetween(1, 2);
@@ -407,7 +453,7 @@ class HttpSinkTest {
         assertThat(endpoint.requests("objects")).isEqualTo(1);
         release.countDown();
         producer.join();
-        assertThat(sink.commit(List.of(), Instant.now()).objects()).isEqualTo(100);
+        assertThat(sink.commit(List.of(), Instant.now(), REPORT).objects()).isEqualTo(100);
         assertThat(endpoint.stored(fetching, RecordKind.OBJECTS)).hasSize(100);
     }
 
@@ -425,7 +471,7 @@ class HttpSinkTest {
             HttpSink sink = sink(settings(2));
             open(sink);
             objects(60, 600).forEach(o -> sink.accept(RecordKind.OBJECTS, o));
-            Throwable failure = catchThrowableOfType(ShippingException.class, () -> sink.commit(List.of(), Instant.now()));
+            Throwable failure = catchThrowableOfType(ShippingException.class, () -> sink.commit(List.of(), Instant.now(), REPORT));
 
             List<String> lines = appender.list.stream().map(ILoggingEvent::getFormattedMessage).collect(Collectors.toList());
             lines.add(failure.getMessage());
@@ -447,7 +493,7 @@ class HttpSinkTest {
         open(sink);
         objects(30, 500).forEach(o -> sink.accept(RecordKind.OBJECTS, o));
 
-        assertThat(sink.commit(List.of(), Instant.now()).objects()).isEqualTo(30);
+        assertThat(sink.commit(List.of(), Instant.now(), REPORT).objects()).isEqualTo(30);
         assertThat(endpoint.pages()).allSatisfy(page -> assertThat(page.plainSize()).isLessThanOrEqualTo(4096));
     }
 

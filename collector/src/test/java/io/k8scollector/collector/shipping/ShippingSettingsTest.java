@@ -7,8 +7,12 @@ import io.k8scollector.collector.config.ConfigException;
 import io.k8scollector.collector.config.ConfigSource;
 import java.net.URI;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ShippingSettingsTest {
 
@@ -43,7 +47,6 @@ class ShippingSettingsTest {
                 "collector.gzipLevel", "6",
                 "collector.retry.maxAttempts", "3",
                 "collector.retry.deadlineSeconds", "9",
-                "collector.endpointCaFile", "/etc/ca.pem",
                 "collector.requestTimeoutSeconds", "5")), KEYS, false);
 
         assertThat(settings.loginEndpoint()).isEqualTo(URI.create("https://login.example.com"));
@@ -53,7 +56,6 @@ class ShippingSettingsTest {
         assertThat(settings.gzipLevel()).isEqualTo(6);
         assertThat(settings.retry().maxAttempts()).isEqualTo(3);
         assertThat(settings.retry().deadline()).isEqualTo(Duration.ofSeconds(9));
-        assertThat(settings.caFile()).hasValueSatisfying(path -> assertThat(path).hasToString("/etc/ca.pem"));
         assertThat(settings.requestTimeout()).isEqualTo(Duration.ofSeconds(5));
     }
 
@@ -80,6 +82,40 @@ class ShippingSettingsTest {
                 ConfigSource.of(Map.of("endpoint", "ftp://ingest.example.com")), KEYS, false))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("endpoint: 'ftp://ingest.example.com' is not valid; allowed: an http or https URL");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http://ingest.example.com", "http://10.0.0.5:8080", "http://127.example.com",
+        "http://[::2]:8080"})
+    void refusesPlainHttpOffLoopbackNamingTheKeyAndTheOverride(String url) {
+        for (String key : List.of("endpoint", "loginEndpoint")) {
+            Map<String, String> config = new HashMap<>(Map.of("endpoint", "https://ingest.example.com"));
+            config.put(key, url);
+
+            assertThatThrownBy(() -> ShippingSettings.from(ConfigSource.of(config), KEYS, false))
+                    .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.key()).isEqualTo(key))
+                    .hasMessageStartingWith(key + ": '" + url + "' would send the keys and the inventory in clear")
+                    .hasMessageContaining("collector.allowInsecureEndpoint=true");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http://127.0.0.1:8080", "http://127.8.9.10", "http://localhost:9000", "http://LOCALHOST",
+        "http://[::1]:8080"})
+    void allowsPlainHttpOnALoopbackHost(String url) {
+        ShippingSettings settings = ShippingSettings.from(
+                ConfigSource.of(Map.of("endpoint", url, "loginEndpoint", url)), KEYS, false);
+
+        assertThat(settings.endpoint()).hasToString(url);
+        assertThat(settings.loginEndpoint()).hasToString(url);
+    }
+
+    @Test
+    void allowsPlainHttpAnywhereOnlyWhenConfiguredTo() {
+        ShippingSettings settings = ShippingSettings.from(ConfigSource.of(Map.of(
+                "endpoint", "http://ingest.internal:8080", "collector.allowInsecureEndpoint", "true")), KEYS, false);
+
+        assertThat(settings.endpoint()).hasToString("http://ingest.internal:8080");
     }
 
     @Test

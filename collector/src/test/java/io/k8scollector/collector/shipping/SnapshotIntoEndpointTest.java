@@ -2,7 +2,6 @@ package io.k8scollector.collector.shipping;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.k8scollector.collector.cli.Main;
 import io.k8scollector.protocol.Json;
 import io.k8scollector.protocol.RecordKind;
 import io.k8scollector.testkit.ClusterSpec;
@@ -10,15 +9,12 @@ import io.k8scollector.testkit.TestCluster;
 import io.k8scollector.testkit.catalog.TypeKey;
 import io.k8scollector.testkit.store.StoredObject;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -57,16 +53,9 @@ class SnapshotIntoEndpointTest {
                 .put("kubectl.kubernetes.io/last-applied-configuration", "{\"env\":\"" + PLANTED + "\"}");
         cluster.store().put(deployment);
         endpoint = new IngestEndpoint();
-        Path config = Files.createDirectory(dir.resolve("config"));
-        Files.writeString(config.resolve("endpoint"), endpoint.uri().toString());
-        Files.writeString(config.resolve("collector.resources.secrets"), "true");
-        Files.writeString(config.resolve("collector.PageSize"), "64");
-        Path kubeconfig = cluster.writeKubeconfig(dir.resolve("kubeconfig"));
-        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-        exitCode = Main.run(new String[] {"-external", kubeconfig.toString(), "-config", config.toString(), "e2e"},
-                Map.of("INFRALIGHT_ACCESS_KEY", IngestEndpoint.ACCESS_KEY, "INFRALIGHT_SECRET_KEY", IngestEndpoint.SECRET_KEY),
-                new ByteArrayOutputStream(), new PrintStream(stderr, true, StandardCharsets.UTF_8));
-        errors = stderr.toString(StandardCharsets.UTF_8);
+        CommandLineRun run = CommandLineRun.collect(cluster, endpoint, dir, "e2e");
+        exitCode = run.exitCode();
+        errors = run.errors();
     }
 
     @AfterAll

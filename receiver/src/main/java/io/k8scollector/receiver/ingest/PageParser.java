@@ -70,7 +70,8 @@ final class PageParser {
             String name = required(record, "name", kind, index);
             String namespace = text(record, "namespace");
             String source = text(record, "source");
-            return new RecordRow(kind, source + "/" + namespace + "/" + name, null, null, source, null,
+            // group and kind hold source and storage: a skipped release storage carries over by them
+            return new RecordRow(kind, source + "/" + namespace + "/" + name, null, null, source, text(record, "storage"),
                     namespace, name, null, body, hash, hash);
         }
         if (kind == RecordKind.TYPES) {

@@ -359,9 +359,13 @@ public final class Snapshots {
     /**
      * Copies the previous snapshot's objects that {@code skipped} covers into the new one, marked
      * carried (not refreshed). A skipped type names a resource; its kind comes from the type
-     * records of either snapshot.
+     * records of either snapshot. Unreadable Helm release storage carries its releases over alike.
      */
     private void carryOver(Connection c, long previous, long seq, Skipped skipped) throws SQLException {
+        if (Skipped.RECORD.equals(skipped.kind())) {
+            carryOverReleases(c, previous, seq, skipped);
+            return;
+        }
         String group = skipped.group() == null ? "" : skipped.group();
         String where;
         List<Object> args = new ArrayList<>(List.of(seq, previous, group));
@@ -383,6 +387,26 @@ public final class Snapshots {
         }
         update(c, "INSERT INTO records (fetching, class, " + COLUMNS + ", carried) SELECT ?, class, " + COLUMNS
                 + ", TRUE FROM records WHERE fetching = ? AND class = 'o' AND api_group = ?" + where
+                + " ON CONFLICT (fetching, class, record_key) DO NOTHING", args.toArray());
+    }
+
+    /**
+     * A skipped {@code helmRelease} record with a {@code source} names release storage that could
+     * not be read: the previous snapshot's releases of that source (and storage, for Helm's own)
+     * carry over. Releases stored before the storage was recorded (a null kind) carry over whatever
+     * their storage, since they cannot be told apart. A record refused alone carries nothing.
+     */
+    private static void carryOverReleases(Connection c, long previous, long seq, Skipped skipped) throws SQLException {
+        if (!Skipped.HELM_RELEASE.equals(skipped.recordKind()) || skipped.source() == null) {
+            return;
+        }
+        String storage = skipped.storage() == null ? "" : " AND (kind = ? OR kind IS NULL)";
+        List<Object> args = new ArrayList<>(List.of(seq, previous, skipped.source()));
+        if (skipped.storage() != null) {
+            args.add(skipped.storage());
+        }
+        update(c, "INSERT INTO records (fetching, class, " + COLUMNS + ", carried) SELECT ?, class, " + COLUMNS
+                + ", TRUE FROM records WHERE fetching = ? AND class = 'h' AND api_group = ?" + storage
                 + " ON CONFLICT (fetching, class, record_key) DO NOTHING", args.toArray());
     }
 

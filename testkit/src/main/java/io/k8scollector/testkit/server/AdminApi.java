@@ -2,6 +2,7 @@ package io.k8scollector.testkit.server;
 
 import io.k8scollector.protocol.Json;
 import io.k8scollector.testkit.Faults;
+import io.k8scollector.testkit.catalog.TypeKey;
 import io.k8scollector.testkit.store.ObjectStore;
 import java.io.IOException;
 import java.time.Duration;
@@ -31,6 +32,8 @@ final class AdminApi {
         try {
             if (path.equals("/testkit/objects") && method.equals("POST")) {
                 upsert(exchange);
+            } else if (path.startsWith("/testkit/raw-objects/") && method.equals("POST")) {
+                upsertRaw(exchange, path.substring("/testkit/raw-objects/".length()).split("/"));
             } else if (path.startsWith("/testkit/objects/") && method.equals("DELETE")) {
                 delete(exchange, path.substring("/testkit/objects/".length()).split("/"));
             } else if (path.equals("/testkit/faults") && method.equals("DELETE")) {
@@ -61,18 +64,36 @@ final class AdminApi {
         exchange.noContent();
     }
 
+    /** Stores the body as it is, unparsed: for objects no JSON library would write (see docs/testkit.md). */
+    private void upsertRaw(Exchange exchange, String[] parts) throws IOException {
+        ObjectPath object = ObjectPath.of(parts, "POST /testkit/raw-objects/" + ObjectPath.SHAPE
+                + "?uid=UID with the object's JSON without apiVersion and kind");
+        store.putRaw(new TypeKey(object.group(), object.resource()), object.namespace(), object.name(),
+                required(exchange, "uid"), exchange.body());
+        exchange.noContent();
+    }
+
     private void delete(Exchange exchange, String[] parts) throws IOException {
-        if (parts.length != 4) {
-            throw new IllegalArgumentException("use DELETE /testkit/objects/{group or core}/{resource}/"
-                    + "{namespace or _}/{name}");
-        }
-        String group = parts[0].equals("core") ? "" : parts[0];
-        String namespace = parts[2].equals("_") ? null : parts[2];
-        if (store.delete(group, parts[1], namespace, parts[3])) {
+        ObjectPath object = ObjectPath.of(parts, "DELETE /testkit/objects/" + ObjectPath.SHAPE);
+        if (store.delete(object.group(), object.resource(), object.namespace(), object.name())) {
             exchange.noContent();
         } else {
-            exchange.status(Status.reasonFor(404, parts[1] + " \"" + parts[3] + "\" not found")
-                    .about(parts[1], group, parts[3]));
+            exchange.status(Status.reasonFor(404, object.resource() + " \"" + object.name() + "\" not found")
+                    .about(object.resource(), object.group(), object.name()));
+        }
+    }
+
+    /** An object named by an admin path: {@code core} is the core group, {@code _} no namespace. */
+    private record ObjectPath(String group, String resource, String namespace, String name) {
+
+        static final String SHAPE = "{group or core}/{resource}/{namespace or _}/{name}";
+
+        static ObjectPath of(String[] parts, String usage) {
+            if (parts.length != 4) {
+                throw new IllegalArgumentException("use " + usage);
+            }
+            return new ObjectPath(parts[0].equals("core") ? "" : parts[0], parts[1],
+                    parts[2].equals("_") ? null : parts[2], parts[3]);
         }
     }
 
@@ -87,6 +108,8 @@ final class AdminApi {
                     number(exchange, "retryAfterSeconds"));
             case "fail" -> faults.failOnce(required(exchange, "group"), required(exchange, "resource"),
                     number(exchange, "status"));
+            case "fail-always" -> faults.failAlways(required(exchange, "group"), required(exchange, "resource"),
+                    number(exchange, "status"));
             case "break-off" -> faults.breakOffOnce(required(exchange, "group"), required(exchange, "resource"));
             case "compact" -> store.compact();
             case "drop-watches" -> faults.dropWatches();
@@ -94,7 +117,7 @@ final class AdminApi {
                     Duration.ofSeconds(number(exchange, "seconds")));
             case "expired-watch-410" -> faults.answerExpiredWatchesWith410();
             default -> throw new IllegalArgumentException("unknown fault \"" + name
-                    + "\"; allowed: forbid, fail-discovery, expire-continue, throttle, fail, break-off, compact, "
+                    + "\"; allowed: forbid, fail-discovery, expire-continue, throttle, fail, fail-always, break-off, compact, "
                     + "drop-watches, stall-watches, expired-watch-410");
         }
         exchange.noContent();

@@ -257,7 +257,7 @@ final class ApiHandler implements HttpHandler {
             case 429 -> Status.reasonFor(429, "Too many requests, please try again later.")
                     .about(type.name(), type.group(), null).retryAfter(fault.retryAfterSeconds());
             default -> Status.reasonFor(fault.status(), "Internal error occurred: the test cluster was told to fail "
-                    + type.key()).about(type.name(), type.group(), null);
+                    + type.key()).about(type.name(), type.group(), null).retryAfter(fault.retryAfterSeconds());
         };
     }
 

@@ -51,7 +51,7 @@ final class Exchange {
     }
 
     void status(Status status) throws IOException {
-        if (status.retryAfterSeconds() > 0) {
+        if (status.retryAfterSeconds() >= 0) {
             http.getResponseHeaders().set("Retry-After", Integer.toString(status.retryAfterSeconds()));
         }
         json(status.code(), status.toJson());

@@ -12,13 +12,13 @@ import tools.jackson.databind.node.ObjectNode;
  * @param resource the resource the failure concerns, or null
  * @param group the group of that resource, or null
  * @param name the object's name, or null
- * @param retryAfterSeconds for 429, the seconds to wait; else 0
+ * @param retryAfterSeconds the seconds of {@code Retry-After}, or -1 for none
  */
 record Status(int code, String reason, String message, String resource, String group, String name,
         int retryAfterSeconds) {
 
     static Status of(int code, String reason, String message) {
-        return new Status(code, reason, message, null, null, null, 0);
+        return new Status(code, reason, message, null, null, null, -1);
     }
 
     static Status reasonFor(int code, String message) {

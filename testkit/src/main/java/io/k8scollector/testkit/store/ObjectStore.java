@@ -202,6 +202,28 @@ public final class ObjectStore {
      */
     public record Snapshot(long revision, StoredObject[] objects) {}
 
+    /**
+     * Stores an object's body exactly as given, without parsing it, so that a test can serve what
+     * no JSON library would write: an object nested thousands of levels deep, a giant number.
+     * Lists serve it as any other object; {@link #get} cannot.
+     *
+     * @param body a JSON object without {@code apiVersion} and {@code kind}, starting with its
+     *     opening brace
+     * @throws IllegalArgumentException when the type is not served or the body is no object
+     */
+    public synchronized void putRaw(TypeKey type, String namespace, String name, String uid, byte[] body) {
+        if (catalog.get(type).isEmpty()) {
+            throw new IllegalArgumentException("no served type " + type);
+        }
+        if (body.length < 2 || body[0] != '{') {
+            throw new IllegalArgumentException("a raw object body must be a JSON object, starting with '{'");
+        }
+        long change = ++revision;
+        watchable(type).put(
+                new StoredObject(StoredObject.key(namespace, name), namespace, name, uid, Map.of(), body.clone()), change);
+        committed = change;
+    }
+
     /** The uids of every object of a type (metrics, like the real ones, have none). */
     public Set<String> uids(String group, String resource) {
         Set<String> uids = new LinkedHashSet<>();
