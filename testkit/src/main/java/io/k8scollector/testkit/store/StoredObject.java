@@ -2,6 +2,7 @@ package io.k8scollector.testkit.store;
 
 import io.k8scollector.protocol.Json;
 import java.util.Map;
+import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -22,9 +23,18 @@ public record StoredObject(
         labels = Map.copyOf(labels);
     }
 
-    /** The same object with another {@code metadata.resourceVersion}, as a deletion reports it. */
+    /**
+     * The same object with another {@code metadata.resourceVersion}, as a deletion reports it. A body
+     * stored raw that no parser accepts ({@link ObjectStore#putRaw}, hostile on purpose) is reported
+     * as it was stored.
+     */
     public StoredObject atResourceVersion(long resourceVersion) {
-        ObjectNode tree = (ObjectNode) Json.MAPPER.readTree(body);
+        ObjectNode tree;
+        try {
+            tree = (ObjectNode) Json.MAPPER.readTree(body);
+        } catch (StreamConstraintsException hostile) {
+            return this;
+        }
         tree.withObjectProperty("metadata").put("resourceVersion", Long.toString(resourceVersion));
         return new StoredObject(key, namespace, name, uid, labels, Json.MAPPER.writeValueAsBytes(tree));
     }
