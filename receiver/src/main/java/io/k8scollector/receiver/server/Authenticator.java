@@ -13,7 +13,8 @@ import java.util.concurrent.Semaphore;
 /**
  * Resolves a request's bearer token: 401 without a live token, 403 for a cluster the key may not
  * touch or a scope it lacks, 429 when the key already has its quota of requests in flight on this
- * replica. The request holds its place until {@link #release} runs after it.
+ * replica. The request holds its place until {@link #release} runs after it; the places taken
+ * on this replica are the metric {@code receiver_requests_in_flight}.
  */
 public final class Authenticator {
 
@@ -22,12 +23,14 @@ public final class Authenticator {
     private final AccessKeys keys;
     private final Clock clock;
     private final int inFlightPerKey;
+    private final ReceiverMetrics metrics;
     private final Map<String, Semaphore> inFlight = new ConcurrentHashMap<>();
 
-    public Authenticator(AccessKeys keys, Clock clock, int inFlightPerKey) {
+    public Authenticator(AccessKeys keys, Clock clock, int inFlightPerKey, ReceiverMetrics metrics) {
         this.keys = keys;
         this.clock = clock;
         this.inFlightPerKey = inFlightPerKey;
+        this.metrics = metrics;
     }
 
     /** The request's bearer token, or null. */
@@ -76,13 +79,15 @@ public final class Authenticator {
                     + " requests in flight on this replica already.", 1);
         }
         ctx.attribute(PERMIT, permits);
+        metrics.inFlight(1);
     }
 
     /** Gives back the request's place among its key's requests in flight, if it took one. */
-    public static void release(Context ctx) {
+    public void release(Context ctx) {
         Semaphore permits = ctx.attribute(PERMIT);
         if (permits != null) {
             ctx.attribute(PERMIT, null);
+            metrics.inFlight(-1);
             permits.release();
         }
     }

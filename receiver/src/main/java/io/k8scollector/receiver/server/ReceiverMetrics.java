@@ -13,6 +13,7 @@ public final class ReceiverMetrics {
     private final Map<Integer, LongAdder> requests = new ConcurrentHashMap<>();
     private final LongAdder bytesIn = new LongAdder();
     private final LongAdder objectsStored = new LongAdder();
+    private final LongAdder requestsInFlight = new LongAdder();
     private final LongAdder[] commitBuckets = new LongAdder[COMMIT_BUCKETS.length];
     private final LongAdder commits = new LongAdder();
     private final LongAdder commitNanos = new LongAdder();
@@ -25,6 +26,11 @@ public final class ReceiverMetrics {
 
     public void request(int status) {
         requests.computeIfAbsent(status, s -> new LongAdder()).increment();
+    }
+
+    /** A request took (+1) or gave back (-1) its place among its access key's requests in flight. */
+    public void inFlight(int delta) {
+        requestsInFlight.add(delta);
     }
 
     /** Request body bytes as received (before inflating). */
@@ -54,6 +60,10 @@ public final class ReceiverMetrics {
         out.append("# TYPE receiver_requests_total counter\n");
         new TreeMap<>(requests).forEach((status, n) ->
                 out.append("receiver_requests_total{status=\"").append(status).append("\"} ").append(n.sum()).append('\n'));
+        out.append("# HELP receiver_requests_in_flight Authenticated requests being handled, each holding a place"
+                + " in its access key's quota on this replica.\n");
+        out.append("# TYPE receiver_requests_in_flight gauge\n");
+        out.append("receiver_requests_in_flight ").append(requestsInFlight.sum()).append('\n');
         out.append("# HELP receiver_bytes_in_total Request body bytes received, as sent (compressed).\n");
         out.append("# TYPE receiver_bytes_in_total counter\n");
         out.append("receiver_bytes_in_total ").append(bytesIn.sum()).append('\n');

@@ -48,7 +48,7 @@ public final class ReceiverServer implements AutoCloseable {
         ReceiverMetrics metrics = new ReceiverMetrics();
         AccessKeys keys = new AccessKeys(db);
         Quotas quotas = settings.quotas();
-        Authenticator auth = new Authenticator(keys, clock, quotas.requestsInFlightPerKey());
+        Authenticator auth = new Authenticator(keys, clock, quotas.requestsInFlightPerKey(), metrics);
         Snapshots snapshots = new Snapshots(db, settings.retain(), settings.idleLimit(), quotas.openFetchingsPerCluster());
         IngestEndpoints ingest = new IngestEndpoints(keys, auth, new LoginThrottle(quotas, settings.trustedProxyHeader()),
                 snapshots, new BodyReader(Limits.LOGIN, metrics), new BodyReader(settings.limits(), metrics), metrics, clock);
@@ -96,7 +96,7 @@ public final class ReceiverServer implements AutoCloseable {
                 error(ctx, new ApiException(500, "internal", "The receiver failed; see its log."));
             });
             config.routes.after(ctx -> {
-                Authenticator.release(ctx);
+                auth.release(ctx);
                 metrics.request(ctx.statusCode());
             });
         });

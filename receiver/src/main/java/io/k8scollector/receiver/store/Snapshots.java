@@ -42,6 +42,7 @@ public final class Snapshots {
     private final int retain;
     private final Duration idleLimit;
     private final int maxOpen;
+    private final BodiesLookedUp lookedUp;
 
     /**
      * @param retain committed snapshots kept per cluster (at least 1)
@@ -50,6 +51,11 @@ public final class Snapshots {
      * @param maxOpen open fetchings per cluster at most; a start past it is refused
      */
     public Snapshots(Database db, int retain, Duration idleLimit, int maxOpen) {
+        this(db, retain, idleLimit, maxOpen, BodiesLookedUp.NONE);
+    }
+
+    /** As the public constructor, with {@code lookedUp} called inside every page write (see {@link BodiesLookedUp}). */
+    Snapshots(Database db, int retain, Duration idleLimit, int maxOpen, BodiesLookedUp lookedUp) {
         if (retain < 1) {
             throw new IllegalArgumentException("retain must be at least 1, not " + retain);
         }
@@ -57,6 +63,7 @@ public final class Snapshots {
         this.retain = retain;
         this.idleLimit = idleLimit;
         this.maxOpen = maxOpen;
+        this.lookedUp = lookedUp;
     }
 
     /**
@@ -157,7 +164,7 @@ public final class Snapshots {
      * PostgreSQL: the bodies not stored yet and the membership rows, each with one COPY. Fails
      * with a unique violation when a row is there already.
      */
-    private static void copyPage(Connection c, long seq, Collection<RecordRow> records, TreeMap<byte[], byte[]> bodies)
+    private void copyPage(Connection c, long seq, Collection<RecordRow> records, TreeMap<byte[], byte[]> bodies)
             throws SQLException {
         TreeMap<byte[], byte[]> missing = new TreeMap<>(bodies);
         // Bodies stored before (unchanged objects, in a steady cluster most of them) are not sent again.
@@ -169,6 +176,7 @@ public final class Snapshots {
                 }
             }
         }
+        lookedUp.reached();
         if (!missing.isEmpty()) {
             try (CopyRows copy = new CopyRows(c, "bodies", "hash, body")) {
                 for (Map.Entry<byte[], byte[]> body : missing.entrySet()) {
@@ -188,7 +196,7 @@ public final class Snapshots {
     }
 
     /** The bodies not stored yet, and the membership rows, replacing those of the same keys. */
-    private static void upsertPage(Connection c, long seq, Collection<RecordRow> records, TreeMap<byte[], byte[]> bodies)
+    private void upsertPage(Connection c, long seq, Collection<RecordRow> records, TreeMap<byte[], byte[]> bodies)
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO bodies (hash, body) VALUES (?, ?) ON CONFLICT (hash) DO NOTHING")) {
@@ -199,6 +207,7 @@ public final class Snapshots {
             }
             ps.executeBatch();
         }
+        lookedUp.reached();
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO records (fetching, class, " + COLUMNS
                 + ", carried) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, FALSE)"
                 + " ON CONFLICT (fetching, class, record_key) DO UPDATE SET uid = excluded.uid,"
