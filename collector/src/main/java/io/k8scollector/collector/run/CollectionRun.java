@@ -81,19 +81,22 @@ public final class CollectionRun {
         MDC.put("runId", fetchingId);
         try {
             LOG.info("Collecting cluster {} from {}.", config.clusterId(), server.base());
+            List<String> namespaceScope = NamespaceScope.warnings(config.selection());
+            namespaceScope.forEach(LOG::warn);
             String clusterUniqueId = server.clusterUniqueId();
             Catalog catalog = new TypeDiscovery(server, TypeSelection.of(config.selection())).discover();
             sink.open(config.clusterId(), new FetchingStart(fetchingId, clusterUniqueId,
                     config.shipping().overrideUniqueClusterId(), new FetchingStart.Collector(Version.current()), started));
 
-            List<ResourceType> helmStorage = helmStorage(catalog);
+            List<ResourceType> helmStorage = catalog.helmStorage();
             Set<ResourceType> helmInMainPass = config.selection().labelSelector() == null
                     ? Set.copyOf(helmStorage.stream().filter(catalog.selected()::contains).toList())
                     : Set.of();
             List<TypeListing> listings = listing(config.selection()).listAll(catalog.selected(),
                     type -> reader(type, helmInMainPass.contains(type)),
                     (type, object) -> object(type, object, helmInMainPass.contains(type)));
-            List<String> notes = readHelmStorage(helmStorage, helmInMainPass, listings);
+            List<String> notes = new ArrayList<>(namespaceScope);
+            notes.addAll(readHelmStorage(helmStorage, helmInMainPass, listings));
 
             Map<ResourceType, Skipped.Reason> failures = new HashMap<>();
             List<Skipped> skipped = new ArrayList<>(catalog.skippedGroups());
@@ -159,14 +162,6 @@ public final class CollectionRun {
             return;
         }
         sink.accept(RecordKind.OBJECTS, record);
-    }
-
-    /** The core group's Secrets and ConfigMaps, where Helm stores its releases, if served. */
-    private static List<ResourceType> helmStorage(Catalog catalog) {
-        return catalog.served().stream()
-                .filter(type -> type.group().isEmpty() && type.listable())
-                .filter(type -> type.resource().equals("secrets") || type.resource().equals("configmaps"))
-                .toList();
     }
 
     /**
