@@ -101,19 +101,20 @@ public final class Preflight {
         answers.refusal().ifPresent(refusal -> lines.add(CheckLine.ok("access reviews",
                 refusal + "; each type was checked by listing one object instead")));
         for (ResourceType type : selected) {
-            Permission permission = answers.byType().get(type);
-            lines.add(permission.allowed()
-                    ? CheckLine.ok("list " + type.qualifiedName(), "allowed")
-                    : CheckLine.warn("list " + type.qualifiedName(), permission.reason()
-                            + "; a run skips this type. RBAC: " + rule(type).inline()));
+            lines.add(permissionLine("list " + type.qualifiedName(), answers.byType().get(type), "allowed",
+                    "a run skips this type"));
         }
         for (ResourceType type : helmStorage) {
-            Permission permission = answers.byType().get(type);
-            lines.add(permission.allowed()
-                    ? CheckLine.ok("Helm release storage in " + type.qualifiedName(), "readable")
-                    : CheckLine.warn("Helm release storage in " + type.qualifiedName(), permission.reason()
-                            + "; a run collects no Helm release stored there. RBAC: " + rule(type).inline()));
+            lines.add(permissionLine("Helm release storage in " + type.qualifiedName(), answers.byType().get(type),
+                    "readable", "a run collects no Helm release stored there"));
         }
+    }
+
+    /** ok when allowed; else a warning with the reason, what a run then leaves out, and the rule that fixes it. */
+    private static CheckLine permissionLine(String what, Permission permission, String allowed, String consequence) {
+        return permission.allowed()
+                ? CheckLine.ok(what, allowed)
+                : CheckLine.warn(what, permission.reason() + "; " + consequence + ". RBAC: " + rule(permission.type()).inline());
     }
 
     private void endpoint() {

@@ -18,6 +18,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.dataformat.yaml.YAMLMapper;
@@ -36,6 +38,7 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  * nothing where reviews are answered and starts no fetching; and that a real run then does what it
  * said.
  */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class CheckCommandTest {
 
     private static final Pattern LINE = Pattern.compile("(ok|warn|fail) {2,4}([^:]+): (.*)");
