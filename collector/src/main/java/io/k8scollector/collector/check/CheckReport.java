@@ -12,9 +12,10 @@ import java.util.Optional;
  */
 public record CheckReport(List<CheckLine> lines, Optional<String> clusterRole) {
 
-    /** A run would commit: 0. A run would fail, or with {@code strict} skip anything: 1. */
+    /** The exit code when a run would commit. */
     public static final int COMMITS = 0;
 
+    /** The exit code when a run would fail, or, with {@code --strict}, leave anything out. */
     public static final int FAILS = 1;
 
     public CheckReport {

@@ -28,6 +28,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
@@ -201,6 +203,24 @@ class CheckCommandTest {
     }
 
     @Test
+    void anUnreachableApiServerFailsTheCheckAsItFailsTheRun() throws Exception {
+        int port;
+        try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = closed.getLocalPort();
+        }
+        Path elsewhere = Files.writeString(dir.resolve("unreachable.kubeconfig"),
+                Files.readString(kubeconfig).replace(cluster.url().toString(), "https://127.0.0.1:" + port));
+        Outcome check = run("check", "-external", elsewhere.toString(), "-config", config.toString(), "-dry-run", "checked");
+        assertThat(check.code()).as(check.out()).isEqualTo(1);
+        assertThat(check.level("API server")).isEqualTo("fail");
+        assertThat(check.detail("API server")).contains("127.0.0.1:" + port).contains("cannot be reached");
+        assertThat(check.out()).contains("summary: a run would fail");
+
+        Outcome run = run("-external", elsewhere.toString(), "-config", config.toString(), "-dry-run", "checked");
+        assertThat(run.code()).isEqualTo(1);
+    }
+
+    @Test
     void refusedKeysFailTheCheck() {
         env.put("INFRALIGHT_SECRET_KEY", "not-the-secret-key-0");
         Outcome check = check();
@@ -228,15 +248,16 @@ class CheckCommandTest {
         assertThat(changed(before, cluster.requests())).isEmpty();
     }
 
-    @Test
-    void whereReviewsAreRefusedEachTypeIsCheckedWithAListOfOne() {
-        cluster.faults().refuseAccessReviews(404);
+    @ParameterizedTest
+    @ValueSource(ints = {403, 404})
+    void whereReviewsAreRefusedEachTypeIsCheckedWithAListOfOne(int refusal) {
+        cluster.faults().refuseAccessReviews(refusal);
         cluster.faults().forbid("apps", "deployments");
         Map<String, Long> before = cluster.requests();
         Outcome check = check("-dry-run");
         assertThat(check.code()).as(check.out()).isZero();
         assertThat(check.level("access reviews")).isEqualTo("ok");
-        assertThat(check.detail("access reviews")).contains("404").contains("listing one object");
+        assertThat(check.detail("access reviews")).contains("HTTP " + refusal).contains("listing one object");
         assertThat(check.level("list deployments.apps")).isEqualTo("warn");
         assertThat(check.detail("list deployments.apps")).contains("403");
         assertThat(check.level("list pods")).isEqualTo("ok");
