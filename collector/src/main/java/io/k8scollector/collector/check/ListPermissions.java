@@ -21,9 +21,10 @@ import tools.jackson.databind.node.ObjectNode;
  * Whether the collector's identity may list each type, as a run would list it (in
  * {@code collector.watchNamespace} for a namespaced type, when set). It asks the API server with a
  * {@code SelfSubjectAccessReview} per type, a few at a time: a rules review would be incomplete under
- * a webhook authorizer, and a review lists no object. Where the server refuses reviews (404 where the
- * authorization API is not served, 403 where the identity may not create them), it lists one object
- * of each type instead ({@code limit=1}).
+ * a webhook authorizer, and a review lists no object. Where the server gives the first review no
+ * verdict (404 where the authorization API is not served, 403 where the identity may not create
+ * reviews, any other answer without {@code status.allowed}), it lists one object of each type
+ * instead ({@code limit=1}); a later review without a verdict makes that type's permission unknown.
  */
 final class ListPermissions {
 
@@ -62,7 +63,7 @@ final class ListPermissions {
             return new Answers(answers, Optional.empty());
         }
         Answer first = review(types.get(0)).join();
-        boolean reviewed = first.refusedStatus() == 0;
+        boolean reviewed = first.refusal() == null;
         List<CompletableFuture<Permission>> pending = new ArrayList<>();
         pending.add(reviewed
                 ? CompletableFuture.completedFuture(first.permission())
@@ -76,12 +77,15 @@ final class ListPermissions {
         });
         Optional<String> refusal = reviewed
                 ? Optional.empty()
-                : Optional.of("POST " + server.base() + REVIEWS_PATH + " answered HTTP " + first.refusedStatus());
+                : Optional.of("POST " + server.base() + REVIEWS_PATH + " " + first.refusal());
         return new Answers(answers, refusal);
     }
 
-    /** A review's outcome: a permission, or the status with which the server refused to review. */
-    private record Answer(Permission permission, int refusedStatus) {}
+    /**
+     * A review's outcome: a permission, or, when the server gave no verdict, what it answered
+     * instead ({@code answered HTTP 404}).
+     */
+    private record Answer(Permission permission, String refusal) {}
 
     private CompletableFuture<Answer> review(ResourceType type) {
         HttpRequest request = server.http().newHttpRequestBuilder()
@@ -91,18 +95,18 @@ final class ListPermissions {
                 .build();
         return bounded(() -> server.http().sendAsync(request, byte[].class)).thenApply(response -> {
             int status = response.code();
-            if (status == 403 || status == 404) {
-                return new Answer(null, status);
+            JsonNode verdict = status / 100 == 2 ? parsed(response.body()).path("status") : null;
+            if (verdict == null || !verdict.path("allowed").isBoolean()) {
+                // 404 where the authorization API is not served, 403 where reviews are not allowed,
+                // or a server that does not implement them (405, a body without a verdict).
+                String refusal = verdict == null ? "answered HTTP " + status : "answered without status.allowed";
+                return new Answer(new Permission(type, false, "the SelfSubjectAccessReview " + refusal
+                        + ", so whether a run may list it is not known"), refusal);
             }
-            if (status / 100 != 2) {
-                return new Answer(new Permission(type, false, "the SelfSubjectAccessReview failed with HTTP " + status
-                        + ", so whether a run may list it is not known"), 0);
-            }
-            JsonNode verdict = parsed(response.body()).path("status");
-            boolean allowed = verdict.path("allowed").asBoolean(false) && !verdict.path("denied").asBoolean(false);
+            boolean allowed = verdict.path("allowed").asBoolean() && !verdict.path("denied").asBoolean(false);
             String reason = verdict.path("reason").asString("");
             return new Answer(new Permission(type, allowed, allowed ? "" : reason.isBlank()
-                    ? "the SelfSubjectAccessReview was not allowed" : "the SelfSubjectAccessReview answered: " + reason), 0);
+                    ? "the SelfSubjectAccessReview was not allowed" : "the SelfSubjectAccessReview answered: " + reason), null);
         });
     }
 

@@ -57,9 +57,15 @@ public final class Preflight {
             VersionInfo version = server.client().getKubernetesVersion();
             lines.add(CheckLine.ok("API server", server.base() + " serves Kubernetes " + version.getGitVersion()));
         } catch (KubernetesClientException e) {
-            lines.add(CheckLine.fail("API server", server.base() + " cannot be reached (" + ApiServer.reason(e)
-                    + "); a run fails at once: check -external, the kubeconfig's server and the network."));
-            return Optional.empty();
+            if (e.getCode() > 0) {
+                // It answers; a run never asks for /version, so this alone fails nothing.
+                lines.add(CheckLine.ok("API server", server.base() + " answers, but not its version (GET /version: "
+                        + ApiServer.reason(e) + ")"));
+            } else {
+                lines.add(CheckLine.fail("API server", server.base() + " cannot be reached (" + ApiServer.reason(e)
+                        + "); a run fails at once: check -external, the kubeconfig's server and the network."));
+                return Optional.empty();
+            }
         }
         try {
             lines.add(CheckLine.ok("cluster unique id", "the kube-system Namespace's uid is " + server.clusterUniqueId()));

@@ -249,7 +249,7 @@ class CheckCommandTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {403, 404})
+    @ValueSource(ints = {403, 404, 405})
     void whereReviewsAreRefusedEachTypeIsCheckedWithAListOfOne(int refusal) {
         cluster.faults().refuseAccessReviews(refusal);
         cluster.faults().forbid("apps", "deployments");
