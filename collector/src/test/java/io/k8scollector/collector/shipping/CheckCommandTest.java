@@ -174,6 +174,23 @@ class CheckCommandTest {
     }
 
     @Test
+    void anUnreadableKubeSystemNamespaceFailsTheCheckAsItFailsTheRun() {
+        cluster.faults().forbid("", "namespaces");
+        Outcome check = check();
+        assertThat(check.code()).isEqualTo(1);
+        assertThat(check.level("cluster unique id")).isEqualTo("fail");
+        assertThat(check.detail("cluster unique id")).contains("kube-system")
+                .contains("resourceNames: [\"kube-system\"], verbs: [\"get\"]");
+        assertThat(check.level("list namespaces")).isEqualTo("warn");
+        int starts = endpoint.requests("start");
+
+        Outcome run = collect();
+        assertThat(run.code()).isEqualTo(1);
+        assertThat(run.err()).contains("kube-system");
+        assertThat(endpoint.requests("start")).isEqualTo(starts);
+    }
+
+    @Test
     void aBrokenGroupWarnsThatItsTypesAreSkipped() {
         cluster.faults().failDiscovery("metrics.k8s.io", "v1beta1", 503);
         Outcome check = check();
