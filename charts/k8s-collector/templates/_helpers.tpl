@@ -139,3 +139,96 @@ kube-system Namespace always exists, and whoever may install this chart's Cluste
 true
 {{- end -}}
 {{- end -}}
+
+{{/*
+The collector's pod spec, shared by the CronJob's runs and the `helm test` check, so that the check
+runs as a run would: the same service account, config, keys, redaction key and security settings.
+Called with a dict: root (the chart's context) and command (arguments before the run's flags, such
+as ["check"]; empty for a run).
+*/}}
+{{- define "k8s-collector.podSpec" -}}
+{{- $root := .root -}}
+serviceAccountName: {{ include "k8s-collector.serviceAccountName" $root }}
+restartPolicy: Never
+{{- with $root.Values.imagePullSecrets }}
+imagePullSecrets:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+securityContext:
+  {{- toYaml $root.Values.podSecurityContext | nindent 2 }}
+containers:
+  - name: collector
+    image: "{{ $root.Values.image.repository }}:{{ $root.Values.image.tag | default $root.Chart.AppVersion }}"
+    imagePullPolicy: {{ $root.Values.image.pullPolicy }}
+    args:
+      {{- range .command }}
+      - {{ . }}
+      {{- end }}
+      - -config
+      - /etc/config
+      {{- if $root.Values.debug }}
+      - -debug
+      {{- end }}
+      - {{ $root.Values.clusterId | quote }}
+    env:
+      - name: CLUSTER_ID
+        value: {{ $root.Values.clusterId | quote }}
+      - name: INFRALIGHT_ACCESS_KEY
+        valueFrom:
+          secretKeyRef:
+            name: {{ include "k8s-collector.credentialsSecretName" $root }}
+            key: accessKey
+      - name: INFRALIGHT_SECRET_KEY
+        valueFrom:
+          secretKeyRef:
+            name: {{ include "k8s-collector.credentialsSecretName" $root }}
+            key: secretKey
+      - name: REDACTION_KEY
+        valueFrom:
+          secretKeyRef:
+            name: {{ include "k8s-collector.redactionSecretName" $root }}
+            key: redactionKey
+      - name: JDK_JAVA_OPTIONS
+        value: {{ $root.Values.jvmOptions | quote }}
+      {{- with $root.Values.extraEnv }}
+      {{- toYaml . | nindent 6 }}
+      {{- end }}
+    securityContext:
+      {{- toYaml $root.Values.securityContext | nindent 6 }}
+    {{- with $root.Values.resources }}
+    resources:
+      {{- toYaml . | nindent 6 }}
+    {{- end }}
+    volumeMounts:
+      - name: config
+        mountPath: /etc/config
+        readOnly: true
+      {{- /* The root filesystem is read-only; the JVM and the collector write to /tmp. */}}
+      - name: tmp
+        mountPath: /tmp
+      {{- with $root.Values.extraVolumeMounts }}
+      {{- toYaml . | nindent 6 }}
+      {{- end }}
+volumes:
+  - name: config
+    configMap:
+      name: {{ include "k8s-collector.fullname" $root }}
+  - name: tmp
+    emptyDir:
+      sizeLimit: 64Mi
+  {{- with $root.Values.extraVolumes }}
+  {{- toYaml . | nindent 2 }}
+  {{- end }}
+{{- with $root.Values.nodeSelector }}
+nodeSelector:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with $root.Values.affinity }}
+affinity:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with $root.Values.tolerations }}
+tolerations:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end -}}

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +12,8 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 class ChartRenderTest {
 
@@ -268,10 +271,35 @@ class ChartRenderTest {
     void everyObjectCarriesTheRecommendedLabels() {
         Manifests manifests = new Helm(home).render(ValueSets.NON_DEFAULT);
 
-        assertThat(manifests.objects()).hasSize(6).allSatisfy(object -> assertThat(
+        assertThat(manifests.objects()).hasSize(7).allSatisfy(object -> assertThat(
                 object.path("metadata").path("labels").propertyNames())
                 .contains("app.kubernetes.io/name", "app.kubernetes.io/instance", "app.kubernetes.io/version",
                         "app.kubernetes.io/managed-by"));
+    }
+
+    @Test
+    void helmTestRunsTheCheckInThePodOfTheCronJobsRuns() {
+        for (String values : List.of(ValueSets.REQUIRED, ValueSets.NON_DEFAULT)) {
+            Manifests manifests = new Helm(home).render(values);
+            JsonNode test = manifests.one("Pod");
+            assertThat(test.path("metadata").path("annotations").path("helm.sh/hook").asString()).isEqualTo("test");
+            assertThat(test.path("metadata").path("namespace").asString()).isEqualTo("inventory");
+
+            JsonNode run = manifests.cronJobPod();
+            List<String> runArgs = Manifests.strings(manifests.collectorContainer().path("args"));
+            ObjectNode check = (ObjectNode) test.path("spec").deepCopy();
+            ArrayNode checkArgs = (ArrayNode) check.path("containers").get(0).path("args");
+            assertThat(Manifests.strings(checkArgs)).as("check, then the run's own flags, no --strict")
+                    .containsExactlyElementsOf(concat(List.of("check"), runArgs));
+            checkArgs.remove(0);
+            assertThat(check).as("the same service account, config, keys and security settings").isEqualTo(run);
+        }
+    }
+
+    private static List<String> concat(List<String> first, List<String> second) {
+        List<String> all = new ArrayList<>(first);
+        all.addAll(second);
+        return all;
     }
 
     private static Map<String, String> matchLabels(JsonNode selector) {

@@ -27,8 +27,12 @@ public final class Faults {
     private final AtomicLong watchDrops = new AtomicLong();
     private final Map<TypeKey, Long> stalledUntil = new ConcurrentHashMap<>();
     private volatile boolean expiredWatchesAnswer410;
+    private volatile int accessReviewRefusal;
 
-    /** Lists and gets of the type answer {@code 403 Forbidden}, as without RBAC permission. */
+    /**
+     * Lists, watches and gets of the type answer {@code 403 Forbidden}, as without RBAC permission,
+     * and access reviews of any verb on it are denied.
+     */
     public void forbid(String group, String resource) {
         forbidden.add(new TypeKey(group, resource));
     }
@@ -96,6 +100,20 @@ public final class Faults {
         expiredWatchesAnswer410 = true;
     }
 
+    /**
+     * {@code SelfSubjectAccessReview}s answer {@code status} (404 as where the authorization API is
+     * not served, 403 as where the identity may not create reviews) instead of a verdict.
+     */
+    public void refuseAccessReviews(int status) {
+        accessReviewRefusal = status;
+    }
+
+    /** The status access reviews are refused with, when they are. */
+    public OptionalInt accessReviewRefusal() {
+        int status = accessReviewRefusal;
+        return status == 0 ? OptionalInt.empty() : OptionalInt.of(status);
+    }
+
     /** Removes every fault (watches already dropped stay dropped). */
     public void clear() {
         forbidden.clear();
@@ -107,6 +125,7 @@ public final class Faults {
         breakOff.clear();
         stalledUntil.clear();
         expiredWatchesAnswer410 = false;
+        accessReviewRefusal = 0;
     }
 
     /** How many times every open watch was told to drop; a watch drops when this grows after it opened. */

@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.UncheckedIOException;
+import io.k8scollector.protocol.Json;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 class FaultsTest {
+
+    private static final String REVIEWS = "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews";
 
     @RegisterExtension
     static final RunningCluster running = new RunningCluster(ClusterSpec.builder().pods(40).build());
@@ -80,5 +83,48 @@ class FaultsTest {
         running.cluster().faults().forbid("metrics.k8s.io", "pods");
         assertThat(running.client().get("/apis/metrics.k8s.io/v1beta1/pods").statusCode()).isEqualTo(403);
         assertThat(running.client().get("/api/v1/pods").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void accessReviewsAnswerAsTheForbiddenTypesDoInEveryNamespaceAndVerb() {
+        running.cluster().faults().forbid("apps", "deployments");
+        JsonNode denied = review("list", "apps", "deployments", "shop");
+        assertThat(denied.path("kind").asString()).isEqualTo("SelfSubjectAccessReview");
+        assertThat(denied.path("spec").path("resourceAttributes").path("resource").asString()).isEqualTo("deployments");
+        assertThat(denied.path("status").path("allowed").asBoolean(true)).isFalse();
+        assertThat(denied.path("status").path("reason").asString()).contains("deployments");
+        assertThat(review("watch", "apps", "deployments", null).path("status").path("allowed").asBoolean(true)).isFalse();
+        assertThat(review("list", "", "pods", null).path("status").path("allowed").asBoolean(false)).isTrue();
+        assertThat(review("list", "extensions.example", "deployments", null).path("status").path("allowed")
+                .asBoolean(false)).isTrue();
+    }
+
+    @Test
+    void accessReviewsAreRefusedWithTheStatusAskedForUntilCleared() {
+        running.cluster().faults().refuseAccessReviews(404);
+        HttpResponse<byte[]> refused = running.client().send("POST", REVIEWS, reviewBody("list", "", "pods", null));
+        assertThat(refused.statusCode()).isEqualTo(404);
+        running.cluster().faults().refuseAccessReviews(403);
+        assertThat(running.client().send("POST", REVIEWS, reviewBody("list", "", "pods", null)).statusCode()).isEqualTo(403);
+        running.cluster().faults().clear();
+        assertThat(running.client().send("POST", REVIEWS, reviewBody("list", "", "pods", null)).statusCode()).isEqualTo(201);
+    }
+
+    @Test
+    void anAccessReviewWithoutAttributesIsInvalid() {
+        HttpResponse<byte[]> invalid = running.client().send("POST", REVIEWS, "{\"spec\":{}}");
+        assertThat(invalid.statusCode()).isEqualTo(422);
+    }
+
+    private static JsonNode review(String verb, String group, String resource, String namespace) {
+        HttpResponse<byte[]> answer = running.client().send("POST", REVIEWS, reviewBody(verb, group, resource, namespace));
+        assertThat(answer.statusCode()).isEqualTo(201);
+        return Json.MAPPER.readTree(answer.body());
+    }
+
+    private static String reviewBody(String verb, String group, String resource, String namespace) {
+        return "{\"apiVersion\":\"authorization.k8s.io/v1\",\"kind\":\"SelfSubjectAccessReview\",\"spec\":"
+                + "{\"resourceAttributes\":{\"verb\":\"" + verb + "\",\"group\":\"" + group + "\",\"resource\":\""
+                + resource + "\"" + (namespace == null ? "" : ",\"namespace\":\"" + namespace + "\"") + "}}}";
     }
 }

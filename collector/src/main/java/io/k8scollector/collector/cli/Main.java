@@ -38,7 +38,8 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true,
         versionProvider = Main.VersionProvider.class,
         footer = {"", "bin/k8s-collector demo runs the embedded demo (test cluster + receiver + collector); "
-                + "a cluster named demo is given after the flags or in CLUSTER_ID."},
+                + "a cluster named demo is given after the flags or in CLUSTER_ID.",
+            "k8s-collector check [--strict] [--rbac] [flags] CLUSTER_ID says what a run would do, without starting one."},
         description = "Collects a Kubernetes cluster's objects and ships them to an ingest endpoint "
                 + "(or, with -dry-run, writes them to stdout).")
 public final class Main implements Callable<Integer> {
@@ -121,6 +122,8 @@ public final class Main implements Callable<Integer> {
         if (args.length > 0 && args[0].equals("demo")) {
             // Only in first place: after the flags, "demo" is the original's positional cluster id.
             line.addSubcommand("demo", new Demo());
+        } else if (args.length > 0 && args[0].equals("check")) {
+            line.addSubcommand("check", CheckCommand.command(new Main(env, stdout, stderr), env, stdout, stderr));
         }
         line.setOut(new PrintWriter(new java.io.OutputStreamWriter(stdout, StandardCharsets.UTF_8), true));
         line.setErr(new PrintWriter(stderr, true, StandardCharsets.UTF_8));
@@ -141,7 +144,7 @@ public final class Main implements Callable<Integer> {
         Logging.configure(debug);
         CollectorConfig config;
         try {
-            config = CollectorConfig.from(new Flags(external, configDir, debug, dryRun, clusterId, context), env);
+            config = CollectorConfig.from(flags(), env);
         } catch (ConfigException e) {
             stderr.println("k8s-collector: " + e.getMessage());
             return BAD_INPUT;
@@ -158,6 +161,11 @@ public final class Main implements Callable<Integer> {
             stderr.println("k8s-collector: the run failed: " + e.getMessage());
             return FAILED;
         }
+    }
+
+    /** What the command line said; {@code check} reads its own copy of the run's flags through it. */
+    Flags flags() {
+        return new Flags(external, configDir, debug, dryRun, clusterId, context);
     }
 
     private Sink sink(CollectorConfig config) {

@@ -102,7 +102,8 @@ public final class ApiServer implements AutoCloseable {
         return namespace.getMetadata().getUid();
     }
 
-    static String reason(KubernetesClientException e) {
+    /** Why a request failed, for messages: its HTTP status, else the transport error. */
+    public static String reason(KubernetesClientException e) {
         if (e.getCode() > 0) {
             return "HTTP " + e.getCode();
         }

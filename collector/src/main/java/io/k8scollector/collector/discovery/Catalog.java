@@ -23,6 +23,17 @@ public record Catalog(List<ResourceType> served, List<ResourceType> selected, Li
     }
 
     /**
+     * The core group's Secrets and ConfigMaps, where Helm stores its releases, if served and
+     * listable: a run reads them whether or not it collects them.
+     */
+    public List<ResourceType> helmStorage() {
+        return served.stream()
+                .filter(type -> type.group().isEmpty() && type.listable())
+                .filter(type -> type.resource().equals("secrets") || type.resource().equals("configmaps"))
+                .toList();
+    }
+
+    /**
      * The type catalog: one record per served type, collected or not and why.
      *
      * @param listingFailures the selected types that listing had to skip, with the reason

@@ -86,12 +86,14 @@ public final class CollectionRun {
         MDC.put("runId", fetchingId);
         try {
             LOG.info("Collecting cluster {} from {}.", config.clusterId(), server.base());
+            List<String> namespaceScope = NamespaceScope.warnings(config.selection());
+            namespaceScope.forEach(LOG::warn);
             String clusterUniqueId = server.clusterUniqueId();
             Catalog catalog = new TypeDiscovery(server, TypeSelection.of(config.selection())).discover();
             sink.open(config.clusterId(), new FetchingStart(fetchingId, clusterUniqueId,
                     config.shipping().overrideUniqueClusterId(), new FetchingStart.Collector(Version.current()), started));
 
-            List<ResourceType> helmStorage = helmStorage(catalog);
+            List<ResourceType> helmStorage = catalog.helmStorage();
             Set<ResourceType> helmInMainPass = config.selection().labelSelector() == null
                     ? Set.copyOf(helmStorage.stream().filter(catalog.selected()::contains).toList())
                     : Set.of();
@@ -117,7 +119,7 @@ public final class CollectionRun {
             send(RecordKind.TYPES, catalog.typeRecords(failures));
             send(RecordKind.TREES, trees.roots());
             skipped.addAll(helm.skipped());
-            List<String> notes = new ArrayList<>();
+            List<String> notes = new ArrayList<>(namespaceScope);
             if (trees.cut() > 0) {
                 notes.add("Ownership trees deeper than " + OwnershipTree.MAX_LEVELS + " levels were cut there: "
                         + trees.cut() + " node(s) left out of them (the objects are still sent).");
@@ -171,14 +173,6 @@ public final class CollectionRun {
             return;
         }
         sink.accept(RecordKind.OBJECTS, record);
-    }
-
-    /** The core group's Secrets and ConfigMaps, where Helm stores its releases, if served. */
-    private static List<ResourceType> helmStorage(Catalog catalog) {
-        return catalog.served().stream()
-                .filter(type -> type.group().isEmpty() && type.listable())
-                .filter(type -> type.resource().equals("secrets") || type.resource().equals("configmaps"))
-                .toList();
     }
 
     /**

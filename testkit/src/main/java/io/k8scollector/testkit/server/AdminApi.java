@@ -116,9 +116,10 @@ final class AdminApi {
             case "stall-watches" -> faults.stallWatches(required(exchange, "group"), required(exchange, "resource"),
                     Duration.ofSeconds(number(exchange, "seconds")));
             case "expired-watch-410" -> faults.answerExpiredWatchesWith410();
+            case "refuse-reviews" -> faults.refuseAccessReviews(number(exchange, "status"));
             default -> throw new IllegalArgumentException("unknown fault \"" + name
                     + "\"; allowed: forbid, fail-discovery, expire-continue, throttle, fail, fail-always, break-off, compact, "
-                    + "drop-watches, stall-watches, expired-watch-410");
+                    + "drop-watches, stall-watches, expired-watch-410, refuse-reviews");
         }
         exchange.noContent();
     }

@@ -24,7 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Answers the Kubernetes API paths: discovery, lists, watches and single GETs, with bearer-token
+ * Answers the Kubernetes API paths: discovery, lists, watches, single GETs and access reviews, with bearer-token
  * authentication and the configured faults; {@code /testkit/} paths go to the admin API.
  */
 final class ApiHandler implements HttpHandler {
@@ -38,6 +38,7 @@ final class ApiHandler implements HttpHandler {
     private final Discovery discovery;
     private final AdminApi admin;
     private final WatchStream watches;
+    private final AccessReviews reviews;
     private final Map<String, LongAdder> requests = new ConcurrentHashMap<>();
 
     ApiHandler(ObjectStore store, Faults faults, String token, String serverAddress, WatchLimits limits) {
@@ -47,6 +48,7 @@ final class ApiHandler implements HttpHandler {
         this.discovery = new Discovery(store.catalog(), serverAddress);
         this.admin = new AdminApi(store, faults);
         this.watches = new WatchStream(store, faults, limits);
+        this.reviews = new AccessReviews(faults);
     }
 
     Map<String, LongAdder> requests() {
@@ -79,8 +81,11 @@ final class ApiHandler implements HttpHandler {
             exchange.status(Status.reasonFor(401, "Unauthorized"));
         } else if (exchange.path().startsWith("/testkit/")) {
             admin.handle(exchange);
+        } else if (exchange.method().equals("POST") && exchange.path().equals(AccessReviews.PATH)) {
+            reviews.answer(exchange);
         } else if (!exchange.method().equals("GET")) {
-            exchange.status(Status.reasonFor(405, "the test cluster serves only GET on API paths; use /testkit/"));
+            exchange.status(Status.reasonFor(405, "the test cluster serves only GET on API paths, "
+                    + "and POST of SelfSubjectAccessReviews; use /testkit/"));
         } else {
             route(exchange);
         }
