@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code serve}: runs the receiver until the process is stopped. */
-@Command(name = "serve", description = "Serve the ingest protocol, the query API and the inventory page.")
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Serve the ingest protocol, the query API and the inventory page.")
 final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--port", defaultValue = "8080", description = "Port to listen on (default ${DEFAULT-VALUE}).")
