@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,6 +12,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,11 +49,17 @@ class ReceiverImageTest {
     @TempDir
     static Path work;
 
-    static OciImage image;
-    static Process server;
-    static int port;
+    private static final String POSTGRES = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
+    private static final String POSTGRES_VALUES = "database: {existingSecret: receiver-database}\n";
 
-    /** Unpacks the image and starts {@code serve} as the chart's defaults do, on a free port. */
+    static OciImage image;
+    /** serve on SQLite, as the chart's defaults run it. */
+    static Serve sqlite;
+
+    /** A {@code serve} process in the image and the port it listens on. */
+    record Serve(Process process, int port, Path log) {
+    }
+
     @BeforeAll
     static void unpackAndServe() throws IOException, InterruptedException {
         image = OciImage.unpack(OciImage.archive("k8s.receiver.image.tar", "k8s-receiver-image.tar"), work);
@@ -55,20 +67,13 @@ class ReceiverImageTest {
         Path data = Files.createDirectories(image.rootfs().resolve("var/lib/k8s-receiver"));
         Files.setAttribute(data, "unix:uid", 65532);
         Files.setAttribute(data, "unix:gid", 65532);
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        List<String> args = new ArrayList<>(chartArgs());
-        args.set(args.indexOf("--port") + 1, Integer.toString(port));
-        server = image.start(image.command(args.toArray(String[]::new)), work.resolve("serve.log"));
-        awaitHealthy();
+        sqlite = serve("{}");
     }
 
     @AfterAll
     static void stop() throws InterruptedException {
-        if (server != null) {
-            server.destroy();
-            server.waitFor();
+        if (sqlite != null) {
+            stop(sqlite);
         }
     }
 
@@ -110,8 +115,8 @@ class ReceiverImageTest {
 
     @Test
     void serveOnSqliteInTheVolumeAnswersHealthzAndServesThePage() throws IOException, InterruptedException {
-        HttpResponse<String> health = get("/healthz");
-        HttpResponse<String> page = get("/");
+        HttpResponse<String> health = get(sqlite, "/healthz");
+        HttpResponse<String> page = get(sqlite, "/");
 
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(health.body()).isEqualTo("ok");
@@ -122,7 +127,7 @@ class ReceiverImageTest {
 
     @Test
     void theNotesListCommandReadsTheKeysOfTheRunningServersDatabase() {
-        List<String> launcherAndDb = notesCommand("keys list");
+        List<String> launcherAndDb = notesCommand("{}", "keys list");
         List<String> create = new ArrayList<>(launcherAndDb.subList(0, launcherAndDb.indexOf("keys")));
         create.addAll(List.of("keys", "create", "--db", "jdbc:sqlite:/var/lib/k8s-receiver/receiver.db", "--cluster", "image-test"));
         Command.Result created = image.exec(create);
@@ -143,7 +148,7 @@ class ReceiverImageTest {
         assumeThat(image.run("keys", "create", "--help").stdout()).as("keys create takes --scope").contains("--scope");
         for (String command : List.of("keys create --db jdbc:sqlite:/var/lib/k8s-receiver/receiver.db --cluster",
                 "keys create --db jdbc:sqlite:/var/lib/k8s-receiver/receiver.db --all-clusters")) {
-            List<String> argv = notesCommand(command);
+            List<String> argv = notesCommand("{}", command);
             argv.replaceAll(arg -> arg.equals("CLUSTER_ID") ? "image-test" : arg);
 
             Command.Result result = image.exec(argv);
@@ -153,46 +158,98 @@ class ReceiverImageTest {
         }
     }
 
-    /** The arguments the chart's defaults give {@code serve}. */
-    private static List<String> chartArgs() {
-        Path home = work.resolve("helm");
-        try {
-            Files.createDirectories(home);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
+    /**
+     * With PostgreSQL the chart mounts the Secret's URL as a file and gives its path as {@code
+     * --db @FILE}: serve and the NOTES' commands read it there, in an image without a shell.
+     */
+    @Test
+    void serveAndTheNotesCommandsReadThePostgresqlUrlFromTheMountedSecret() throws Exception {
+        String schema = "receiver_image_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        try (Connection c = DriverManager.getConnection(POSTGRES); Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA " + schema);
         }
-        return Manifests.strings(Helm.receiver(home).render("{}").receiverContainer().path("args"));
+        Path url = Files.createDirectories(image.rootfs().resolve("etc/k8s-receiver/database")).resolve("url");
+        Files.writeString(url, POSTGRES + "&currentSchema=" + schema + "\n");
+        Serve postgres = serve(POSTGRES_VALUES);
+        try {
+            List<String> list = notesCommand(POSTGRES_VALUES, "keys list");
+            List<String> create = new ArrayList<>(list.subList(0, list.indexOf("keys")));
+            create.addAll(List.of("keys", "create", "--db", "@/etc/k8s-receiver/database/url", "--cluster", "image-test"));
+            Command.Result created = image.exec(create);
+            Command.Result listed = image.exec(list);
+
+            assertThat(get(postgres, "/healthz").body()).isEqualTo("ok");
+            assertThat(created.exitCode()).as(created.stderr()).isZero();
+            assertThat(listed.stdout()).contains(JSON.readTree(created.stdout()).path("accessKey").asString());
+            try (Connection c = DriverManager.getConnection(POSTGRES + "&currentSchema=" + schema);
+                    Statement s = c.createStatement();
+                    ResultSet keys = s.executeQuery("SELECT count(*) FROM access_keys")) {
+                assertThat(keys.next()).isTrue();
+                assertThat(keys.getInt(1)).isEqualTo(1);
+            }
+        } finally {
+            stop(postgres);
+            try (Connection c = DriverManager.getConnection(POSTGRES); Statement s = c.createStatement()) {
+                s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+            }
+        }
     }
 
-    /** The command after {@code kubectl exec ... --} of the NOTES line that holds {@code part}. */
-    private static List<String> notesCommand(String part) {
-        Path home = work.resolve("helm");
-        String line = Helm.receiver(home).notes("{}").lines()
+    /** Starts {@code serve} in the image with the arguments the chart gives it for {@code values}, on a free port. */
+    private static Serve serve(String values) throws IOException, InterruptedException {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        List<String> args = new ArrayList<>(Manifests.strings(helm().render(values).receiverContainer().path("args")));
+        args.set(args.indexOf("--port") + 1, Integer.toString(port));
+        Path log = Files.createTempFile(work, "serve-", ".log");
+        Serve serve = new Serve(image.start(image.command(args.toArray(String[]::new)), log), port, log);
+        awaitHealthy(serve);
+        return serve;
+    }
+
+    private static void stop(Serve serve) throws InterruptedException {
+        serve.process().destroy();
+        serve.process().waitFor();
+    }
+
+    private static Helm helm() {
+        try {
+            return Helm.receiver(Files.createDirectories(work.resolve("helm")));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The command after {@code kubectl exec ... --} of the NOTES line for {@code values} that holds {@code part}. */
+    private static List<String> notesCommand(String values, String part) {
+        String line = helm().notes(values).lines()
                 .filter(l -> l.contains(" -- ") && l.contains(part))
                 .findFirst()
                 .orElseThrow(() -> new AssertionError("the NOTES print no command with " + part));
         return new ArrayList<>(Arrays.asList(line.substring(line.indexOf(" -- ") + 4).trim().split(" +")));
     }
 
-    private static void awaitHealthy() throws IOException, InterruptedException {
+    private static void awaitHealthy(Serve serve) throws IOException, InterruptedException {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
         while (Instant.now().isBefore(deadline)) {
-            if (!server.isAlive()) {
-                throw new AssertionError("serve exited " + server.exitValue() + ": " + Files.readString(work.resolve("serve.log")));
+            if (!serve.process().isAlive()) {
+                throw new AssertionError("serve exited " + serve.process().exitValue() + ": " + Files.readString(serve.log()));
             }
             try {
-                if (get("/healthz").statusCode() == 200) {
+                if (get(serve, "/healthz").statusCode() == 200) {
                     return;
                 }
             } catch (IOException notYet) {
                 Thread.sleep(200);
             }
         }
-        throw new AssertionError("serve did not answer /healthz in 90 s: " + Files.readString(work.resolve("serve.log")));
+        throw new AssertionError("serve did not answer /healthz in 90 s: " + Files.readString(serve.log()));
     }
 
-    private static HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+    private static HttpResponse<String> get(Serve serve, String path) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + serve.port() + path))
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
     }
 }
