@@ -113,8 +113,8 @@ class ReceiverChartTest {
         assertThat(volume(manifests, "tls").path("secret").path("secretName").asString()).isEqualTo("receiver-tls");
         assertThat(volume(manifests, "metrics").path("secret").path("secretName").asString()).isEqualTo("receiver-metrics");
         assertThat(pod.path("imagePullSecrets").get(0).path("name").asString()).isEqualTo("pull");
-        assertThat(pod.path("nodeSelector").path("kubernetes.io/os").asString()).isEqualTo("linux");
-        assertThat(pod.path("tolerations").get(0).path("key").asString()).isEqualTo("dedicated");
+        assertThat(pod.path("nodeSelector").path("node.example.test/pool").asString()).isEqualTo("inventory");
+        assertThat(pod.path("tolerations").get(0).path("key").asString()).isEqualTo("inventory");
         assertThat(pod.path("affinity").has("podAntiAffinity")).isTrue();
         JsonNode template = manifests.one("Deployment").path("spec").path("template").path("metadata");
         assertThat(template.path("labels").path("team").asString()).isEqualTo("platform");

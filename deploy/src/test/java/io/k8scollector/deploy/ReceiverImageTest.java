@@ -125,6 +125,19 @@ class ReceiverImageTest {
         assertThat(image.rootfs().resolve("var/lib/k8s-receiver/receiver.db")).isNotEmptyFile();
     }
 
+    /**
+     * The chart's readiness probe. /readyz came with the trust issue's receiver; on a receiver
+     * without it (404) this is skipped, not failed.
+     */
+    @Test
+    void serveOnSqliteIsReadyWhileItsDatabaseAnswers() throws IOException, InterruptedException {
+        HttpResponse<String> ready = get(sqlite, "/readyz");
+        assumeThat(ready.statusCode()).as("the receiver has /readyz").isNotEqualTo(404);
+
+        assertThat(ready.statusCode()).isEqualTo(200);
+        assertThat(ready.body()).isEqualTo("ok");
+    }
+
     @Test
     void theNotesListCommandReadsTheKeysOfTheRunningServersDatabase() {
         List<String> launcherAndDb = notesCommand("{}", "keys list");

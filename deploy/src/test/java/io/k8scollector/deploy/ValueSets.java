@@ -165,12 +165,10 @@ final class ValueSets {
             podLabels:
               team: platform
             nodeSelector:
-              kubernetes.io/os: linux
+              node.example.test/pool: inventory
             tolerations:
-              - key: dedicated
-                operator: Equal
-                value: infra
-                effect: NoSchedule
+              - key: inventory
+                operator: Exists
             affinity:
               podAntiAffinity:
                 preferredDuringSchedulingIgnoredDuringExecution:
