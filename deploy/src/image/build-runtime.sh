@@ -4,16 +4,24 @@
 #                               plus what TLS and DNS need at run time
 #   /lib64, /lib/x86_64-linux-gnu  the system libraries that runtime links to (ldd), from this
 #                               machine, so that the image runs on a scratch base
-# Usage: build-runtime.sh JAVA_HOME CLASSPATH_FILE OUTPUT_DIR
+# Usage: build-runtime.sh JAVA_HOME CLASSPATH OUTPUT_DIR
+#   CLASSPATH is a file holding the jars as a colon-separated classpath (the collector's, from
+#   dependency:build-classpath) or one jar (the receiver's shaded jar).
 # A tree built from the same modules, JDK and script is kept (OUTPUT_DIR.stamp says what it was
 # built from), so that a rebuild of the image takes seconds.
 set -euo pipefail
-java_home=$1 classpath_file=$2 out=$3
+java_home=$1 classpath=$2 out=$3
 
-IFS=: read -r -a jars < "$classpath_file" || [ ${#jars[@]} -gt 0 ]
+if [[ $classpath == *.jar ]]; then
+  jars=("$classpath")
+else
+  IFS=: read -r -a jars < "$classpath" || [ ${#jars[@]} -gt 0 ]
+fi
 modules=$("$java_home/bin/jdeps" --ignore-missing-deps --print-module-deps --multi-release 17 "${jars[@]}")
 # jackson-databind's optional java.beans support is all that asks for java.desktop, which would
-# bring AWT and a dozen X11 libraries; without it Jackson skips @ConstructorProperties.
+# bring AWT and a dozen X11 libraries; without it Jackson skips @ConstructorProperties. (In the
+# receiver's jar, Jetty's leak preventers and webapp listeners and PostgreSQL's geometric types
+# ask for it too: code the receiver never runs.)
 modules=$(tr ',' '\n' <<< "$modules" | grep -vx java.desktop | paste -sd, -)
 # Loaded by name at run time, so jdeps cannot see them: elliptic-curve TLS, the DNS provider of
 # java.naming, and the extra charsets.

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -43,6 +44,21 @@ final class Command {
         builder.environment().clear();
         builder.environment().putAll(env);
         return run(builder);
+    }
+
+    /**
+     * Starts {@code argv} with exactly {@code env} as its environment, its output and errors going
+     * to {@code log}; the caller stops it.
+     */
+    static Process startIsolated(List<String> argv, Map<String, String> env, Path log) {
+        ProcessBuilder builder = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().clear();
+        builder.environment().putAll(env);
+        try {
+            return builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot run " + argv.get(0), e);
+        }
     }
 
     private static Result run(ProcessBuilder builder) {

@@ -10,30 +10,45 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The real helm binary run against the project's chart, with its cache and configuration in a
- * folder of the test's own so that runs never share state. Values are given as YAML text, which
- * keeps their types exact (a number stays a number) for the schema tests.
+ * The real helm binary run against one of the project's charts as one release in namespace
+ * {@code inventory}, with its cache and configuration in a folder of the test's own so that runs
+ * never share state. Values are given as YAML text, which keeps their types exact (a number stays
+ * a number) for the schema tests.
  */
 final class Helm {
 
     private final Path home;
+    private final Path chart;
+    private final String release;
 
+    /** The collector's chart, as release {@code collector}. */
     Helm(Path home) {
+        this(home, ProjectFiles.chart(), "collector");
+    }
+
+    Helm(Path home, Path chart, String release) {
         this.home = home;
+        this.chart = chart;
+        this.release = release;
+    }
+
+    /** The receiver's chart, as release {@code receiver}. */
+    static Helm receiver(Path home) {
+        return new Helm(home, ProjectFiles.receiverChart(), "receiver");
     }
 
     Command.Result lint(String valuesYaml) {
-        return run("lint", "--strict", ProjectFiles.chart().toString(), "-f", valuesFile(valuesYaml).toString());
+        return run("lint", "--strict", chart.toString(), "-f", valuesFile(valuesYaml).toString());
     }
 
     Command.Result template(String valuesYaml) {
-        return run("template", "collector", ProjectFiles.chart().toString(),
+        return run("template", release, chart.toString(),
                 "--namespace", "inventory", "-f", valuesFile(valuesYaml).toString());
     }
 
     /** The release notes {@code helm install} would print for these values (a client-side dry run). */
     String notes(String valuesYaml) {
-        List<String> argv = List.of("install", "collector", ProjectFiles.chart().toString(), "--namespace", "inventory",
+        List<String> argv = List.of("install", release, chart.toString(), "--namespace", "inventory",
                 "--dry-run=client", "-f", valuesFile(valuesYaml).toString());
         Command.Result result = run(argv.toArray(String[]::new));
         if (!result.succeeded()) {
@@ -57,7 +72,7 @@ final class Helm {
 
     /** What {@code helm template} answers when rendering against the cluster of {@code kubeconfig}. */
     Command.Result templateAgainst(Path kubeconfig, String valuesYaml) {
-        return run("template", "collector", ProjectFiles.chart().toString(), "--namespace", "inventory",
+        return run("template", release, chart.toString(), "--namespace", "inventory",
                 "--dry-run=server", "--disable-openapi-validation", "--kubeconfig", kubeconfig.toString(),
                 "-f", valuesFile(valuesYaml).toString());
     }

@@ -7,7 +7,6 @@ import io.k8scollector.testkit.TestCluster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,10 +18,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The image tarball this build made (deploy/target/k8s-collector-image.tar), checked as a
- * container runtime would use it: validated by skopeo, its layers unpacked into a folder, and its
- * entrypoint run there under chroot as user 65532 with only the image's Env, without a shell and
- * without /proc. Needs root (for chroot), as the project's CI has.
+ * The collector's image tarball this build made (deploy/target/k8s-collector-image.tar), checked as
+ * a container runtime would use it: validated by skopeo, unpacked and run ({@link OciImage}).
  */
 class ImageTest {
 
@@ -101,16 +98,11 @@ class ImageTest {
         }
     }
 
-    /** The image's entrypoint with {@code args}, under chroot in the unpacked image as 65532:65532. */
     private static Command.Result runInImage(String... args) {
-        List<String> argv = new ArrayList<>(List.of("/usr/sbin/chroot", "--userspec=65532:65532", image.rootfs().toString()));
-        argv.addAll(image.command(args));
-        return Command.runIsolated(argv, image.env());
+        return image.run(args);
     }
 
     private static Path archive() {
-        Path archive = Path.of(System.getProperty("k8s.collector.image.tar", "target/k8s-collector-image.tar"));
-        assertThat(archive).as("the image tarball; build it with mvn -pl deploy -am verify").exists();
-        return archive;
+        return OciImage.archive("k8s.collector.image.tar", "k8s-collector-image.tar");
     }
 }

@@ -2,6 +2,8 @@ package io.k8scollector.deploy;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.MappingIterator;
 import tools.jackson.dataformat.yaml.YAMLMapper;
@@ -50,6 +52,32 @@ record Manifests(List<JsonNode> objects) {
 
     JsonNode collectorContainer() {
         return cronJobPod().path("containers").get(0);
+    }
+
+    JsonNode deploymentPod() {
+        return one("Deployment").path("spec").path("template").path("spec");
+    }
+
+    JsonNode receiverContainer() {
+        return deploymentPod().path("containers").get(0);
+    }
+
+    /** A container's env entries that have a value, by name. */
+    static Map<String, String> env(JsonNode container) {
+        Map<String, String> env = new TreeMap<>();
+        container.path("env").forEach(e -> {
+            if (e.has("value")) {
+                env.put(e.path("name").asString(), e.path("value").asString());
+            }
+        });
+        return env;
+    }
+
+    /** A container's mount paths, by volume name. */
+    static Map<String, String> mounts(JsonNode container) {
+        Map<String, String> mounts = new TreeMap<>();
+        container.path("volumeMounts").forEach(m -> mounts.put(m.path("name").asString(), m.path("mountPath").asString()));
+        return mounts;
     }
 
     /** The strings of a YAML sequence, in order. */

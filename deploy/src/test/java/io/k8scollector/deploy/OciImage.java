@@ -1,5 +1,7 @@
 package io.k8scollector.deploy;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -14,11 +16,26 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * An OCI image archive (an OCI layout in a tar, as Jib's buildTar writes it) unpacked the way a
- * container runtime would: its config read, its layers extracted in order into one root folder.
+ * container runtime would: its config read, its layers extracted in order into one root folder,
+ * and its programs run there under chroot as the image's user, with only the image's Env, without
+ * a shell and without /proc. Running needs root (for chroot), as the project's CI has.
  */
 record OciImage(JsonNode config, Path rootfs) {
 
     private static final JsonMapper JSON = new JsonMapper();
+
+    /** The user the images run as (their config's User). */
+    static final String USER = "65532:65532";
+
+    /**
+     * The archive this build made: the path in system property {@code property} (set by the deploy
+     * module's pom), else {@code target/fileName}; fails with how to build it when it is missing.
+     */
+    static Path archive(String property, String fileName) {
+        Path archive = Path.of(System.getProperty(property, "target/" + fileName));
+        assertThat(archive).as("the image tarball; build it with mvn -pl deploy -am verify").exists();
+        return archive;
+    }
 
     /** Unpacks {@code archive} under {@code workDir} (layout in {@code oci}, files in {@code rootfs}). */
     static OciImage unpack(Path archive, Path workDir) {
@@ -45,6 +62,27 @@ record OciImage(JsonNode config, Path rootfs) {
         List<String> command = new ArrayList<>(Manifests.strings(config.path("config").path("Entrypoint")));
         command.addAll(List.of(args));
         return command;
+    }
+
+    /** The image's entrypoint with {@code args}, run to its end under chroot in the image. */
+    Command.Result run(String... args) {
+        return Command.runIsolated(chrooted(command(args)), env());
+    }
+
+    /** {@code argv} (a program of the image and its arguments) started under chroot in the image. */
+    Process start(List<String> argv, Path log) {
+        return Command.startIsolated(chrooted(argv), env(), log);
+    }
+
+    /** {@code argv} (a program of the image and its arguments) run to its end under chroot in the image. */
+    Command.Result exec(List<String> argv) {
+        return Command.runIsolated(chrooted(argv), env());
+    }
+
+    private List<String> chrooted(List<String> argv) {
+        List<String> chrooted = new ArrayList<>(List.of("/usr/sbin/chroot", "--userspec=" + USER, rootfs.toString()));
+        chrooted.addAll(argv);
+        return chrooted;
     }
 
     /** The image's {@code Env}, as a map. */

@@ -22,6 +22,10 @@ final class ProjectFiles {
         return root().resolve("charts/k8s-collector");
     }
 
+    static Path receiverChart() {
+        return root().resolve("charts/k8s-receiver");
+    }
+
     static Path defaultResourcesFile() {
         return chart().resolve("files/default-resources.txt");
     }

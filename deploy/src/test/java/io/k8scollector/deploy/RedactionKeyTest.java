@@ -2,14 +2,11 @@ package io.k8scollector.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.k8scollector.testkit.ClusterSpec;
-import io.k8scollector.testkit.TestCluster;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Base64;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -22,46 +19,35 @@ class RedactionKeyTest {
 
     private static final String SECRET_NAME = "collector-k8s-collector-redaction";
 
+    @RegisterExtension
+    static final HelmCluster CLUSTER = new HelmCluster(3);
+
     @TempDir
     static Path dir;
-
-    static TestCluster cluster;
-    static Path kubeconfig;
-
-    @BeforeAll
-    static void start() {
-        cluster = TestCluster.start(ClusterSpec.builder().pods(1).seed(3).build());
-        kubeconfig = cluster.writeKubeconfig(dir.resolve("kubeconfig"));
-    }
-
-    @AfterAll
-    static void stop() {
-        cluster.close();
-    }
 
     @Test
     void anUpgradeKeepsTheKeyTheClusterHolds() {
         String stored = "a-key-from-the-first-install-0123456789";
-        cluster.store().put(redactionSecret(stored));
+        CLUSTER.cluster().store().put(redactionSecret(stored));
         try {
-            String rendered = key(new Helm(dir).renderAgainst(kubeconfig, ValueSets.REQUIRED));
+            String rendered = key(new Helm(dir).renderAgainst(CLUSTER.kubeconfig(), ValueSets.REQUIRED));
 
             assertThat(rendered).isEqualTo(stored);
         } finally {
-            cluster.store().delete("", "secrets", "inventory", SECRET_NAME);
+            CLUSTER.cluster().store().delete("", "secrets", "inventory", SECRET_NAME);
         }
     }
 
     @Test
     void aFirstInstallGeneratesAKey() {
-        String rendered = key(new Helm(dir).renderAgainst(kubeconfig, ValueSets.REQUIRED));
+        String rendered = key(new Helm(dir).renderAgainst(CLUSTER.kubeconfig(), ValueSets.REQUIRED));
 
         assertThat(rendered).hasSize(48).matches("[A-Za-z0-9]+");
     }
 
     @Test
     void renderingAgainstTheClusterRaisesNoWarningAboutTheKey() {
-        Command.Result against = new Helm(dir).templateAgainst(kubeconfig, ValueSets.REQUIRED);
+        Command.Result against = new Helm(dir).templateAgainst(CLUSTER.kubeconfig(), ValueSets.REQUIRED);
         Command.Result offline = new Helm(dir).template(ValueSets.REQUIRED);
 
         assertThat(against.succeeded()).as(against.stderr()).isTrue();
@@ -78,11 +64,7 @@ class RedactionKeyTest {
         ObjectNode secret = new JsonMapper().createObjectNode();
         secret.put("apiVersion", "v1").put("kind", "Secret").put("type", "Opaque");
         ObjectNode metadata = secret.putObject("metadata").put("name", SECRET_NAME).put("namespace", "inventory");
-        // what the first install's Helm left on it, without which Helm refuses to take it over
-        metadata.putObject("labels").put("app.kubernetes.io/managed-by", "Helm");
-        metadata.putObject("annotations")
-                .put("meta.helm.sh/release-name", "collector")
-                .put("meta.helm.sh/release-namespace", "inventory");
+        HelmCluster.ownedByRelease(metadata, "collector");
         secret.putObject("data").put("redactionKey",
                 Base64.getEncoder().encodeToString(key.getBytes(StandardCharsets.UTF_8)));
         return secret;

@@ -119,6 +119,68 @@ final class ValueSets {
             fullnameOverride: inventory
             """;
 
+    /** The receiver chart's values for PostgreSQL with every value changed from its default. */
+    static final String RECEIVER_NON_DEFAULT = """
+            replicaCount: 3
+            image:
+              repository: registry.example.test/inventory/receiver
+              tag: "2.0.0"
+              pullPolicy: Always
+            imagePullSecrets:
+              - name: pull
+            database:
+              existingSecret: receiver-database
+            persistence:
+              enabled: false
+              size: 50Gi
+              storageClass: fast
+            tls:
+              existingSecret: receiver-tls
+            retain: 40
+            metrics:
+              existingSecret: receiver-metrics
+            service:
+              type: LoadBalancer
+              port: 443
+              annotations:
+                lb.example.test/internal: "true"
+            serviceMonitor:
+              enabled: true
+              interval: 30s
+              labels:
+                release: prometheus
+              tlsConfig:
+                serverName: receiver.example.test
+            updateStrategy: RollingUpdate
+            jvmOptions: "-Xmx2g"
+            extraArgs: ["--host", "0.0.0.0"]
+            extraEnv:
+              - name: TZ
+                value: UTC
+            resources:
+              limits:
+                memory: 3Gi
+            podAnnotations:
+              example.test/owner: platform
+            podLabels:
+              team: platform
+            nodeSelector:
+              node.example.test/pool: inventory
+            tolerations:
+              - key: inventory
+                operator: Exists
+            affinity:
+              podAntiAffinity:
+                preferredDuringSchedulingIgnoredDuringExecution:
+                  - weight: 100
+                    podAffinityTerm:
+                      topologyKey: kubernetes.io/hostname
+                      labelSelector:
+                        matchLabels:
+                          app.kubernetes.io/name: k8s-receiver
+            fullnameOverride: inventory-receiver
+            """;
+
     private ValueSets() {
     }
 }
