@@ -57,7 +57,7 @@ final class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Logging.configure(flags.debug);
+        flags.configureLogging();
         CollectorConfig config;
         try {
             config = CollectorConfig.from(flags.flags(), env);

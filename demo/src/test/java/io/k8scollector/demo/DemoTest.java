@@ -1,0 +1,135 @@
+package io.k8scollector.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * The demo as a person runs it: in a JVM of its own (the one JVM of test cluster, receiver and
+ * collector, whose stdout and stderr are what the person sees), on a small test cluster.
+ */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class DemoTest {
+
+    private static final Pattern LOG_FILE = Pattern.compile("go to (\\S+\\.log);");
+    /** A logback line of the demo's pattern: time, level, logger. */
+    private static final Pattern LOG_LINE = Pattern.compile("(?m)^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} (INFO|WARN|ERROR) ");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void printsTheSummaryAndNextStepsAndSendsTheLogLinesToTheFileItNames() throws Exception {
+        Finished demo = runToEnd("--pods", "40");
+
+        assertThat(demo.code()).as(demo.stdout()).isZero();
+        assertThat(demo.stdout())
+                .contains("objects of", "Types listed:", "The snapshot is committed.")
+                .contains("To browse the inventory, run", "bin/k8s-collector demo --keep-running")
+                .contains("bin/k8s-collector check -dry-run", "bin/k8s-collector -external ~/.kube/config -dry-run")
+                .doesNotContain("http://", "Inventory page", "secret key");
+        assertThat(demo.stdout().lines()).noneMatch(line -> line.startsWith("{"));
+        assertThat(LOG_LINE.matcher(demo.stdout()).find()).as(demo.stdout()).isFalse();
+        assertThat(demo.stderr()).isEmpty();
+
+        Matcher named = LOG_FILE.matcher(demo.stdout());
+        assertThat(named.find()).as(demo.stdout()).isTrue();
+        Path log = Path.of(named.group(1));
+        try {
+            String lines = Files.readString(log);
+            assertThat(LOG_LINE.matcher(lines).find()).as(lines).isTrue();
+            // the receiver's and the collector's lines (the test cluster logs only trouble), with the run id
+            assertThat(lines).contains("ReceiverServer", "CollectionRun", "runId=");
+        } finally {
+            Files.deleteIfExists(log);
+        }
+    }
+
+    @Test
+    void verboseSendsTheLogLinesToStderrAndNamesNoFile() throws Exception {
+        Finished demo = runToEnd("--pods", "40", "--verbose");
+
+        assertThat(demo.code()).as(demo.stderr()).isZero();
+        assertThat(demo.stdout()).contains("The snapshot is committed.").doesNotContain(".log");
+        assertThat(LOG_LINE.matcher(demo.stdout()).find()).as(demo.stdout()).isFalse();
+        assertThat(LOG_LINE.matcher(demo.stderr()).find()).as(demo.stderr()).isTrue();
+        assertThat(demo.stderr()).contains("ReceiverServer", "CollectionRun");
+    }
+
+    @Test
+    void keepRunningPrintsThePageThatAnswersAndAKeyAndStaysUp() throws Exception {
+        Process demo = start("--pods", "40", "--keep-running");
+        try {
+            List<String> lines = new ArrayList<>();
+            try (BufferedReader stdout = new BufferedReader(
+                    new InputStreamReader(demo.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = stdout.readLine(); line != null && !line.equals("Running until Ctrl-C.");
+                        line = stdout.readLine()) {
+                    lines.add(line);
+                }
+                String page = lines.stream().filter(line -> line.startsWith("Inventory page: ")).findFirst()
+                        .map(line -> line.substring("Inventory page: ".length())).orElseThrow();
+                assertThat(page).matches("http://127\\.0\\.0\\.1:\\d+/");
+                assertThat(lines).anyMatch(line -> line.startsWith("Sign in with access key "));
+                assertThat(lines).noneMatch(line -> line.contains("--keep-running"));
+                assertThat(demo.isAlive()).isTrue();
+                HttpResponse<String> answer = HttpClient.newHttpClient().send(
+                        HttpRequest.newBuilder(URI.create(page)).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(answer.statusCode()).isEqualTo(200);
+            }
+        } finally {
+            demo.destroy();
+            assertThat(demo.waitFor(1, TimeUnit.MINUTES)).isTrue();
+        }
+    }
+
+    @Test
+    void helpListsEveryOption() {
+        StringWriter help = new StringWriter();
+        CommandLine line = new CommandLine(new Demo(new PrintStream(new ByteArrayOutputStream(), true,
+                StandardCharsets.UTF_8)));
+        line.setOut(new PrintWriter(help, true));
+
+        assertThat(line.execute("--help")).isZero();
+        assertThat(help.toString()).contains("--pods", "--port", "--keep-running", "--verbose", "--help", "--version");
+    }
+
+    private Process start(String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Demo.class.getName()));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).redirectError(dir.resolve("stderr").toFile()).start();
+    }
+
+    private Finished runToEnd(String... args) throws IOException, InterruptedException {
+        Process demo = start(args);
+        String stdout = new String(demo.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        int code = demo.waitFor();
+        return new Finished(code, stdout, Files.readString(dir.resolve("stderr")));
+    }
+
+    private record Finished(int code, String stdout, String stderr) {}
+}
