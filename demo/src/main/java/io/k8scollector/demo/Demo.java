@@ -1,5 +1,6 @@
 package io.k8scollector.demo;
 
+import io.k8scollector.collector.Version;
 import io.k8scollector.collector.cli.Main;
 import io.k8scollector.receiver.keys.AccessKeys;
 import io.k8scollector.receiver.keys.NewKey;
@@ -39,7 +40,7 @@ import picocli.CommandLine.Option;
  * three parts go to a log file whose path it prints, or to stderr with {@code --verbose}. Kept
  * out of the collector's jar so that the image ships only the collector.
  */
-@Command(name = "k8s-collector demo", mixinStandardHelpOptions = true,
+@Command(name = "k8s-collector demo", mixinStandardHelpOptions = true, versionProvider = Demo.VersionProvider.class,
         description = "Test cluster + receiver + collector, end to end on this machine.")
 public final class Demo implements Callable<Integer> {
 
@@ -144,6 +145,14 @@ public final class Demo implements Callable<Integer> {
         out.println("      says what a run would collect and what RBAC would refuse, without collecting;");
         out.println("  bin/k8s-collector -external ~/.kube/config -dry-run my-cluster > snapshot.json");
         out.println("      collects it into a file, sending nothing.");
+    }
+
+    /** {@code --version}: the collector's version, which the demo is built with. */
+    static final class VersionProvider implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"k8s-collector demo " + Version.current()};
+        }
     }
 
     private static void deleteTree(Path dir) {

@@ -2,10 +2,11 @@ package io.k8scollector.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.k8scollector.collector.Version;
 import java.io.BufferedReader;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -107,13 +108,21 @@ class DemoTest {
 
     @Test
     void helpListsEveryOption() {
-        StringWriter help = new StringWriter();
-        CommandLine line = new CommandLine(new Demo(new PrintStream(new ByteArrayOutputStream(), true,
-                StandardCharsets.UTF_8)));
-        line.setOut(new PrintWriter(help, true));
+        assertThat(answer("--help")).contains("--pods", "--port", "--keep-running", "--verbose", "--help", "--version");
+    }
 
-        assertThat(line.execute("--help")).isZero();
-        assertThat(help.toString()).contains("--pods", "--port", "--keep-running", "--verbose", "--help", "--version");
+    @Test
+    void versionIsTheCollectorsVersion() {
+        assertThat(answer("--version")).isEqualTo("k8s-collector demo " + Version.current() + System.lineSeparator());
+    }
+
+    /** What the demo prints for a help or version option, which starts nothing: it must exit 0. */
+    private static String answer(String option) {
+        StringWriter text = new StringWriter();
+        CommandLine line = new CommandLine(new Demo(new PrintStream(OutputStream.nullOutputStream())));
+        line.setOut(new PrintWriter(text, true));
+        assertThat(line.execute(option)).as(option).isZero();
+        return text.toString();
     }
 
     private Process start(String... args) throws IOException {

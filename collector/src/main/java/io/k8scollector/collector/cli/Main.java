@@ -35,7 +35,6 @@ import picocli.CommandLine.Parameters;
  */
 @Command(
         name = "k8s-collector",
-        mixinStandardHelpOptions = true,
         versionProvider = Main.VersionProvider.class,
         footer = {"", "bin/k8s-collector demo runs the embedded demo (test cluster + receiver + collector); "
                 + "a cluster named demo is given after the flags or in CLUSTER_ID.",
@@ -66,6 +65,13 @@ public final class Main implements Callable<Integer> {
 
     @Option(names = {"-context", "--context"}, paramLabel = "NAME", description = "Kubeconfig context (default: the current one).")
     String context;
+
+    // picocli's standard help options, with the single-dash long forms of Go's flags (-help, -version)
+    @Option(names = {"-h", "-help", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
+
+    @Option(names = {"-V", "-version", "--version"}, versionHelp = true, description = "Print version information and exit.")
+    boolean version;
 
     @Parameters(arity = "0..1", paramLabel = "CLUSTER_ID", description = "The cluster id (default: the CLUSTER_ID variable).")
     String clusterId;
