@@ -205,9 +205,12 @@ public final class Main implements Callable<Integer> {
     }
 
     /** {@code demo}: the demo is a separate jar, so that the collector's image ships only the collector. */
-    @Command(name = "demo", mixinStandardHelpOptions = true,
+    @Command(name = "demo",
             description = "Explains how to run the demo (test cluster + receiver + collector), which is not in this jar.")
     static final class Demo implements Callable<Integer> {
+
+        @Option(names = {"-h", "-help", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+        boolean help;
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;

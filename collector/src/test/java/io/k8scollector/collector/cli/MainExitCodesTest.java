@@ -2,6 +2,7 @@ package io.k8scollector.collector.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.k8scollector.collector.Version;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -212,9 +213,17 @@ class MainExitCodesTest {
         assertThat(apiServerWasContacted()).isFalse();
     }
 
-    @Test
-    void demoHelpAnswersZeroAndSaysWhereTheDemoLives() throws Exception {
-        assertThat(run("demo", "--help")).isZero();
+    @ParameterizedTest
+    @ValueSource(strings = {"--version", "-version"})
+    void checkVersionIsTheCollectorsVersion(String version) {
+        assertThat(run("check", version)).isZero();
+        assertThat(stdout.toString(StandardCharsets.UTF_8)).isEqualTo("k8s-collector " + Version.current() + System.lineSeparator());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--help", "-help"})
+    void demoHelpAnswersZeroAndSaysWhereTheDemoLives(String help) throws Exception {
+        assertThat(run("demo", help)).isZero();
         assertThat(stdout.toString(StandardCharsets.UTF_8)).contains("not in this jar", "--help");
         assertThat(apiServerWasContacted()).isFalse();
     }
