@@ -17,6 +17,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -25,6 +26,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -45,6 +47,9 @@ import picocli.CommandLine.Option;
 public final class Demo implements Callable<Integer> {
 
     private static final String CLUSTER_ID = "demo-cluster";
+
+    /** How long Ctrl-C waits for the demo to close its parts and delete its folder. */
+    private static final Duration TIDY_TIMEOUT = Duration.ofSeconds(30);
 
     @Option(names = "--pods", defaultValue = "1000", description = "Pods in the test cluster (default: ${DEFAULT-VALUE}).")
     int pods;
@@ -88,6 +93,7 @@ public final class Demo implements Callable<Integer> {
             seeTheLog = "see " + log;
         }
         out.println("Starting a test cluster with " + pods + " pods and a receiver (SQLite in " + work + ")...");
+        CountDownLatch tidy = new CountDownLatch(1);
         try (TestCluster cluster = TestCluster.start(ClusterSpec.builder().pods(pods).build());
                 Database db = Database.open("jdbc:sqlite:" + work.resolve("receiver.db"));
                 ReceiverServer receiver = ReceiverServer.start(ReceiverSettings.onPort(port).withHost("127.0.0.1"),
@@ -114,16 +120,33 @@ public final class Demo implements Callable<Integer> {
             if (keepRunning) {
                 NewKey read = keys.create(List.of(CLUSTER_ID), Set.of(Scope.READ), Instant.now());
                 printPage(endpoint, read);
-                CountDownLatch stopped = new CountDownLatch(1);
-                Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
-                stopped.await();
+                awaitCtrlC(tidy);
             } else {
                 printNextSteps();
             }
             return code;
         } finally {
             deleteTree(work);
+            tidy.countDown();
         }
+    }
+
+    /**
+     * Waits for Ctrl-C (or any signal that ends the JVM). The JVM halts as soon as its shutdown
+     * hooks end, so the hook waits for {@code tidy}: until the demo has closed its parts and
+     * deleted its folder, which would otherwise be left behind.
+     */
+    private static void awaitCtrlC(CountDownLatch tidy) throws InterruptedException {
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopped.countDown();
+            try {
+                tidy.await(TIDY_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "demo-shutdown"));
+        stopped.await();
     }
 
     private void printPage(String endpoint, NewKey read) {

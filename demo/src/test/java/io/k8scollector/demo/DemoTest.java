@@ -35,6 +35,7 @@ import picocli.CommandLine;
 class DemoTest {
 
     private static final Pattern LOG_FILE = Pattern.compile("go to (\\S+\\.log);");
+    private static final Pattern WORK_FOLDER = Pattern.compile("SQLite in (\\S+)\\)");
     /** A logback line of the demo's pattern: time, level, logger. */
     private static final Pattern LOG_LINE = Pattern.compile("(?m)^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} (INFO|WARN|ERROR) ");
 
@@ -54,10 +55,9 @@ class DemoTest {
         assertThat(demo.stdout().lines()).noneMatch(line -> line.startsWith("{"));
         assertThat(LOG_LINE.matcher(demo.stdout()).find()).as(demo.stdout()).isFalse();
         assertThat(demo.stderr()).isEmpty();
+        assertThat(named(WORK_FOLDER, demo.stdout())).doesNotExist();
 
-        Matcher named = LOG_FILE.matcher(demo.stdout());
-        assertThat(named.find()).as(demo.stdout()).isTrue();
-        Path log = Path.of(named.group(1));
+        Path log = named(LOG_FILE, demo.stdout());
         try {
             String lines = Files.readString(log);
             assertThat(LOG_LINE.matcher(lines).find()).as(lines).isTrue();
@@ -82,8 +82,8 @@ class DemoTest {
     @Test
     void keepRunningPrintsThePageThatAnswersAndAKeyAndStaysUp() throws Exception {
         Process demo = start("--pods", "40", "--keep-running");
+        List<String> lines = new ArrayList<>();
         try {
-            List<String> lines = new ArrayList<>();
             try (BufferedReader stdout = new BufferedReader(
                     new InputStreamReader(demo.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line = stdout.readLine(); line != null && !line.equals("Running until Ctrl-C.");
@@ -104,6 +104,21 @@ class DemoTest {
             demo.destroy();
             assertThat(demo.waitFor(1, TimeUnit.MINUTES)).isTrue();
         }
+        String printed = String.join("\n", lines);
+        Path log = named(LOG_FILE, printed);
+        try {
+            assertThat(named(WORK_FOLDER, printed)).as("the folder is deleted at Ctrl-C").doesNotExist();
+            assertThat(Files.readString(log)).contains("CollectionRun");
+        } finally {
+            Files.deleteIfExists(log);
+        }
+    }
+
+    /** The path that the demo's output names where {@code pattern}'s group 1 is. */
+    private static Path named(Pattern pattern, String output) {
+        Matcher named = pattern.matcher(output);
+        assertThat(named.find()).as(pattern + " in " + output).isTrue();
+        return Path.of(named.group(1));
     }
 
     @Test
