@@ -1,5 +1,6 @@
 package io.k8scollector.demo;
 
+import io.k8scollector.collector.Version;
 import io.k8scollector.collector.cli.Main;
 import io.k8scollector.receiver.keys.AccessKeys;
 import io.k8scollector.receiver.keys.NewKey;
@@ -16,6 +17,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -24,6 +26,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -32,17 +35,21 @@ import picocli.CommandLine.Option;
 /**
  * {@code bin/k8s-collector demo}, the embedded default: starts the test cluster and the
  * reference receiver (SQLite in a temporary folder) on this machine, makes an ingest key for the
- * collector and a read key for the page, runs a full collection into the receiver through the
- * collector's own command line, and prints the run summary, the inventory page's URL and the
- * read key to sign in with. With {@code --keep-running} it
- * stays up until Ctrl-C. Kept out of the collector's jar so that the image ships only the
- * collector.
+ * collector, runs a full collection into the receiver through the collector's own command line,
+ * and prints the run summary and what to do next. With {@code --keep-running} it prints the
+ * inventory page's URL and a read key to sign in with, and stays up until Ctrl-C; without it the
+ * page is gone when the demo ends, so it says how to keep it up instead. The log lines of the
+ * three parts go to a log file whose path it prints, or to stderr with {@code --verbose}. Kept
+ * out of the collector's jar so that the image ships only the collector.
  */
-@Command(name = "k8s-collector demo", mixinStandardHelpOptions = true,
+@Command(name = "k8s-collector demo", mixinStandardHelpOptions = true, versionProvider = Demo.VersionProvider.class,
         description = "Test cluster + receiver + collector, end to end on this machine.")
 public final class Demo implements Callable<Integer> {
 
     private static final String CLUSTER_ID = "demo-cluster";
+
+    /** How long Ctrl-C waits for the demo to close its parts and delete its folder. */
+    private static final Duration TIDY_TIMEOUT = Duration.ofSeconds(30);
 
     @Option(names = "--pods", defaultValue = "1000", description = "Pods in the test cluster (default: ${DEFAULT-VALUE}).")
     int pods;
@@ -51,19 +58,42 @@ public final class Demo implements Callable<Integer> {
             description = "Receiver port on 127.0.0.1 (default: any free port).")
     int port;
 
-    @Option(names = "--keep-running", description = "Keep the test cluster and the receiver up until Ctrl-C.")
+    @Option(names = "--keep-running",
+            description = "Keep the test cluster and the receiver up until Ctrl-C, and print the inventory page's URL "
+                    + "and a key to sign in with.")
     boolean keepRunning;
 
-    private final PrintStream out = System.out;
+    @Option(names = "--verbose",
+            description = "Log lines of the test cluster, receiver and collector on stderr instead of in a log file.")
+    boolean verbose;
+
+    private final PrintStream out;
+
+    Demo(PrintStream out) {
+        this.out = out;
+    }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Demo()).execute(args));
+        System.setProperty("logback.configurationFile", "demo-logback.xml");
+        System.exit(new CommandLine(new Demo(System.out)).execute(args));
     }
 
     @Override
     public Integer call() throws IOException, InterruptedException {
         Path work = Files.createTempDirectory("k8s-collector-demo");
+        String seeTheLog;
+        if (verbose) {
+            DemoLogging.toStderr();
+            seeTheLog = "see the log lines on stderr";
+        } else {
+            // outside the work folder, which goes at exit: the log is what is left to read after a failure
+            Path log = Files.createTempFile("k8s-collector-demo-", ".log");
+            DemoLogging.toFile(log);
+            out.println("Log lines (test cluster, receiver, collector) go to " + log + "; --verbose shows them here.");
+            seeTheLog = "see " + log;
+        }
         out.println("Starting a test cluster with " + pods + " pods and a receiver (SQLite in " + work + ")...");
+        CountDownLatch tidy = new CountDownLatch(1);
         try (TestCluster cluster = TestCluster.start(ClusterSpec.builder().pods(pods).build());
                 Database db = Database.open("jdbc:sqlite:" + work.resolve("receiver.db"));
                 ReceiverServer receiver = ReceiverServer.start(ReceiverSettings.onPort(port).withHost("127.0.0.1"),
@@ -71,31 +101,80 @@ public final class Demo implements Callable<Integer> {
             String endpoint = "http://127.0.0.1:" + receiver.port();
             AccessKeys keys = new AccessKeys(db);
             NewKey ingest = keys.create(List.of(CLUSTER_ID), Set.of(Scope.INGEST), Instant.now());
-            NewKey read = keys.create(List.of(CLUSTER_ID), Set.of(Scope.READ), Instant.now());
             Path kubeconfig = cluster.writeKubeconfig(work.resolve("kubeconfig"));
             Path config = Files.createDirectory(work.resolve("config"));
             Files.writeString(config.resolve("endpoint"), endpoint);
-            out.println("Test cluster at " + cluster.url() + "; collecting it into " + endpoint + ".");
+            out.println("Collecting the test cluster into the receiver...");
 
-            int code = Main.run(
+            int code = Main.runEmbedded(
                     new String[] {"-external", kubeconfig.toString(), "-config", config.toString(), CLUSTER_ID},
                     Map.of("INFRALIGHT_ACCESS_KEY", ingest.accessKey(), "INFRALIGHT_SECRET_KEY", ingest.secretKey(),
                             // the demo's digests need not outlive it: no key file in the user's home
                             "REDACTION_KEY", UUID.randomUUID().toString()),
                     OutputStream.nullOutputStream(), out);
-            out.println(code == 0 ? "The snapshot is committed." : "The collector failed with exit code " + code + ".");
-            out.println("Inventory page: " + endpoint + "/");
-            out.println("Sign in with access key " + read.accessKey() + " and secret key " + read.secretKey()
-                    + " (a read-only demo key, valid for this run only).");
-            if (keepRunning && code == 0) {
-                out.println("Running until Ctrl-C.");
-                CountDownLatch stopped = new CountDownLatch(1);
-                Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
-                stopped.await();
+            if (code != 0) {
+                out.println("The collector failed with exit code " + code + "; " + seeTheLog + ".");
+                return code;
+            }
+            out.println("The snapshot is committed.");
+            if (keepRunning) {
+                NewKey read = keys.create(List.of(CLUSTER_ID), Set.of(Scope.READ), Instant.now());
+                printPage(endpoint, read);
+                awaitCtrlC(tidy);
+            } else {
+                printNextSteps();
             }
             return code;
         } finally {
             deleteTree(work);
+            tidy.countDown();
+        }
+    }
+
+    /**
+     * Waits for Ctrl-C (or any signal that ends the JVM). The JVM halts as soon as its shutdown
+     * hooks end, so the hook waits for {@code tidy}: until the demo has closed its parts and
+     * deleted its folder, which would otherwise be left behind.
+     */
+    private static void awaitCtrlC(CountDownLatch tidy) throws InterruptedException {
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopped.countDown();
+            try {
+                tidy.await(TIDY_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "demo-shutdown"));
+        stopped.await();
+    }
+
+    private void printPage(String endpoint, NewKey read) {
+        out.println();
+        out.println("Inventory page: " + endpoint + "/");
+        out.println("Sign in with access key " + read.accessKey() + " and secret key " + read.secretKey()
+                + " (a read-only demo key, valid for this run only).");
+        out.println("Running until Ctrl-C.");
+    }
+
+    private void printNextSteps() {
+        out.println();
+        out.println("The test cluster and the receiver stop with the demo. To browse the inventory, run");
+        out.println("  bin/k8s-collector demo --keep-running");
+        out.println("which prints the inventory page's URL and a key to sign in with, and stays up until Ctrl-C.");
+        out.println();
+        out.println("Next, on a cluster of yours (README.md, docs/configuration.md):");
+        out.println("  bin/k8s-collector check -dry-run -external ~/.kube/config my-cluster");
+        out.println("      says what a run would collect and what RBAC would refuse, without collecting;");
+        out.println("  bin/k8s-collector -external ~/.kube/config -dry-run my-cluster > snapshot.json");
+        out.println("      collects it into a file, sending nothing.");
+    }
+
+    /** {@code --version}: the collector's version, which the demo is built with. */
+    static final class VersionProvider implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"k8s-collector demo " + Version.current()};
         }
     }
 

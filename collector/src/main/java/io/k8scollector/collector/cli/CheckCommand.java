@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
  * ClusterRole is then alone on stdout. Exit codes: 0 a run would commit, 1 a run would fail (or,
  * with {@code --strict}, skip anything), 2 bad configuration.
  */
-@Command(name = "check", description = "Says what a run would do, without starting one: the API server, discovery, "
+@Command(name = "check", versionProvider = Main.VersionProvider.class, description = "Says what a run would do, without starting one: the API server, discovery, "
         + "which selected types may be listed (access reviews), Helm's storage, the redaction key and, unless -dry-run, "
         + "a login to the endpoint. One line per check: ok, warn (a run skips something) or fail (a run would fail).")
 final class CheckCommand implements Callable<Integer> {
@@ -57,7 +57,7 @@ final class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Logging.configure(flags.debug);
+        flags.configureLogging();
         CollectorConfig config;
         try {
             config = CollectorConfig.from(flags.flags(), env);

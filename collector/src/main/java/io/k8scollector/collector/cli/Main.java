@@ -35,7 +35,6 @@ import picocli.CommandLine.Parameters;
  */
 @Command(
         name = "k8s-collector",
-        mixinStandardHelpOptions = true,
         versionProvider = Main.VersionProvider.class,
         footer = {"", "bin/k8s-collector demo runs the embedded demo (test cluster + receiver + collector); "
                 + "a cluster named demo is given after the flags or in CLUSTER_ID.",
@@ -67,17 +66,26 @@ public final class Main implements Callable<Integer> {
     @Option(names = {"-context", "--context"}, paramLabel = "NAME", description = "Kubeconfig context (default: the current one).")
     String context;
 
+    // picocli's standard help options, with the single-dash long forms of Go's flags (-help, -version)
+    @Option(names = {"-h", "-help", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
+
+    @Option(names = {"-V", "-version", "--version"}, versionHelp = true, description = "Print version information and exit.")
+    boolean version;
+
     @Parameters(arity = "0..1", paramLabel = "CLUSTER_ID", description = "The cluster id (default: the CLUSTER_ID variable).")
     String clusterId;
 
     private final Map<String, String> env;
     private final OutputStream stdout;
     private final PrintStream stderr;
+    private final boolean ownsLogging;
 
-    private Main(Map<String, String> env, OutputStream stdout, PrintStream stderr) {
+    private Main(Map<String, String> env, OutputStream stdout, PrintStream stderr, boolean ownsLogging) {
         this.env = env;
         this.stdout = stdout;
         this.stderr = stderr;
+        this.ownsLogging = ownsLogging;
     }
 
     /**
@@ -118,12 +126,29 @@ public final class Main implements Callable<Integer> {
      * @return the exit code
      */
     public static int run(String[] args, Map<String, String> env, OutputStream stdout, PrintStream stderr) {
-        CommandLine line = new CommandLine(new Main(env, stdout, stderr));
+        return run(args, env, stdout, stderr, true);
+    }
+
+    /**
+     * Runs the collector as the command line would inside a program that configures logging
+     * itself (the demo, which sends every log line of its one JVM to a file): the run's log lines
+     * go where that configuration sends them, not to stderr as JSON.
+     *
+     * @param stdout receives the dry-run document and nothing else
+     * @return the exit code
+     */
+    public static int runEmbedded(String[] args, Map<String, String> env, OutputStream stdout, PrintStream stderr) {
+        return run(args, env, stdout, stderr, false);
+    }
+
+    private static int run(String[] args, Map<String, String> env, OutputStream stdout, PrintStream stderr,
+            boolean ownsLogging) {
+        CommandLine line = new CommandLine(new Main(env, stdout, stderr, ownsLogging));
         if (args.length > 0 && args[0].equals("demo")) {
             // Only in first place: after the flags, "demo" is the original's positional cluster id.
             line.addSubcommand("demo", new Demo());
         } else if (args.length > 0 && args[0].equals("check")) {
-            line.addSubcommand("check", CheckCommand.command(new Main(env, stdout, stderr), env, stdout, stderr));
+            line.addSubcommand("check", CheckCommand.command(new Main(env, stdout, stderr, ownsLogging), env, stdout, stderr));
         }
         line.setOut(new PrintWriter(new java.io.OutputStreamWriter(stdout, StandardCharsets.UTF_8), true));
         line.setErr(new PrintWriter(stderr, true, StandardCharsets.UTF_8));
@@ -141,7 +166,7 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Logging.configure(debug);
+        configureLogging();
         CollectorConfig config;
         try {
             config = CollectorConfig.from(flags(), env);
@@ -163,6 +188,13 @@ public final class Main implements Callable<Integer> {
         }
     }
 
+    /** Logs to stderr as {@code -debug} says, unless the program that runs this one configures logging. */
+    void configureLogging() {
+        if (ownsLogging) {
+            Logging.configure(debug);
+        }
+    }
+
     /** What the command line said; {@code check} reads its own copy of the run's flags through it. */
     Flags flags() {
         return new Flags(external, configDir, debug, dryRun, clusterId, context);
@@ -173,8 +205,12 @@ public final class Main implements Callable<Integer> {
     }
 
     /** {@code demo}: the demo is a separate jar, so that the collector's image ships only the collector. */
-    @Command(name = "demo", description = "Explains how to run the demo (test cluster + collector).")
+    @Command(name = "demo",
+            description = "Explains how to run the demo (test cluster + receiver + collector), which is not in this jar.")
     static final class Demo implements Callable<Integer> {
+
+        @Option(names = {"-h", "-help", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+        boolean help;
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;

@@ -2,6 +2,7 @@ package io.k8scollector.collector.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.k8scollector.collector.Version;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Exit codes of the command line; bad input must be refused before anything is contacted. */
 class MainExitCodesTest {
@@ -194,10 +196,36 @@ class MainExitCodesTest {
         assertThat(errors()).contains("kube-system").contains("not found");
     }
 
-    @Test
-    void versionAnswersZero() {
-        assertThat(run("--version")).isZero();
+    @ParameterizedTest
+    @ValueSource(strings = {"--version", "-version", "-V"})
+    void versionAnswersZero(String version) {
+        assertThat(run(version)).isZero();
         assertThat(stdout.toString(StandardCharsets.UTF_8)).startsWith("k8s-collector 1.0.0");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--help", "-help", "-h"})
+    void helpListsTheOriginalsFlagsAndTheSubcommandsAndContactsNothing(String help) throws Exception {
+        assertThat(run(help)).isZero();
+        assertThat(stdout.toString(StandardCharsets.UTF_8))
+                .contains("-external", "-kubeconfig", "-config", "-debug", "-dry-run", "-context", "CLUSTER_ID")
+                .contains("bin/k8s-collector demo", "k8s-collector check");
+        assertThat(apiServerWasContacted()).isFalse();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--version", "-version"})
+    void checkVersionIsTheCollectorsVersion(String version) {
+        assertThat(run("check", version)).isZero();
+        assertThat(stdout.toString(StandardCharsets.UTF_8)).isEqualTo("k8s-collector " + Version.current() + System.lineSeparator());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--help", "-help"})
+    void demoHelpAnswersZeroAndSaysWhereTheDemoLives(String help) throws Exception {
+        assertThat(run("demo", help)).isZero();
+        assertThat(stdout.toString(StandardCharsets.UTF_8)).contains("not in this jar", "--help");
+        assertThat(apiServerWasContacted()).isFalse();
     }
 
     @Test

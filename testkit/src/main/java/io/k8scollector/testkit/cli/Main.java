@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
  * stdout (the only thing on stdout) and logs to stderr.
  */
 @Command(name = "k8s-testcluster", mixinStandardHelpOptions = true,
+        resourceBundle = "io.k8scollector.testkit.cli.version", version = "k8s-testcluster ${bundle:version}",
         description = "A loopback Kubernetes API server with a seeded cluster (see docs/testkit.md).")
 public final class Main implements Callable<Integer> {
 

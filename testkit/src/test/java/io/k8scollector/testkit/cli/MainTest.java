@@ -49,6 +49,24 @@ class MainTest {
         }
     }
 
+    @Test
+    void helpListsEveryOption() {
+        assertThat(answer("--help")).contains("--pods", "--namespaces", "--seed", "--port", "--churn", "--watch-history",
+                "--bookmark-seconds", "--kubeconfig", "--help", "--version");
+    }
+
+    @Test
+    void versionNamesTheBuild() {
+        assertThat(answer("--version")).matches("k8s-testcluster \\d+\\.\\d+\\.\\d+\\R");
+    }
+
+    /** What the command prints for a help or version option, which starts no cluster: it must exit 0. */
+    private static String answer(String option) {
+        StringWriter out = new StringWriter();
+        assertThat(new CommandLine(new Main()).setOut(new PrintWriter(out, true)).execute(option)).as(option).isZero();
+        return out.toString();
+    }
+
     private int run(String... args) {
         return new CommandLine(new Main()).setErr(new PrintWriter(err, true)).execute(args);
     }
