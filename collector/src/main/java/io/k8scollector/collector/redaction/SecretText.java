@@ -32,8 +32,11 @@ final class SecretText {
     /** A password may hold {@code '}, {@code ?}, {@code #} and {@code @}; a {@code "} ends the URL inside JSON text. */
     private static final Pattern URL_PASSWORD =
             Pattern.compile("\\b([a-zA-Z][a-zA-Z0-9+.-]*://[^:/?#@\\s\"'<>]*:)([^/\\s\"]+)@");
-    /** A header name and its colon, where a word starts; the value is scanned by hand. */
-    private static final Pattern HEADER = Pattern.compile("(?<![\\w.-])([A-Za-z][A-Za-z0-9-]*)[ \\t]*:[ \\t]*");
+    /**
+     * A header name and its colon, where a word starts (not a URL's user, {@code https://token:x@host},
+     * which the URL rule reads); the value is scanned by hand.
+     */
+    private static final Pattern HEADER = Pattern.compile("(?<![\\w.:/@-])([A-Za-z][A-Za-z0-9-]*)[ \\t]*:[ \\t]*");
     private static final Pattern ASSIGNMENT = Pattern.compile(
             "(?<![\\w.$-])([A-Za-z_][\\w.-]*)=(?:\"([^\"]*)\"|'([^']*)'|([^\\s;&|`'\"]+))");
     /** Up to the opening quote of the value: the value is scanned by hand, a regex loop over escapes recurses. */

@@ -60,6 +60,7 @@ class SecretTextTest {
             "curl -H 'X-Api-Key: s3 cret' -H 'Accept: text/plain' https://x|curl -H 'X-Api-Key: <<s3 cret>>' -H 'Accept: text/plain' https://x",
             "Cookie: a=s3cret; b=2|Cookie: <<a=s3cret; b=2>>",
             "X-Request-Id: 42|X-Request-Id: 42",
+            "git clone https://token:s3cret@github.com/org/repo|git clone https://token:<<s3cret>>@github.com/org/repo",
             "redis://:it's@cache:6379|redis://:<<it's>>@cache:6379",
             "https://u:p#q?x@host/p|https://u:<<p#q?x>>@host/p",
             "{\"a\":\"redis://:s3cret@cache\",\"b\":\"ops@example.com\"}|{\"a\":\"redis://:<<s3cret>>@cache\",\"b\":\"ops@example.com\"}"})
