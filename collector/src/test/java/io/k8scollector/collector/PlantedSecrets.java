@@ -100,7 +100,8 @@ public final class PlantedSecrets {
                 {"metadata": {"name": "planted-api", "namespace": "shop", "annotations": {
                    "kubernetes.io/change-cause": "kubectl set env deploy/api API_TOKEN=%s",
                    "example.com/cache": "redis://:%s@cache:6379/0",
-                   "example.com/register": "curl -H \\"Authorization: Bearer %s\\" https://ops.example.com/register"}},
+                   "example.com/register": "curl -H \\"Authorization: Bearer %s\\" https://ops.example.com/register",
+                   "example.com/debug": "kubectl run debug -- sh -c \\"app --token %s --port 80\\""}},
                  "spec": {"containers": [{"name": "agent", "image": "shop/agent:1",
                      "env": [{"name": "CACHE_URL", "value": "redis://:it's%s@cache:6379/0"}],
                      "command": ["sh", "-c", "agent --token \\"first %s\\" --port 80"],
@@ -124,7 +125,8 @@ public final class PlantedSecrets {
                    "initContainers": [{"name": "init", "image": "shop/init:1",
                      "command": ["env", "DB_PASS=%s", "migrate"]}]}}
                 """.formatted(value("pod annotation change-cause assignment"), value("pod annotation URL"),
-                value("pod annotation Authorization header"), value("pod env URL password with a quote"),
+                value("pod annotation Authorization header"), value("pod annotation flag inside a quoted shell line"),
+                value("pod env URL password with a quote"),
                 value("pod command quoted flag value with a space"), value("pod args --flag= value with a space"),
                 value("pod args Authorization header"), value("pod exec probe X-Api-Key header"),
                 value("pod env DB_PASS"), value("pod env URL"), value("pod env -D flag"),

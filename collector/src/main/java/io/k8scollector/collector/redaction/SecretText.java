@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  *   <li>a JSON member with a sensitive name and a string value: {@code "password":"<digest>"};
  *   <li>the value of a sensitive flag ({@code --token <digest>}, {@code --db-password=<digest>},
  *       {@code -Dspring.datasource.password=<digest>}), read word by word, a quoted word to its
- *       closing quote ({@code --token "<digest>"});
+ *       closing quote ({@code --token "<digest>"}), and inside quoted shell lines
+ *       ({@code sh -c "app --token <digest>"});
  *   <li>the value of a sensitive header ({@code Authorization}, {@code X-Api-Key}, {@code Cookie}):
  *       {@code curl -H "Authorization: <digest>"}, to the closing quote of a quoted header, else to
  *       the end of the line;
@@ -44,6 +45,8 @@ final class SecretText {
     private static final Pattern CONFIG_LINE = Pattern.compile(
             "(?m)^([ \\t]*(?:export[ \\t]+)?[\"']?)([A-Za-z_][\\w.-]*)([\"']?[ \\t]*[:=][ \\t]*)(\\S(?:[^\\r\\n]*\\S)?)[ \\t]*$");
     private static final int DIGEST_LENGTH = KeyedDigest.PREFIX.length() + 64;
+    /** Quoted shell lines are read this deep ({@code su -c "sh -c 'app --token x'"}); hostile nesting costs no more. */
+    private static final int MAX_NESTING = 2;
 
     private final SensitiveNames names;
     private final KeyedDigest digest;
@@ -55,7 +58,7 @@ final class SecretText {
 
     /** Every rule but the configuration lines: for shell lines, scripts, annotations and env values. */
     String line(String text) {
-        return embedded(hasFlag(text) ? flags(text) : text);
+        return embedded(hasFlag(text) ? flags(text, 0) : text);
     }
 
     /** Every rule: for ConfigMap values and scripts, which are configuration files and programs. */
@@ -96,8 +99,11 @@ final class SecretText {
         return new Flags();
     }
 
-    /** Reads the words of a shell line as a shell splits them: a quoted part, spaces and all, belongs to its word. */
-    private String flags(String line) {
+    /**
+     * Reads the words of a shell line as a shell splits them: a quoted part, spaces and all, belongs
+     * to its word; {@code nesting} is how many quoted lines this one sits in.
+     */
+    private String flags(String line, int nesting) {
         Flags flags = new Flags();
         StringBuilder out = new StringBuilder(line.length());
         int i = 0;
@@ -107,8 +113,43 @@ final class SecretText {
                 continue;
             }
             int end = wordEnd(line, i);
-            out.append(flags.next(line.substring(i, end)));
+            String word = line.substring(i, end);
+            boolean value = flags.valueNext();
+            String redacted = flags.next(word);
+            boolean unread = !value && redacted.equals(word) && nesting < MAX_NESTING;
+            out.append(unread ? quotedParts(word, nesting + 1) : redacted);
             i = end;
+        }
+        return out.toString();
+    }
+
+    /**
+     * {@code word} with each of its quoted parts read as a shell line of its own, as a shell run by
+     * the line would read it ({@code sh -c "app --token x"}, {@code su -c 'app --token x'}); a
+     * quote left open runs to the word's end.
+     */
+    private String quotedParts(String word, int nesting) {
+        if (word.indexOf('"') < 0 && word.indexOf('\'') < 0) {
+            return word;
+        }
+        StringBuilder out = new StringBuilder(word.length());
+        int i = 0;
+        while (i < word.length()) {
+            char c = word.charAt(i);
+            if (c != '"' && c != '\'') {
+                int next = Math.min(c == '\\' ? i + 2 : i + 1, word.length());
+                out.append(word, i, next);
+                i = next;
+                continue;
+            }
+            int closing = closingQuote(word, i + 1, c);
+            int end = closing < 0 ? word.length() : closing;
+            String inner = word.substring(i + 1, end);
+            out.append(c).append(hasFlag(inner) ? flags(inner, nesting) : inner);
+            if (closing >= 0) {
+                out.append(c);
+            }
+            i = end + 1;
         }
         return out.toString();
     }

@@ -60,6 +60,10 @@ class SecretTextTest {
             "curl -H 'X-Api-Key: s3 cret' -H 'Accept: text/plain' https://x|curl -H 'X-Api-Key: <<s3 cret>>' -H 'Accept: text/plain' https://x",
             "Cookie: a=s3cret; b=2|Cookie: <<a=s3cret; b=2>>",
             "X-Request-Id: 42|X-Request-Id: 42",
+            "kubectl run x -- sh -c \"app --token s3cret --port 80\"|kubectl run x -- sh -c \"app --token <<s3cret>> --port 80\"",
+            "su app -c 'deploy --api-key=\"s3 cret\" -v'|su app -c 'deploy --api-key=\"<<s3 cret>>\" -v'",
+            "su -c \"sh -c 'app --token s3cret'\"|su -c \"sh -c 'app --token <<s3cret>>'\"",
+            "sh -c \"app --token s3cret|sh -c \"app --token <<s3cret>>",
             "git clone https://token:s3cret@github.com/org/repo|git clone https://token:<<s3cret>>@github.com/org/repo",
             "redis://:it's@cache:6379|redis://:<<it's>>@cache:6379",
             "https://u:p#q?x@host/p|https://u:<<p#q?x>>@host/p",
@@ -97,12 +101,14 @@ class SecretTextTest {
         String escaped = "{\"token\":\"" + "\\\"".repeat(100_000) + "\"}";
         String words = "a".repeat(200_000) + "://" + "b".repeat(200_000) + "=" + "c".repeat(200_000);
         String quotes = " -x \"'".repeat(50_000);
+        String nested = ("-x '" + " -x \"").repeat(50_000);
         String headers = "a: ".repeat(100_000) + "token: x";
 
         assertThat(TEXT.config(spaced)).isEqualTo("password: " + DIGEST.of("x" + " ".repeat(200_000) + "y"));
         assertThat(TEXT.config(escaped)).isEqualTo("{\"token\":\"" + DIGEST.of("\\\"".repeat(100_000)) + "\"}");
         assertThat(TEXT.config(words)).isEqualTo(words);
         assertThat(TEXT.line(quotes)).isEqualTo(quotes);
+        assertThat(TEXT.line(nested)).isEqualTo(nested);
         assertThat(TEXT.line(headers)).isEqualTo("a: ".repeat(100_000) + "token: " + DIGEST.of("x"));
     }
 
