@@ -15,10 +15,13 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Fake secret values planted where real clusters keep them, each place its own value, in built-in
- * kinds (Pods, Deployments, CronJobs, ConfigMaps, annotations) and custom ones (Flux, k3s,
- * Crossplane, Rancher, Argo Workflows, Tekton, and a made-up kind with a container deep inside),
+ * kinds (Pods, Deployments, StatefulSets, CronJobs, ConfigMaps, annotations) and custom ones (Flux,
+ * k3s, Crossplane, Rancher, Argo Workflows, Tekton, and made-up kinds with a container deep inside,
+ * one of them in a group that looks like Kubernetes' own),
  * with the CustomResourceDefinitions that serve the custom kinds; and the scan for the values in
- * any encoding. The values hold {@code :} and {@code =} so that their URL-encoded form differs.
+ * any encoding. The values hold {@code :} and {@code =} so that their URL-encoded form differs. A
+ * value planted after a first word ({@code --password=first <value>}) is one that a reading word
+ * by word would miss.
  */
 public final class PlantedSecrets {
 
@@ -96,8 +99,15 @@ public final class PlantedSecrets {
         put("", "v1", "Pod", "pods", """
                 {"metadata": {"name": "planted-api", "namespace": "shop", "annotations": {
                    "kubernetes.io/change-cause": "kubectl set env deploy/api API_TOKEN=%s",
-                   "example.com/cache": "redis://:%s@cache:6379/0"}},
-                 "spec": {"containers": [{"name": "api", "image": "shop/api:1",
+                   "example.com/cache": "redis://:%s@cache:6379/0",
+                   "example.com/register": "curl -H \\"Authorization: Bearer %s\\" https://ops.example.com/register",
+                   "example.com/debug": "kubectl run debug -- sh -c \\"app --token %s --port 80\\""}},
+                 "spec": {"containers": [{"name": "agent", "image": "shop/agent:1",
+                     "env": [{"name": "CACHE_URL", "value": "redis://:it's%s@cache:6379/0"}],
+                     "command": ["sh", "-c", "agent --token \\"first %s\\" --port 80"],
+                     "args": ["--api-key=first %s", "curl -s -H 'Authorization: Bearer %s' https://ops.example.com/up"],
+                     "readinessProbe": {"exec": {"command": ["curl", "-H", "X-Api-Key: %s", "http://localhost/ready"]}}},
+                   {"name": "api", "image": "shop/api:1",
                    "env": [{"name": "DB_PASS", "value": "%s"},
                            {"name": "DATABASE_URL", "value": "postgres://app:%s@db:5432/shop"},
                            {"name": "JAVA_OPTS", "value": "-Xmx1g -Dspring.datasource.password=%s"}],
@@ -115,6 +125,10 @@ public final class PlantedSecrets {
                    "initContainers": [{"name": "init", "image": "shop/init:1",
                      "command": ["env", "DB_PASS=%s", "migrate"]}]}}
                 """.formatted(value("pod annotation change-cause assignment"), value("pod annotation URL"),
+                value("pod annotation Authorization header"), value("pod annotation flag inside a quoted shell line"),
+                value("pod env URL password with a quote"),
+                value("pod command quoted flag value with a space"), value("pod args --flag= value with a space"),
+                value("pod args Authorization header"), value("pod exec probe X-Api-Key header"),
                 value("pod env DB_PASS"), value("pod env URL"), value("pod env -D flag"),
                 value("pod command PGPASSWORD"), value("pod args export TOKEN"),
                 value("pod livenessProbe exec"), value("pod readinessProbe Authorization header"),
@@ -130,6 +144,13 @@ public final class PlantedSecrets {
                 """.formatted(value("deployment annotation JSON"), value("deployment template annotation flag"),
                 value("deployment env SENTRY_DSN"), value("deployment args --client-secret"),
                 value("deployment args --set property")));
+        put("apps", "v1", "StatefulSet", "statefulsets", """
+                {"metadata": {"name": "planted-db", "namespace": "shop"},
+                 "spec": {"serviceName": "db", "template": {"spec": {"containers": [{"name": "db", "image": "postgres:16"}]}},
+                   "volumeClaimTemplates": [{"metadata": {"name": "data", "annotations": {
+                     "example.com/backup": "RESTIC_PASSWORD=%s restic backup /data"}},
+                     "spec": {"accessModes": ["ReadWriteOnce"]}}]}}
+                """.formatted(value("statefulset volumeClaimTemplate annotation")));
         put("batch", "v1", "CronJob", "cronjobs", """
                 {"metadata": {"name": "planted-nightly", "namespace": "shop"},
                  "spec": {"schedule": "0 3 * * *", "jobTemplate": {"spec": {"template": {"spec": {
@@ -152,26 +173,26 @@ public final class PlantedSecrets {
     }
 
     private void custom() {
-        put("helm.toolkit.fluxcd.io", "v2", "HelmRelease", "helmreleases", """
+        putCustom("helm.toolkit.fluxcd.io", "v2", "HelmRelease", "helmreleases", """
                 {"metadata": {"name": "planted-flux", "namespace": "shop"},
                  "spec": {"chart": {"spec": {"chart": "shop"}}, "valuesFrom": [{"kind": "Secret", "name": "shop-values"}],
                    "values": {"db": {"password": "%s"}}}}
                 """.formatted(value("flux HelmRelease values")));
-        put("helm.cattle.io", "v1", "HelmChart", "helmcharts", """
+        putCustom("helm.cattle.io", "v1", "HelmChart", "helmcharts", """
                 {"metadata": {"name": "planted-k3s", "namespace": "shop"},
                  "spec": {"chart": "traefik", "valuesContent": "auth:\\n  password: %s\\n",
                    "set": {"admin.password": "%s"}}}
                 """.formatted(value("k3s HelmChart valuesContent"), value("k3s HelmChart set")));
-        put("helm.crossplane.io", "v1beta1", "Release", "releases", """
+        putCustom("helm.crossplane.io", "v1beta1", "Release", "releases", """
                 {"metadata": {"name": "planted-crossplane"},
                  "spec": {"forProvider": {"chart": {"name": "shop"}, "values": {"apiKey": "%s"},
                    "set": [{"name": "db.password", "value": "%s"}]}}}
                 """.formatted(value("crossplane Release values"), value("crossplane Release set")));
-        put("catalog.cattle.io", "v1", "App", "apps", """
+        putCustom("catalog.cattle.io", "v1", "App", "apps", """
                 {"metadata": {"name": "planted-rancher", "namespace": "shop"},
                  "spec": {"name": "planted-rancher", "values": {"global": {"token": "%s"}}}}
                 """.formatted(value("rancher App values")));
-        put("argoproj.io", "v1alpha1", "Workflow", "workflows", """
+        putCustom("argoproj.io", "v1alpha1", "Workflow", "workflows", """
                 {"metadata": {"name": "planted-workflow", "namespace": "shop"},
                  "spec": {"entrypoint": "main", "arguments": {"parameters": [{"name": "db-password", "value": "%s"}]},
                    "templates": [
@@ -184,25 +205,31 @@ public final class PlantedSecrets {
                 """.formatted(value("argo Workflow arguments parameter"), value("argo Workflow container env"),
                 value("argo Workflow container args"), value("argo Workflow script source"),
                 value("argo Workflow node inputs parameter")));
-        put("argoproj.io", "v1alpha1", "WorkflowTemplate", "workflowtemplates", """
+        putCustom("argoproj.io", "v1alpha1", "WorkflowTemplate", "workflowtemplates", """
                 {"metadata": {"name": "planted-template", "namespace": "shop"},
                  "spec": {"templates": [{"name": "py", "script": {"image": "python:3", "command": ["python"],
-                   "source": "import db\\npassword = '%s'\\ndb.connect('mysql://root:%s@db/shop')\\n"}}]}}
-                """.formatted(value("argo WorkflowTemplate python assignment"), value("argo WorkflowTemplate URL")));
-        put("tekton.dev", "v1", "Task", "tasks", """
+                   "source": "import db\\npassword = '%s'\\ndb.connect('mysql://root:%s@db/shop')\\n"}},
+                   {"name": "deploy", "inputs": {"parameters": [{"name": "api-token", "default": "%s",
+                     "enum": ["%s", "none"]}]}, "container": {"image": "shop/deploy:1"}}]}}
+                """.formatted(value("argo WorkflowTemplate python assignment"), value("argo WorkflowTemplate URL"),
+                value("argo WorkflowTemplate input parameter default"), value("argo WorkflowTemplate input parameter enum")));
+        putCustom("tekton.dev", "v1", "Task", "tasks", """
                 {"metadata": {"name": "planted-task", "namespace": "shop"},
-                 "spec": {"stepTemplate": {"env": [{"name": "SECRET_KEY", "value": "%s"}]},
-                   "steps": [{"name": "build", "image": "alpine:3", "script": "#!/bin/sh\\nexport API_TOKEN=%s\\nmake\\n"}],
+                 "spec": {"params": [{"name": "registry-password", "type": "string", "default": "%s"}],
+                   "stepTemplate": {"env": [{"name": "SECRET_KEY", "value": "%s"}]},
+                   "steps": [{"name": "build", "image": "alpine:3",
+                     "script": "#!/bin/sh\\nexport API_TOKEN=%s\\ncurl -fsS -H \\"Authorization: Bearer %s\\" https://ci.example.com\\nmake\\n"}],
                    "sidecars": [{"name": "db", "image": "postgres:16", "env": [{"name": "POSTGRES_PASSWORD", "value": "%s"}]}]}}
-                """.formatted(value("tekton Task stepTemplate env"), value("tekton Task step script"),
+                """.formatted(value("tekton Task param default"), value("tekton Task stepTemplate env"),
+                value("tekton Task step script"), value("tekton Task step script Authorization header"),
                 value("tekton Task sidecar env")));
-        put("tekton.dev", "v1", "Pipeline", "pipelines", """
+        putCustom("tekton.dev", "v1", "Pipeline", "pipelines", """
                 {"metadata": {"name": "planted-pipeline", "namespace": "shop"},
                  "spec": {"tasks": [{"name": "deploy", "params": [{"name": "registry-token", "value": "%s"}],
                    "taskSpec": {"steps": [{"name": "push", "image": "shop/push:1",
                      "args": ["--registry-password=%s"]}]}}]}}
                 """.formatted(value("tekton Pipeline task params"), value("tekton Pipeline step args")));
-        put("example.com", "v1", "Deployer", "deployers", """
+        putCustom("example.com", "v1", "Deployer", "deployers", """
                 {"metadata": {"name": "planted-deployer", "namespace": "shop"},
                  "spec": {"chartValues": "adminPassword: %s\\n",
                    "stages": [{"name": "one", "workers": {"pool": [{"runner": {"image": "shop/runner:1",
@@ -210,9 +237,19 @@ public final class PlantedSecrets {
                      "readinessProbe": {"exec": {"command": ["probe", "--token=%s"]}}}}]}}]}}
                 """.formatted(value("configured values field"), value("made-up kind deep container command"),
                 value("made-up kind deep container probe")));
+        putCustom("example.sigs.k8s.io", "v1alpha1", "Runner", "runners", """
+                {"metadata": {"name": "planted-runner", "namespace": "shop"},
+                 "spec": {"pools": [{"worker": {"image": "shop/worker:1", "env": [{"name": "API_TOKEN", "value": "%s"}]}}]}}
+                """.formatted(value("made-up kind in a .k8s.io group deep container env")));
     }
 
-    private void put(String group, String version, String kind, String resource, String json) {
+    /** A custom kind: the cluster serves it by the CustomResourceDefinition planted with it. */
+    private void putCustom(String group, String version, String kind, String resource, String json) {
+        ResourceType type = put(group, version, kind, resource, json);
+        definitions.add(definition(group, version, kind, resource, type.namespaced()));
+    }
+
+    private ResourceType put(String group, String version, String kind, String resource, String json) {
         ObjectNode object = Json.MAPPER.createObjectNode();
         object.put("apiVersion", group.isEmpty() ? version : group + "/" + version);
         object.put("kind", kind);
@@ -220,10 +257,9 @@ public final class PlantedSecrets {
         ObjectNode metadata = (ObjectNode) object.get("metadata");
         metadata.put("uid", String.format(Locale.ROOT, "00000000-0000-4000-8000-%012d", objects.size() + 1));
         boolean namespaced = metadata.has("namespace");
-        objects.add(new Planted(object, new ResourceType(group, version, kind, resource, namespaced, List.of("list"))));
-        if (!group.isEmpty() && group.contains(".") && !group.endsWith(".k8s.io")) {
-            definitions.add(definition(group, version, kind, resource, namespaced));
-        }
+        ResourceType type = new ResourceType(group, version, kind, resource, namespaced, List.of("list"));
+        objects.add(new Planted(object, type));
+        return type;
     }
 
     private static ObjectNode definition(String group, String version, String kind, String plural, boolean namespaced) {

@@ -1,6 +1,7 @@
 package io.k8scollector.collector.discovery;
 
 import java.util.List;
+import java.util.Set;
 
 /**
  * A resource type the API server serves, at the one version the collector lists it by.
@@ -11,6 +12,45 @@ import java.util.List;
  */
 public record ResourceType(
         String group, String version, String kind, String resource, boolean namespaced, List<String> verbs) {
+
+    /**
+     * The groups the Kubernetes project defines and the API server serves itself (with the
+     * {@code metrics.k8s.io} family, defined there and served by metrics-server and the metrics
+     * adapters). By name, not by a {@code .k8s.io} suffix: projects publish CRDs in groups such as
+     * {@code gateway.networking.k8s.io} and {@code snapshot.storage.k8s.io}, and these must be
+     * read as custom resources. Whether a type is a CRD is not asked of the cluster, as that would
+     * need the right to list CustomResourceDefinitions and would still miss aggregated APIs; a
+     * group missing here (one a later Kubernetes adds) is read as custom, which redacts more, not less.
+     * {@code extensions} and {@code settings.k8s.io} are left out on purpose: their workloads and
+     * PodPresets hold containers at places only the custom-resource walk finds.
+     */
+    private static final Set<String> BUILT_IN_GROUPS = Set.of(
+            "",
+            "admissionregistration.k8s.io",
+            "apiextensions.k8s.io",
+            "apiregistration.k8s.io",
+            "apps",
+            "authentication.k8s.io",
+            "authorization.k8s.io",
+            "autoscaling",
+            "batch",
+            "certificates.k8s.io",
+            "coordination.k8s.io",
+            "discovery.k8s.io",
+            "events.k8s.io",
+            "flowcontrol.apiserver.k8s.io",
+            "internal.apiserver.k8s.io",
+            "networking.k8s.io",
+            "node.k8s.io",
+            "policy",
+            "rbac.authorization.k8s.io",
+            "resource.k8s.io",
+            "scheduling.k8s.io",
+            "storage.k8s.io",
+            "storagemigration.k8s.io",
+            "metrics.k8s.io",
+            "custom.metrics.k8s.io",
+            "external.metrics.k8s.io");
 
     public ResourceType {
         verbs = verbs == null ? List.of() : List.copyOf(verbs);
@@ -26,9 +66,9 @@ public record ResourceType(
         return verbs.contains("list");
     }
 
-    /** Built in to Kubernetes: the core group, a group without a dot, or one ending in {@code .k8s.io}. */
+    /** Built in to Kubernetes: its group is one of the Kubernetes project's own, listed by name. */
     public boolean builtIn() {
-        return group.isEmpty() || !group.contains(".") || group.endsWith(".k8s.io");
+        return BUILT_IN_GROUPS.contains(group);
     }
 
     /** {@code resource} for the core group, else {@code resource.group}, as configuration names it. */

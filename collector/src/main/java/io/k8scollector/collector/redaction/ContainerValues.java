@@ -14,8 +14,9 @@ import tools.jackson.databind.node.StringNode;
  *       literal value gets the {@linkplain SecretText#line text rules} (a URL's password, a
  *       sensitive assignment or flag inside it); {@code valueFrom} stays;
  *   <li>{@code command} and {@code args}: the value of a sensitive flag, written
- *       {@code --name=value} or {@code --name value}, as its own element or inside a shell line
- *       ({@code sh -c "app --db-password x"}), and the text rules in every element;
+ *       {@code --name=value} or {@code --name value}, as its own element (to the element's end,
+ *       spaces and all) or inside a shell line ({@code sh -c "app --db-password 'x y'"}), and the
+ *       text rules in every element;
  *   <li>the probes and {@code lifecycle} hooks: {@code exec.command} as a command, and every
  *       {@code httpGet.httpHeaders[].value}, whatever the header's name;
  *   <li>{@code script} (Tekton steps and sidecars): the text rules for configuration and scripts.
@@ -28,6 +29,8 @@ final class ContainerValues {
     private static final Set<String> PROBES = Set.of("livenessProbe", "readinessProbe", "startupProbe");
     private static final List<String> HOOKS = List.of("postStart", "preStop");
     private static final Set<String> COMMANDS = Set.of("command", "args");
+    /** The literal values of an {@code env} entry or a parameter. */
+    private static final List<String> PARAMETER_VALUES = List.of("value", "default", "enum");
     /** The fields {@link #redactField} redacts; the first four make a node look like a container (with an image). */
     private static final List<String> VALUE_FIELDS = List.of(
             "env", "command", "args", "script", "livenessProbe", "readinessProbe", "startupProbe", "lifecycle");
@@ -123,20 +126,46 @@ final class ContainerValues {
     /**
      * Redacts a list of {@code name}/{@code value} pairs ({@code env}, and the parameters of
      * pipeline engines) in place: a sensitive name's literal value becomes its digest, any other
-     * gets the text rules.
+     * gets the text rules. A parameter's {@code default} and {@code enum} (Tekton's and Argo
+     * Workflows') are values as well; each of these may be a string or, in Tekton, a list or an
+     * object of strings.
      */
     void redactNamedValues(JsonNode pairs) {
         for (JsonNode pair : pairs) {
-            if (pair instanceof ObjectNode entry && entry.path("value").isString()) {
-                String value = entry.get("value").stringValue();
-                String redacted = names.isSensitive(entry.path("name").asString(""))
-                        ? text.secret(value)
-                        : text.line(value);
-                if (!redacted.equals(value)) {
-                    entry.put("value", redacted);
+            if (pair instanceof ObjectNode entry) {
+                boolean sensitive = names.isSensitive(entry.path("name").asString(""));
+                for (String field : PARAMETER_VALUES) {
+                    JsonNode value = entry.get(field);
+                    if (value != null) {
+                        JsonNode redacted = redactValue(value, sensitive);
+                        if (redacted != value) {
+                            entry.set(field, redacted);
+                        }
+                    }
                 }
             }
         }
+    }
+
+    /**
+     * A literal value, in place for a list or object of them (a member under a sensitive key is
+     * secret); answers the redacted value.
+     */
+    private JsonNode redactValue(JsonNode value, boolean sensitive) {
+        if (value.isString()) {
+            String redacted = sensitive ? text.secret(value.stringValue()) : text.line(value.stringValue());
+            return redacted.equals(value.stringValue()) ? value : StringNode.valueOf(redacted);
+        }
+        if (value instanceof ArrayNode array) {
+            for (int i = 0; i < array.size(); i++) {
+                array.set(i, redactValue(array.get(i), sensitive));
+            }
+        } else if (value instanceof ObjectNode object) {
+            for (String key : List.copyOf(object.propertyNames())) {
+                object.set(key, redactValue(object.get(key), sensitive || names.isSensitive(key)));
+            }
+        }
+        return value;
     }
 
     /** A probe's or hook's handler: its {@code exec.command} and its HTTP headers' values. */
@@ -158,7 +187,7 @@ final class ContainerValues {
             JsonNode argument = array.get(i);
             if (argument.isString()) {
                 String original = argument.stringValue();
-                String redacted = !flags.valueNext() && isLine(original)
+                String redacted = !flags.valueNext() && isLine(original) && !flags.isSensitiveAssignment(original)
                         ? text.line(original)
                         : text.embedded(flags.next(original));
                 if (!redacted.equals(original)) {

@@ -11,11 +11,14 @@ import tools.jackson.databind.node.ObjectNode;
  * ({@code spec}), Deployments, ReplicaSets, StatefulSets, DaemonSets, Jobs and
  * ReplicationControllers ({@code spec.template.spec}), CronJobs
  * ({@code spec.jobTemplate.spec.template.spec}) and PodTemplates ({@code template.spec}); and the
- * annotations of the templates on the way there, as {@link Annotations} redacts an object's.
+ * annotations of the templates on the way there and of the {@code volumeClaimTemplates} beside
+ * them (a StatefulSet's), as {@link Annotations} redacts an object's.
  */
 final class PodTemplateContainers implements RedactionStep {
 
     private static final JsonPointer TEMPLATE = JsonPointer.compile("/spec/template/spec");
+    /** A StatefulSet's templates of PersistentVolumeClaims, beside its pod template. */
+    static final String CLAIM_TEMPLATES = "volumeClaimTemplates";
     /** By kind (each is unique here), with its group, so that the per-object lookup builds no key. */
     private static final Map<String, PodSpecPlace> POD_SPECS = Map.of(
             "Pod", new PodSpecPlace("", JsonPointer.compile("/spec")),
@@ -55,6 +58,9 @@ final class PodTemplateContainers implements RedactionStep {
         for (JsonPointer rest = podSpec; rest.tail() != null && !rest.tail().matches(); rest = rest.tail()) {
             template = template.path(rest.getMatchingProperty());
             annotations.redactIn(template.path("metadata"));
+            for (JsonNode claim : template.path(CLAIM_TEMPLATES)) {
+                annotations.redactIn(claim.path("metadata"));
+            }
         }
     }
 

@@ -16,8 +16,9 @@ import tools.jackson.databind.node.ObjectNode;
  * Redacts an object of a built-in type while copying it from the list response to its record, so
  * that no tree of the whole object is built (building one per object and serialising it again
  * allocated about half as much again, and the collector's young generation is small). Everything
- * is copied token by token except what a step redacts (annotations are filtered by name and their
- * values redacted as they pass; each container's {@code env}, {@code command}, {@code args},
+ * is copied token by token except what a step redacts (annotations, the templates' and the
+ * {@code volumeClaimTemplates}' among them, are filtered by name and their values redacted as
+ * they pass; each container's {@code env}, {@code command}, {@code args},
  * probes and {@code lifecycle} are read as small trees, redacted as {@link ContainerValues}
  * redacts them in the tree steps, and written back) and what
  * the head keeps ({@code metadata} but its annotations, for enrichment and the lister's
@@ -40,6 +41,9 @@ final class RedactingCopy implements ItemReader {
 
     private final Annotations annotations;
     private final ContainerValues containers;
+    /** Kept, so that copying a list of containers makes no new object. */
+    private final PropertyCopy containerProperty = this::copyContainerProperty;
+    private final PropertyCopy claimTemplateProperty = this::copyClaimTemplateProperty;
 
     RedactingCopy(Annotations annotations, ContainerValues containers) {
         this.annotations = annotations;
@@ -98,12 +102,14 @@ final class RedactingCopy implements ItemReader {
             generator.writeName(name);
             if (podSpec.matches()) {
                 if (value == JsonToken.START_ARRAY && ContainerValues.isContainerList(name)) {
-                    copyContainers(parser, generator);
+                    copyObjects(parser, generator, containerProperty);
                 } else {
                     generator.copyCurrentStructure(parser);
                 }
             } else if (name.equals("metadata") && value == JsonToken.START_OBJECT) {
                 copyTemplateMetadata(parser, generator);
+            } else if (name.equals(PodTemplateContainers.CLAIM_TEMPLATES) && value == JsonToken.START_ARRAY) {
+                copyObjects(parser, generator, claimTemplateProperty);
             } else {
                 copy(parser, generator, podSpec.matchesProperty(name) ? podSpec.tail() : null);
             }
@@ -159,6 +165,15 @@ final class RedactingCopy implements ItemReader {
         generator.writeEndObject();
     }
 
+    /** A property of a claim template: the annotations of its {@code metadata} are redacted. */
+    private void copyClaimTemplateProperty(String name, JsonParser parser, JsonGenerator generator) {
+        if (name.equals("metadata") && parser.currentToken() == JsonToken.START_OBJECT) {
+            copyTemplateMetadata(parser, generator);
+        } else {
+            generator.copyCurrentStructure(parser);
+        }
+    }
+
     private void copyAnnotations(JsonParser parser, JsonGenerator generator) {
         if (parser.currentToken() != JsonToken.START_OBJECT) {
             generator.copyCurrentStructure(parser);
@@ -181,11 +196,20 @@ final class RedactingCopy implements ItemReader {
     }
 
     /**
-     * Copies a list of containers, redacting the fields of each that can hold sensitive values
-     * ({@code env}, {@code command}, {@code args}, the probes and {@code lifecycle}): only those
+     * A property of a container: the fields that can hold sensitive values ({@code env},
+     * {@code command}, {@code args}, the probes and {@code lifecycle}) are redacted, and only those
      * small sub-trees are read as trees.
      */
-    private void copyContainers(JsonParser parser, JsonGenerator generator) {
+    private void copyContainerProperty(String name, JsonParser parser, JsonGenerator generator) {
+        if (ContainerValues.holdsValues(name)) {
+            generator.writeTree(containers.redactField(name, parser.readValueAsTree()));
+        } else {
+            generator.copyCurrentStructure(parser);
+        }
+    }
+
+    /** Copies a list of objects (containers, claim templates), each property by {@code property}. */
+    private static void copyObjects(JsonParser parser, JsonGenerator generator, PropertyCopy property) {
         generator.writeStartArray();
         while (parser.nextToken() != JsonToken.END_ARRAY) {
             if (parser.currentToken() != JsonToken.START_OBJECT) {
@@ -197,14 +221,16 @@ final class RedactingCopy implements ItemReader {
                 String name = parser.currentName();
                 parser.nextToken();
                 generator.writeName(name);
-                if (ContainerValues.holdsValues(name)) {
-                    generator.writeTree(containers.redactField(name, parser.readValueAsTree()));
-                } else {
-                    generator.copyCurrentStructure(parser);
-                }
+                property.copy(name, parser, generator);
             }
             generator.writeEndObject();
         }
         generator.writeEndArray();
+    }
+
+    /** Copies the value of one property, its name written, at the parser's current token. */
+    @FunctionalInterface
+    private interface PropertyCopy {
+        void copy(String name, JsonParser parser, JsonGenerator generator);
     }
 }

@@ -9,13 +9,19 @@ import java.util.regex.Pattern;
  * The rules for secrets written inside free text (a shell line, a script, an annotation, a
  * ConfigMap value), each keeping the text's shape and replacing only the secret by its digest:
  * <ul>
- *   <li>the password of a URL with user info: {@code postgres://app:<digest>@db:5432/shop};
+ *   <li>the password of a URL with user info: {@code postgres://app:<digest>@db:5432/shop}, any
+ *       characters but whitespace, {@code /} and {@code "} up to the last {@code @} before the host;
  *   <li>a shell assignment to a sensitive name: {@code PGPASSWORD=<digest> psql},
  *       {@code export TOKEN="<digest>"}, {@code env DB_PASS=<digest> app}, and a property written
  *       the same way ({@code --set db.password=<digest>});
  *   <li>a JSON member with a sensitive name and a string value: {@code "password":"<digest>"};
  *   <li>the value of a sensitive flag ({@code --token <digest>}, {@code --db-password=<digest>},
- *       {@code -Dspring.datasource.password=<digest>}), read word by word;
+ *       {@code -Dspring.datasource.password=<digest>}), read word by word, a quoted word to its
+ *       closing quote ({@code --token "<digest>"}), and inside quoted shell lines
+ *       ({@code sh -c "app --token <digest>"});
+ *   <li>the value of a sensitive header ({@code Authorization}, {@code X-Api-Key}, {@code Cookie}):
+ *       {@code curl -H "Authorization: <digest>"}, to the closing quote of a quoted header, else to
+ *       the end of the line;
  *   <li>for configuration text only, a line that sets a sensitive name, whatever follows:
  *       {@code password: <digest>}, {@code db.password = <digest>}, {@code export API_TOKEN=<digest>}.
  * </ul>
@@ -24,9 +30,14 @@ import java.util.regex.Pattern;
  */
 final class SecretText {
 
-    private static final Pattern WORD = Pattern.compile("\\S+");
+    /** A password may hold {@code '}, {@code ?}, {@code #} and {@code @}; a {@code "} ends the URL inside JSON text. */
     private static final Pattern URL_PASSWORD =
-            Pattern.compile("\\b([a-zA-Z][a-zA-Z0-9+.-]*://[^:/?#@\\s\"'<>]*:)([^/?#\\s\"'<>]+)@");
+            Pattern.compile("\\b([a-zA-Z][a-zA-Z0-9+.-]*://[^:/?#@\\s\"'<>]*:)([^/\\s\"]+)@");
+    /**
+     * A header name and its colon, where a word starts (not a URL's user, {@code https://token:x@host},
+     * which the URL rule reads); the value is scanned by hand.
+     */
+    private static final Pattern HEADER = Pattern.compile("(?<![\\w.:/@-])([A-Za-z][A-Za-z0-9-]*)[ \\t]*:[ \\t]*");
     private static final Pattern ASSIGNMENT = Pattern.compile(
             "(?<![\\w.$-])([A-Za-z_][\\w.-]*)=(?:\"([^\"]*)\"|'([^']*)'|([^\\s;&|`'\"]+))");
     /** Up to the opening quote of the value: the value is scanned by hand, a regex loop over escapes recurses. */
@@ -34,6 +45,8 @@ final class SecretText {
     private static final Pattern CONFIG_LINE = Pattern.compile(
             "(?m)^([ \\t]*(?:export[ \\t]+)?[\"']?)([A-Za-z_][\\w.-]*)([\"']?[ \\t]*[:=][ \\t]*)(\\S(?:[^\\r\\n]*\\S)?)[ \\t]*$");
     private static final int DIGEST_LENGTH = KeyedDigest.PREFIX.length() + 64;
+    /** Quoted shell lines are read this deep ({@code su -c "sh -c 'app --token x'"}); hostile nesting costs no more. */
+    private static final int MAX_NESTING = 2;
 
     private final SensitiveNames names;
     private final KeyedDigest digest;
@@ -45,7 +58,7 @@ final class SecretText {
 
     /** Every rule but the configuration lines: for shell lines, scripts, annotations and env values. */
     String line(String text) {
-        return embedded(hasFlag(text) ? flags(text) : text);
+        return embedded(hasFlag(text) ? flags(text, 0) : text);
     }
 
     /** Every rule: for ConfigMap values and scripts, which are configuration files and programs. */
@@ -70,6 +83,9 @@ final class SecretText {
         if (out.contains("://") && out.indexOf('@') >= 0) {
             out = replace(URL_PASSWORD, out, url -> url.group(1) + secret(url.group(2)) + "@");
         }
+        if (out.indexOf(':') >= 0) {
+            out = headers(out);
+        }
         return out;
     }
 
@@ -83,15 +99,114 @@ final class SecretText {
         return new Flags();
     }
 
-    private String flags(String line) {
+    /**
+     * Reads the words of a shell line as a shell splits them: a quoted part, spaces and all, belongs
+     * to its word; {@code nesting} is how many quoted lines this one sits in.
+     */
+    private String flags(String line, int nesting) {
         Flags flags = new Flags();
-        Matcher words = WORD.matcher(line);
         StringBuilder out = new StringBuilder(line.length());
-        while (words.find()) {
-            words.appendReplacement(out, Matcher.quoteReplacement(flags.next(words.group())));
+        int i = 0;
+        while (i < line.length()) {
+            if (Character.isWhitespace(line.charAt(i))) {
+                out.append(line.charAt(i++));
+                continue;
+            }
+            int end = wordEnd(line, i);
+            String word = line.substring(i, end);
+            boolean value = flags.valueNext();
+            String redacted = flags.next(word);
+            boolean unread = !value && redacted.equals(word) && nesting < MAX_NESTING;
+            out.append(unread ? quotedParts(word, nesting + 1) : redacted);
+            i = end;
         }
-        words.appendTail(out);
         return out.toString();
+    }
+
+    /**
+     * {@code word} with each of its quoted parts read as a shell line of its own, as a shell run by
+     * the line would read it ({@code sh -c "app --token x"}, {@code su -c 'app --token x'}); a
+     * quote left open runs to the word's end.
+     */
+    private String quotedParts(String word, int nesting) {
+        if (word.indexOf('"') < 0 && word.indexOf('\'') < 0) {
+            return word;
+        }
+        StringBuilder out = new StringBuilder(word.length());
+        int i = 0;
+        while (i < word.length()) {
+            char c = word.charAt(i);
+            if (c != '"' && c != '\'') {
+                int next = Math.min(c == '\\' ? i + 2 : i + 1, word.length());
+                out.append(word, i, next);
+                i = next;
+                continue;
+            }
+            int closing = closingQuote(word, i + 1, c);
+            int end = closing < 0 ? word.length() : closing;
+            String inner = word.substring(i + 1, end);
+            out.append(c).append(hasFlag(inner) ? flags(inner, nesting) : inner);
+            if (closing >= 0) {
+                out.append(c);
+            }
+            i = end + 1;
+        }
+        return out.toString();
+    }
+
+    /** The end of the word at {@code start}; a quote left open runs to the end of the text (no shell would run it). */
+    private static int wordEnd(String line, int start) {
+        int i = start;
+        while (i < line.length() && !Character.isWhitespace(line.charAt(i))) {
+            char c = line.charAt(i);
+            if (c == '"' || c == '\'') {
+                int closing = closingQuote(line, i + 1, c);
+                i = closing < 0 ? line.length() : closing + 1;
+            } else {
+                i += c == '\\' ? 2 : 1;
+            }
+        }
+        return Math.min(i, line.length());
+    }
+
+    /**
+     * Digests the value of every header with a sensitive name: to the quote that closes a header
+     * written in quotes ({@code -H 'Authorization: Bearer x'}), else to the end of the line.
+     */
+    private String headers(String text) {
+        Matcher header = HEADER.matcher(text);
+        StringBuilder out = null;
+        int copied = 0;
+        int from = 0;
+        while (from < text.length() && header.find(from)) {
+            int start = header.end();
+            from = start;
+            if (!names.matches(header.group(1))) {
+                continue;
+            }
+            char before = header.start() > 0 ? text.charAt(header.start() - 1) : ' ';
+            int closing = before == '"' || before == '\'' ? closingQuote(text, start, before) : -1;
+            int end = closing >= 0 ? closing : lineEnd(text, start);
+            if (end > start) {
+                out = out == null ? new StringBuilder(text.length()) : out;
+                out.append(text, copied, start).append(secret(text.substring(start, end)));
+                copied = end;
+                from = end;
+            }
+        }
+        return out == null ? text : out.append(text, copied, text.length()).toString();
+    }
+
+    /** The end of the line {@code from} is in, trailing whitespace left out. */
+    private static int lineEnd(String text, int from) {
+        int end = from;
+        while (end < text.length() && text.charAt(end) != '\n' && text.charAt(end) != '\r') {
+            end++;
+        }
+        while (end > from && Character.isWhitespace(text.charAt(end - 1))) {
+            end--;
+        }
+        return end;
     }
 
     /** Digests the string value of every JSON member with a sensitive name, keeping the text around it. */
@@ -102,7 +217,7 @@ final class SecretText {
         int from = 0;
         while (member.find(from)) {
             int start = member.end();
-            int end = closingQuote(text, start);
+            int end = closingQuote(text, start, '"');
             if (end < 0) {
                 break;
             }
@@ -116,12 +231,16 @@ final class SecretText {
         return out == null ? text : out.append(text, copied, text.length()).toString();
     }
 
-    private static int closingQuote(String text, int from) {
+    /**
+     * The index of the {@code quote} that closes a quoted text from {@code from}, or -1; a
+     * backslash escapes only inside {@code "}, as in a shell.
+     */
+    private static int closingQuote(String text, int from, char quote) {
         for (int i = from; i < text.length(); i++) {
             char c = text.charAt(i);
-            if (c == '\\') {
+            if (c == '\\' && quote == '"') {
                 i++;
-            } else if (c == '"') {
+            } else if (c == quote) {
                 return i;
             }
         }
@@ -166,11 +285,29 @@ final class SecretText {
             return valueNext;
         }
 
-        /** {@code word} with a sensitive flag's value digested. */
+        /**
+         * Whether {@code argument} is a sensitive flag with its value, {@code --name=value}: the
+         * value runs to the end of the argument, spaces and all.
+         */
+        boolean isSensitiveAssignment(String argument) {
+            int equals = argument.indexOf('=');
+            if (!argument.startsWith("-") || equals < 0) {
+                return false;
+            }
+            String name = argument.substring(0, equals);
+            for (int i = 0; i < name.length(); i++) {
+                if (Character.isWhitespace(name.charAt(i))) {
+                    return false;
+                }
+            }
+            return names.isSensitive(stripDashes(name));
+        }
+
+        /** {@code word} with a sensitive flag's value digested, a quoted value inside its quotes. */
         String next(String word) {
             if (valueNext && !word.startsWith("--")) {
                 valueNext = false;
-                return secret(word);
+                return quotedSecret(word);
             }
             valueNext = false;
             if (!word.startsWith("-")) {
@@ -185,7 +322,14 @@ final class SecretText {
                 valueNext = true;
                 return word;
             }
-            return word.substring(0, equals + 1) + secret(word.substring(equals + 1));
+            return word.substring(0, equals + 1) + quotedSecret(word.substring(equals + 1));
+        }
+
+        private String quotedSecret(String value) {
+            char quote = value.isEmpty() ? ' ' : value.charAt(0);
+            boolean quoted = value.length() >= 2 && (quote == '"' || quote == '\'')
+                    && closingQuote(value, 1, quote) == value.length() - 1;
+            return quoted ? quote + secret(value.substring(1, value.length() - 1)) + quote : secret(value);
         }
 
         private static String stripDashes(String flag) {

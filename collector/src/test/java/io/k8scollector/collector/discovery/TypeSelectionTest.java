@@ -37,6 +37,16 @@ class TypeSelectionTest {
     }
 
     @Test
+    void takesCustomResourcesInGroupsUnderK8sIoByDefaultAndBuiltInsOnlyWhenNamed() {
+        ResourceType routes = new ResourceType("gateway.networking.k8s.io", "v1", "HTTPRoute", "httproutes", true, LIST);
+        ResourceType ingresses = new ResourceType("networking.k8s.io", "v1", "Ingress", "ingresses", true, LIST);
+
+        assertThat(TypeSelection.of(new Selection(List.of("pods"), Map.of(), List.of(), null, Set.of(), null))
+                        .select(List.of(PODS, routes, ingresses)))
+                .containsExactlyInAnyOrder(PODS, routes);
+    }
+
+    @Test
     void aBareNameMeansTheCoreGroupsTypeAndResourceDotGroupNamesOnePrecisely() {
         assertThat(select(List.of("events", "pods"), Map.of(), List.of()))
                 .containsExactlyInAnyOrder(EVENTS, PODS, WIDGETS, APPLICATIONS);

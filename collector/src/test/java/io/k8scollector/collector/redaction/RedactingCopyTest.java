@@ -62,8 +62,9 @@ class RedactingCopyTest {
     void writesTheRecordsTheTreeStepsWriteForEveryTypeItTakes() {
         List<ResourceType> copied = types.stream().filter(redactor::copies).toList();
         assertThat(copied).extracting(ResourceType::resource)
-                .contains("pods", "deployments", "replicasets", "daemonsets", "jobs", "cronjobs", "services", "nodes")
-                .doesNotContain("secrets", "configmaps", "controllerrevisions");
+                .contains("pods", "deployments", "replicasets", "statefulsets", "daemonsets", "jobs", "cronjobs", "services",
+                        "nodes")
+                .doesNotContain("secrets", "configmaps", "controllerrevisions", "runners");
         int compared = 0;
         for (ResourceType type : copied) {
             Map<String, ObjectNode> expected = new HashMap<>();
@@ -117,7 +118,7 @@ class RedactingCopyTest {
             }
         }
 
-        assertThat(names).contains("planted-api", "planted-web", "planted-nightly");
+        assertThat(names).contains("planted-api", "planted-web", "planted-db", "planted-nightly");
         assertThat(PLANTED.leaksIn(records.toString())).isEmpty();
         assertThat(records.toString()).contains("PGPASSWORD=" + KeyedDigest.PREFIX).contains("\"value\":\"" + KeyedDigest.PREFIX);
     }

@@ -158,6 +158,80 @@ class RedactorTest {
                 "--port=80");
     }
 
+    @Test
+    void digestsASensitiveFlagsValueToTheEndOfItsElementAndAQuotedOneToItsQuote() {
+        ObjectNode pod = object("""
+                {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "api"}, "spec": {"containers": [{"name": "api",
+                  "command": ["sh", "-c", "app --token \\"correct horse\\" --port 80"],
+                  "args": ["--password=correct horse battery", "--log-level=info debug", "--api-key", "two words"]}]}}
+                """);
+
+        redactor(Map.of()).redact(type("", "v1", "Pod", "pods"), pod);
+
+        assertThat(strings(pod.at("/spec/containers/0/command"))).containsExactly(
+                "sh", "-c", "app --token \"" + digest.of("correct horse") + "\" --port 80");
+        assertThat(strings(pod.at("/spec/containers/0/args"))).containsExactly(
+                "--password=" + digest.of("correct horse battery"), "--log-level=info debug", "--api-key", digest.of("two words"));
+    }
+
+    @Test
+    void digestsTheDefaultsEnumsAndListOrObjectValuesOfSensitiveParameters() {
+        ObjectNode task = object("""
+                {"apiVersion": "tekton.dev/v1", "kind": "Task", "metadata": {"name": "t"},
+                 "spec": {"params": [{"name": "db-password", "default": "planted-1"},
+                                     {"name": "hosts", "type": "array", "default": ["a", "b"]},
+                                     {"name": "creds", "type": "object", "default": {"user": "app", "password": "planted-2"}},
+                                     {"name": "tokens", "type": "array", "default": ["planted-3"]}],
+                   "steps": [{"name": "s", "image": "alpine:3", "script": "make"}]}}
+                """);
+        ObjectNode workflow = object("""
+                {"apiVersion": "argoproj.io/v1alpha1", "kind": "Workflow", "metadata": {"name": "w"},
+                 "spec": {"templates": [{"name": "t", "inputs": {"parameters": [
+                   {"name": "api-token", "default": "planted-4", "enum": ["planted-5", "planted-6"]},
+                   {"name": "mode", "default": "fast", "enum": ["fast", "slow"]}]}}]}}
+                """);
+
+        redactor(Map.of()).redact(type("tekton.dev", "v1", "Task", "tasks"), task);
+        redactor(Map.of()).redact(type("argoproj.io", "v1alpha1", "Workflow", "workflows"), workflow);
+
+        assertThat(task.toString() + workflow).doesNotContain("planted");
+        assertThat(task.at("/spec/params/0/default").stringValue()).isEqualTo(digest.of("planted-1"));
+        assertThat(strings(task.at("/spec/params/1/default"))).containsExactly("a", "b");
+        assertThat(task.at("/spec/params/2/default/user").stringValue()).isEqualTo("app");
+        assertThat(task.at("/spec/params/2/default/password").stringValue()).isEqualTo(digest.of("planted-2"));
+        assertThat(strings(task.at("/spec/params/3/default"))).containsExactly(digest.of("planted-3"));
+        JsonNode parameters = workflow.at("/spec/templates/0/inputs/parameters");
+        assertThat(strings(parameters.at("/0/enum"))).containsExactly(digest.of("planted-5"), digest.of("planted-6"));
+        assertThat(strings(parameters.at("/1/enum"))).containsExactly("fast", "slow");
+        assertThat(parameters.at("/1/default").stringValue()).isEqualTo("fast");
+    }
+
+    @Test
+    void redactsTheAnnotationsOfAStatefulSetsVolumeClaimTemplates() {
+        ObjectNode statefulSet = object("""
+                {"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "db"},
+                 "spec": {"template": {"spec": {"containers": []}}, "volumeClaimTemplates": [{"metadata": {"name": "data",
+                   "annotations": {"example.com/backup": "RESTIC_PASSWORD=planted restic backup",
+                                   "kubectl.kubernetes.io/last-applied-configuration": "{}"}}}]}}
+                """);
+
+        redactor(Map.of()).redact(type("apps", "v1", "StatefulSet", "statefulsets"), statefulSet);
+
+        assertThat(statefulSet.at("/spec/volumeClaimTemplates/0/metadata/annotations").properties()).hasSize(1);
+        assertThat(statefulSet.at("/spec/volumeClaimTemplates/0/metadata/annotations/example.com~1backup").stringValue())
+                .isEqualTo("RESTIC_PASSWORD=" + digest.of("planted") + " restic backup");
+    }
+
+    @Test
+    void takesCustomResourcesInGroupsThatLookBuiltInOffTheCopy() {
+        Redactor redactor = redactor(Map.of());
+
+        assertThat(redactor.copies(type("gateway.networking.k8s.io", "v1", "HTTPRoute", "httproutes"))).isFalse();
+        assertThat(redactor.copies(type("snapshot.storage.k8s.io", "v1", "VolumeSnapshot", "volumesnapshots"))).isFalse();
+        assertThat(redactor.copies(type("networking.k8s.io", "v1", "Ingress", "ingresses"))).isTrue();
+        assertThat(redactor.copies(type("", "v1", "Pod", "pods"))).isTrue();
+    }
+
     static Stream<Arguments> podTemplates() {
         String containers = """
                 {"initContainers": [{"name": "i", "env": [{"name": "PASSWORD", "value": "planted"}]}],

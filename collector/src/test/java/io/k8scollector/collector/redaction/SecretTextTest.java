@@ -51,7 +51,23 @@ class SecretTextTest {
             "{\"user\":\"app\",\"password\":\"s3cret\"}|{\"user\":\"app\",\"password\":\"<<s3cret>>\"}",
             "app --token s3cret --port 80|app --token <<s3cret>> --port 80",
             "-Xmx1g -Dspring.datasource.password=s3cret|-Xmx1g -Dspring.datasource.password=<<s3cret>>",
-            "kubectl rollout restart deploy/web|kubectl rollout restart deploy/web"})
+            "kubectl rollout restart deploy/web|kubectl rollout restart deploy/web",
+            "app --token \"s3 cret\" --port 80|app --token \"<<s3 cret>>\" --port 80",
+            "app --password='s3 cret' -v|app --password='<<s3 cret>>' -v",
+            "app --token \"s3 \\\" cret\" -v|app --token \"<<s3 \\\" cret>>\" -v",
+            "app --token 's3 cret|app --token <<'s3 cret>>",
+            "curl -H \"Authorization: Bearer s3cret\" https://x|curl -H \"Authorization: <<Bearer s3cret>>\" https://x",
+            "curl -H 'X-Api-Key: s3 cret' -H 'Accept: text/plain' https://x|curl -H 'X-Api-Key: <<s3 cret>>' -H 'Accept: text/plain' https://x",
+            "Cookie: a=s3cret; b=2|Cookie: <<a=s3cret; b=2>>",
+            "X-Request-Id: 42|X-Request-Id: 42",
+            "kubectl run x -- sh -c \"app --token s3cret --port 80\"|kubectl run x -- sh -c \"app --token <<s3cret>> --port 80\"",
+            "su app -c 'deploy --api-key=\"s3 cret\" -v'|su app -c 'deploy --api-key=\"<<s3 cret>>\" -v'",
+            "su -c \"sh -c 'app --token s3cret'\"|su -c \"sh -c 'app --token <<s3cret>>'\"",
+            "sh -c \"app --token s3cret|sh -c \"app --token <<s3cret>>",
+            "git clone https://token:s3cret@github.com/org/repo|git clone https://token:<<s3cret>>@github.com/org/repo",
+            "redis://:it's@cache:6379|redis://:<<it's>>@cache:6379",
+            "https://u:p#q?x@host/p|https://u:<<p#q?x>>@host/p",
+            "{\"a\":\"redis://:s3cret@cache\",\"b\":\"ops@example.com\"}|{\"a\":\"redis://:<<s3cret>>@cache\",\"b\":\"ops@example.com\"}"})
     void replacesOnlyTheSecretInsideALine(String line, String expected) {
         assertThat(TEXT.line(line)).isEqualTo(digested(expected));
     }
@@ -69,7 +85,8 @@ class SecretTextTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"PGPASSWORD=s3cret psql", "redis://:s3cret@cache", "app --token s3cret", "{\"token\":\"s3cret\"}"})
+    @ValueSource(strings = {"PGPASSWORD=s3cret psql", "redis://:s3cret@cache", "app --token s3cret", "{\"token\":\"s3cret\"}",
+            "app --token \"s3 cret\"", "curl -H 'Authorization: Bearer s3cret'", "redis://:it's-s3cret@cache"})
     void givesTheSameTextWhenAppliedTwice(String line) {
         String once = TEXT.config(line);
 
@@ -83,10 +100,16 @@ class SecretTextTest {
         String spaced = "password: x" + " ".repeat(200_000) + "y";
         String escaped = "{\"token\":\"" + "\\\"".repeat(100_000) + "\"}";
         String words = "a".repeat(200_000) + "://" + "b".repeat(200_000) + "=" + "c".repeat(200_000);
+        String quotes = " -x \"'".repeat(50_000);
+        String nested = ("-x '" + " -x \"").repeat(50_000);
+        String headers = "a: ".repeat(100_000) + "token: x";
 
         assertThat(TEXT.config(spaced)).isEqualTo("password: " + DIGEST.of("x" + " ".repeat(200_000) + "y"));
         assertThat(TEXT.config(escaped)).isEqualTo("{\"token\":\"" + DIGEST.of("\\\"".repeat(100_000)) + "\"}");
         assertThat(TEXT.config(words)).isEqualTo(words);
+        assertThat(TEXT.line(quotes)).isEqualTo(quotes);
+        assertThat(TEXT.line(nested)).isEqualTo(nested);
+        assertThat(TEXT.line(headers)).isEqualTo("a: ".repeat(100_000) + "token: " + DIGEST.of("x"));
     }
 
     /** {@code expected} with each {@code <<value>>} replaced by the value's digest. */
