@@ -69,6 +69,37 @@ class QuotasTest {
     }
 
     @Test
+    void oversizedAndGarbledLoginsTakeTheirAddresssTokenToo() {
+        // Burst 3: the receiver's own login of its test key, then one oversized and one garbled.
+        Quotas three = Quotas.DEFAULT.withLogins(new RateLimiter.Rate(0.001, 3), new RateLimiter.Rate(0.001, 100));
+        try (TestReceiver receiver = receiver(three, null)) {
+            String padded = "{\"accessKey\": \"AKBIG\", \"secretKey\": \"" + "x".repeat(8 << 10) + "\"}";
+            assertThat(rawLogin(receiver, padded).statusCode()).isEqualTo(413);
+            assertThat(rawLogin(receiver, "{\"accessKey\": ").statusCode()).isEqualTo(400);
+
+            HttpResponse<String> refused = rawLogin(receiver, padded);
+            assertThat(refused.statusCode()).isEqualTo(429);
+            assertThat(refused.body()).contains("127.0.0.1");
+            assertThat(login(receiver, "AKFINE", null).statusCode()).isEqualTo(429);
+        }
+    }
+
+    @Test
+    void aGarbledLoginTakesNoTokenOfAKey() {
+        Quotas oneEach = Quotas.DEFAULT.withLogins(new RateLimiter.Rate(0.001, 100), new RateLimiter.Rate(0.001, 1));
+        try (TestReceiver receiver = receiver(oneEach, null)) {
+            assertThat(rawLogin(receiver, "{\"accessKey\": \"AKONCE\", \"secretKey\": ").statusCode()).isEqualTo(400);
+            assertThat(login(receiver, "AKONCE", null).statusCode()).isEqualTo(401);
+            assertThat(login(receiver, "AKONCE", null).statusCode()).isEqualTo(429);
+        }
+    }
+
+    private static HttpResponse<String> rawLogin(TestReceiver receiver, String body) {
+        return receiver.send(HttpRequest.newBuilder(receiver.uri(Paths.LOGIN))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    @Test
     void behindATrustedProxyTheClientIsTheHeadersLastEntry() {
         Quotas twoEach = Quotas.DEFAULT.withLogins(new RateLimiter.Rate(0.001, 2), new RateLimiter.Rate(0.001, 100));
         try (TestReceiver receiver = receiver(twoEach, "X-Forwarded-For")) {
@@ -108,6 +139,29 @@ class QuotasTest {
             awaitRequestsInFlight(receiver, 1);
             assertThat(get(receiver, token).statusCode()).as("a request once one of the two ended").isEqualTo(200);
             endPage(held.get(1), page);
+        }
+    }
+
+    @Test
+    void aKeyAtItsRequestsInFlightQuotaCanStillSignOut() throws Exception {
+        try (TestReceiver receiver = receiver(Quotas.DEFAULT.withRequestsInFlightPerKey(1)
+                .withBodyLimits(Duration.ofSeconds(60), 0), null)) {
+            String token = receiver.token(List.of(), Scope.INGEST, Scope.READ);
+            String fetching = FetchingId.generate(Instant.now());
+            receiver.start("signout", fetching, "uid-signout");
+            byte[] page = Json.MAPPER.writeValueAsBytes(Map.of("objects",
+                    List.of(TestObjects.configMap("so1", "a", "one", "x", "1"))));
+            awaitRequestsInFlight(receiver, 0);
+            Socket held = startPage(receiver, token, Paths.records("signout", fetching, RecordKind.OBJECTS), page);
+            awaitRequestsInFlight(receiver, 1);
+            assertThat(get(receiver, token).statusCode()).as("a second request while one is held").isEqualTo(429);
+
+            HttpResponse<String> signOut = receiver.send(HttpRequest.newBuilder(receiver.uri("/account/access_keys/logout"))
+                    .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.noBody()).build());
+
+            assertThat(signOut.statusCode()).as(signOut.body()).isEqualTo(204);
+            endPage(held, page);
+            assertThat(get(receiver, token).statusCode()).as("the signed-out token").isEqualTo(401);
         }
     }
 
