@@ -567,18 +567,21 @@ abstract class ReceiverContract {
                 "message", "the API server kept answering 503", "finishedAt", Instant.now().toString()), token);
     }
 
-    /** The cluster's stored last abort: fetchingId, reason, message. */
-    private List<String> lastAbort(String cluster) {
-        return receiver.db.read(c -> {
-            try (var ps = c.prepareStatement("SELECT abort_fetching_id, abort_reason, abort_message FROM clusters"
-                    + " WHERE id = ?")) {
-                ps.setString(1, cluster);
-                try (var rs = ps.executeQuery()) {
-                    rs.next();
-                    return java.util.Arrays.asList(rs.getString(1), rs.getString(2), rs.getString(3));
-                }
+    /** The cluster's {@code lastAbort} in the cluster listing (a null node: none). */
+    private JsonNode listedAbort(String cluster) {
+        for (JsonNode item : receiver.getJson("/v1/clusters").get("items")) {
+            if (item.get("id").asString().equals(cluster)) {
+                return item.path("lastAbort");
             }
-        });
+        }
+        throw new AssertionError("no cluster " + cluster + " in the listing");
+    }
+
+    /** The cluster's last abort: fetchingId, reason, message (nulls: none). */
+    private List<String> lastAbort(String cluster) {
+        JsonNode abort = listedAbort(cluster);
+        return abort.isMissingNode() || abort.isNull() ? java.util.Arrays.asList(null, null, null) : List.of(
+                abort.get("fetchingId").asString(), abort.get("reason").asString(), abort.get("message").asString());
     }
 
     @Test
@@ -605,6 +608,9 @@ abstract class ReceiverContract {
         new Snapshots(receiver.db, 3, Duration.ofMinutes(15), 4).discardIdle(Instant.now().plusSeconds(1));
         expectError(receiver.commit("aborted", failed, Map.of()), 409, "fetching_aborted");
         assertThat(lastAbort("aborted")).containsExactly(failed, "api-unreachable", "the API server kept answering 503");
+        JsonNode listed = listedAbort("aborted");
+        assertThat(Instant.parse(listed.get("receivedAt").asString()))
+                .isAfterOrEqualTo(Instant.parse(listed.get("finishedAt").asString()).minusSeconds(60));
         assertThat(names("aborted")).containsExactly("committed");
     }
 

@@ -551,22 +551,30 @@ public final class Snapshots {
         });
     }
 
-    /** Every cluster with its current snapshot, by id. */
+    /** Every cluster with its current snapshot and its last abort, by id. */
     public List<ClusterView> clusters() {
         return db.read(c -> {
             List<ClusterView> clusters = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT c.id, c.unique_id, f.fetching_id, f.committed_at,"
-                    + " f.object_count FROM clusters c LEFT JOIN fetchings f ON f.seq = c.current_fetching ORDER BY c.id");
+                    + " f.object_count, c.abort_fetching_id, c.abort_reason, c.abort_message, c.abort_finished_at,"
+                    + " c.abort_received_at FROM clusters c LEFT JOIN fetchings f ON f.seq = c.current_fetching"
+                    + " ORDER BY c.id");
                     ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    long committed = rs.getLong(4);
-                    clusters.add(new ClusterView(rs.getString(1), rs.getString(2), rs.getString(3),
-                            rs.wasNull() ? null : Instant.ofEpochMilli(committed),
-                            rs.getObject(5) == null ? null : rs.getLong(5)));
+                    ClusterView.LastAbort abort = rs.getString(6) == null ? null : new ClusterView.LastAbort(
+                            rs.getString(6), rs.getString(7), rs.getString(8), instant(rs, 9), instant(rs, 10));
+                    clusters.add(new ClusterView(rs.getString(1), rs.getString(2), rs.getString(3), instant(rs, 4),
+                            rs.getObject(5) == null ? null : rs.getLong(5), abort));
                 }
             }
             return clusters;
         });
+    }
+
+    /** The epoch milliseconds in {@code column} as an instant, or null. */
+    private static Instant instant(ResultSet rs, int column) throws SQLException {
+        long millis = rs.getLong(column);
+        return rs.wasNull() ? null : Instant.ofEpochMilli(millis);
     }
 
     /**
