@@ -11,6 +11,8 @@ public record ErrorBody(String error, String message) {
     public static final String FETCHING_COMMITTED = "fetching_committed";
     public static final String INCOMPLETE = "incomplete";
     public static final String STALE = "stale";
+    /** A page, commit or start for a fetching its collector aborted (protocol 1.1). */
+    public static final String FETCHING_ABORTED = "fetching_aborted";
     public static final String TOO_LARGE = "too_large";
     public static final String UNSUPPORTED_ENCODING = "unsupported_encoding";
 }

@@ -21,4 +21,9 @@ public final class Paths {
     public static String commit(String clusterId, String fetchingId) {
         return fetchings(clusterId) + "/" + fetchingId + "/commit";
     }
+
+    /** {@code .../fetchings/{fetchingId}/abort} (protocol 1.1). */
+    public static String abort(String clusterId, String fetchingId) {
+        return fetchings(clusterId) + "/" + fetchingId + "/abort";
+    }
 }

@@ -147,5 +147,12 @@ class KeysCommandTest {
         Run badRetain = run("serve", "--retain", "0", "--db", db);
         assertThat(badRetain.code()).isEqualTo(2);
         assertThat(badRetain.err()).contains("--retain 0");
+
+        Run badWindow = run("serve", "--open-fetching-idle", "soon", "--db", db);
+        assertThat(badWindow.code()).isEqualTo(2);
+        assertThat(badWindow.err()).contains("'soon'").contains("15m").doesNotContain("\n ");
+        Run longWindow = run("serve", "--open-fetching-idle", "25h", "--db", db);
+        assertThat(longWindow.code()).isEqualTo(2);
+        assertThat(longWindow.err()).contains("--open-fetching-idle 1500m").contains("24h");
     }
 }

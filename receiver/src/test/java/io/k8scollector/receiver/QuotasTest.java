@@ -7,6 +7,7 @@ import io.k8scollector.protocol.Json;
 import io.k8scollector.protocol.LoginRequest;
 import io.k8scollector.protocol.Paths;
 import io.k8scollector.protocol.RecordKind;
+import io.k8scollector.receiver.keys.NewKey;
 import io.k8scollector.receiver.keys.Scope;
 import io.k8scollector.receiver.server.Quotas;
 import io.k8scollector.receiver.server.RateLimiter;
@@ -24,6 +25,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,6 +71,37 @@ class QuotasTest {
     }
 
     @Test
+    void oversizedAndGarbledLoginsTakeTheirAddresssTokenToo() {
+        // Burst 3: the receiver's own login of its test key, then one oversized and one garbled.
+        Quotas three = Quotas.DEFAULT.withLogins(new RateLimiter.Rate(0.001, 3), new RateLimiter.Rate(0.001, 100));
+        try (TestReceiver receiver = receiver(three, null)) {
+            String padded = "{\"accessKey\": \"AKBIG\", \"secretKey\": \"" + "x".repeat(8 << 10) + "\"}";
+            assertThat(rawLogin(receiver, padded).statusCode()).isEqualTo(413);
+            assertThat(rawLogin(receiver, "{\"accessKey\": ").statusCode()).isEqualTo(400);
+
+            HttpResponse<String> refused = rawLogin(receiver, padded);
+            assertThat(refused.statusCode()).isEqualTo(429);
+            assertThat(refused.body()).contains("127.0.0.1");
+            assertThat(login(receiver, "AKFINE", null).statusCode()).isEqualTo(429);
+        }
+    }
+
+    @Test
+    void aGarbledLoginTakesNoTokenOfAKey() {
+        Quotas oneEach = Quotas.DEFAULT.withLogins(new RateLimiter.Rate(0.001, 100), new RateLimiter.Rate(0.001, 1));
+        try (TestReceiver receiver = receiver(oneEach, null)) {
+            assertThat(rawLogin(receiver, "{\"accessKey\": \"AKONCE\", \"secretKey\": ").statusCode()).isEqualTo(400);
+            assertThat(login(receiver, "AKONCE", null).statusCode()).isEqualTo(401);
+            assertThat(login(receiver, "AKONCE", null).statusCode()).isEqualTo(429);
+        }
+    }
+
+    private static HttpResponse<String> rawLogin(TestReceiver receiver, String body) {
+        return receiver.send(HttpRequest.newBuilder(receiver.uri(Paths.LOGIN))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    @Test
     void behindATrustedProxyTheClientIsTheHeadersLastEntry() {
         Quotas twoEach = Quotas.DEFAULT.withLogins(new RateLimiter.Rate(0.001, 2), new RateLimiter.Rate(0.001, 100));
         try (TestReceiver receiver = receiver(twoEach, "X-Forwarded-For")) {
@@ -82,13 +115,15 @@ class QuotasTest {
     }
 
     @Test
-    void aKeyWithItsRequestsInFlightGets429UntilOneEnds() throws Exception {
+    void aKeyWithItsRequestsInFlightGets429UntilOneEndsYetCanSignOut() throws Exception {
         // No minimum data rate here: Jetty checks it whenever the handler asks for more of a body,
         // against the time since its first byte, so a held request (one byte sent) that asked a
         // few milliseconds late, as under load, got 408 and gave its place back early.
         try (TestReceiver receiver = receiver(Quotas.DEFAULT.withRequestsInFlightPerKey(2)
                 .withBodyLimits(Duration.ofSeconds(60), 0), null)) {
-            String token = receiver.token(List.of(), Scope.INGEST, Scope.READ);
+            NewKey key = receiver.keys.create(List.of(), Set.of(Scope.INGEST, Scope.READ), Instant.now());
+            String token = receiver.login(key);
+            String otherSession = receiver.login(key);
             String fetching = FetchingId.generate(Instant.now());
             receiver.start("inflight", fetching, "uid-inflight");
             byte[] page = Json.MAPPER.writeValueAsBytes(Map.of("objects",
@@ -103,10 +138,15 @@ class QuotasTest {
             HttpResponse<String> third = get(receiver, token);
             assertThat(third.statusCode()).as("a third request while two are held").isEqualTo(429);
             assertThat(third.body()).contains("too_many_requests");
+            // Signing out takes no place: a key at its quota can still revoke a token.
+            HttpResponse<String> signOut = receiver.send(HttpRequest.newBuilder(receiver.uri("/account/access_keys/logout"))
+                    .header("Authorization", "Bearer " + otherSession).POST(HttpRequest.BodyPublishers.noBody()).build());
+            assertThat(signOut.statusCode()).as(signOut.body()).isEqualTo(204);
 
             endPage(held.get(0), page);
             awaitRequestsInFlight(receiver, 1);
             assertThat(get(receiver, token).statusCode()).as("a request once one of the two ended").isEqualTo(200);
+            assertThat(get(receiver, otherSession).statusCode()).as("the signed-out token").isEqualTo(401);
             endPage(held.get(1), page);
         }
     }

@@ -6,13 +6,17 @@ import static io.k8scollector.receiver.TestReceiver.expect204;
 import static io.k8scollector.receiver.TestReceiver.gzip;
 import static io.k8scollector.receiver.TestReceiver.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.k8scollector.protocol.Abort;
 import io.k8scollector.protocol.FetchingId;
+import io.k8scollector.protocol.FetchingStart;
 import io.k8scollector.protocol.Json;
 import io.k8scollector.protocol.Paths;
 import io.k8scollector.protocol.RecordKind;
 import io.k8scollector.protocol.Skipped;
 import io.k8scollector.receiver.keys.Scope;
+import io.k8scollector.receiver.store.Refused;
 import io.k8scollector.receiver.store.Snapshots;
 import java.io.ByteArrayOutputStream;
 import java.net.http.HttpResponse;
@@ -556,6 +560,133 @@ abstract class ReceiverContract {
         expectError(receiver.post(Paths.records("crowded", sixth, RecordKind.OBJECTS), Map.of("objects", List.of())),
                 400, "bad_request");
         receiver.start("crowded", fetching(), "uid-crowded");
+    }
+
+    private HttpResponse<String> abort(String cluster, String fetchingId, String reason, String token) {
+        return receiver.post(Paths.abort(cluster, fetchingId), Map.of("reason", reason,
+                "message", "the API server kept answering 503", "finishedAt", Instant.now().toString()), token);
+    }
+
+    /** The cluster's {@code lastAbort} in the cluster listing (a null node: none). */
+    private JsonNode listedAbort(String cluster) {
+        for (JsonNode item : receiver.getJson("/v1/clusters").get("items")) {
+            if (item.get("id").asString().equals(cluster)) {
+                return item.path("lastAbort");
+            }
+        }
+        throw new AssertionError("no cluster " + cluster + " in the listing");
+    }
+
+    /** The cluster's last abort: fetchingId, reason, message (nulls: none). */
+    private List<String> lastAbort(String cluster) {
+        JsonNode abort = listedAbort(cluster);
+        return abort.isMissingNode() || abort.isNull() ? java.util.Arrays.asList(null, null, null) : List.of(
+                abort.get("fetchingId").asString(), abort.get("reason").asString(), abort.get("message").asString());
+    }
+
+    @Test
+    void anAbortedFetchingNeverBecomesCurrentDropsItsPagesAndIsRefusedForGood() {
+        String committed = fetching();
+        receiver.snapshot("aborted", committed, List.of(configMap("ab1", "a", "committed", "x", "1")), List.of());
+        long bodiesBefore = bodies();
+        String failed = fetching();
+        receiver.start("aborted", failed, "uid-aborted");
+        receiver.page("aborted", failed, RecordKind.OBJECTS, List.of(configMap("ab2", "a", "pending", "x", "2")));
+        assertThat(bodies()).isEqualTo(bodiesBefore + 1);
+
+        expect204(abort("aborted", failed, Abort.API_UNREACHABLE, receiver.token));
+        expect204(abort("aborted", failed, Abort.API_UNREACHABLE, receiver.token));
+
+        assertThat(bodies()).as("the aborted fetching's own bodies").isEqualTo(bodiesBefore);
+        assertThat(names("aborted")).containsExactly("committed");
+        expectError(receiver.post(Paths.records("aborted", failed, RecordKind.OBJECTS),
+                Map.of("objects", List.of(configMap("ab3", "a", "late", "x", "3")))), 409, "fetching_aborted");
+        expectError(receiver.commit("aborted", failed, Map.of("counts", Map.of("objects", 1))), 409, "fetching_aborted");
+        expectError(receiver.post(Paths.fetchings("aborted"), Map.of("fetchingId", failed, "clusterUniqueId",
+                "uid-aborted")), 409, "fetching_aborted");
+        // The sweep keeps an aborted fetching's row, so that its id stays refused.
+        new Snapshots(receiver.db, 3, Duration.ofMinutes(15), 4).discardIdle(Instant.now().plusSeconds(1));
+        expectError(receiver.commit("aborted", failed, Map.of()), 409, "fetching_aborted");
+        assertThat(lastAbort("aborted")).containsExactly(failed, "api-unreachable", "the API server kept answering 503");
+        JsonNode listed = listedAbort("aborted");
+        assertThat(Instant.parse(listed.get("receivedAt").asString()))
+                .isAfterOrEqualTo(Instant.parse(listed.get("finishedAt").asString()).minusSeconds(60));
+        assertThat(names("aborted")).containsExactly("committed");
+    }
+
+    @Test
+    void anAbortNamingTheLastCommittedFetchingRecordsTheFailureAndKeepsTheSnapshot() {
+        String committed = fetching();
+        receiver.snapshot("failing", committed, List.of(configMap("fa1", "a", "kept", "x", "1")), List.of());
+
+        expect204(abort("failing", committed, "out-of-cheese", receiver.token));
+
+        assertThat(lastAbort("failing")).as("an unknown reason is stored as failed")
+                .containsExactly(committed, "failed", "the API server kept answering 503");
+        assertThat(names("failing")).containsExactly("kept");
+        expect204(receiver.commit("failing", committed, Map.of("counts", Map.of("objects", 1))));
+    }
+
+    @Test
+    void anAbortNeedsTheIngestScopeAndAKnownFetching() {
+        String committed = fetching();
+        receiver.snapshot("abortscope", committed, List.of(configMap("as1", "a", "one", "x", "1")), List.of());
+        String read = receiver.token(List.of("abortscope"), Scope.READ);
+        String ingest = receiver.token(List.of("abortscope"), Scope.INGEST);
+
+        expectError(abort("abortscope", committed, Abort.FAILED, read), 403, "forbidden");
+        expectError(abort("abortscope", fetching(), Abort.FAILED, ingest), 404, "not_found");
+        expectError(abort("nosuchcluster", fetching(), Abort.FAILED, ingest), 403, "forbidden");
+        expectError(abort("nosuchcluster", fetching(), Abort.FAILED, receiver.token), 404, "not_found");
+        expectError(receiver.post(Paths.abort("abortscope", committed), Map.of("reason", List.of("not", "a", "string")),
+                ingest), 400, "bad_request");
+        assertThat(lastAbort("abortscope")).containsOnlyNulls();
+        expect204(abort("abortscope", committed, Abort.CREDENTIALS, ingest));
+        assertThat(lastAbort("abortscope").get(1)).isEqualTo("credentials");
+    }
+
+    @Test
+    void anAbortedFetchingNoLongerCountsAsOpen() {
+        List<String> open = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            open.add(fetching());
+            receiver.start("abortquota", open.get(i), "uid-abortquota");
+        }
+        Map<String, Object> fifth = Map.of("fetchingId", fetching(), "clusterUniqueId", "uid-abortquota");
+        expectError(receiver.post(Paths.fetchings("abortquota"), fifth), 429, "too_many_requests");
+
+        expect204(abort("abortquota", open.get(1), Abort.ENDPOINT_ERROR, receiver.token));
+
+        expect204(receiver.post(Paths.fetchings("abortquota"), fifth));
+    }
+
+    @Test
+    void aFetchingSilentPastTheOpenWindowNoLongerCountsWhileOneSendingPagesDoes() {
+        Snapshots store = new Snapshots(receiver.db, 3, Duration.ofMinutes(15), 4);
+        Instant then = Instant.now().minus(Duration.ofMinutes(20));
+        List<String> old = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            old.add(fetching());
+            store.start("silent", new FetchingStart(old.get(i), "uid-silent", false, null, null), then);
+        }
+        assertThatThrownBy(() -> store.start("silent", new FetchingStart(fetching(), "uid-silent", false, null, null),
+                then.plus(Duration.ofMinutes(14))))
+                .isInstanceOfSatisfying(Refused.class, e -> assertThat(e.reason()).isEqualTo(Refused.Reason.TOO_MANY_OPEN));
+
+        // One of the four sends a page now; the other three have been silent for 20 minutes.
+        String sending = old.get(0);
+        receiver.page("silent", sending, RecordKind.OBJECTS, List.of(configMap("si1", "a", "one", "x", "1")));
+        for (int i = 0; i < 3; i++) {
+            receiver.start("silent", fetching(), "uid-silent");
+        }
+        expectError(receiver.post(Paths.fetchings("silent"), Map.of("fetchingId", fetching(), "clusterUniqueId",
+                "uid-silent")), 429, "too_many_requests");
+
+        // A commit short of records leaves the fetching open: the missing page may still come.
+        expectError(receiver.commit("silent", sending, Map.of("counts", Map.of("objects", 2))), 409, "incomplete");
+        receiver.page("silent", sending, RecordKind.OBJECTS, List.of(configMap("si2", "a", "two", "x", "2")));
+        expect204(receiver.commit("silent", sending, Map.of("counts", Map.of("objects", 2))));
+        assertThat(names("silent")).containsExactlyInAnyOrder("one", "two");
     }
 
     @Test

@@ -134,6 +134,9 @@ public final class CollectionRun {
                     sink.stats(), trees.cut(), notes);
             report.log(LOG);
             return report;
+        } catch (RuntimeException e) {
+            sink.abort(e, clock.instant());
+            throw e;
         } finally {
             MDC.remove("runId");
         }

@@ -74,6 +74,12 @@ public final class DryRunSink implements Sink {
         return counts;
     }
 
+    /** Nothing was started anywhere, so there is no one to tell. */
+    @Override
+    public void abort(RuntimeException failure, Instant finishedAt) {
+        // The dry-run's failure is on stderr already; the document on stdout stays unfinished.
+    }
+
     @Override
     public synchronized ShippingStats stats() {
         return new ShippingStats(0, bytes, bytes, Map.of());

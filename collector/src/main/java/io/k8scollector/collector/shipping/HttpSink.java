@@ -1,6 +1,7 @@
 package io.k8scollector.collector.shipping;
 
 import io.k8scollector.collector.CollectorException;
+import io.k8scollector.protocol.Abort;
 import io.k8scollector.protocol.Commit;
 import io.k8scollector.protocol.Counts;
 import io.k8scollector.protocol.FetchingStart;
@@ -26,6 +27,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Ships a snapshot to the ingest endpoint under the protocol (docs/protocol.md). {@link #open}
@@ -58,6 +60,7 @@ public final class HttpSink implements Sink {
     private IngestClient client;
     private String clusterId;
     private String fetchingId;
+    private volatile boolean started;
 
     /** A sink for {@code settings}, which must name an endpoint and a key pair (not a dry-run's). */
     public HttpSink(ShippingSettings settings) {
@@ -93,6 +96,7 @@ public final class HttpSink implements Sink {
         client = new IngestClient(settings, version, compressor, tally, RandomGenerator.getDefault());
         client.login();
         client.post(Paths.fetchings(clusterId), new JsonPayload(start, compressor));
+        started = true;
         LOG.info("Fetching {} of cluster {} started at {}", fetchingId, clusterId, settings.endpoint());
     }
 
@@ -154,6 +158,63 @@ public final class HttpSink implements Sink {
                 new JsonPayload(new Commit(counts, finishedAt, all, report), compressor));
         LOG.info("Fetching {} of cluster {} committed: {}", fetchingId, clusterId, counts);
         return counts;
+    }
+
+    /**
+     * POSTs the abort on a thread of its own and waits for it at most {@link Sink#ABORT_BUDGET}
+     * (a login again on the way included), so that an endpoint that hangs cannot hold the exit.
+     * A 404 is what an endpoint of protocol 1.0, without the route, answers: logged at DEBUG.
+     */
+    @Override
+    public void abort(RuntimeException failure, Instant finishedAt) {
+        if (!started) {
+            return;
+        }
+        Abort abort = new Abort(reason(failure), IngestClient.oneLine(String.valueOf(failure.getMessage())), finishedAt);
+        String path = Paths.abort(clusterId, fetchingId);
+        Map<String, String> context = MDC.getCopyOfContextMap();
+        Thread sender = new Thread(() -> {
+            if (context != null) {
+                MDC.setContextMap(context);
+            }
+            try {
+                client.post(path, new JsonPayload(abort, compressor), ABORT_BUDGET);
+                LOG.info("Told the endpoint that fetching {} failed ({})", fetchingId, abort.reason());
+            } catch (ShippingException e) {
+                if (e.status() == 404) {
+                    LOG.debug("The endpoint has no abort route (protocol 1.0) or no fetching {}: {}", fetchingId,
+                            e.getMessage());
+                } else {
+                    LOG.warn("Could not tell the endpoint that fetching {} failed: {}", fetchingId, e.getMessage());
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("Could not tell the endpoint that fetching {} failed: {}", fetchingId, e.toString());
+            }
+        }, "abort");
+        sender.setDaemon(true);
+        sender.start();
+        try {
+            sender.join(ABORT_BUDGET.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (sender.isAlive()) {
+            LOG.warn("Could not tell the endpoint within {} s that fetching {} failed; exiting without it",
+                    ABORT_BUDGET.toSeconds(), fetchingId);
+        }
+    }
+
+    /**
+     * The protocol's reason for {@code failure}: the endpoint's refusal of the key (401, 403) is
+     * {@code credentials}, any other failure to ship is {@code endpoint-error}; a sender's
+     * unexpected failure is {@code failed}; the project's other failures that stop a started run
+     * come from the API server ({@code api-unreachable}); anything else is {@code failed}.
+     */
+    private String reason(RuntimeException e) {
+        if (e instanceof ShippingException shipping) {
+            return shipping.status() == 401 || shipping.status() == 403 ? Abort.CREDENTIALS : Abort.ENDPOINT_ERROR;
+        }
+        return e instanceof CollectorException && e != failure.get() ? Abort.API_UNREACHABLE : Abort.FAILED;
     }
 
     @Override

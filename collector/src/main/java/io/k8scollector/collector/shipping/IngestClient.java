@@ -67,7 +67,7 @@ final class IngestClient {
             Token previous = token;
             Payload body = new JsonPayload(
                     new LoginRequest(settings.credentials().accessKey(), settings.credentials().secretKey()), compressor);
-            Answer answer = exchange(settings.loginEndpoint(), Paths.LOGIN, body, false, false);
+            Answer answer = exchange(settings.loginEndpoint(), Paths.LOGIN, body, false, false, settings.retry().deadline());
             LoginResponse response;
             try {
                 response = Json.MAPPER.readValue(answer.body(), LoginResponse.class);
@@ -91,7 +91,18 @@ final class IngestClient {
      * @throws ShippingException for every other final answer, or when retries ran out
      */
     Answer post(String path, Payload payload) {
-        return exchange(settings.endpoint(), path, payload, true, false);
+        return exchange(settings.endpoint(), path, payload, true, false, settings.retry().deadline());
+    }
+
+    /**
+     * POSTs {@code payload} to {@code path} under the endpoint, retrying only within {@code within}
+     * (a message sent on the way out, which must not hold the exit up).
+     *
+     * @return the 2xx answer
+     * @throws ShippingException for every other final answer, or when {@code within} ran out
+     */
+    Answer post(String path, Payload payload, Duration within) {
+        return exchange(settings.endpoint(), path, payload, true, false, within);
     }
 
     /**
@@ -101,12 +112,13 @@ final class IngestClient {
      * @throws ShippingException for every other final answer, or when retries ran out
      */
     Answer postPage(String path, Payload payload) {
-        return exchange(settings.endpoint(), path, payload, true, true);
+        return exchange(settings.endpoint(), path, payload, true, true, settings.retry().deadline());
     }
 
-    private Answer exchange(URI base, String path, Payload payload, boolean authorized, boolean splittable) {
+    private Answer exchange(URI base, String path, Payload payload, boolean authorized, boolean splittable,
+            Duration within) {
         URI uri = URI.create(base + path);
-        Instant deadline = Instant.now().plus(settings.retry().deadline());
+        Instant deadline = Instant.now().plus(within);
         boolean relogged = false;
         boolean fellBack = false;
         int attempt = 0;
@@ -164,7 +176,7 @@ final class IngestClient {
             Instant resumeAt = Instant.now().plus(wait);
             if (attempt >= settings.retry().maxAttempts() || !resumeAt.isBefore(deadline)) {
                 throw new ShippingException(POST, path, statusOf(lastCause), POST + " " + uri + " failed " + attempt
-                        + " time(s) within " + settings.retry().deadline().toSeconds() + " s (last: " + describe(lastCause)
+                        + " time(s) within " + within.toSeconds() + " s (last: " + describe(lastCause)
                         + "); the endpoint is unreachable or overloaded: check " + ShippingSettings.ENDPOINT
                         + ", the network and proxies, then run again.");
             }
@@ -292,7 +304,8 @@ final class IngestClient {
         };
     }
 
-    private static String oneLine(String message) {
+    /** {@code message} on one line, at most about 300 characters. */
+    static String oneLine(String message) {
         String flat = message.replaceAll("\\s+", " ").trim();
         return flat.length() > 300 ? flat.substring(0, 300) + "..." : flat;
     }

@@ -5,6 +5,7 @@ import io.k8scollector.protocol.Counts;
 import io.k8scollector.protocol.FetchingStart;
 import io.k8scollector.protocol.RecordKind;
 import io.k8scollector.protocol.Skipped;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -35,6 +36,16 @@ public interface Sink extends AutoCloseable {
      * @throws io.k8scollector.collector.CollectorException when the snapshot could not be committed
      */
     Counts commit(List<Skipped> skipped, Instant finishedAt, Commit.Report report);
+
+    /**
+     * Tells the endpoint, once and best effort, that the run failed with {@code failure} after its
+     * fetching was started (protocol 1.1); does nothing when no fetching was started. Takes at
+     * most {@link #ABORT_BUDGET} and never throws: the run fails the same either way.
+     */
+    void abort(RuntimeException failure, Instant finishedAt);
+
+    /** The longest {@link #abort} may take: it must not hold the failed run's exit up. */
+    Duration ABORT_BUDGET = Duration.ofSeconds(10);
 
     /** What the sink did: pages, bytes before and after compression, retries by cause. */
     ShippingStats stats();

@@ -10,6 +10,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.k8scollector.collector.CollectorException;
 import io.k8scollector.collector.config.ConfigSource;
+import io.k8scollector.protocol.Abort;
 import io.k8scollector.protocol.Commit;
 import io.k8scollector.protocol.Counts;
 import io.k8scollector.protocol.FetchingId;
@@ -459,6 +460,100 @@ class HttpSinkTest {
 
     @Test
     void nothingLoggedCarriesAKeyOrAToken() {
+        endpoint.expireTokensAfterPages(1).fault("/objects", 503, Map.of()).fault("/objects", 0, Map.of())
+                .fault("/commit", 403, Map.of());
+        HttpSink sink = sink(settings(2));
+        List<Throwable> failure = new ArrayList<>();
+
+        List<String> lines = logged(() -> {
+            open(sink);
+            objects(60, 600).forEach(o -> sink.accept(RecordKind.OBJECTS, o));
+            failure.add(catchThrowableOfType(ShippingException.class, () -> sink.commit(List.of(), Instant.now(), REPORT)));
+        }).stream().map(ILoggingEvent::getFormattedMessage).collect(Collectors.toList());
+
+        lines.add(failure.get(0).getMessage());
+        assertThat(lines).hasSizeGreaterThan(3).noneSatisfy(line -> assertThat(line)
+                .containsAnyOf(IngestEndpoint.SECRET_KEY, IngestEndpoint.ACCESS_KEY, "tok-", "uid-0", "padding"));
+    }
+
+    @Test
+    void aRunThatFailsAfterItsStartTellsTheEndpointOnceWhyOnOneLine() {
+        endpoint.forgetRecords();
+        HttpSink sink = sink(settings(1));
+        String fetchingId = open(sink);
+        objects(5, 200).forEach(o -> sink.accept(RecordKind.OBJECTS, o));
+        ShippingException failure = catchThrowableOfType(ShippingException.class,
+                () -> sink.commit(List.of(), Instant.now(), REPORT));
+        Instant finishedAt = Instant.now();
+
+        sink.abort(failure, finishedAt);
+
+        assertThat(endpoint.requests("abort")).isEqualTo(1);
+        assertThat(endpoint.aborts()).singleElement().satisfies(abort -> {
+            assertThat(abort.path("reason").asString()).isEqualTo(Abort.ENDPOINT_ERROR);
+            assertThat(abort.path("message").asString()).contains("409").contains(fetchingId).doesNotContain("\n")
+                    .doesNotContain(IngestEndpoint.SECRET_KEY).doesNotContain("tok-");
+            assertThat(Instant.parse(abort.path("finishedAt").asString())).isEqualTo(finishedAt);
+        });
+    }
+
+    @Test
+    void aRefusedKeyAbortsAsCredentialsAndAnAbortThatIsRefusedIsAWarning() {
+        HttpSink sink = sink(settings(1));
+        open(sink);
+        endpoint.refuseTokens();
+        objects(3, 200).forEach(o -> sink.accept(RecordKind.OBJECTS, o));
+        ShippingException failure = catchThrowableOfType(ShippingException.class,
+                () -> sink.commit(List.of(), Instant.now(), REPORT));
+
+        List<ILoggingEvent> logged = logged(() -> sink.abort(failure, Instant.now()));
+
+        assertThat(endpoint.aborts()).isEmpty();
+        assertThat(endpoint.requests("abort")).isPositive();
+        assertThat(lastBody()).contains("\"reason\":\"credentials\"");
+        assertThat(logged).anySatisfy(event -> {
+            assertThat(event.getLevel()).isEqualTo(Level.WARN);
+            assertThat(event.getFormattedMessage()).startsWith("Could not tell the endpoint that fetching");
+        });
+    }
+
+    @Test
+    void anEndpointWithoutTheAbortRouteIsOnlyADebugLine() {
+        endpoint.withoutAbortRoute();
+        HttpSink sink = sink(settings(1));
+        open(sink);
+
+        List<ILoggingEvent> logged = logged(() -> sink.abort(
+                new CollectorException("Listing pods at https://10.0.0.1 failed: connection refused."), Instant.now()));
+
+        assertThat(endpoint.requests("abort")).isEqualTo(1);
+        assertThat(lastBody()).contains("\"reason\":\"api-unreachable\"");
+        assertThat(logged).noneSatisfy(event -> assertThat(event.getLevel()).isEqualTo(Level.WARN))
+                .anySatisfy(event -> {
+                    assertThat(event.getLevel()).isEqualTo(Level.DEBUG);
+                    assertThat(event.getFormattedMessage()).contains("no abort route");
+                });
+    }
+
+    @Test
+    void aRunWhoseStartWasRefusedSendsNoAbort() {
+        endpoint.bind(CLUSTER, "another-kube-system-uid");
+        HttpSink sink = sink(settings(1));
+        ShippingException failure = catchThrowableOfType(ShippingException.class, () -> open(sink));
+
+        sink.abort(failure, Instant.now());
+
+        assertThat(endpoint.requests("start")).isEqualTo(1);
+        assertThat(endpoint.requests("abort")).isZero();
+    }
+
+    private String lastBody() {
+        List<byte[]> bodies = endpoint.bodies();
+        return new String(bodies.get(bodies.size() - 1), StandardCharsets.UTF_8);
+    }
+
+    /** What the collector logged, DEBUG included, while {@code action} ran. */
+    private static List<ILoggingEvent> logged(Runnable action) {
         Logger logger = (Logger) LoggerFactory.getLogger("io.k8scollector");
         ListAppender<ILoggingEvent> appender = new ListAppender<>();
         appender.start();
@@ -466,17 +561,8 @@ class HttpSinkTest {
         logger.setLevel(Level.DEBUG);
         logger.addAppender(appender);
         try {
-            endpoint.expireTokensAfterPages(1).fault("/objects", 503, Map.of()).fault("/objects", 0, Map.of())
-                    .fault("/commit", 403, Map.of());
-            HttpSink sink = sink(settings(2));
-            open(sink);
-            objects(60, 600).forEach(o -> sink.accept(RecordKind.OBJECTS, o));
-            Throwable failure = catchThrowableOfType(ShippingException.class, () -> sink.commit(List.of(), Instant.now(), REPORT));
-
-            List<String> lines = appender.list.stream().map(ILoggingEvent::getFormattedMessage).collect(Collectors.toList());
-            lines.add(failure.getMessage());
-            assertThat(lines).hasSizeGreaterThan(3).noneSatisfy(line -> assertThat(line)
-                    .containsAnyOf(IngestEndpoint.SECRET_KEY, IngestEndpoint.ACCESS_KEY, "tok-", "uid-0", "padding"));
+            action.run();
+            return List.copyOf(appender.list);
         } finally {
             logger.detachAppender(appender);
             logger.setLevel(level);

@@ -63,6 +63,7 @@ final class IngestEndpoint implements AutoCloseable {
     private final Map<String, Map<String, Set<String>>> stored = new ConcurrentHashMap<>();
     private final List<Page> pages = Collections.synchronizedList(new ArrayList<>());
     private final List<JsonNode> commits = Collections.synchronizedList(new ArrayList<>());
+    private final List<JsonNode> aborts = Collections.synchronizedList(new ArrayList<>());
     private final List<byte[]> bodies = Collections.synchronizedList(new ArrayList<>());
     private final Set<String> committed = ConcurrentHashMap.newKeySet();
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -71,6 +72,7 @@ final class IngestEndpoint implements AutoCloseable {
     private volatile int expireTokensAfterPages = -1;
     private volatile boolean tokensRefused;
     private volatile boolean forgetRecords;
+    private volatile boolean abortRoute = true;
     private volatile CountDownLatch gate = new CountDownLatch(0);
 
     IngestEndpoint() throws IOException {
@@ -121,6 +123,12 @@ final class IngestEndpoint implements AutoCloseable {
         return this;
     }
 
+    /** Speaks protocol 1.0: the abort route is an unknown path (404). */
+    IngestEndpoint withoutAbortRoute() {
+        this.abortRoute = false;
+        return this;
+    }
+
     /** Pages wait for {@code open} before they are answered. */
     IngestEndpoint holdPagesUntil(CountDownLatch open) {
         this.gate = open;
@@ -153,6 +161,13 @@ final class IngestEndpoint implements AutoCloseable {
     List<byte[]> bodies() {
         synchronized (bodies) {
             return List.copyOf(bodies);
+        }
+    }
+
+    /** The aborts accepted (protocol 1.1), as they arrived. */
+    List<JsonNode> aborts() {
+        synchronized (aborts) {
+            return List.copyOf(aborts);
         }
     }
 
@@ -218,6 +233,8 @@ final class IngestEndpoint implements AutoCloseable {
                 start(exchange, m.group(1), json);
             } else if (m.group(3).equals("commit")) {
                 commit(exchange, m.group(2), json);
+            } else if (m.group(3).equals("abort")) {
+                abort(exchange, m.group(2), json);
             } else {
                 page(exchange, m.group(2), json, body.length);
             }
@@ -352,6 +369,20 @@ final class IngestEndpoint implements AutoCloseable {
         }
         committed.add(fetchingId);
         commits.add(json);
+        answer(exchange, 204, null);
+    }
+
+    /** 204 for a started fetching, also when repeated; 404 for one never started. */
+    private void abort(HttpExchange exchange, String fetchingId, JsonNode json) throws IOException {
+        if (!abortRoute) {
+            error(exchange, 404, ErrorBody.NOT_FOUND, "no such path");
+            return;
+        }
+        if (!stored.containsKey(fetchingId)) {
+            error(exchange, 404, ErrorBody.NOT_FOUND, "unknown fetching");
+            return;
+        }
+        aborts.add(json);
         answer(exchange, 204, null);
     }
 

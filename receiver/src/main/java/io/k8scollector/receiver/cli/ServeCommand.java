@@ -7,8 +7,12 @@ import io.k8scollector.receiver.server.ReceiverSettings;
 import io.k8scollector.receiver.store.Database;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -48,6 +52,30 @@ final class ServeCommand implements Callable<Integer> {
             description = "Requests one access key may have in flight on this replica; past it 429 (default ${DEFAULT-VALUE}).")
     int maxRequestsPerKey;
 
+    @Option(names = "--open-fetching-idle", defaultValue = "15m", paramLabel = "DURATION",
+            converter = MinutesOrHours.class,
+            description = "How long an uncommitted fetching counts toward its cluster's 4 open fetchings after its"
+                    + " last request, e.g. 15m or 1h (default ${DEFAULT-VALUE}); the sweep discards it after 24h.")
+    Duration openFetchingIdle;
+
+    /** A duration as a whole number of seconds, minutes or hours: {@code 90s}, {@code 15m}, {@code 1h}. */
+    static final class MinutesOrHours implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            Matcher m = Pattern.compile("([1-9][0-9]{0,5})([smh])").matcher(value.trim());
+            if (!m.matches()) {
+                throw new CommandLine.TypeConversionException("'" + value
+                        + "' is not a duration: use a whole number with s, m or h, e.g. 15m.");
+            }
+            long n = Long.parseLong(m.group(1));
+            return switch (m.group(2)) {
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                default -> Duration.ofHours(n);
+            };
+        }
+    }
+
     @Override
     public Integer call() throws InterruptedException {
         if (port < 0 || port > 65535) {
@@ -59,12 +87,17 @@ final class ServeCommand implements Callable<Integer> {
         if (maxRequestsPerKey < 1) {
             throw new IllegalArgumentException("Invalid --max-requests-per-key " + maxRequestsPerKey + ": allow at least 1.");
         }
+        if (openFetchingIdle.compareTo(ReceiverSettings.DEFAULT_IDLE_LIMIT) > 0) {
+            throw new IllegalArgumentException("Invalid --open-fetching-idle " + openFetchingIdle.toMinutes()
+                    + "m: at most the sweep's " + ReceiverSettings.DEFAULT_IDLE_LIMIT.toHours() + "h.");
+        }
         if (trustedProxyHeader != null && !trustedProxyHeader.matches("[A-Za-z0-9-]+")) {
             throw new IllegalArgumentException("Invalid --trusted-proxy-header '" + trustedProxyHeader
                     + "': use a header name (letters, digits, dashes), e.g. X-Forwarded-For.");
         }
         ReceiverSettings settings = new ReceiverSettings(host, port, retain, metricsToken, tlsCert, tlsKey,
-                Limits.DEFAULT, ReceiverSettings.DEFAULT_IDLE_LIMIT, Quotas.DEFAULT.withRequestsInFlightPerKey(maxRequestsPerKey),
+                Limits.DEFAULT, ReceiverSettings.DEFAULT_IDLE_LIMIT, Quotas.DEFAULT.withRequestsInFlightPerKey(maxRequestsPerKey)
+                        .withOpenFetchingIdle(openFetchingIdle),
                 trustedProxyHeader);
         Database database = Database.open(db);
         ReceiverServer server;

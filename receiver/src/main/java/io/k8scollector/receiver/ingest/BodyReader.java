@@ -67,6 +67,11 @@ public final class BodyReader {
         });
     }
 
+    /** Reads away what the client sends of a body refused before it was read (within the drain bound). */
+    public void discard(Context ctx) {
+        drain(requestBody(ctx), limits.drainBytes());
+    }
+
     /** Turns the inflated body into a value. */
     @FunctionalInterface
     private interface Reading<T> {

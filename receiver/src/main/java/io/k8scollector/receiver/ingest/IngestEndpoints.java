@@ -2,6 +2,7 @@ package io.k8scollector.receiver.ingest;
 
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.k8scollector.protocol.Abort;
 import io.k8scollector.protocol.Commit;
 import io.k8scollector.protocol.FetchingStart;
 import io.k8scollector.protocol.LoginRequest;
@@ -23,7 +24,7 @@ import java.time.Clock;
 import java.util.List;
 
 /**
- * The protocol's requests: login, start, a page of each record kind, commit; and signing out,
+ * The protocol's requests: login, start, a page of each record kind, commit, abort; and signing out,
  * which the inventory page uses. Everything but login and sign-out needs a key with the ingest scope.
  */
 public final class IngestEndpoints {
@@ -60,18 +61,25 @@ public final class IngestEndpoints {
             routes.post(Paths.records("{clusterId}", "{fetchingId}", kind), ctx -> page(ctx, kind));
         }
         routes.post(Paths.commit("{clusterId}", "{fetchingId}"), this::commit);
+        routes.post(Paths.abort("{clusterId}", "{fetchingId}"), this::abort);
     }
 
     private void login(Context ctx) {
+        try {
+            throttle.admitAddress(ctx);
+        } catch (ApiException e) {
+            logins.discard(ctx);
+            throw e;
+        }
         LoginRequest login = logins.read(ctx, LoginRequest.class);
-        throttle.admit(ctx, login.accessKey());
+        throttle.admitKey(login.accessKey());
         String token = keys.login(login.accessKey(), login.secretKey(), clock.instant())
                 .orElseThrow(() -> new ApiException(401, ErrorBody.UNAUTHORIZED, "Unknown access key or wrong secret key."));
         ctx.json(new LoginResponse(token, AccessKeys.TOKEN_LIFETIME.toSeconds(), "Bearer"));
     }
 
     private void logout(Context ctx) {
-        auth.caller(ctx);
+        auth.signedIn(ctx);
         keys.revokeToken(Authenticator.token(ctx));
         ctx.status(204);
     }
@@ -117,6 +125,15 @@ public final class IngestEndpoints {
         long started = System.nanoTime();
         snapshots.commit(clusterId, fetchingId, commit, clock.instant());
         metrics.commit(System.nanoTime() - started);
+        ctx.status(204);
+    }
+
+    /** Protocol 1.1: the collector's run failed; 204 also when repeated or for a committed fetching. */
+    private void abort(Context ctx) {
+        String clusterId = PathParams.clusterId(ctx);
+        String fetchingId = PathParams.fetchingId(ctx);
+        auth.caller(ctx, clusterId, Scope.INGEST);
+        snapshots.abort(clusterId, fetchingId, bodies.read(ctx, Abort.class), clock.instant());
         ctx.status(204);
     }
 }

@@ -39,11 +39,19 @@ public final class Authenticator {
         return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
     }
 
-    /** The caller, whatever the cluster and scope (signing out). */
-    public Caller caller(Context ctx) {
+    /**
+     * The caller, whatever the cluster and scope, without taking a place in its key's quota of
+     * requests in flight: signing out, which a key at its quota must still be able to do.
+     */
+    public Caller signedIn(Context ctx) {
         String token = token(ctx);
-        Caller caller = keys.caller(token, clock.instant()).orElseThrow(() -> new ApiException(401, ErrorBody.UNAUTHORIZED,
+        return keys.caller(token, clock.instant()).orElseThrow(() -> new ApiException(401, ErrorBody.UNAUTHORIZED,
                 token == null ? "Missing bearer token: log in first." : "Unknown or expired token: log in again."));
+    }
+
+    /** The caller, whatever the cluster and scope, holding a place among its key's requests in flight. */
+    public Caller caller(Context ctx) {
+        Caller caller = signedIn(ctx);
         admit(ctx, caller);
         return caller;
     }

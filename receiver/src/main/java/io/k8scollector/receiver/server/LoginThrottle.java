@@ -3,9 +3,10 @@ package io.k8scollector.receiver.server;
 import io.javalin.http.Context;
 
 /**
- * Rate limits on logins, in this replica's memory: per client address, then per access key (an
- * unknown key too), each a token bucket; past either the login gets {@code 429} with
- * {@code Retry-After}, before its secret is hashed (BCrypt is the expensive part of a login).
+ * Rate limits on logins, in this replica's memory: per client address before the body is read
+ * (so an oversized or garbled login takes its token too), then per access key (an unknown key
+ * too) once the body is parsed, each a token bucket; past either the login gets {@code 429}
+ * with {@code Retry-After}, before its secret is hashed (BCrypt is the expensive part of a login).
  * The client address is the socket's peer, unless a trusted proxy's header is named: then it is
  * the header's last entry (the address that proxy saw), else the peer when the header is absent.
  */
@@ -21,15 +22,19 @@ public final class LoginThrottle {
         this.trustedProxyHeader = trustedProxyHeader;
     }
 
-    /** Takes one login of the request's client with {@code accessKey}, or answers 429. */
-    public void admit(Context ctx, String accessKey) {
+    /** Takes one login of the request's client address, or answers 429; before its body is read. */
+    public void admitAddress(Context ctx) {
         String clientAddress = clientAddress(ctx.req().getRemoteAddr(),
                 trustedProxyHeader == null ? null : ctx.header(trustedProxyHeader));
         long wait = perAddress.retryAfterSeconds(clientAddress);
         if (wait > 0) {
             throw ApiException.tooManyRequests("Too many logins from " + clientAddress + ": try again in " + wait + " s.", wait);
         }
-        wait = perKey.retryAfterSeconds(String.valueOf(accessKey));
+    }
+
+    /** Takes one login with {@code accessKey}, or answers 429; once the body is parsed. */
+    public void admitKey(String accessKey) {
+        long wait = perKey.retryAfterSeconds(String.valueOf(accessKey));
         if (wait > 0) {
             throw ApiException.tooManyRequests("Too many logins with access key " + accessKey + ": try again in " + wait
                     + " s.", wait);

@@ -49,7 +49,7 @@ public final class ReceiverServer implements AutoCloseable {
         AccessKeys keys = new AccessKeys(db);
         Quotas quotas = settings.quotas();
         Authenticator auth = new Authenticator(keys, clock, quotas.requestsInFlightPerKey(), metrics);
-        Snapshots snapshots = new Snapshots(db, settings.retain(), settings.idleLimit(), quotas.openFetchingsPerCluster());
+        Snapshots snapshots = new Snapshots(db, settings.retain(), quotas.openFetchingIdle(), quotas.openFetchingsPerCluster());
         IngestEndpoints ingest = new IngestEndpoints(keys, auth, new LoginThrottle(quotas, settings.trustedProxyHeader()),
                 snapshots, new BodyReader(Limits.LOGIN, metrics), new BodyReader(settings.limits(), metrics), metrics, clock);
         QueryEndpoints query = new QueryEndpoints(auth, snapshots);
@@ -125,6 +125,7 @@ public final class ReceiverServer implements AutoCloseable {
             case NOT_FOUND -> ApiException.notFound(e.getMessage());
             case CLUSTER_CONFLICT -> new ApiException(409, ErrorBody.CLUSTER_CONFLICT, e.getMessage());
             case FETCHING_COMMITTED -> new ApiException(409, ErrorBody.FETCHING_COMMITTED, e.getMessage());
+            case FETCHING_ABORTED -> new ApiException(409, ErrorBody.FETCHING_ABORTED, e.getMessage());
             case STALE -> new ApiException(409, ErrorBody.STALE, e.getMessage());
             case BAD_REQUEST -> ApiException.badRequest(e.getMessage());
             case TOO_MANY_OPEN -> ApiException.tooManyRequests(e.getMessage(), 60);

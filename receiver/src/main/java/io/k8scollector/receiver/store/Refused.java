@@ -9,7 +9,9 @@ public final class Refused extends RuntimeException {
      * The protocol's refusals that the store decides; {@code TOO_MANY_OPEN} is the receiver's
      * quota on open fetchings per cluster (429).
      */
-    public enum Reason { NOT_FOUND, CLUSTER_CONFLICT, FETCHING_COMMITTED, INCOMPLETE, STALE, BAD_REQUEST, TOO_MANY_OPEN }
+    public enum Reason {
+        NOT_FOUND, CLUSTER_CONFLICT, FETCHING_COMMITTED, FETCHING_ABORTED, INCOMPLETE, STALE, BAD_REQUEST, TOO_MANY_OPEN
+    }
 
     private final Reason reason;
     private final Map<String, Long> shortfall;

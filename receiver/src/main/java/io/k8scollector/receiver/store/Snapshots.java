@@ -1,5 +1,6 @@
 package io.k8scollector.receiver.store;
 
+import io.k8scollector.protocol.Abort;
 import io.k8scollector.protocol.Commit;
 import io.k8scollector.protocol.FetchingStart;
 import io.k8scollector.protocol.Json;
@@ -35,33 +36,37 @@ public final class Snapshots {
             RecordKind.OBJECTS, "o", RecordKind.HELM_RELEASES, "h", RecordKind.TYPES, "t", RecordKind.TREES, "r");
     /** PostgreSQL's SQLSTATE for a duplicate key. */
     private static final String UNIQUE_VIOLATION = "23505";
+    /** The {@code closed} mark of an aborted fetching. */
+    private static final String ABORTED = Refused.Reason.FETCHING_ABORTED.name();
+    /** The longest abort message stored; the protocol asks for one line. */
+    private static final int ABORT_MESSAGE_CHARS = 1000;
     private static final String COLUMNS =
             "record_key, uid, api_version, api_group, kind, namespace, name, labels, body_hash, content_hash";
 
     private final Database db;
     private final int retain;
-    private final Duration idleLimit;
+    private final Duration openIdle;
     private final int maxOpen;
     private final BodiesLookedUp lookedUp;
 
     /**
      * @param retain committed snapshots kept per cluster (at least 1)
-     * @param idleLimit how long an uncommitted fetching may go without a request before it no
-     *     longer counts as open (and the sweep may discard it)
+     * @param openIdle how long an uncommitted fetching may go without a request before it no
+     *     longer counts as open (it may still send pages and commit until the sweep discards it)
      * @param maxOpen open fetchings per cluster at most; a start past it is refused
      */
-    public Snapshots(Database db, int retain, Duration idleLimit, int maxOpen) {
-        this(db, retain, idleLimit, maxOpen, BodiesLookedUp.NONE);
+    public Snapshots(Database db, int retain, Duration openIdle, int maxOpen) {
+        this(db, retain, openIdle, maxOpen, BodiesLookedUp.NONE);
     }
 
     /** As the public constructor, with {@code lookedUp} called inside every page write (see {@link BodiesLookedUp}). */
-    Snapshots(Database db, int retain, Duration idleLimit, int maxOpen, BodiesLookedUp lookedUp) {
+    Snapshots(Database db, int retain, Duration openIdle, int maxOpen, BodiesLookedUp lookedUp) {
         if (retain < 1) {
             throw new IllegalArgumentException("retain must be at least 1, not " + retain);
         }
         this.db = db;
         this.retain = retain;
-        this.idleLimit = idleLimit;
+        this.openIdle = openIdle;
         this.maxOpen = maxOpen;
         this.lookedUp = lookedUp;
     }
@@ -69,8 +74,9 @@ public final class Snapshots {
     /**
      * Opens fetching {@code start.fetchingId()} of {@code clusterId}; idempotent. A new fetching
      * is refused ({@link Refused.Reason#TOO_MANY_OPEN}) while the cluster has {@code maxOpen}
-     * open: not committed, not refused for good, and seen within the idle limit. The count is
-     * taken under the cluster's row lock, so concurrent starts on any replica see each other.
+     * open: not committed, not aborted nor refused for good, and seen within {@code openIdle}.
+     * The count is taken under the cluster's row lock, so concurrent starts on any replica see
+     * each other. An aborted fetching is never started again.
      */
     public void start(String clusterId, FetchingStart start, Instant now) {
         db.write(c -> {
@@ -86,12 +92,16 @@ public final class Snapshots {
                 }
                 update(c, "UPDATE clusters SET unique_id = ? WHERE id = ?", start.clusterUniqueId(), clusterId);
             }
-            if (string(c, "SELECT fetching_id FROM fetchings WHERE cluster_id = ? AND fetching_id = ?",
-                    clusterId, start.fetchingId()).isPresent()) {
+            Optional<String> known = string(c, "SELECT COALESCE(closed, '') FROM fetchings WHERE cluster_id = ?"
+                    + " AND fetching_id = ?", clusterId, start.fetchingId());
+            if (known.isPresent()) {
+                if (ABORTED.equals(known.get())) {
+                    throw closed(clusterId, start.fetchingId(), ABORTED);
+                }
                 return null;
             }
             long open = longValue(c, "SELECT COUNT(*) FROM fetchings WHERE cluster_id = ? AND committed_at IS NULL"
-                    + " AND closed IS NULL AND last_seen_at >= ?", clusterId, now.minus(idleLimit).toEpochMilli());
+                    + " AND closed IS NULL AND last_seen_at >= ?", clusterId, now.minus(openIdle).toEpochMilli());
             if (open >= maxOpen) {
                 throw new Refused(Refused.Reason.TOO_MANY_OPEN, "Cluster '" + clusterId + "' has " + open
                         + " open fetchings already (at most " + maxOpen + "): commit or abort one first.");
@@ -245,8 +255,10 @@ public final class Snapshots {
     }
 
     private static Refused closed(String clusterId, String fetchingId, String reason) {
-        return new Refused(Refused.Reason.valueOf(reason), "Fetching " + fetchingId + " of cluster '" + clusterId
-                + "' was refused for good at its commit (" + reason.toLowerCase(java.util.Locale.ROOT) + ").");
+        String fetching = "Fetching " + fetchingId + " of cluster '" + clusterId + "'";
+        return new Refused(Refused.Reason.valueOf(reason), ABORTED.equals(reason)
+                ? fetching + " was aborted by its collector: start a new fetching."
+                : fetching + " was refused for good at its commit (" + reason.toLowerCase(java.util.Locale.ROOT) + ").");
     }
 
     private static Refused unknownFetching(String clusterId, String fetchingId) {
@@ -333,6 +345,47 @@ public final class Snapshots {
     public void close(String clusterId, String fetchingId, Refused.Reason reason) {
         db.write(c -> update(c, "UPDATE fetchings SET closed = ? WHERE cluster_id = ? AND fetching_id = ?"
                 + " AND committed_at IS NULL AND closed IS NULL", reason.name(), clusterId, fetchingId));
+    }
+
+    /**
+     * Records that the run of fetching {@code fetchingId} failed (protocol 1.1), as the cluster's
+     * last abort. An open fetching is closed for good: it never becomes current, its records go
+     * at once, and later pages, commits and starts of it are refused ({@link
+     * Refused.Reason#FETCHING_ABORTED}). A committed or already closed fetching (a continuous
+     * collector naming the last one it committed, or an abort sent again) stays as it is.
+     * Refused with {@link Refused.Reason#NOT_FOUND} for a fetching the cluster never started.
+     */
+    public void abort(String clusterId, String fetchingId, Abort abort, Instant now) {
+        db.write(c -> {
+            long seq;
+            boolean open;
+            // Row locks in the order a commit takes them (fetching, cluster, then the bodies' lock).
+            try (PreparedStatement ps = c.prepareStatement("SELECT seq, committed_at, closed FROM fetchings"
+                    + " WHERE cluster_id = ? AND fetching_id = ?" + db.dialect().forUpdate())) {
+                bind(ps, clusterId, fetchingId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw unknownFetching(clusterId, fetchingId);
+                    }
+                    seq = rs.getLong(1);
+                    open = rs.getObject(2) == null && rs.getString(3) == null;
+                }
+            }
+            string(c, "SELECT id FROM clusters WHERE id = ?" + db.dialect().forUpdate(), clusterId);
+            if (open) {
+                update(c, "UPDATE fetchings SET closed = ? WHERE seq = ?", ABORTED, seq);
+                lockBodies(c);
+                dropRecords(c, seq);
+            }
+            String message = abort.message() == null ? null
+                    : abort.message().lines().findFirst().map(l -> l.length() > ABORT_MESSAGE_CHARS
+                            ? l.substring(0, ABORT_MESSAGE_CHARS) : l).orElse("");
+            update(c, "UPDATE clusters SET abort_fetching_id = ?, abort_reason = ?, abort_message = ?,"
+                    + " abort_finished_at = ?, abort_received_at = ? WHERE id = ?", fetchingId, abort.knownReason(),
+                    message, abort.finishedAt() == null ? null : abort.finishedAt().toEpochMilli(), now.toEpochMilli(),
+                    clusterId);
+            return null;
+        });
     }
 
     private void checkCounts(Connection c, long seq, Commit commit) throws SQLException {
@@ -459,21 +512,29 @@ public final class Snapshots {
 
     /** Deletes a fetching, its membership rows and the bodies no other fetching shares. */
     private static void drop(Connection c, long seq) throws SQLException {
-        update(c, "DELETE FROM bodies WHERE hash IN (SELECT body_hash FROM records WHERE fetching = ?)"
-                + " AND NOT EXISTS (SELECT 1 FROM records r WHERE r.body_hash = bodies.hash AND r.fetching <> ?)", seq, seq);
-        update(c, "DELETE FROM records WHERE fetching = ?", seq);
+        dropRecords(c, seq);
         update(c, "DELETE FROM fetchings WHERE seq = ?", seq);
     }
 
-    /** Discards uncommitted fetchings that saw no request since {@code cutoff}; returns how many. */
+    /** Deletes a fetching's membership rows and the bodies no other fetching shares; under {@link #lockBodies}. */
+    private static void dropRecords(Connection c, long seq) throws SQLException {
+        update(c, "DELETE FROM bodies WHERE hash IN (SELECT body_hash FROM records WHERE fetching = ?)"
+                + " AND NOT EXISTS (SELECT 1 FROM records r WHERE r.body_hash = bodies.hash AND r.fetching <> ?)", seq, seq);
+        update(c, "DELETE FROM records WHERE fetching = ?", seq);
+    }
+
+    /**
+     * Discards uncommitted fetchings that saw no request since {@code cutoff}; returns how many.
+     * Aborted ones keep their row (they hold no records) so that their fetchingId stays refused.
+     */
     public int discardIdle(Instant cutoff) {
         return db.write(c -> {
             List<Long> idle = new ArrayList<>();
             // Row locks first, then the bodies' lock, in the order page writes take them. A page
             // that was being written when the sweep began makes its fetching not idle any more.
             try (PreparedStatement ps = c.prepareStatement("SELECT seq FROM fetchings WHERE committed_at IS NULL"
-                    + " AND last_seen_at < ?" + db.dialect().forUpdate())) {
-                ps.setLong(1, cutoff.toEpochMilli());
+                    + " AND last_seen_at < ? AND (closed IS NULL OR closed <> ?)" + db.dialect().forUpdate())) {
+                bind(ps, cutoff.toEpochMilli(), ABORTED);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         idle.add(rs.getLong(1));
@@ -490,22 +551,30 @@ public final class Snapshots {
         });
     }
 
-    /** Every cluster with its current snapshot, by id. */
+    /** Every cluster with its current snapshot and its last abort, by id. */
     public List<ClusterView> clusters() {
         return db.read(c -> {
             List<ClusterView> clusters = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT c.id, c.unique_id, f.fetching_id, f.committed_at,"
-                    + " f.object_count FROM clusters c LEFT JOIN fetchings f ON f.seq = c.current_fetching ORDER BY c.id");
+                    + " f.object_count, c.abort_fetching_id, c.abort_reason, c.abort_message, c.abort_finished_at,"
+                    + " c.abort_received_at FROM clusters c LEFT JOIN fetchings f ON f.seq = c.current_fetching"
+                    + " ORDER BY c.id");
                     ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    long committed = rs.getLong(4);
-                    clusters.add(new ClusterView(rs.getString(1), rs.getString(2), rs.getString(3),
-                            rs.wasNull() ? null : Instant.ofEpochMilli(committed),
-                            rs.getObject(5) == null ? null : rs.getLong(5)));
+                    ClusterView.LastAbort abort = rs.getString(6) == null ? null : new ClusterView.LastAbort(
+                            rs.getString(6), rs.getString(7), rs.getString(8), instant(rs, 9), instant(rs, 10));
+                    clusters.add(new ClusterView(rs.getString(1), rs.getString(2), rs.getString(3), instant(rs, 4),
+                            rs.getObject(5) == null ? null : rs.getLong(5), abort));
                 }
             }
             return clusters;
         });
+    }
+
+    /** The epoch milliseconds in {@code column} as an instant, or null. */
+    private static Instant instant(ResultSet rs, int column) throws SQLException {
+        long millis = rs.getLong(column);
+        return rs.wasNull() ? null : Instant.ofEpochMilli(millis);
     }
 
     /**
