@@ -193,11 +193,21 @@ final class HelmReleasePayload {
         String manifest;
 
         HelmRevision toRevision(HelmLimits limits) throws TooLarge {
+            long texts = length(name) + length(namespace) + length(status) + length(description) + length(chartName)
+                    + length(chartVersion) + length(appVersion);
+            if (texts > limits.summaryChars()) {
+                throw new TooLarge("its name, status, description and chart: more than " + limits.summaryChars()
+                        + " characters");
+            }
             List<ResourceRef> resources =
                     manifest == null ? List.of() : HelmManifest.resources(manifest, namespace, limits);
             return new HelmRevision(name, namespace, version, status,
                     new Chart(chartName, chartVersion, appVersion), firstDeployed, lastDeployed, description,
                     valuesDigest, resources);
+        }
+
+        private static int length(String text) {
+            return text == null ? 0 : text.length();
         }
     }
 

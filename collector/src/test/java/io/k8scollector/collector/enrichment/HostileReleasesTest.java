@@ -26,7 +26,7 @@ class HostileReleasesTest {
 
     /** Small limits, so that each hostile payload is refused within a few MiB. */
     private static final HelmLimits SMALL = new HelmLimits(HelmReleases.MAX_INFLATED_BYTES, 40 * 1024 * 1024, 10_000,
-            64 * 1024, 1000, 16 * 1024);
+            64 * 1024, 1000, 16 * 1024, 16 * 1024);
 
     @Test
     void treeStopsAtItsNodeBudgetWithoutReadingFurther() {
@@ -77,6 +77,9 @@ class HostileReleasesTest {
         releases.observe(HostileReleases.tinyDocuments(1_000_000));
         releases.observe(HostileReleases.flowList(100_000));
         releases.observe(HelmStorage.secret(longNames));
+        ObjectNode longDescription = HelmStorage.release("long-description", "prod", 1, "deployed", "1.0.0", "{}", "");
+        longDescription.withObject("info").put("description", "d".repeat(20_000));
+        releases.observe(HelmStorage.secret(longDescription));
         releases.observe(HelmStorage.secret(HelmStorage.release("small", "prod", 1, "deployed", "1.0.0",
                 "{\"a\": [{}, {}]}", "kind: ConfigMap\nmetadata:\n  name: small\n")));
 
@@ -84,6 +87,9 @@ class HostileReleasesTest {
         assertThat(releases.skipped()).extracting(Skipped::name, Skipped::reason, Skipped::message).containsExactly(
                 tuple("prod/flow-list", "too-large", "Helm release storage secret prod/sh.helm.release.v1.flow-list.v1"
                         + " is over the collector's limits (a document of its manifest: more than 10000 nodes)."),
+                tuple("prod/long-description", "too-large", "Helm release storage secret"
+                        + " prod/sh.helm.release.v1.long-description.v1 is over the collector's limits"
+                        + " (its name, status, description and chart: more than 16384 characters)."),
                 tuple("prod/long-names", "too-large", "Helm release storage secret prod/sh.helm.release.v1.long-names.v1"
                         + " is over the collector's limits (its manifest: more than 16384 characters of resource references)."),
                 tuple("prod/tiny-documents", "too-large", "Helm release storage secret prod/sh.helm.release.v1.tiny-documents.v1"
@@ -95,7 +101,7 @@ class HostileReleasesTest {
     @Test
     void refusesAStringLongerThanTheLimitAsUnparseable() {
         HelmReleases releases = new HelmReleases(DIGEST, new HelmLimits(HelmReleases.MAX_INFLATED_BYTES, 1024 * 1024,
-                10_000, 64 * 1024, 1000, 16 * 1024));
+                10_000, 64 * 1024, 1000, 16 * 1024, 16 * 1024));
 
         releases.observe(HostileReleases.longValue(2 * 1024 * 1024));
 
