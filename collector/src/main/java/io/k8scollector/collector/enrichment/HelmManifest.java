@@ -4,9 +4,8 @@ import io.k8scollector.protocol.HelmRelease.ResourceRef;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import tools.jackson.core.JsonParser;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.MappingIterator;
-import tools.jackson.databind.ObjectReader;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
@@ -19,7 +18,9 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  * read line by line for {@code apiVersion}, {@code kind} and {@code metadata}'s {@code name} and
  * {@code namespace}, since a YAML parser took most of the decoder's time on a large manifest
  * (docs/redaction.md, Benchmarks). A document this cannot read with certainty (flow style,
- * anchors, block scalars, a {@code List}, a missing kind or name) is read by the YAML parser.
+ * anchors, block scalars, a {@code List}, a missing kind or name) is read by the YAML parser,
+ * into a tree bounded as the values are. The references are bounded in number and in size
+ * ({@link HelmLimits}): a manifest of a million tiny documents is refused, not listed.
  */
 final class HelmManifest {
 
@@ -34,17 +35,18 @@ final class HelmManifest {
             "ClusterIssuer", "ConstraintTemplate", "GatewayClass", "DeviceClass", "ClusterTrustBundle",
             "StorageVersionMigration");
 
-    private static final ObjectReader DOCUMENTS = YAMLMapper.builder().build().readerFor(JsonNode.class);
+    private static final YAMLMapper YAML = YAMLMapper.builder().build();
 
     private HelmManifest() {}
 
     /**
      * The references in {@code manifest}, defaulting namespaces to {@code releaseNamespace}.
      *
+     * @throws TooLarge past the limits on references, or on the tree of a document the YAML parser reads
      * @throws tools.jackson.core.JacksonException when a document needs the YAML parser and it fails
      */
-    static List<ResourceRef> resources(String manifest, String releaseNamespace) {
-        List<ResourceRef> refs = new ArrayList<>();
+    static List<ResourceRef> resources(String manifest, String releaseNamespace, HelmLimits limits) throws TooLarge {
+        References refs = new References(limits);
         int start = 0;
         while (start < manifest.length()) {
             int end = documentEnd(manifest, start);
@@ -52,11 +54,11 @@ final class HelmManifest {
             if (document.certain()) {
                 refs.add(document.ref(releaseNamespace));
             } else if (document.hasContent) {
-                parse(manifest.substring(start, end), releaseNamespace, refs);
+                parse(manifest.substring(start, end), releaseNamespace, refs, limits);
             }
             start = end;
         }
-        return refs;
+        return refs.list;
     }
 
     /** Where the document starting at {@code start} ends: at the next {@code ---} line, or the end. */
@@ -81,18 +83,20 @@ final class HelmManifest {
         return newline < 0 ? text.length() : newline + 1;
     }
 
-    private static void parse(String yaml, String releaseNamespace, List<ResourceRef> refs) {
-        try (MappingIterator<JsonNode> documents = DOCUMENTS.readValues(yaml)) {
-            while (documents.hasNextValue()) {
-                JsonNode document = documents.nextValue();
-                if (document != null && document.isObject()) {
+    private static void parse(String yaml, String releaseNamespace, References refs, HelmLimits limits)
+            throws TooLarge {
+        try (JsonParser documents = YAML.createParser(yaml)) {
+            while (documents.nextToken() != null) {
+                JsonNode document = new BoundedTree("a document of its manifest", limits.treeNodes(), limits.treeChars())
+                        .read(documents);
+                if (document.isObject()) {
                     add(document, releaseNamespace, refs);
                 }
             }
         }
     }
 
-    private static void add(JsonNode document, String releaseNamespace, List<ResourceRef> refs) {
+    private static void add(JsonNode document, String releaseNamespace, References refs) throws TooLarge {
         String kind = document.path("kind").asString("");
         if (kind.isEmpty()) {
             return;
@@ -113,6 +117,32 @@ final class HelmManifest {
             namespace = CLUSTER_SCOPED_KINDS.contains(kind) ? null : releaseNamespace;
         }
         return new ResourceRef(apiVersion, kind, name, namespace);
+    }
+
+    /** The references found so far, refused past the limits' count or size. */
+    private static final class References {
+        final List<ResourceRef> list = new ArrayList<>();
+        private final HelmLimits limits;
+        private long chars;
+
+        References(HelmLimits limits) {
+            this.limits = limits;
+        }
+
+        void add(ResourceRef ref) throws TooLarge {
+            if (list.size() == limits.resources()) {
+                throw new TooLarge("its manifest: more than " + limits.resources() + " resources");
+            }
+            chars += length(ref.apiVersion()) + length(ref.kind()) + length(ref.name()) + length(ref.namespace());
+            if (chars > limits.resourceChars()) {
+                throw new TooLarge("its manifest: more than " + limits.resourceChars() + " characters of resource references");
+            }
+            list.add(ref);
+        }
+
+        private static int length(String text) {
+            return text == null ? 0 : text.length();
+        }
     }
 
     /** What a line-by-line reading of one block-style document found. */

@@ -15,18 +15,23 @@ import java.util.List;
 import java.util.function.Consumer;
 import java.util.zip.GZIPInputStream;
 import tools.jackson.core.JsonParser;
+import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.exc.JacksonIOException;
+import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.NullNode;
 
 /**
  * Decodes one stored Helm release as a stream: Kubernetes' base64 (Secrets only), Helm's base64,
  * gunzip when the gzip magic is there, then Jackson's streaming parser over the release JSON,
  * which keeps only the summary's fields: chart templates, files and default values are skipped
- * unread, user values are reduced to their digest as they are read. The release JSON may be at
- * most a given size once inflated, whatever field the bytes are in, read or skipped: a gzip of
- * a few hundred KiB, which a Secret holds, can inflate to gigabytes.
+ * unread, user values are reduced to their digest as they are read. What a release may make the
+ * decoder hold is bounded by {@link HelmLimits}: the inflated size, whatever field the bytes are
+ * in, read or skipped (a gzip of a few hundred KiB, which a Secret holds, can inflate to
+ * gigabytes), the length of a string, the values' tree and the manifest's references.
+ * Thread-safe.
  */
 final class HelmReleasePayload {
 
@@ -34,26 +39,34 @@ final class HelmReleasePayload {
     private static final int GZIP_MAGIC_2 = 0x8b;
     private static final Instant GO_ZERO_TIME = Instant.parse("0001-01-01T00:00:00Z");
 
-    private HelmReleasePayload() {}
+    private final KeyedDigest digest;
+    private final HelmLimits limits;
+    private final JsonMapper mapper;
+
+    /** A decoder digesting values with {@code digest}, within {@code limits}. */
+    HelmReleasePayload(KeyedDigest digest, HelmLimits limits) {
+        this.digest = digest;
+        this.limits = limits;
+        StreamReadConstraints constraints = StreamReadConstraints.builder().maxStringLength(limits.stringChars()).build();
+        this.mapper = JsonMapper.builder(JsonFactory.builder().streamReadConstraints(constraints).build()).build();
+    }
 
     /**
      * The summary of the release encoded in {@code stored}: the value of {@code data.release},
-     * base64 twice over when {@code kubernetesBase64} (a Secret), once (a ConfigMap), with its
-     * values digested by {@code digest}.
+     * base64 twice over when {@code kubernetesBase64} (a Secret), once (a ConfigMap).
      *
-     * @param maxInflatedBytes the most the release JSON may hold
-     * @throws TooLarge when the release JSON holds more than {@code maxInflatedBytes}
-     * @throws IOException or {@link tools.jackson.core.JacksonException} when it does not decode
+     * @throws TooLarge when the release holds more than one of the limits allow
+     * @throws IOException or {@link tools.jackson.core.JacksonException} when it does not decode,
+     *     a string longer than the limit included
      */
-    static HelmRevision read(String stored, boolean kubernetesBase64, KeyedDigest digest, long maxInflatedBytes)
-            throws IOException {
+    HelmRevision read(String stored, boolean kubernetesBase64) throws IOException {
         InputStream in = new AsciiStream(stored);
         if (kubernetesBase64) {
             in = new Base64Chunks(in);
         }
-        try (InputStream release = new Capped(gunzipped(new Base64Chunks(in)), maxInflatedBytes);
-                JsonParser parser = Json.MAPPER.createParser(release)) {
-            return parse(parser, digest);
+        try (InputStream release = new Capped(gunzipped(new Base64Chunks(in)), limits.inflatedBytes());
+                JsonParser parser = mapper.createParser(release)) {
+            return parse(parser);
         } catch (JacksonIOException e) {
             // the parser wraps what its stream throws
             if (e.getCause() instanceof TooLarge tooLarge) {
@@ -71,7 +84,7 @@ final class HelmReleasePayload {
         return gzip ? new GZIPInputStream(in, 64 * 1024) : in;
     }
 
-    private static HelmRevision parse(JsonParser parser, KeyedDigest digest) throws IOException {
+    private HelmRevision parse(JsonParser parser) throws IOException {
         expect(parser.nextToken(), JsonToken.START_OBJECT);
         Fields release = new Fields();
         while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
@@ -88,7 +101,7 @@ final class HelmReleasePayload {
                 default -> parser.skipChildren();
             }
         }
-        return release.toRevision();
+        return release.toRevision(limits);
     }
 
     private static void readInfo(JsonParser parser, Fields release) {
@@ -133,8 +146,10 @@ final class HelmReleasePayload {
         }
     }
 
-    private static JsonNode values(JsonParser parser) {
-        JsonNode values = parser.currentToken() == JsonToken.VALUE_NULL ? null : parser.readValueAsTree();
+    private JsonNode values(JsonParser parser) throws TooLarge {
+        JsonNode values = parser.currentToken() == JsonToken.VALUE_NULL
+                ? null
+                : new BoundedTree("its values", limits.treeNodes(), limits.treeChars()).read(parser);
         // Helm stores "no user values" as null or {}: both are the empty values
         return values == null || values instanceof NullNode ? Json.MAPPER.createObjectNode() : values;
     }
@@ -177,20 +192,22 @@ final class HelmReleasePayload {
         String valuesDigest;
         String manifest;
 
-        HelmRevision toRevision() {
-            List<ResourceRef> resources = manifest == null ? List.of() : HelmManifest.resources(manifest, namespace);
+        HelmRevision toRevision(HelmLimits limits) throws TooLarge {
+            long texts = length(name) + length(namespace) + length(status) + length(description) + length(chartName)
+                    + length(chartVersion) + length(appVersion);
+            if (texts > limits.summaryChars()) {
+                throw new TooLarge("its name, status, description and chart: more than " + limits.summaryChars()
+                        + " characters");
+            }
+            List<ResourceRef> resources =
+                    manifest == null ? List.of() : HelmManifest.resources(manifest, namespace, limits);
             return new HelmRevision(name, namespace, version, status,
                     new Chart(chartName, chartVersion, appVersion), firstDeployed, lastDeployed, description,
                     valuesDigest, resources);
         }
-    }
 
-    /** The release JSON held more than the cap allows. */
-    static final class TooLarge extends IOException {
-        private static final long serialVersionUID = 1L;
-
-        TooLarge(long cap) {
-            super("the release inflates past " + cap + " bytes");
+        private static int length(String text) {
+            return text == null ? 0 : text.length();
         }
     }
 
@@ -232,7 +249,7 @@ final class HelmReleasePayload {
         private void count(long n) throws TooLarge {
             read += n;
             if (read > cap) {
-                throw new TooLarge(cap);
+                throw new TooLarge("it inflates past " + cap + " bytes");
             }
         }
     }

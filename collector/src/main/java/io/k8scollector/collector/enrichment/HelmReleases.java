@@ -21,7 +21,8 @@ import tools.jackson.databind.node.ObjectNode;
  * object is ignored. Each revision is decoded as a stream (unless its labels show it is older than
  * a deployed revision already read) and only a small summary is kept: at most two per release
  * (its newest revision and its newest deployed one). A payload that does not decode, or that
- * inflates past {@link #MAX_INFLATED_BYTES}, is logged once, by name and namespace, skipped, and
+ * holds more than the decoder's limits allow (it inflates past {@link #MAX_INFLATED_BYTES}, its
+ * values or manifest are too large to hold), is logged once, by name and namespace, skipped, and
  * named in {@link #skipped()}. {@link #observe} is thread-safe.
  */
 public final class HelmReleases {
@@ -39,20 +40,18 @@ public final class HelmReleases {
 
     private final Map<String, Candidates> byRelease = new ConcurrentHashMap<>();
     private final Map<String, Skipped> refused = new ConcurrentSkipListMap<>();
-    private final KeyedDigest digest;
-    private final long maxInflatedBytes;
+    private final HelmReleasePayload payloads;
 
     /**
-     * Releases whose {@code valuesDigest} is keyed by {@code digest} (the redaction key's), read with
-     * the cap of {@link #MAX_INFLATED_BYTES}.
+     * Releases whose {@code valuesDigest} is keyed by {@code digest} (the redaction key's), read
+     * within {@link HelmLimits#DEFAULT}.
      */
     public HelmReleases(KeyedDigest digest) {
-        this(digest, MAX_INFLATED_BYTES);
+        this(digest, HelmLimits.DEFAULT);
     }
 
-    HelmReleases(KeyedDigest digest, long maxInflatedBytes) {
-        this.digest = digest;
-        this.maxInflatedBytes = maxInflatedBytes;
+    HelmReleases(KeyedDigest digest, HelmLimits limits) {
+        this.payloads = new HelmReleasePayload(digest, limits);
     }
 
     /** Reads {@code object} when it stores a Helm release revision; ignores it otherwise. */
@@ -73,19 +72,19 @@ public final class HelmReleases {
             if (!payload.isString()) {
                 throw new IOException("no data.release");
             }
-            HelmRevision read = HelmReleasePayload.read(payload.stringValue(), STORAGE_SECRET.equals(storage),
-                    digest, maxInflatedBytes);
+            HelmRevision read = payloads.read(payload.stringValue(), STORAGE_SECRET.equals(storage));
             HelmRevision revision = named(read, labels.path("name").asString(objectName), objectNamespace);
             byRelease.merge(
                     revision.namespace() + "/" + revision.name(),
                     Candidates.of(revision, storage),
                     Candidates::merge);
-        } catch (HelmReleasePayload.TooLarge e) {
-            LOG.warn("Helm release storage {} {}/{} inflates past {} bytes; skipped", storage, objectNamespace,
-                    objectName, maxInflatedBytes);
+        } catch (TooLarge e) {
+            // the message names the limit only, never the payload
+            LOG.warn("Helm release storage {} {}/{} is over the collector's limits ({}); skipped", storage,
+                    objectNamespace, objectName, e.getMessage());
             refuse(objectNamespace, labels.path("name").asString(objectName), Skipped.Reason.TOO_LARGE,
                     "Helm release storage " + storage + " " + objectNamespace + "/" + objectName
-                            + " inflates past the collector's cap of " + maxInflatedBytes + " bytes.");
+                            + " is over the collector's limits (" + e.getMessage() + ").");
         } catch (IOException | JacksonException | IllegalArgumentException e) {
             // the exception's message may quote the payload: name only its type
             LOG.warn("Helm release storage {} {}/{} could not be decoded ({}); skipped",

@@ -24,6 +24,7 @@ import io.k8scollector.protocol.Commit;
 import io.k8scollector.protocol.Counts;
 import io.k8scollector.protocol.FetchingId;
 import io.k8scollector.protocol.FetchingStart;
+import io.k8scollector.protocol.HelmRelease;
 import io.k8scollector.protocol.Json;
 import io.k8scollector.protocol.RecordKind;
 import io.k8scollector.protocol.Skipped;
@@ -114,8 +115,8 @@ public final class CollectionRun {
                 }
             }
             skipped.addAll(readHelmStorage(helmStorage, helmInMainPass, listings));
-            send(RecordKind.HELM_RELEASES, helm.releases());
-            send(RecordKind.HELM_RELEASES, argo.releases());
+            sendReleases(helm.releases());
+            sendReleases(argo.releases());
             send(RecordKind.TYPES, catalog.typeRecords(failures));
             send(RecordKind.TREES, trees.roots());
             skipped.addAll(helm.skipped());
@@ -222,6 +223,24 @@ public final class CollectionRun {
     private void send(RecordKind kind, List<?> records) {
         for (Object record : records) {
             sink.accept(kind, Json.MAPPER.writeValueAsBytes(record));
+        }
+    }
+
+    /** Sends each release record unless it is larger than an object may be: that one is a skipped record instead. */
+    private void sendReleases(List<HelmRelease> releases) {
+        long limit = config.limits().maxItemSizeKb() * 1024L;
+        for (HelmRelease release : releases) {
+            byte[] record = Json.MAPPER.writeValueAsBytes(release);
+            if (record.length > limit) {
+                String name = release.namespace() + "/" + release.name();
+                LOG.warn("Skipping the {} Helm release {}: {} KiB is over collector.maxItemSizeKb ({}).",
+                        release.source(), name, record.length / 1024, config.limits().maxItemSizeKb());
+                skippedObjects.add(Skipped.record(Skipped.HELM_RELEASE, name, Skipped.Reason.TOO_LARGE,
+                        record.length / 1024 + " KiB is over collector.maxItemSizeKb ("
+                                + config.limits().maxItemSizeKb() + ")."));
+            } else {
+                sink.accept(RecordKind.HELM_RELEASES, record);
+            }
         }
     }
 

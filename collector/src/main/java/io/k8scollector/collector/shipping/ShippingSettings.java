@@ -145,14 +145,32 @@ public record ShippingSettings(
                 || uri.getQuery() != null
                 || uri.getFragment() != null
                 || uri.getUserInfo() != null) {
-            throw ConfigException.invalid(key, value, "an http or https URL without query, such as https://ingest.example.com");
+            throw ConfigException.invalid(key, masked(value),
+                    "an http or https URL without user info or query, such as https://ingest.example.com");
         }
         if (scheme.equals("http") && !allowInsecure && !loopback(uri.getHost())) {
-            throw new ConfigException(key, key + ": '" + value + "' would send the keys and the inventory in clear;"
+            throw new ConfigException(key, key + ": '" + masked(value) + "' would send the keys and the inventory in clear;"
                     + " allowed: an https URL, http only on a loopback host (127.0.0.0/8, ::1, localhost)"
                     + " or with " + ALLOW_INSECURE_ENDPOINT + "=true.");
         }
         return uri;
+    }
+
+    /**
+     * {@code value} as an error may show it: what stands before the last {@code @} after the
+     * scheme is taken as user info, even when the URL does not parse, and its password (after the
+     * first {@code :}), or all of it without one, becomes {@code ***}.
+     */
+    static String masked(String value) {
+        int at = value.lastIndexOf('@');
+        if (at < 0) {
+            return value;
+        }
+        int scheme = value.indexOf("://");
+        int start = scheme >= 0 && scheme < at ? scheme + 3 : 0;
+        int colon = value.indexOf(':', start);
+        int secret = colon >= 0 && colon < at ? colon + 1 : start;
+        return value.substring(0, secret) + "***" + value.substring(at);
     }
 
     /** A loopback host by its name alone: nothing is resolved before the run starts. */

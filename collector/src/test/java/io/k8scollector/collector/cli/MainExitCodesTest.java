@@ -2,6 +2,10 @@ package io.k8scollector.collector.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.k8scollector.collector.Version;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -20,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.slf4j.LoggerFactory;
 
 /** Exit codes of the command line; bad input must be refused before anything is contacted. */
 class MainExitCodesTest {
@@ -159,6 +164,28 @@ class MainExitCodesTest {
 
         assertThat(run("-external", kubeconfig.toString(), "-config", configDir.toString(), "prod")).isEqualTo(2);
         assertThat(errors()).contains("endpoint: 'http://ingest.example.com'").contains("collector.allowInsecureEndpoint=true");
+        assertThat(apiServerWasContacted()).isFalse();
+    }
+
+    @Test
+    void anEndpointWithAPasswordExitsTwoWithoutShowingOrLoggingThePassword() throws Exception {
+        Files.writeString(configDir.resolve("endpoint"), "https://collector:Pa55-w0rd@ingest.example.com");
+        env.putAll(Map.of("INFRALIGHT_ACCESS_KEY", "a", "INFRALIGHT_SECRET_KEY", "s"));
+        Logger logger = (Logger) LoggerFactory.getLogger("io.k8scollector");
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        Level level = logger.getLevel();
+        logger.setLevel(Level.DEBUG);
+        logger.addAppender(log);
+        try {
+            assertThat(run("-external", kubeconfig.toString(), "-config", configDir.toString(), "prod")).isEqualTo(2);
+        } finally {
+            logger.detachAppender(log);
+            logger.setLevel(level);
+        }
+
+        assertThat(errors()).contains("endpoint: 'https://collector:***@ingest.example.com'").doesNotContain("Pa55-w0rd");
+        assertThat(log.list).extracting(ILoggingEvent::getFormattedMessage).noneMatch(line -> line.contains("Pa55-w0rd"));
         assertThat(apiServerWasContacted()).isFalse();
     }
 

@@ -156,7 +156,7 @@ class CollectorConfigTest {
         "collector.ignoreNamespaces|ok\\nnot ok|collector.ignoreNamespaces: 'not ok' is not valid; allowed: namespace names, one per line.",
         "collector.excludeResources|pods?|collector.excludeResources: 'pods?' is not valid; allowed: resource.group or resource patterns of letters, digits, '-', '.' and '*'.",
         "collector.resources|pods/status|collector.resources: 'pods/status' is not valid; allowed: resource or resource.group names.",
-        "endpoint|ftp://x|endpoint: 'ftp://x' is not valid; allowed: an http or https URL without query, such as https://ingest.example.com."
+        "endpoint|ftp://x|endpoint: 'ftp://x' is not valid; allowed: an http or https URL without user info or query, such as https://ingest.example.com."
     })
     void refusesABadValueNamingKeyValueAndWhatIsAllowed(String name, String value, String message) throws Exception {
         key(name, value.replace("\\n", "\n"));

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 class HelmManifestTest {
 
     @Test
-    void readsPlainQuotedAndCommentedBlockDocuments() {
+    void readsPlainQuotedAndCommentedBlockDocuments() throws TooLarge {
         String manifest = """
                 ---
                 # Source: shop/templates/a.yaml
@@ -42,14 +42,14 @@ class HelmManifestTest {
                     name: indented-by-four
                 """;
 
-        assertThat(HelmManifest.resources(manifest, "prod")).containsExactly(
+        assertThat(HelmManifest.resources(manifest, "prod", HelmLimits.DEFAULT)).containsExactly(
                 new ResourceRef("v1", "ConfigMap", "quoted", "prod"),
                 new ResourceRef("rbac.authorization.k8s.io/v1", "Role", "reader", "prod"),
                 new ResourceRef("apps/v1", "Deployment", "indented-by-four", "elsewhere"));
     }
 
     @Test
-    void leavesDocumentsItCannotReadWithCertaintyToTheYamlParser() {
+    void leavesDocumentsItCannotReadWithCertaintyToTheYamlParser() throws TooLarge {
         String manifest = "apiVersion: v1\r\nkind: Service\r\nmetadata: {name: flow, namespace: ns1}\r\n"
                 + "--- # a marker with a comment\n"
                 + "apiVersion: v1\nkind: Secret\nmetadata:\n  name: &anchor \"esc\\u0061ped\"\n"
@@ -58,7 +58,7 @@ class HelmManifestTest {
                 + "---\napiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Namespace\n  metadata:\n    name: team\n"
                 + "...\n";
 
-        assertThat(HelmManifest.resources(manifest, "prod")).containsExactly(
+        assertThat(HelmManifest.resources(manifest, "prod", HelmLimits.DEFAULT)).containsExactly(
                 new ResourceRef("v1", "Service", "flow", "ns1"),
                 new ResourceRef("v1", "Secret", "escaped", "prod"),
                 new ResourceRef("v1", "ServiceAccount", "inline", "prod"),

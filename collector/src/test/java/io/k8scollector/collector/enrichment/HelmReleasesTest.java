@@ -196,7 +196,7 @@ class HelmReleasesTest {
 
     @Test
     void skipsAReleaseInflatingPastTheCapAsTooLargeWhicheverFieldHoldsTheBytes() throws Exception {
-        HelmReleases releases = new HelmReleases(DIGEST, 64 * 1024);
+        HelmReleases releases = new HelmReleases(DIGEST, new HelmLimits(64 * 1024, 1024 * 1024, 1000, 1024, 100, 1024, 1024));
         ObjectNode bigSkipped = revision("skipped-field", 1, "deployed");
         bigSkipped.withObject("chart").putArray("files").addObject().put("data", "A".repeat(100_000));
         ObjectNode bigRead = revision("read-field", 1, "deployed");

@@ -3,7 +3,9 @@ package io.k8scollector.collector.enrichment;
 import io.k8scollector.protocol.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.zip.GZIPOutputStream;
@@ -53,6 +55,32 @@ final class HelmStorage {
             throw new UncheckedIOException(e);
         }
         return base64(bytes.toByteArray());
+    }
+
+    /**
+     * The Secret storing {@code release} with its {@code field} replaced by {@code open}, then
+     * {@code count} times {@code unit}, then {@code close} (raw JSON text): written straight into
+     * gzip, so that a payload of many MiB inflated takes a few hundred KiB here.
+     */
+    static ObjectNode secretRepeating(ObjectNode release, String field, String open, String unit, int count, String close) {
+        String mark = "repeated-here";
+        ObjectNode marked = release.deepCopy();
+        marked.put(field, mark);
+        String json = Json.MAPPER.writeValueAsString(marked);
+        int at = json.indexOf('"' + mark + '"');
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (Writer gzip = new OutputStreamWriter(new GZIPOutputStream(bytes, 64 * 1024), StandardCharsets.UTF_8)) {
+            gzip.write(json, 0, at);
+            gzip.write(open);
+            for (int i = 0; i < count; i++) {
+                gzip.write(unit);
+            }
+            gzip.write(close);
+            gzip.write(json, at + mark.length() + 2, json.length() - at - mark.length() - 2);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return storage("Secret", release, base64(base64(bytes.toByteArray()).getBytes(StandardCharsets.US_ASCII)));
     }
 
     /** The Secret the Secret driver stores (its data base64 on the wire, so the release is base64 twice). */

@@ -85,6 +85,24 @@ class ShippingSettingsTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"https://collector:Pa55-w0rd@ingest.example.com", "http://collector:Pa55-w0rd@ingest.example.com",
+        "https://collector:Pa55-w0rd@ingest example.com", "https://collector:Pa55/w0rd@ingest.example.com",
+        "https://collector:Pa55@w0rd@ingest.example.com/v1"})
+    void refusesAnEndpointWithUserInfoShowingItMasked(String url) {
+        assertThatThrownBy(() -> ShippingSettings.from(ConfigSource.of(Map.of("endpoint", url)), KEYS, false))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("endpoint: '" + url.substring(0, url.indexOf(':', 8) + 1) + "***@")
+                .hasMessageContaining("without user info")
+                .message().doesNotContain("Pa55", "w0rd");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"https://Pa55w0rd@ingest.example.com", "Pa55w0rd@ingest.example.com"})
+    void masksAUserInfoWithoutPasswordWhole(String url) {
+        assertThat(ShippingSettings.masked(url)).doesNotContain("Pa55w0rd").endsWith("***@ingest.example.com");
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"http://ingest.example.com", "http://10.0.0.5:8080", "http://127.example.com",
         "http://[::2]:8080"})
     void refusesPlainHttpOffLoopbackNamingTheKeyAndTheOverride(String url) {
