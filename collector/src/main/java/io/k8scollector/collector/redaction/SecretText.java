@@ -55,15 +55,23 @@ final class SecretText {
     private static final int MAX_REMEMBERED_TEXTS = 4096;
     /** ...of at most this many characters, a few MiB at worst; a longer text is read each time. */
     private static final int MAX_REMEMBERED_LENGTH = 256;
+    /**
+     * Header names repeat even where the texts do not (the {@code hmac-sha256} of every digest); kept
+     * here, not with the names that repeat from object to object, so that the words of scripts and
+     * configuration do not crowd those out.
+     */
+    private static final int MAX_HEADER_NAME_LENGTH = 64;
 
     private final SensitiveNames names;
     private final KeyedDigest digest;
     private final Remembered<String> lines = new Remembered<>(MAX_REMEMBERED_TEXTS, MAX_REMEMBERED_LENGTH, this::readLine);
     private final Remembered<String> embedded = new Remembered<>(MAX_REMEMBERED_TEXTS, MAX_REMEMBERED_LENGTH, this::readEmbedded);
+    private final Remembered<Boolean> headerNames;
 
     SecretText(SensitiveNames names, KeyedDigest digest) {
         this.names = names;
         this.digest = digest;
+        this.headerNames = new Remembered<>(MAX_REMEMBERED_TEXTS, MAX_HEADER_NAME_LENGTH, names::matches);
     }
 
     /** Every rule but the configuration lines: for shell lines, scripts, annotations and env values. */
@@ -199,7 +207,7 @@ final class SecretText {
         while (from < text.length() && header.find(from)) {
             int start = header.end();
             from = start;
-            if (!names.matches(header.group(1))) {
+            if (!headerNames.get(header.group(1))) {
                 continue;
             }
             char before = header.start() > 0 ? text.charAt(header.start() - 1) : ' ';
