@@ -1,7 +1,5 @@
 package io.k8scollector.collector.redaction;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -17,7 +15,7 @@ final class SensitiveNames {
     private static final int MAX_REMEMBERED_LENGTH = 128;
 
     private final Pattern pattern;
-    private final Map<String, Boolean> remembered = new ConcurrentHashMap<>();
+    private final Remembered<Boolean> remembered = new Remembered<>(MAX_REMEMBERED_NAMES, MAX_REMEMBERED_LENGTH, this::matches);
 
     SensitiveNames(Pattern pattern) {
         this.pattern = pattern;
@@ -25,15 +23,7 @@ final class SensitiveNames {
 
     /** Whether {@code name}, one that repeats from object to object (an env variable's, a flag's, a key's), is sensitive. */
     boolean isSensitive(String name) {
-        Boolean known = remembered.get(name);
-        if (known != null) {
-            return known;
-        }
-        boolean matches = matches(name);
-        if (remembered.size() < MAX_REMEMBERED_NAMES && name.length() <= MAX_REMEMBERED_LENGTH) {
-            remembered.put(name, matches);
-        }
-        return matches;
+        return remembered.get(name);
     }
 
     /**
