@@ -22,6 +22,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 source bin/lib/await.sh
 source bench/lib/warm-up.sh
+source bench/lib/config.sh
 pods=${1:-100000}
 rounds=${2:-3}
 collector_opts=${JAVA_OPTS:--Xmx128m}
@@ -49,9 +50,7 @@ await "$out/endpoint.url" "$endpoint" "the counting endpoint" "$out/endpoint.log
 await "$kubeconfig" "${pids[0]}" "the test cluster" "$out/testcluster.log"
 
 cat "$out/endpoint.url" > "$config/endpoint"
-printf 'pods\n' > "$config/collector.resources"
-printf '*.*\n' > "$config/collector.excludeResources"
-printf '500\n' > "$config/collector.listPageSize"
+pods_only_config "$config"
 
 load() { uptime | sed 's/.*load average: //'; }
 

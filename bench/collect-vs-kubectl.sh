@@ -11,6 +11,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 source bin/lib/await.sh
 source bench/lib/warm-up.sh
+source bench/lib/config.sh
 export JAVA_OPTS=${JAVA_OPTS:--Xmx128m}
 kubectl=${KUBECTL:-$root/.tools/bin/kubectl}
 [ -x "$kubectl" ] || { echo "kubectl not found at $kubectl; run bin/setup" >&2; exit 1; }
@@ -25,9 +26,7 @@ out="$root/bench/results/collect-vs-kubectl-$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$out"
 config="$out/config"
 mkdir -p "$config"
-printf 'pods\n' > "$config/collector.resources"
-printf '*.*\n' > "$config/collector.excludeResources"
-printf '500\n' > "$config/collector.listPageSize"
+pods_only_config "$config"
 
 seconds() { # "Elapsed (wall clock) time (h:mm:ss or m:ss): 1:02.34" -> 62.34
   awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s}' "$1"

@@ -13,15 +13,14 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 source bin/lib/await.sh
 source bench/lib/warm-up.sh
+source bench/lib/config.sh
 pods=${1:?PODS} rounds=${2:?ROUNDS}
 shift 2
 [ $# -gt 0 ] || { echo "name at least one tree" >&2; exit 2; }
 export JAVA_OPTS=${JAVA_OPTS:--Xmx128m} REDACTION_KEY=${REDACTION_KEY:-a-fixed-benchmark-redaction-key}
 out="$root/bench/results/collector-ab-$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$out/config"
-printf 'pods\n' > "$out/config/collector.resources"
-printf '*.*\n' > "$out/config/collector.excludeResources"
-printf '500\n' > "$out/config/collector.listPageSize"
+pods_only_config "$out/config"
 mvn -q -B -ntp -DskipTests -Dmaven.test.skip=true -pl testkit -am package >&2
 java -jar testkit/target/k8s-testcluster.jar --pods "$pods" --kubeconfig "$out/kubeconfig" > "$out/testcluster.log" 2>&1 &
 server=$!

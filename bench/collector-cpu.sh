@@ -15,6 +15,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 source bin/lib/await.sh
 source bench/lib/warm-up.sh
+source bench/lib/config.sh
 pods=${1:?PODS} rounds=${2:?ROUNDS}
 shift 2
 [ $# -gt 0 ] || { echo "name at least one variant" >&2; exit 2; }
@@ -22,9 +23,7 @@ shift 2
 mvn -q -B -ntp -DskipTests -Dmaven.test.skip=true -pl collector,testkit -am package >&2
 out="$root/bench/results/collector-cpu-$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$out/config"
-printf 'pods\n' > "$out/config/collector.resources"
-printf '*.*\n' > "$out/config/collector.excludeResources"
-printf '500\n' > "$out/config/collector.listPageSize"
+pods_only_config "$out/config"
 if [ "${SELECT:-}" = none ]; then
   printf 'benchmark=nothing\n' > "$out/config/collector.labelSelector"
 fi
