@@ -5,6 +5,9 @@ public final class Paths {
 
     public static final String LOGIN = "/account/access_keys/login";
 
+    /** The path segment, and the page's JSON field, of a deletions page (protocol 1.1). */
+    public static final String DELETIONS = "deletions";
+
     private Paths() {}
 
     /** {@code /v1/clusters/{clusterId}/fetchings}: start a fetching. */
@@ -25,5 +28,10 @@ public final class Paths {
     /** {@code .../fetchings/{fetchingId}/abort} (protocol 1.1). */
     public static String abort(String clusterId, String fetchingId) {
         return fetchings(clusterId) + "/" + fetchingId + "/abort";
+    }
+
+    /** {@code .../fetchings/{fetchingId}/deletions}: a page of a delta's deletions (protocol 1.1). */
+    public static String deletions(String clusterId, String fetchingId) {
+        return fetchings(clusterId) + "/" + fetchingId + "/" + DELETIONS;
     }
 }

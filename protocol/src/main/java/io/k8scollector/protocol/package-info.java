@@ -1,5 +1,5 @@
 /**
- * The ingest protocol, version 1 (docs/protocol.md): the records the collector sends and the
+ * The ingest protocol, versions 1.0 and 1.1 (docs/protocol.md): the records the collector sends and the
  * receiver stores, their JSON form, and the identities they carry. Shared by both sides so that
  * they cannot drift apart; it knows nothing of HTTP or Kubernetes clients.
  */

@@ -52,7 +52,7 @@ class ProtocolJsonTest {
                 "{\"counts\":{\"objects\":3},\"finishedAt\":\"2026-11-27T14:01:00Z\"}", Commit.class);
 
         assertThat(commit.counts()).isEqualTo(new Counts(3, 0, 0, 0));
-        assertThat(commit.skipped()).isEmpty();
+        assertThat(commit.skippedOrEmpty()).isEmpty();
         assertThat(Json.MAPPER.readValue(Json.MAPPER.writeValueAsString(commit), Commit.class)).isEqualTo(commit);
     }
 

@@ -310,7 +310,7 @@ public final class Snapshots {
                         + " started before the current snapshot of cluster '" + clusterId + "'."));
             }
             if (previous != null) {
-                for (Skipped skipped : commit.skipped()) {
+                for (Skipped skipped : commit.skippedOrEmpty()) {
                     carryOver(c, previous, seq, skipped);
                 }
             }
@@ -321,7 +321,7 @@ public final class Snapshots {
                     now.toEpochMilli(), previous, objects,
                     count(c, Diff.ADDED, base, seq), count(c, Diff.CHANGED, base, seq),
                     count(c, Diff.DELETED, base, seq),
-                    Json.MAPPER.writeValueAsString(commit.skipped()), seq);
+                    Json.MAPPER.writeValueAsString(commit.skippedOrEmpty()), seq);
             update(c, "UPDATE clusters SET current_fetching = ? WHERE id = ?", seq, clusterId);
             retain(c, clusterId);
             return null;
