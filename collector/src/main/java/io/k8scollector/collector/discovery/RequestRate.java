@@ -1,4 +1,4 @@
-package io.k8scollector.collector.listing;
+package io.k8scollector.collector.discovery;
 
 import io.k8scollector.collector.CollectorException;
 import java.util.concurrent.TimeUnit;
