@@ -95,6 +95,7 @@ public final class CollectionRun {
             LOG.info("Collecting cluster {} from {}.", config.clusterId(), server.base());
             List<String> namespaceScope = NamespaceScope.warnings(config.selection());
             namespaceScope.forEach(LOG::warn);
+            apiRate.acquire();
             String clusterUniqueId = server.clusterUniqueId();
             Catalog catalog = new TypeDiscovery(server, TypeSelection.of(config.selection()), apiRate, apiRetrier).discover();
             sink.open(config.clusterId(), new FetchingStart(fetchingId, clusterUniqueId,

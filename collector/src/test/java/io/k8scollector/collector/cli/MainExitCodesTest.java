@@ -20,6 +20,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -226,6 +227,7 @@ class MainExitCodesTest {
     }
 
     @Test
+    @Timeout(60)
     void introducesItselfToTheApiServerAndFailsWithOneWhenKubeSystemIsMissing() throws Exception {
         kubeconfig(dir, "http", apiServer.getLocalPort());
         var request = java.util.concurrent.CompletableFuture.supplyAsync(() -> {

@@ -46,6 +46,7 @@ import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 
 /** Drives the HTTP sink against {@link IngestEndpoint}, one scenario of the protocol per test. */
+@Timeout(120)
 class HttpSinkTest {
 
     private static final Commit.Report REPORT = new Commit.Report("0badc0de");
@@ -450,7 +451,6 @@ class HttpSinkTest {
     }
 
     @Test
-    @Timeout(60)
     void acceptBlocksWhileEverySenderIsBusy() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         endpoint.holdPagesUntil(release);
