@@ -1,8 +1,8 @@
 package io.k8scollector.bench;
 
+import io.k8scollector.collector.retry.RetryPolicy;
 import io.k8scollector.collector.shipping.EnvironmentProxySelector;
 import io.k8scollector.collector.shipping.HttpSink;
-import io.k8scollector.collector.shipping.RetryPolicy;
 import io.k8scollector.collector.shipping.ShippingSettings;
 import io.k8scollector.collector.shipping.ShippingStats;
 import io.k8scollector.protocol.Counts;

@@ -19,7 +19,12 @@ public final class Version {
 
     /** {@code k8s-collector/<version>}, sent to the API server and the ingest endpoint. */
     public static String userAgent() {
-        return "k8s-collector/" + CURRENT;
+        return userAgent(CURRENT);
+    }
+
+    /** The User-Agent of the collector at {@code version} (the one a fetching says it was made by). */
+    public static String userAgent(String version) {
+        return "k8s-collector/" + version;
     }
 
     private static String load() {

@@ -11,6 +11,7 @@ import io.k8scollector.receiver.store.Database;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -18,6 +19,8 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -102,6 +105,29 @@ class KeysCommandTest {
         }
         assertThat(run("keys", "list", "--db", db).out()).contains("\"scopes\":[\"ingest\"]")
                 .contains("\"scopes\":[\"read\"]");
+    }
+
+    @Test
+    void theVersionIsTheBuildsNotAWrittenOne() throws Exception {
+        String pom = Files.readString(Path.of("pom.xml"));
+        Matcher parent = Pattern.compile("<parent>.*?<version>([^<]+)</version>", Pattern.DOTALL).matcher(pom);
+        assertThat(parent.find()).isTrue();
+
+        Run version = run("--version");
+
+        assertThat(version.code()).isZero();
+        assertThat(version.out().strip()).isEqualTo("k8s-receiver " + parent.group(1));
+    }
+
+    @Test
+    void aFailureThatIsNotBadInputExitsOneNamingIt() {
+        Run unsupported = run("keys", "list", "--db", "jdbc:mysql://localhost/inventory");
+
+        assertThat(unsupported.code()).isEqualTo(1);
+        assertThat(unsupported.err()).contains("k8s-receiver: ").contains("jdbc:mysql://localhost/inventory");
+        Run halfTls = run("serve", "--tls-cert", dir.resolve("cert.pem").toString(), "--db", TestDatabases.sqlite(dir));
+        assertThat(halfTls.code()).isEqualTo(2);
+        assertThat(halfTls.err()).contains("--tls-cert and --tls-key go together");
     }
 
     @Test

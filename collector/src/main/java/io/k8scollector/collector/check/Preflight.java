@@ -8,9 +8,11 @@ import io.k8scollector.collector.check.ListPermissions.Permission;
 import io.k8scollector.collector.config.CollectorConfig;
 import io.k8scollector.collector.discovery.ApiServer;
 import io.k8scollector.collector.discovery.Catalog;
+import io.k8scollector.collector.discovery.RequestRate;
 import io.k8scollector.collector.discovery.ResourceType;
 import io.k8scollector.collector.discovery.TypeDiscovery;
 import io.k8scollector.collector.discovery.TypeSelection;
+import io.k8scollector.collector.retry.Retrier;
 import io.k8scollector.collector.run.NamespaceScope;
 import io.k8scollector.collector.shipping.EndpointLogin;
 import io.k8scollector.collector.shipping.ShippingException;
@@ -75,7 +77,8 @@ public final class Preflight {
         }
         Catalog catalog;
         try {
-            catalog = new TypeDiscovery(server, TypeSelection.of(config.selection())).discover();
+            catalog = new TypeDiscovery(server, TypeSelection.of(config.selection()),
+                    new RequestRate(config.limits().apiQps()), Retrier.of(config.shipping().retry())).discover();
         } catch (CollectorException e) {
             lines.add(CheckLine.fail("discovery", e.getMessage() + " A run fails at once."));
             return Optional.empty();

@@ -157,11 +157,24 @@ public final class Main implements Callable<Integer> {
             e.getCommandLine().getErr().println("Run with --help for the options.");
             return BAD_INPUT;
         });
-        line.setExecutionExceptionHandler((e, commandLine, parsed) -> {
-            stderr.println("k8s-collector: " + e.getMessage());
-            return FAILED;
-        });
+        line.setExecutionExceptionHandler((e, commandLine, parsed) -> unexpected(e, stderr));
         return line.execute(args);
+    }
+
+    /**
+     * A failure the run did not expect (a bug, not a condition it handles): logged with its stack
+     * trace, and one line on stderr that names it even when it has no message.
+     */
+    static int unexpected(Exception e, PrintStream stderr) {
+        LOG.error("The run failed unexpectedly.", e);
+        stderr.println("k8s-collector: the run failed unexpectedly: " + describe(e));
+        return FAILED;
+    }
+
+    /** The exception's message, after its type when that says more ({@code NullPointerException}, not {@code null}). */
+    static String describe(Throwable e) {
+        String message = e.getMessage();
+        return message == null || message.isBlank() ? e.getClass().getName() : e.getClass().getSimpleName() + ": " + message;
     }
 
     @Override

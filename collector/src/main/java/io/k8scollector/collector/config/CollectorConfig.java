@@ -31,7 +31,6 @@ import org.slf4j.LoggerFactory;
 public record CollectorConfig(
         String clusterId,
         boolean dryRun,
-        boolean debug,
         KubeAccess kube,
         Selection selection,
         Limits limits,
@@ -100,7 +99,6 @@ public record CollectorConfig(
         return new CollectorConfig(
                 clusterId,
                 flags.dryRun(),
-                flags.debug(),
                 kube,
                 selection(source),
                 limits(source),

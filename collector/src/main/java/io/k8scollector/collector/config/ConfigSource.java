@@ -61,13 +61,6 @@ public final class ConfigSource {
         return of(entries);
     }
 
-    /** This source with {@code overrides} laid on top (flags and environment over files). */
-    public ConfigSource with(Map<String, String> overrides) {
-        Map<String, String> merged = new TreeMap<>(entries);
-        overrides.forEach((key, value) -> merged.put(fold(key), value));
-        return new ConfigSource(merged);
-    }
-
     /** The trimmed value of {@code key}; absent when missing or blank. */
     public Optional<String> string(String key) {
         String value = entries.get(fold(key));
@@ -97,23 +90,6 @@ public final class ConfigSource {
             // reported below with what is allowed
         }
         throw ConfigException.invalid(key, raw.get(), "a whole number from " + min + " to " + max);
-    }
-
-    /** A number (decimals allowed) from {@code min} to {@code max}, or {@code fallback}. */
-    public double decimal(String key, double fallback, double min, double max) {
-        Optional<String> raw = string(key);
-        if (raw.isEmpty()) {
-            return fallback;
-        }
-        try {
-            double value = Double.parseDouble(raw.get());
-            if (value >= min && value <= max) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // reported below with what is allowed
-        }
-        throw ConfigException.invalid(key, raw.get(), "a number from " + min + " to " + max);
     }
 
     /** {@code true} or {@code false} (any case), or {@code fallback} when absent. */

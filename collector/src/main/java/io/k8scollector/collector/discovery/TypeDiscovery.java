@@ -5,10 +5,16 @@ import io.fabric8.kubernetes.api.model.APIGroupList;
 import io.fabric8.kubernetes.api.model.APIResource;
 import io.fabric8.kubernetes.api.model.APIResourceList;
 import io.fabric8.kubernetes.api.model.GroupVersionForDiscovery;
+import io.fabric8.kubernetes.api.model.Status;
+import io.fabric8.kubernetes.api.model.StatusDetails;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.k8scollector.collector.CollectorException;
+import io.k8scollector.collector.retry.Retrier;
+import io.k8scollector.collector.retry.RetriesExhausted;
+import io.k8scollector.collector.retry.Verdict;
 import io.k8scollector.protocol.Skipped;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,6 +36,10 @@ import org.slf4j.MDC;
  * discovery fails (a dead aggregated API such as {@code metrics.k8s.io} answering 503) is logged
  * once and skipped as a whole; the rest goes on. Only the core group and the group list are
  * essential: their failure fails the run. Groups are discovered a few at a time, as kubectl does.
+ * Every request waits its turn under the run's {@link RequestRate} and is retried by the run's
+ * {@link Retrier}, except that a group version answering {@code 503} is taken at its word at once:
+ * that is how the aggregator says an APIService's backend is down, and waiting for it would hold
+ * every run up by the whole retry budget.
  */
 public final class TypeDiscovery {
 
@@ -38,10 +48,20 @@ public final class TypeDiscovery {
 
     private final ApiServer server;
     private final TypeSelection selection;
+    private final RequestRate rate;
+    private final Retrier retrier;
 
-    public TypeDiscovery(ApiServer server, TypeSelection selection) {
+    /**
+     * Discovery of {@code server}'s types.
+     *
+     * @param rate the run's one request rate, shared with every other request to the API server
+     * @param retrier the run's retrier for requests to the API server
+     */
+    public TypeDiscovery(ApiServer server, TypeSelection selection, RequestRate rate, Retrier retrier) {
         this.server = server;
         this.selection = selection;
+        this.rate = rate;
+        this.retrier = retrier;
     }
 
     /**
@@ -95,17 +115,12 @@ public final class TypeDiscovery {
         }
         Map<String, ResourceType> byResource = new LinkedHashMap<>();
         for (String version : versions) {
-            String failure;
-            try {
-                APIResourceList list = client.getApiResources(group.getName() + "/" + version);
-                failure = list == null ? "HTTP 404" : null;
-                if (list != null) {
-                    types(group.getName(), version, list).forEach(type -> byResource.putIfAbsent(type.resource(), type));
-                }
-            } catch (KubernetesClientException e) {
-                failure = ApiServer.reason(e);
-            }
-            if (failure != null) {
+            String path = "/apis/" + group.getName() + "/" + version;
+            Call<APIResourceList> call = call(path, () -> client.getApiResources(group.getName() + "/" + version), true);
+            if (call.answer() != null) {
+                types(group.getName(), version, call.answer()).forEach(type -> byResource.putIfAbsent(type.resource(), type));
+            } else {
+                String failure = call.failure();
                 LOG.warn("Discovery of API group {} failed at {}: {}; its types are skipped.", group.getName(), version, failure);
                 return new GroupDiscovery(List.of(), Optional.of(Skipped.group(group.getName(), version,
                         Skipped.Reason.DISCOVERY_FAILED, "Discovery of " + group.getName() + "/" + version + " failed: " + failure + ".")));
@@ -126,16 +141,56 @@ public final class TypeDiscovery {
         return types;
     }
 
-    private <T> T essential(String path, Supplier<T> call) {
-        T answer;
+    private <T> T essential(String path, Supplier<T> request) {
+        Call<T> call = call(path, request, false);
+        if (call.answer() == null) {
+            throw new CollectorException("Discovery failed at " + server.base() + path + ": " + call.failure() + ".",
+                    call.exception());
+        }
+        return call.answer();
+    }
+
+    /** What one discovery request got: the answer, else why not (and the exception, if any). */
+    private record Call<T>(T answer, String failure, KubernetesClientException exception) {}
+
+    /**
+     * Sends a discovery request under the run's rate, retried by the run's retrier; fabric8
+     * answers null for a 404. With {@code unavailableIsFinal}, a 503 is not retried.
+     */
+    private <T> Call<T> call(String path, Supplier<T> request, boolean unavailableIsFinal) {
         try {
-            answer = call.get();
-        } catch (KubernetesClientException e) {
-            throw new CollectorException("Discovery failed at " + server.base() + path + ": " + ApiServer.reason(e) + ".", e);
+            return retrier.request().until(deadline -> {
+                rate.acquire();
+                try {
+                    T answer = request.get();
+                    return answer == null
+                            ? new Retrier.Answered<>(new Call<T>(null, "HTTP 404", null), Verdict.of(404, Optional.empty(), now()))
+                            : new Retrier.Answered<>(new Call<>(answer, null, null), Verdict.of(200, Optional.empty(), now()));
+                } catch (KubernetesClientException e) {
+                    Verdict verdict = e.getCode() > 0 ? Verdict.of(e.getCode(), retryAfter(e), now()) : Verdict.ioError();
+                    if (unavailableIsFinal && verdict.status() == 503) {
+                        verdict = verdict.asFailure();
+                    }
+                    return new Retrier.Answered<>(new Call<T>(null, ApiServer.reason(e), e), verdict);
+                }
+            }, (verdict, retry, retries, wait) -> LOG.info("Retrying discovery at {} in {} ms: {} (retry {} of {}).",
+                    path, wait.toMillis(), verdict.describe(), retry, retries)).answer();
+        } catch (RetriesExhausted e) {
+            return new Call<>(null, (e.last().status() > 0 ? "HTTP " + e.last().status() : e.last().describe())
+                    + " after " + e.attempts() + " attempts", null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CollectorException("Interrupted during discovery at " + server.base() + path + ".", e);
         }
-        if (answer == null) {
-            throw new CollectorException("Discovery failed at " + server.base() + path + ": HTTP 404.");
-        }
-        return answer;
+    }
+
+    private Instant now() {
+        return retrier.clock().instant();
+    }
+
+    /** The wait a 429's Status asks for ({@code details.retryAfterSeconds}), as a {@code Retry-After} value. */
+    private static Optional<String> retryAfter(KubernetesClientException e) {
+        return Optional.ofNullable(e.getStatus()).map(Status::getDetails).map(StatusDetails::getRetryAfterSeconds)
+                .map(String::valueOf);
     }
 }

@@ -1,7 +1,7 @@
 package io.k8scollector.collector.enrichment;
 
+import io.k8scollector.collector.UidBits;
 import io.k8scollector.protocol.TreeNode;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -9,7 +9,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
@@ -112,14 +111,14 @@ public final class OwnershipTree {
     }
 
     private static int[] parents(List<Ref> all) {
-        Map<Uid, Integer> byUid = new HashMap<>(all.size() * 2);
+        Map<UidBits, Integer> byUid = new HashMap<>(all.size() * 2);
         Map<String, Integer> services = new HashMap<>();
         Map<String, Integer> claimPrefixes = new HashMap<>();
         Map<String, Integer> claimsByVolume = new HashMap<>();
         int[] parents = new int[all.size()];
         for (int i = 0; i < all.size(); i++) {
             Ref ref = all.get(i);
-            if (byUid.putIfAbsent(new Uid(ref.uidHigh, ref.uidLow), i) != null) {
+            if (byUid.putIfAbsent(new UidBits(ref.uidHigh, ref.uidLow), i) != null) {
                 parents[i] = REPEATED;
                 continue;
             }
@@ -146,7 +145,7 @@ public final class OwnershipTree {
             Integer parent = null;
             if (ref.owners != null) {
                 for (int o = 0; o < ref.owners.length && parent == null; o += 2) {
-                    parent = byUid.get(new Uid(ref.owners[o], ref.owners[o + 1]));
+                    parent = byUid.get(new UidBits(ref.owners[o], ref.owners[o + 1]));
                 }
             } else {
                 parent = switch (linkKind(ref)) {
@@ -248,9 +247,9 @@ public final class OwnershipTree {
     }
 
     private static int putUid(long[] owners, int at, String uid) {
-        UUID bits = Ref.bits(uid);
-        owners[at] = bits.getMostSignificantBits();
-        owners[at + 1] = bits.getLeastSignificantBits();
+        UidBits bits = UidBits.of(uid);
+        owners[at] = bits.high();
+        owners[at + 1] = bits.low();
         return at + 2;
     }
 
@@ -277,8 +276,6 @@ public final class OwnershipTree {
         return shared.computeIfAbsent(text, same -> same);
     }
 
-    private record Uid(long high, long low) {}
-
     /** What is kept of one object: a few dozen bytes besides its name. */
     private static final class Ref {
 
@@ -296,10 +293,10 @@ public final class OwnershipTree {
         final String[] links;
 
         Ref(String uid, String apiVersion, String kind, String name, String namespace, long[] owners, String[] links) {
-            UUID bits = bits(uid);
-            this.uidHigh = bits.getMostSignificantBits();
-            this.uidLow = bits.getLeastSignificantBits();
-            this.uidText = bits.toString().equals(uid) ? null : uid;
+            UidBits bits = UidBits.of(uid);
+            this.uidHigh = bits.high();
+            this.uidLow = bits.low();
+            this.uidText = bits.text().equals(uid) ? null : uid;
             this.apiVersion = apiVersion;
             this.kind = kind;
             this.name = name;
@@ -309,22 +306,7 @@ public final class OwnershipTree {
         }
 
         String uid() {
-            return Objects.requireNonNullElseGet(uidText, () -> new UUID(uidHigh, uidLow).toString());
-        }
-
-        /** A canonical UUID's bits, or for any other text a name-based UUID of it (the same for the same text). */
-        static UUID bits(String uid) {
-            if (uid.length() == 36) {
-                try {
-                    UUID parsed = UUID.fromString(uid);
-                    if (parsed.toString().equals(uid)) {
-                        return parsed;
-                    }
-                } catch (IllegalArgumentException notCanonical) {
-                    // falls through to the name-based form
-                }
-            }
-            return UUID.nameUUIDFromBytes(uid.getBytes(StandardCharsets.UTF_8));
+            return Objects.requireNonNullElseGet(uidText, () -> new UidBits(uidHigh, uidLow).text());
         }
     }
 }

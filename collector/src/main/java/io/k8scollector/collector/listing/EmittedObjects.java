@@ -1,11 +1,13 @@
 package io.k8scollector.collector.listing;
 
+import io.k8scollector.collector.UidBits;
 import java.util.HashSet;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * The objects a listing has emitted, so that a restart emits none twice. A uid in the canonical
- * UUID form (every uid a real API server gives) is kept as its 128 bits in an open-addressing
+ * UUID form (every uid a real API server gives) is kept as its 128 bits ({@link UidBits}) in an open-addressing
  * table, 32 bytes or less per object, where a set of strings took about 130: at 100k Pods that was
  * most of the collector's growth in resident memory. Anything else (an object without a uid,
  * named by namespace and name) is kept as its text. Not thread-safe: one per listing.
@@ -22,11 +24,12 @@ final class EmittedObjects {
 
     /** Adds the object of {@code identity}; false when it was emitted already. */
     boolean add(String identity) {
-        if (!isUuid(identity)) {
+        Optional<UidBits> uid = UidBits.canonical(identity);
+        if (uid.isEmpty()) {
             return others.add(identity);
         }
-        long high = hex(identity, 0, 8) << 32 | hex(identity, 9, 13) << 16 | hex(identity, 14, 18);
-        long low = hex(identity, 19, 23) << 48 | hex(identity, 24, 36);
+        long high = uid.get().high();
+        long low = uid.get().low();
         if (high == 0 && low == 0) {
             boolean added = !nilUuid;
             nilUuid = true;
@@ -69,29 +72,5 @@ final class EmittedObjects {
             }
         }
         slots = larger;
-    }
-
-    /** 8-4-4-4-12 lower-case hex digits: the form the API server gives uids in. */
-    private static boolean isUuid(String text) {
-        if (text.length() != 36) {
-            return false;
-        }
-        for (int i = 0; i < 36; i++) {
-            char c = text.charAt(i);
-            boolean dash = i == 8 || i == 13 || i == 18 || i == 23;
-            if (dash ? c != '-' : !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** The value of the hex digits from {@code from} to {@code to}, a range without a dash. */
-    private static long hex(String text, int from, int to) {
-        long value = 0;
-        for (int i = from; i < to; i++) {
-            value = value << 4 | Character.digit(text.charAt(i), 16);
-        }
-        return value;
     }
 }

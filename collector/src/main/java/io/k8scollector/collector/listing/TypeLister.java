@@ -6,19 +6,23 @@ import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.k8scollector.collector.CollectorException;
 import io.k8scollector.collector.config.CollectorConfig.Selection;
 import io.k8scollector.collector.discovery.ApiServer;
+import io.k8scollector.collector.discovery.RequestRate;
 import io.k8scollector.collector.discovery.ResourceType;
+import io.k8scollector.collector.retry.Retrier;
+import io.k8scollector.collector.retry.RetriesExhausted;
+import io.k8scollector.collector.retry.Verdict;
 import io.k8scollector.protocol.Skipped;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,10 +38,11 @@ import tools.jackson.databind.JsonNode;
  *
  * <ul>
  *   <li>{@code 410 Gone} on a continue token (it expired): the type is listed again from the start;
- *   <li>429, 5xx and I/O errors: the page is retried with jittered exponential backoff, honouring
- *       {@code Retry-After}, up to {@value #MAX_ATTEMPTS} attempts, then the type is skipped as
- *       {@code failed};
- *   <li>401/403 skip the type as {@code forbidden}, 404 as {@code not-found}; the run goes on.
+ *   <li>429, 5xx and I/O errors (a body that breaks off included): the page is retried by the
+ *       {@link Retrier} (jittered backoff, {@code Retry-After} in seconds or as an HTTP date, the
+ *       policy's attempts within its deadline), then the type is skipped as {@code failed};
+ *   <li>401/403 skip the type as {@code forbidden}, 404 as {@code not-found}, any other status as
+ *       {@code failed}; the run goes on.
  * </ul>
  *
  * How an item is read is the caller's {@link ItemReader}. Safe to share between threads: each call
@@ -47,22 +52,26 @@ public final class TypeLister {
 
     private static final Logger LOG = LoggerFactory.getLogger(TypeLister.class);
 
-    static final int MAX_ATTEMPTS = 8;
     private static final int MAX_RESTARTS = 5;
-    private static final Duration FIRST_BACKOFF = Duration.ofMillis(200);
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
-    private static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(60);
 
     private final ApiServer server;
     private final Selection selection;
     private final int pageSize;
     private final RequestRate rate;
+    private final Retrier retrier;
 
-    public TypeLister(ApiServer server, Selection selection, int pageSize, RequestRate rate) {
+    /**
+     * A lister of {@code server}'s types.
+     *
+     * @param rate the run's one request rate, shared with every other request to the API server
+     * @param retrier the run's retrier for requests to the API server
+     */
+    public TypeLister(ApiServer server, Selection selection, int pageSize, RequestRate rate, Retrier retrier) {
         this.server = server;
         this.selection = selection;
         this.pageSize = pageSize;
         this.rate = rate;
+        this.retrier = retrier;
     }
 
     /** Lists {@code type}, reading each item with {@code reader} and handing it to {@code emit} (on the calling thread). */
@@ -117,44 +126,70 @@ public final class TypeLister {
             } while (token != null);
         }
 
+        /**
+         * Reads one page, retried by the retrier under its deadline; answers the next continue
+         * token. A final answer other than 2xx ends the type: {@code 410} on a continue token
+         * starts it over, {@code 401}/{@code 403} skip it as forbidden, {@code 404} as not found,
+         * anything else (and retries run out) as failed.
+         */
         private String page(String token) {
             String url = url(token);
-            for (int attempt = 1; ; attempt++) {
-                Sent sent = attempt == 1 ? takeAhead(url) : null;
-                if (sent == null) {
-                    sent = send(url);
+            try {
+                Retrier.Answered<String> page = retrier.request().until(new PageAttempt(url, takeAhead(url)),
+                        (verdict, retry, retries, wait) -> LOG.info("Retrying {} in {} ms: {} at {} (retry {} of {}).",
+                                type.qualifiedName(), wait.toMillis(), verdict.describe(), url, retry, retries));
+                Verdict verdict = page.verdict();
+                if (verdict.kind() == Verdict.Kind.DONE) {
+                    return page.answer();
                 }
-                Duration retryAfter = null;
-                String problem;
+                String problem = "HTTP " + verdict.status() + " at " + url;
+                if (verdict.status() == 410 && token != null) {
+                    throw new ContinueExpired();
+                }
+                if (verdict.status() == 401 || verdict.status() == 403) {
+                    throw new TypeSkip(Skipped.Reason.FORBIDDEN, problem);
+                }
+                if (verdict.status() == 404) {
+                    throw new TypeSkip(Skipped.Reason.NOT_FOUND, problem);
+                }
+                throw new TypeSkip(Skipped.Reason.FAILED, problem);
+            } catch (RetriesExhausted e) {
+                String problem = e.last().status() > 0 ? "HTTP " + e.last().status() : e.last().describe();
+                throw new TypeSkip(Skipped.Reason.FAILED, problem + " at " + url + " after " + e.attempts() + " attempts");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CollectorException("Interrupted while waiting to retry a list request at " + url + ".", e);
+            }
+        }
+
+        /**
+         * The attempts at one page: the first takes the request sent ahead for it, if any; a retry
+         * sends anew and leaves the request already out for the next page alone. A 2xx body is
+         * read here, so that a connection that breaks off in the middle of it is retried like one
+         * that failed before the answer.
+         */
+        private final class PageAttempt implements Retrier.Attempt<String> {
+            private final String url;
+            private Sent ahead;
+
+            PageAttempt(String url, Sent ahead) {
+                this.url = url;
+                this.ahead = ahead;
+            }
+
+            @Override
+            public Retrier.Answered<String> send(Instant deadline) {
+                Sent sent = ahead != null ? ahead : TypeLister.this.send(url);
+                ahead = null;
                 try (BodyStream body = sent.body()) {
                     HttpResponse<AsyncBody> response = sent.await();
-                    int code = response.code();
-                    if (response.isSuccessful()) {
-                        return read(body);
-                    }
-                    problem = "HTTP " + code + " at " + url;
-                    if (code == 410 && token != null) {
-                        throw new ContinueExpired();
-                    }
-                    if (code == 401 || code == 403) {
-                        throw new TypeSkip(Skipped.Reason.FORBIDDEN, problem);
-                    }
-                    if (code == 404) {
-                        throw new TypeSkip(Skipped.Reason.NOT_FOUND, problem);
-                    }
-                    if (code != 429 && code < 500) {
-                        throw new TypeSkip(Skipped.Reason.FAILED, problem);
-                    }
-                    retryAfter = retryAfter(response.header("Retry-After"));
+                    Verdict verdict = Verdict.of(response.code(), Optional.ofNullable(response.header("Retry-After")),
+                            retrier.clock().instant());
+                    return new Retrier.Answered<>(verdict.kind() == Verdict.Kind.DONE ? read(body) : null, verdict);
                 } catch (IOException | JacksonException e) {
-                    problem = e.getClass().getSimpleName() + " at " + url;
+                    LOG.debug("Listing {} at {} failed: {}", type.qualifiedName(), url, e.toString());
+                    return new Retrier.Answered<>(null, Verdict.ioError());
                 }
-                if (attempt == MAX_ATTEMPTS) {
-                    throw new TypeSkip(Skipped.Reason.FAILED, problem + " after " + attempt + " attempts");
-                }
-                Duration delay = retryAfter != null ? retryAfter : backoff(attempt);
-                LOG.info("Retrying {} in {} ms: {}.", type.qualifiedName(), delay.toMillis(), problem);
-                sleep(delay);
             }
         }
 
@@ -287,32 +322,6 @@ public final class TypeLister {
                 Thread.currentThread().interrupt();
                 throw new CollectorException("Interrupted while listing at " + url + ".", e);
             }
-        }
-    }
-
-    private static Duration retryAfter(String header) {
-        if (header == null) {
-            return null;
-        }
-        try {
-            long seconds = Long.parseLong(header.trim());
-            return seconds < 0 ? null : Duration.ofSeconds(Math.min(seconds, MAX_RETRY_AFTER.toSeconds()));
-        } catch (NumberFormatException e) {
-            return null;
-        }
-    }
-
-    private static Duration backoff(int attempt) {
-        long ceiling = Math.min(MAX_BACKOFF.toMillis(), FIRST_BACKOFF.toMillis() << Math.min(attempt - 1, 16));
-        return Duration.ofMillis(ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1));
-    }
-
-    private static void sleep(Duration delay) {
-        try {
-            Thread.sleep(delay.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CollectorException("Interrupted while waiting to retry a list request.", e);
         }
     }
 

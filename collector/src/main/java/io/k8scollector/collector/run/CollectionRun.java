@@ -1,10 +1,11 @@
 package io.k8scollector.collector.run;
 
 import io.k8scollector.collector.Version;
-import io.k8scollector.collector.config.CollectorConfig;
 import io.k8scollector.collector.config.CollectorConfig.Selection;
+import io.k8scollector.collector.config.CollectorConfig;
 import io.k8scollector.collector.discovery.ApiServer;
 import io.k8scollector.collector.discovery.Catalog;
+import io.k8scollector.collector.discovery.RequestRate;
 import io.k8scollector.collector.discovery.ResourceType;
 import io.k8scollector.collector.discovery.TypeDiscovery;
 import io.k8scollector.collector.discovery.TypeSelection;
@@ -14,11 +15,11 @@ import io.k8scollector.collector.enrichment.OwnershipTree;
 import io.k8scollector.collector.listing.ItemReader;
 import io.k8scollector.collector.listing.ListedObject;
 import io.k8scollector.collector.listing.Listing;
-import io.k8scollector.collector.listing.RequestRate;
 import io.k8scollector.collector.listing.TypeLister;
 import io.k8scollector.collector.listing.TypeListing;
 import io.k8scollector.collector.redaction.KeyedDigest;
 import io.k8scollector.collector.redaction.Redactor;
+import io.k8scollector.collector.retry.Retrier;
 import io.k8scollector.collector.shipping.Sink;
 import io.k8scollector.protocol.Commit;
 import io.k8scollector.protocol.Counts;
@@ -67,6 +68,9 @@ public final class CollectionRun {
     private final HelmReleases helm;
     private final ArgoApplications argo;
     private final OwnershipTree trees = new OwnershipTree();
+    /** The run's pace and retries for every request to the API server, discovery and both listing passes alike. */
+    private final RequestRate apiRate;
+    private final Retrier apiRetrier;
     private final Queue<Skipped> skippedObjects = new ConcurrentLinkedQueue<>();
 
     public CollectionRun(CollectorConfig config, ApiServer server, Sink sink, Clock clock) {
@@ -78,6 +82,8 @@ public final class CollectionRun {
         KeyedDigest digest = new KeyedDigest(config.redaction().key());
         this.helm = new HelmReleases(digest);
         this.argo = new ArgoApplications(digest);
+        this.apiRate = new RequestRate(config.limits().apiQps());
+        this.apiRetrier = Retrier.of(config.shipping().retry());
     }
 
     /** Runs the collection once and reports what it did. */
@@ -89,8 +95,9 @@ public final class CollectionRun {
             LOG.info("Collecting cluster {} from {}.", config.clusterId(), server.base());
             List<String> namespaceScope = NamespaceScope.warnings(config.selection());
             namespaceScope.forEach(LOG::warn);
+            apiRate.acquire();
             String clusterUniqueId = server.clusterUniqueId();
-            Catalog catalog = new TypeDiscovery(server, TypeSelection.of(config.selection())).discover();
+            Catalog catalog = new TypeDiscovery(server, TypeSelection.of(config.selection()), apiRate, apiRetrier).discover();
             sink.open(config.clusterId(), new FetchingStart(fetchingId, clusterUniqueId,
                     config.shipping().overrideUniqueClusterId(), new FetchingStart.Collector(Version.current()), started));
 
@@ -256,7 +263,7 @@ public final class CollectionRun {
 
     private Listing listing(Selection selection) {
         CollectorConfig.Limits limits = config.limits();
-        TypeLister lister = new TypeLister(server, selection, limits.listPageSize(), new RequestRate(limits.apiQps()));
+        TypeLister lister = new TypeLister(server, selection, limits.listPageSize(), apiRate, apiRetrier);
         return new Listing(lister, limits.listConcurrency());
     }
 }

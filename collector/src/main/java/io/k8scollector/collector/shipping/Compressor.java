@@ -6,13 +6,10 @@ import java.util.Optional;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * How a page body is encoded on the wire: gzip at a level, or as it is. Names its
- * {@code Content-Encoding} (none for identity) and wraps the stream the body is written to.
+ * How a request body is encoded on the wire: gzip at a level (tests plant failing ones). Names
+ * its {@code Content-Encoding} and wraps the stream the body is written to.
  */
 public interface Compressor {
-
-    /** Bodies sent as they are, without a {@code Content-Encoding} header. */
-    Compressor IDENTITY = new Identity();
 
     /** gzip at {@code level}, 0 (stored) to 9 (smallest). */
     static Compressor gzip(int level) {
@@ -46,20 +43,6 @@ public interface Compressor {
                     def.setLevel(level);
                 }
             };
-        }
-    }
-
-    /** No encoding. */
-    record Identity() implements Compressor {
-
-        @Override
-        public Optional<String> encoding() {
-            return Optional.empty();
-        }
-
-        @Override
-        public OutputStream wrap(OutputStream out) {
-            return out;
         }
     }
 }

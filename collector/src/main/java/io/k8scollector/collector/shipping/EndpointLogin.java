@@ -1,7 +1,7 @@
 package io.k8scollector.collector.shipping;
 
 import io.k8scollector.collector.Version;
-import java.util.random.RandomGenerator;
+import io.k8scollector.collector.retry.Retrier;
 
 /**
  * A login to the endpoint and nothing else, for {@code check}: the same client, retries and
@@ -20,7 +20,7 @@ public final class EndpointLogin {
         if (settings.endpoint() == null || settings.credentials() == null) {
             throw new IllegalArgumentException("a login needs an endpoint and a key pair");
         }
-        new IngestClient(settings, Version.current(), Compressor.gzip(settings.gzipLevel()), new ShippingTally(),
-                RandomGenerator.getDefault()).login();
+        new IngestClient(settings, Version.current(), new BodyEncoder(Compressor.gzip(settings.gzipLevel())), new ShippingTally(),
+                Retrier.of(settings.retry())).login();
     }
 }

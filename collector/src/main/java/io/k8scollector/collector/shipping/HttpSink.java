@@ -1,6 +1,7 @@
 package io.k8scollector.collector.shipping;
 
 import io.k8scollector.collector.CollectorException;
+import io.k8scollector.collector.retry.Retrier;
 import io.k8scollector.protocol.Abort;
 import io.k8scollector.protocol.Commit;
 import io.k8scollector.protocol.Counts;
@@ -24,7 +25,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -48,7 +48,8 @@ public final class HttpSink implements Sink {
     private static final Logger LOG = LoggerFactory.getLogger(HttpSink.class);
 
     private final ShippingSettings settings;
-    private final Compressor compressor;
+    private final BodyEncoder encoder;
+    private final Retrier retrier;
     private final ShippingTally tally = new ShippingTally();
     private final Map<RecordKind, Page> open = new EnumMap<>(RecordKind.class);
     private final Map<RecordKind, Set<Long>> produced = new EnumMap<>(RecordKind.class);
@@ -64,15 +65,16 @@ public final class HttpSink implements Sink {
 
     /** A sink for {@code settings}, which must name an endpoint and a key pair (not a dry-run's). */
     public HttpSink(ShippingSettings settings) {
-        this(settings, Compressor.gzip(settings.gzipLevel()));
+        this(settings, Compressor.gzip(settings.gzipLevel()), Retrier.of(settings.retry()));
     }
 
-    HttpSink(ShippingSettings settings, Compressor compressor) {
+    HttpSink(ShippingSettings settings, Compressor compressor, Retrier retrier) {
         if (settings.endpoint() == null || settings.credentials() == null) {
             throw new IllegalArgumentException("an HTTP sink needs an endpoint and a key pair");
         }
         this.settings = settings;
-        this.compressor = compressor;
+        this.encoder = new BodyEncoder(compressor);
+        this.retrier = retrier;
         this.slots = new Semaphore(settings.concurrency());
         AtomicInteger threads = new AtomicInteger();
         this.senders = Executors.newFixedThreadPool(settings.concurrency(), task -> {
@@ -93,9 +95,9 @@ public final class HttpSink implements Sink {
         this.clusterId = clusterId;
         this.fetchingId = start.fetchingId();
         String version = start.collector() == null ? "unknown" : start.collector().version();
-        client = new IngestClient(settings, version, compressor, tally, RandomGenerator.getDefault());
+        client = new IngestClient(settings, version, encoder, tally, retrier);
         client.login();
-        client.post(Paths.fetchings(clusterId), new JsonPayload(start, compressor));
+        client.post(Paths.fetchings(clusterId), new JsonPayload(start, encoder));
         started = true;
         LOG.info("Fetching {} of cluster {} started at {}", fetchingId, clusterId, settings.endpoint());
     }
@@ -115,11 +117,11 @@ public final class HttpSink implements Sink {
         synchronized (open) {
             Page page = open.get(kind);
             if (page == null) {
-                page = new Page(kind, compressor);
+                page = new Page(kind, encoder);
                 open.put(kind, page);
             } else if (!page.fits(record, settings.pageSizeBytes())) {
                 full = page;
-                page = new Page(kind, compressor);
+                page = new Page(kind, encoder);
                 open.put(kind, page);
             }
             page.add(record);
@@ -155,7 +157,7 @@ public final class HttpSink implements Sink {
         List<Skipped> all = new ArrayList<>(skipped);
         rejected.forEach(refused -> all.add(skippedEntry(refused)));
         client.post(Paths.commit(clusterId, fetchingId),
-                new JsonPayload(new Commit(counts, finishedAt, all, report), compressor));
+                new JsonPayload(new Commit(counts, finishedAt, all, report), encoder));
         LOG.info("Fetching {} of cluster {} committed: {}", fetchingId, clusterId, counts);
         return counts;
     }
@@ -178,7 +180,7 @@ public final class HttpSink implements Sink {
                 MDC.setContextMap(context);
             }
             try {
-                client.post(path, new JsonPayload(abort, compressor), ABORT_BUDGET);
+                client.post(path, new JsonPayload(abort, encoder), ABORT_BUDGET);
                 LOG.info("Told the endpoint that fetching {} failed ({})", fetchingId, abort.reason());
             } catch (ShippingException e) {
                 if (e.status() == 404) {
@@ -278,8 +280,8 @@ public final class HttpSink implements Sink {
         int half = records.size() / 2;
         LOG.info("The endpoint refused a page of {} {} ({} bytes) as too large; sending it in two halves",
                 records.size(), page.kind().field(), page.plainSize());
-        deliver(Page.of(page.kind(), compressor, records.subList(0, half)));
-        deliver(Page.of(page.kind(), compressor, records.subList(half, records.size())));
+        deliver(Page.of(page.kind(), encoder, records.subList(0, half)));
+        deliver(Page.of(page.kind(), encoder, records.subList(half, records.size())));
     }
 
     /**

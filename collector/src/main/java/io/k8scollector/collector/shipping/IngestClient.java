@@ -1,5 +1,9 @@
 package io.k8scollector.collector.shipping;
 
+import io.k8scollector.collector.Version;
+import io.k8scollector.collector.retry.Retrier;
+import io.k8scollector.collector.retry.RetriesExhausted;
+import io.k8scollector.collector.retry.Verdict;
 import io.k8scollector.protocol.ErrorBody;
 import io.k8scollector.protocol.Json;
 import io.k8scollector.protocol.LoginRequest;
@@ -13,11 +17,6 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
-import java.util.Optional;
-import java.util.random.RandomGenerator;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +25,7 @@ import tools.jackson.core.JacksonException;
 /**
  * The one sender: POSTs a payload to the endpoint under the protocol's rules and answers only with
  * what the caller must act on (2xx, and 413 for pages, which the caller splits). It retries what
- * can succeed later (429, 5xx, connection errors, timeouts) under the {@link RetryPolicy}, logs in
+ * can succeed later (429, 5xx, connection errors, timeouts) with the {@link Retrier}, logs in
  * again once on 401 (one shared login for every request in flight), falls back to plain JSON after
  * a 415 for the rest of the run, and turns every other answer into a {@link ShippingException}
  * whose message never carries the token or a body sent. Thread-safe.
@@ -39,19 +38,19 @@ final class IngestClient {
     private final ShippingSettings settings;
     private final HttpClient http;
     private final String userAgent;
-    private final Compressor compressor;
+    private final BodyEncoder encoder;
     private final ShippingTally tally;
-    private final RandomGenerator random;
+    private final Retrier retrier;
     private final Object loginLock = new Object();
     private volatile Token token;
     private volatile boolean plainOnly;
 
-    IngestClient(ShippingSettings settings, String version, Compressor compressor, ShippingTally tally, RandomGenerator random) {
+    IngestClient(ShippingSettings settings, String version, BodyEncoder encoder, ShippingTally tally, Retrier retrier) {
         this.settings = settings;
-        this.userAgent = "k8s-collector/" + version;
-        this.compressor = compressor;
+        this.userAgent = Version.userAgent(version);
+        this.encoder = encoder;
         this.tally = tally;
-        this.random = random;
+        this.retrier = retrier;
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(settings.connectTimeout())
@@ -66,7 +65,7 @@ final class IngestClient {
         synchronized (loginLock) {
             Token previous = token;
             Payload body = new JsonPayload(
-                    new LoginRequest(settings.credentials().accessKey(), settings.credentials().secretKey()), compressor);
+                    new LoginRequest(settings.credentials().accessKey(), settings.credentials().secretKey()), encoder);
             Answer answer = exchange(settings.loginEndpoint(), Paths.LOGIN, body, false, false, settings.retry().deadline());
             LoginResponse response;
             try {
@@ -115,75 +114,88 @@ final class IngestClient {
         return exchange(settings.endpoint(), path, payload, true, true, settings.retry().deadline());
     }
 
+    /**
+     * One request under the protocol's rules, in explicit steps that share its deadline and its
+     * retries: send (retrying what can succeed later); on {@code 415} to an encoded body, send it
+     * again as plain JSON, and so from now on; on {@code 401} with a token, log in again (once, for
+     * every request in flight) and send again; each step at most once. Any other answer that is not done (or split, when
+     * {@code splittable}) is refused.
+     */
     private Answer exchange(URI base, String path, Payload payload, boolean authorized, boolean splittable,
             Duration within) {
         URI uri = URI.create(base + path);
-        Instant deadline = Instant.now().plus(within);
-        boolean relogged = false;
-        boolean fellBack = false;
-        int attempt = 0;
-        String lastCause;
-        while (true) {
-            attempt++;
-            Token used = token;
-            Payload.Body body = plainOnly ? payload.plain() : payload.encoded();
-            Duration wait;
-            try {
-                HttpResponse<byte[]> response = http.send(request(uri, body, authorized ? used : null, deadline),
-                        HttpResponse.BodyHandlers.ofByteArray());
-                int status = response.statusCode();
-                LOG.debug("{} {} answered {} (attempt {})", POST, path, status, attempt);
-                if (status / 100 == 2 || (status == 413 && splittable)) {
-                    return new Answer(status, response.body(), body);
-                }
-                if (status == 415 && body.encoding().isPresent() && !fellBack) {
+        Retrier.Request request = retrier.request(within);
+        try {
+            Sent sent = send(request, uri, path, payload, authorized);
+            boolean fellBack = false;
+            boolean relogged = false;
+            while (true) {
+                if (sent.status() == 415 && sent.body().encoding().isPresent() && !fellBack) {
                     LOG.warn("{} {} answered 415 to {} bodies; sending plain JSON from now on", POST, path,
-                            body.encoding().get());
+                            sent.body().encoding().get());
                     plainOnly = true;
                     fellBack = true;
                     tally.retry("415-plain");
-                    attempt--;
-                    continue;
-                }
-                if (status == 401 && authorized && !relogged) {
-                    relogin(used);
+                } else if (sent.status() == 401 && authorized && !relogged) {
+                    relogin(sent.token());
                     relogged = true;
                     tally.retry("401-relogin");
-                    attempt--;
-                    continue;
+                } else {
+                    break;
                 }
-                if (!retryable(status)) {
-                    throw refused(uri, path, status, response.body(), authorized, relogged);
-                }
-                lastCause = String.valueOf(status);
-                wait = max(settings.retry().backoff(attempt, random),
-                        retryAfter(response.headers().firstValue("Retry-After"), Instant.now()));
+                sent = send(request, uri, path, payload, authorized);
+            }
+            Verdict verdict = sent.verdict();
+            if (verdict.kind() == Verdict.Kind.DONE || (verdict.kind() == Verdict.Kind.SPLIT && splittable)) {
+                return new Answer(sent.status(), sent.response().body(), sent.body());
+            }
+            throw refused(uri, path, sent.status(), sent.response().body(), authorized, relogged);
+        } catch (RetriesExhausted e) {
+            throw new ShippingException(POST, path, e.last().status(), POST + " " + uri + " failed " + e.attempts()
+                    + " time(s) within " + within.toSeconds() + " s (last: " + e.last().describe()
+                    + "); the endpoint is unreachable or overloaded: check " + ShippingSettings.ENDPOINT
+                    + ", the network and proxies, then run again.");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ShippingException(POST, path, 0, POST + " " + uri + " was interrupted.", e);
+        }
+    }
+
+    /** Sends {@code payload} until a final answer, in the form the run sends now, with the current token. */
+    private Sent send(Retrier.Request request, URI uri, String path, Payload payload, boolean authorized)
+            throws RetriesExhausted, InterruptedException {
+        return request.until(deadline -> {
+            Token used = token;
+            Payload.Body body = plainOnly ? payload.plain() : payload.encoded();
+            try {
+                HttpResponse<byte[]> response = http.send(request(uri, body, authorized ? used : null, deadline),
+                        HttpResponse.BodyHandlers.ofByteArray());
+                LOG.debug("{} {} answered {}", POST, path, response.statusCode());
+                Verdict verdict = Verdict.of(response.statusCode(), response.headers().firstValue("Retry-After"),
+                        retrier.clock().instant());
+                return new Retrier.Answered<>(new Sent(response, body, used, verdict), verdict);
             } catch (HttpTimeoutException e) {
-                lastCause = "timeout";
-                wait = settings.retry().backoff(attempt, random);
+                return new Retrier.Answered<>(null, Verdict.timeout());
             } catch (SSLException e) {
                 throw new ShippingException(POST, path, 0, POST + " " + uri + " failed: TLS verification failed ("
                         + e.getMessage() + "); if the endpoint uses a private CA, set "
                         + ShippingSettings.ENDPOINT_CA_FILE + " to its PEM certificate.", e);
             } catch (IOException e) {
-                lastCause = "io";
-                wait = settings.retry().backoff(attempt, random);
                 LOG.debug("{} {} failed: {}", POST, path, e.toString());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ShippingException(POST, path, 0, POST + " " + uri + " was interrupted.", e);
+                return new Retrier.Answered<>(null, Verdict.ioError());
             }
-            Instant resumeAt = Instant.now().plus(wait);
-            if (attempt >= settings.retry().maxAttempts() || !resumeAt.isBefore(deadline)) {
-                throw new ShippingException(POST, path, statusOf(lastCause), POST + " " + uri + " failed " + attempt
-                        + " time(s) within " + within.toSeconds() + " s (last: " + describe(lastCause)
-                        + "); the endpoint is unreachable or overloaded: check " + ShippingSettings.ENDPOINT
-                        + ", the network and proxies, then run again.");
-            }
-            LOG.warn("{} {} failed ({}); retry {} of {} in {} ms", POST, path, describe(lastCause), attempt,
-                    settings.retry().maxAttempts() - 1, wait.toMillis());
-            tally.retry(lastCause);
-            sleep(wait, path, uri);
+        }, (verdict, retry, retries, wait) -> {
+            LOG.warn("{} {} failed ({}); retry {} of {} in {} ms", POST, path, verdict.describe(), retry, retries,
+                    wait.toMillis());
+            tally.retry(verdict.cause());
+        }).answer();
+    }
+
+    /** A final answer to one sending, with the body and the token that got it. */
+    private record Sent(HttpResponse<byte[]> response, Payload.Body body, Token token, Verdict verdict) {
+
+        int status() {
+            return response.statusCode();
         }
     }
 
@@ -197,7 +209,7 @@ final class IngestClient {
     }
 
     private HttpRequest request(URI uri, Payload.Body body, Token bearer, Instant deadline) {
-        Duration left = Duration.between(Instant.now(), deadline);
+        Duration left = Duration.between(retrier.clock().instant(), deadline);
         Duration timeout = left.compareTo(settings.requestTimeout()) < 0 ? left : settings.requestTimeout();
         HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
                 .timeout(timeout.isNegative() || timeout.isZero() ? Duration.ofMillis(1) : timeout)
@@ -263,60 +275,10 @@ final class IngestClient {
         }
     }
 
-    private static boolean retryable(int status) {
-        return status == 429 || status >= 500;
-    }
-
-    /**
-     * The wait a {@code Retry-After} value asks for, in delta-seconds or as an HTTP date; zero when
-     * absent, unreadable or in the past.
-     */
-    static Duration retryAfter(Optional<String> header, Instant now) {
-        if (header.isEmpty()) {
-            return Duration.ZERO;
-        }
-        String value = header.get().trim();
-        try {
-            return Duration.ofSeconds(Math.max(0, Long.parseLong(value)));
-        } catch (NumberFormatException e) {
-            try {
-                Duration until = Duration.between(now, ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
-                return until.isNegative() ? Duration.ZERO : until;
-            } catch (DateTimeParseException unreadable) {
-                return Duration.ZERO;
-            }
-        }
-    }
-
-    private static Duration max(Duration a, Duration b) {
-        return a.compareTo(b) >= 0 ? a : b;
-    }
-
-    private static int statusOf(String cause) {
-        return cause.chars().allMatch(Character::isDigit) ? Integer.parseInt(cause) : 0;
-    }
-
-    private static String describe(String cause) {
-        return switch (cause) {
-            case "io" -> "connection error";
-            case "timeout" -> "no answer in time";
-            default -> "status " + cause;
-        };
-    }
-
     /** {@code message} on one line, at most about 300 characters. */
     static String oneLine(String message) {
         String flat = message.replaceAll("\\s+", " ").trim();
         return flat.length() > 300 ? flat.substring(0, 300) + "..." : flat;
-    }
-
-    private static void sleep(Duration wait, String path, URI uri) {
-        try {
-            Thread.sleep(wait.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ShippingException(POST, path, 0, POST + " " + uri + " was interrupted.", e);
-        }
     }
 
     /** A final answer the caller acts on, with the body that got it. */

@@ -1,35 +1,25 @@
 package io.k8scollector.collector.shipping;
 
 import io.k8scollector.protocol.Json;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.util.Optional;
 
 /** A small request body (login, start, commit): one value serialised with the protocol's mapper. */
 final class JsonPayload implements Payload {
 
     private final byte[] json;
-    private final Compressor compressor;
+    private final BodyEncoder encoder;
 
-    JsonPayload(Object value, Compressor compressor) {
+    JsonPayload(Object value, BodyEncoder encoder) {
         this.json = Json.MAPPER.writeValueAsBytes(value);
-        this.compressor = compressor;
+        this.encoder = encoder;
     }
 
     @Override
     public Body encoded() {
-        ByteArrayOutputStream wire = new ByteArrayOutputStream(json.length / 4 + 64);
-        try (OutputStream out = compressor.wrap(wire)) {
-            out.write(json);
-        } catch (IOException e) {
-            return plain();
-        }
-        return new Body(wire.toByteArray(), compressor.encoding(), json.length);
+        return encoder.encode(out -> out.write(json), json.length);
     }
 
     @Override
     public Body plain() {
-        return new Body(json, Optional.empty(), json.length);
+        return BodyEncoder.plain(out -> out.write(json), json.length);
     }
 }

@@ -1,13 +1,11 @@
 package io.k8scollector.collector.shipping;
 
 import io.k8scollector.protocol.RecordKind;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * One request's worth of records of one kind: {@code {"<field>":[r1,r2,...]}}. The records are
@@ -22,22 +20,22 @@ final class Page implements Payload {
     private static final byte[] SUFFIX = "]}".getBytes(StandardCharsets.UTF_8);
 
     private final RecordKind kind;
-    private final Compressor compressor;
+    private final BodyEncoder encoder;
     private final byte[] prefix;
     private final List<byte[]> records = new ArrayList<>();
     private long plainSize;
     private Body encoded;
 
-    Page(RecordKind kind, Compressor compressor) {
+    Page(RecordKind kind, BodyEncoder encoder) {
         this.kind = kind;
-        this.compressor = compressor;
+        this.encoder = encoder;
         this.prefix = ("{\"" + kind.field() + "\":[").getBytes(StandardCharsets.UTF_8);
         this.plainSize = prefix.length + SUFFIX.length;
     }
 
     /** A page of {@code records}, for one half of a split. */
-    static Page of(RecordKind kind, Compressor compressor, List<byte[]> records) {
-        Page page = new Page(kind, compressor);
+    static Page of(RecordKind kind, BodyEncoder encoder, List<byte[]> records) {
+        Page page = new Page(kind, encoder);
         records.forEach(page::add);
         return page;
     }
@@ -76,28 +74,14 @@ final class Page implements Payload {
     @Override
     public Body encoded() {
         if (encoded == null) {
-            ByteArrayOutputStream wire = new ByteArrayOutputStream((int) Math.min(plainSize / 4 + 64, Integer.MAX_VALUE));
-            try (OutputStream out = compressor.wrap(wire)) {
-                writeBody(out);
-                out.close();
-                encoded = new Body(wire.toByteArray(), compressor.encoding(), plainSize);
-            } catch (IOException e) {
-                // the protocol's fallback: this page goes as plain JSON, without Content-Encoding
-                encoded = plain();
-            }
+            encoded = encoder.encode(this::writeBody, plainSize);
         }
         return encoded;
     }
 
     @Override
     public Body plain() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream((int) plainSize);
-        try {
-            writeBody(out);
-        } catch (IOException e) {
-            throw new IllegalStateException("writing to memory cannot fail", e);
-        }
-        return new Body(out.toByteArray(), Optional.empty(), plainSize);
+        return BodyEncoder.plain(this::writeBody, plainSize);
     }
 
     private void writeBody(OutputStream out) throws IOException {

@@ -2,6 +2,7 @@ package io.k8scollector.collector.shipping;
 
 import io.k8scollector.collector.config.ConfigException;
 import io.k8scollector.collector.config.ConfigSource;
+import io.k8scollector.collector.retry.RetryPolicy;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;

@@ -20,6 +20,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -190,6 +191,31 @@ class MainExitCodesTest {
     }
 
     @Test
+    void anUnexpectedFailureIsLoggedWithItsStackTraceAndNamedEvenWithoutAMessage() {
+        Logger logger = (Logger) LoggerFactory.getLogger("io.k8scollector");
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        logger.addAppender(log);
+        NullPointerException bug = new NullPointerException();
+        int code;
+        try {
+            code = Main.unexpected(bug, new PrintStream(stderr, true, StandardCharsets.UTF_8));
+        } finally {
+            logger.detachAppender(log);
+        }
+
+        assertThat(code).isEqualTo(1);
+        assertThat(errors()).contains("java.lang.NullPointerException").doesNotContain(": null");
+        assertThat(log.list).singleElement().satisfies(event -> {
+            assertThat(event.getLevel()).isEqualTo(Level.ERROR);
+            assertThat(event.getThrowableProxy()).isNotNull();
+            assertThat(event.getThrowableProxy().getClassName()).isEqualTo(NullPointerException.class.getName());
+        });
+        assertThat(Main.describe(new IllegalStateException("the sink is already open")))
+                .isEqualTo("IllegalStateException: the sink is already open");
+    }
+
+    @Test
     void anUnreachableApiServerFailsTheRunWithOne() throws Exception {
         int port = apiServer.getLocalPort();
         apiServer.close();
@@ -201,6 +227,7 @@ class MainExitCodesTest {
     }
 
     @Test
+    @Timeout(60)
     void introducesItselfToTheApiServerAndFailsWithOneWhenKubeSystemIsMissing() throws Exception {
         kubeconfig(dir, "http", apiServer.getLocalPort());
         var request = java.util.concurrent.CompletableFuture.supplyAsync(() -> {

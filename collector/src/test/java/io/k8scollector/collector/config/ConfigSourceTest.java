@@ -74,9 +74,8 @@ class ConfigSourceTest {
     }
 
     @Test
-    void overridesLayerOnTopAndPrefixesListTheOlderToggles() {
-        ConfigSource source = ConfigSource.of(Map.of("collector.resources.Pods", "false", "endpoint", "a"))
-                .with(Map.of("ENDPOINT", "b"));
+    void keysAreFoldedAndPrefixesListTheOlderToggles() {
+        ConfigSource source = ConfigSource.of(Map.of("collector.resources.Pods", "false", "ENDPOINT", "b"));
 
         assertThat(source.string("endpoint")).contains("b");
         assertThat(source.withPrefix("collector.resources.")).containsEntry("pods", "false");

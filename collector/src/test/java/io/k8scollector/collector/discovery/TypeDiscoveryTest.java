@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.tuple;
 import io.k8scollector.collector.ConnectedCluster;
 import io.k8scollector.collector.config.CollectorConfig.Selection;
 import io.k8scollector.collector.config.DefaultResources;
+import io.k8scollector.collector.retry.FakeTime;
 import io.k8scollector.protocol.Skipped;
 import io.k8scollector.testkit.ClusterSpec;
 import java.util.List;
@@ -20,9 +21,12 @@ class TypeDiscoveryTest {
     @RegisterExtension
     static final ConnectedCluster connected = new ConnectedCluster(ClusterSpec.builder().pods(10).build());
 
-    private static Catalog discover() {
+    /** The retrier's time: a retry's wait passes at once and is remembered. */
+    private final FakeTime time = new FakeTime();
+
+    private Catalog discover() {
         Selection defaults = new Selection(DefaultResources.names(), Map.of(), List.of(), null, Set.of(), null);
-        return new TypeDiscovery(connected.server(), TypeSelection.of(defaults)).discover();
+        return new TypeDiscovery(connected.server(), TypeSelection.of(defaults), new RequestRate(1000), time.retrier()).discover();
     }
 
     private static ResourceType served(Catalog catalog, String group, String resource) {
@@ -67,6 +71,21 @@ class TypeDiscoveryTest {
                 .containsExactly(tuple("group", "metrics.k8s.io", "v1beta1", "discovery-failed"));
         assertThat(catalog.skippedGroups().get(0).message()).contains("HTTP 503");
         assertThat(catalog.served()).noneMatch(type -> type.group().equals("metrics.k8s.io"));
+        assertThat(catalog.selected()).extracting(ResourceType::qualifiedName).contains("pods", "widgets.example.com");
+        assertThat(time.waits()).as("a dead APIService's 503 is taken at its word").isEmpty();
+    }
+
+    @Test
+    void aGroupThatKeepsFailingWithAnotherServerErrorIsRetriedThenSkipped() {
+        connected.cluster().faults().failDiscovery("metrics.k8s.io", "v1beta1", 500);
+
+        Catalog catalog = discover();
+
+        assertThat(catalog.skippedGroups()).singleElement().satisfies(skipped -> {
+            assertThat(skipped.group()).isEqualTo("metrics.k8s.io");
+            assertThat(skipped.message()).contains("HTTP 500 after 8 attempts");
+        });
+        assertThat(time.waits()).hasSize(7);
         assertThat(catalog.selected()).extracting(ResourceType::qualifiedName).contains("pods", "widgets.example.com");
     }
 

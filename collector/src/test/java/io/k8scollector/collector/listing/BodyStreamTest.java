@@ -13,11 +13,13 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The body stream against a body that delivers its chunks as the HTTP client does: only when asked,
  * on the asking thread, and then completes or fails.
  */
+@Timeout(30)
 class BodyStreamTest {
 
     private static final int CHUNK = 64 * 1024;

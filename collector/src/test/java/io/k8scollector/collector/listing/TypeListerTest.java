@@ -6,13 +6,18 @@ import io.k8scollector.collector.ConnectedCluster;
 import io.k8scollector.collector.config.CollectorConfig.Selection;
 import io.k8scollector.collector.config.ConfigSource;
 import io.k8scollector.collector.config.KubeAccess;
+import io.k8scollector.collector.discovery.RequestRate;
 import io.k8scollector.collector.discovery.ResourceType;
 import io.k8scollector.collector.redaction.RedactionSettings;
 import io.k8scollector.collector.redaction.Redactor;
+import io.k8scollector.collector.retry.FakeTime;
+import io.k8scollector.collector.retry.Retrier;
+import io.k8scollector.collector.retry.RetryPolicy;
 import io.k8scollector.protocol.Skipped;
 import io.k8scollector.testkit.ClusterSpec;
 import io.k8scollector.testkit.catalog.TypeKey;
 import io.k8scollector.testkit.store.StoredObject;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -34,8 +39,19 @@ class TypeListerTest {
     @RegisterExtension
     static final ConnectedCluster connected = new ConnectedCluster(ClusterSpec.builder().pods(120).seed(7).build());
 
-    private static TypeListing list(ResourceType type, Selection selection, List<ObjectNode> into) {
-        return new TypeLister(connected.server(), selection, 25, new RequestRate(1000)).list(type, ItemReader.TREE, listed -> into.add(listed.object()));
+    /** The retrier's time: a retry's wait passes at once and is remembered. */
+    private final FakeTime time = new FakeTime();
+
+    private TypeLister lister(Selection selection) {
+        return new TypeLister(connected.server(), selection, 25, new RequestRate(1000), time.retrier());
+    }
+
+    private TypeListing list(ResourceType type, Selection selection, List<ObjectNode> into) {
+        return lister(selection).list(type, ItemReader.TREE, listed -> into.add(listed.object()));
+    }
+
+    private long podListRequests() {
+        return connected.cluster().requests().getOrDefault("/api/v1/pods", 0L);
     }
 
     private static List<String> uids(List<ObjectNode> objects) {
@@ -88,7 +104,7 @@ class TypeListerTest {
 
     @Test
     void eachPageIsAskedForOnceThoughTheNextIsAskedForBeforeItsItemsAreRead() {
-        long before = connected.cluster().requests().getOrDefault("/api/v1/pods", 0L);
+        long before = podListRequests();
         List<ObjectNode> objects = new ArrayList<>();
 
         TypeListing listing = list(PODS, EVERYTHING, objects);
@@ -117,15 +133,60 @@ class TypeListerTest {
 
         assertThat(list(PODS, EVERYTHING, objects).complete()).isTrue();
         assertThat(uids(objects)).containsExactlyInAnyOrderElementsOf(connected.cluster().store().uids("", "pods"));
+        assertThat(time.waits()).hasSize(1);
     }
 
     @Test
     void tooManyRequestsIsRetriedAfterTheServersDelay() {
-        connected.cluster().faults().throttleOnce("", "pods", 1);
+        // Longer than any first backoff of the policy (at most 500 ms), so the wait is the server's.
+        connected.cluster().faults().throttleOnce("", "pods", 3);
         List<ObjectNode> objects = new ArrayList<>();
 
         assertThat(list(PODS, EVERYTHING, objects).complete()).isTrue();
         assertThat(uids(objects)).containsExactlyInAnyOrderElementsOf(connected.cluster().store().uids("", "pods"));
+        assertThat(time.waits()).containsExactly(Duration.ofSeconds(3));
+    }
+
+    @Test
+    void aTypeWhosePagesKeepFailingIsSkippedAsFailedAfterThePolicysAttempts() {
+        connected.cluster().faults().failAlways("", "pods", 503);
+        long before = podListRequests();
+        List<ObjectNode> objects = new ArrayList<>();
+
+        TypeListing listing = list(PODS, EVERYTHING, objects);
+
+        assertThat(objects).isEmpty();
+        assertThat(listing.skipReason()).isEqualTo(Skipped.Reason.FAILED);
+        assertThat(listing.message()).contains("HTTP 503").contains("/api/v1/pods").contains("after 8 attempts");
+        assertThat(podListRequests() - before).isEqualTo(RetryPolicy.DEFAULT_MAX_ATTEMPTS);
+        assertThat(time.waits()).hasSize(RetryPolicy.DEFAULT_MAX_ATTEMPTS - 1);
+    }
+
+    @Test
+    void theDeadlineEndsTheRetriesBeforeTheAttemptsRunOut() {
+        connected.cluster().faults().failAlways("", "pods", 503);
+        Retrier impatient = time.retrier(RetryPolicy.of(100, Duration.ofSeconds(5)));
+
+        TypeListing listing = new TypeLister(connected.server(), EVERYTHING, 25, new RequestRate(1000), impatient)
+                .list(PODS, ItemReader.TREE, listed -> { });
+
+        assertThat(listing.skipReason()).isEqualTo(Skipped.Reason.FAILED);
+        assertThat(time.waits()).isNotEmpty().hasSizeLessThan(99);
+        assertThat(time.waits().stream().reduce(Duration.ZERO, Duration::plus)).isLessThan(Duration.ofSeconds(5));
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {400, 409, 422})
+    void anotherClientErrorSkipsTheTypeAsFailedWithoutRetrying(int status) {
+        connected.cluster().faults().failAlways("", "pods", status);
+        long before = podListRequests();
+
+        TypeListing listing = list(PODS, EVERYTHING, new ArrayList<>());
+
+        assertThat(listing.skipReason()).isEqualTo(Skipped.Reason.FAILED);
+        assertThat(listing.message()).contains("HTTP " + status).contains("/api/v1/pods");
+        assertThat(podListRequests() - before).isEqualTo(1);
+        assertThat(time.waits()).isEmpty();
     }
 
     @Test
@@ -192,7 +253,7 @@ class TypeListerTest {
         try {
             List<String> names = new ArrayList<>();
 
-            TypeListing listing = new TypeLister(connected.server(), EVERYTHING, 25, new RequestRate(1000))
+            TypeListing listing = lister(EVERYTHING)
                     .list(PODS, reader, listed -> names.add(listed.metadata().path("name").asString()));
 
             assertThat(listing.complete()).isTrue();

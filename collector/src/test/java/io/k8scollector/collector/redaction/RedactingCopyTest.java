@@ -7,13 +7,14 @@ import io.k8scollector.collector.PlantedSecrets;
 import io.k8scollector.collector.config.CollectorConfig.Selection;
 import io.k8scollector.collector.config.ConfigSource;
 import io.k8scollector.collector.config.KubeAccess;
+import io.k8scollector.collector.discovery.RequestRate;
 import io.k8scollector.collector.discovery.ResourceType;
 import io.k8scollector.collector.discovery.TypeDiscovery;
 import io.k8scollector.collector.discovery.TypeSelection;
 import io.k8scollector.collector.listing.ItemReader;
 import io.k8scollector.collector.listing.ListedObject;
-import io.k8scollector.collector.listing.RequestRate;
 import io.k8scollector.collector.listing.TypeLister;
+import io.k8scollector.collector.retry.FakeTime;
 import io.k8scollector.protocol.Json;
 import io.k8scollector.testkit.ClusterSpec;
 import java.nio.charset.StandardCharsets;
@@ -53,7 +54,7 @@ class RedactingCopyTest {
     static void discover() {
         PLANTED.definitions().forEach(connected.cluster().store()::put);
         PLANTED.objects().forEach(planted -> connected.cluster().store().put(planted.object()));
-        types = new TypeDiscovery(connected.server(), TypeSelection.of(EVERYTHING)).discover().served().stream()
+        types = new TypeDiscovery(connected.server(), TypeSelection.of(EVERYTHING), new RequestRate(1000), new FakeTime().retrier()).discover().served().stream()
                 .filter(ResourceType::listable)
                 .toList();
     }
@@ -125,7 +126,7 @@ class RedactingCopyTest {
 
     private static List<ListedObject> list(ResourceType type, ItemReader reader) {
         List<ListedObject> listed = new ArrayList<>();
-        new TypeLister(connected.server(), EVERYTHING, 40, new RequestRate(1000)).list(type, reader, listed::add);
+        new TypeLister(connected.server(), EVERYTHING, 40, new RequestRate(1000), new FakeTime().retrier()).list(type, reader, listed::add);
         return listed;
     }
 

@@ -18,7 +18,16 @@ record CommandLineRun(int exitCode, String errors) {
 
     static CommandLineRun collect(TestCluster cluster, IngestEndpoint endpoint, Path dir, String clusterId)
             throws IOException {
+        return collect(cluster, endpoint, dir, clusterId, Map.of());
+    }
+
+    /** The same run with more configuration keys, one file each. */
+    static CommandLineRun collect(TestCluster cluster, IngestEndpoint endpoint, Path dir, String clusterId,
+            Map<String, String> settings) throws IOException {
         Path config = Files.createDirectory(dir.resolve("config"));
+        for (Map.Entry<String, String> setting : settings.entrySet()) {
+            Files.writeString(config.resolve(setting.getKey()), setting.getValue());
+        }
         Files.writeString(config.resolve("endpoint"), endpoint.uri().toString());
         Files.writeString(config.resolve("collector.resources.secrets"), "true");
         Files.writeString(config.resolve("collector.PageSize"), "64");

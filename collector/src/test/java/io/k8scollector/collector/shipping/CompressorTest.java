@@ -23,15 +23,4 @@ class CompressorTest {
         assertThat(wire.size()).isLessThan(json.length);
         assertThat(new GZIPInputStream(new ByteArrayInputStream(wire.toByteArray())).readAllBytes()).isEqualTo(json);
     }
-
-    @Test
-    void identityHasNoEncodingAndLeavesBytesAlone() throws Exception {
-        ByteArrayOutputStream wire = new ByteArrayOutputStream();
-        try (OutputStream out = Compressor.IDENTITY.wrap(wire)) {
-            out.write(new byte[] {1, 2, 3});
-        }
-
-        assertThat(Compressor.IDENTITY.encoding()).isEmpty();
-        assertThat(wire.toByteArray()).containsExactly(1, 2, 3);
-    }
 }

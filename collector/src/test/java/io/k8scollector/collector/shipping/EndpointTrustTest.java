@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.k8scollector.collector.config.ConfigException;
 import io.k8scollector.collector.config.ConfigSource;
+import io.k8scollector.collector.retry.RetryPolicy;
 import io.k8scollector.protocol.Commit;
 import io.k8scollector.protocol.FetchingId;
 import io.k8scollector.protocol.FetchingStart;

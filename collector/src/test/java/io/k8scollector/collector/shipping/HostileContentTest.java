@@ -18,6 +18,7 @@ import java.util.Base64;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.zip.GZIPOutputStream;
@@ -68,7 +69,10 @@ class HostileContentTest {
         cluster.faults().failAlways("", "configmaps", 500);
 
         endpoint = new IngestEndpoint();
-        CommandLineRun run = CommandLineRun.collect(cluster, endpoint, dir, "hostile");
+        // Two attempts: the storage that keeps answering 500 is given up after one real wait of
+        // at most 500 ms, not after the default eight (half a minute of backoff).
+        CommandLineRun run = CommandLineRun.collect(cluster, endpoint, dir, "hostile",
+                Map.of("collector.retry.maxAttempts", "2"));
         exitCode = run.exitCode();
         errors = run.errors();
     }

@@ -10,6 +10,8 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.k8scollector.collector.CollectorException;
 import io.k8scollector.collector.config.ConfigSource;
+import io.k8scollector.collector.retry.FakeTime;
+import io.k8scollector.collector.retry.RetryPolicy;
 import io.k8scollector.protocol.Abort;
 import io.k8scollector.protocol.Commit;
 import io.k8scollector.protocol.Counts;
@@ -30,18 +32,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 
 /** Drives the HTTP sink against {@link IngestEndpoint}, one scenario of the protocol per test. */
+@Timeout(120)
 class HttpSinkTest {
 
     private static final Commit.Report REPORT = new Commit.Report("0badc0de");
@@ -52,6 +57,8 @@ class HttpSinkTest {
 
     private IngestEndpoint endpoint;
     private final List<HttpSink> sinks = new ArrayList<>();
+    /** The retriers' time: waits pass at once and are remembered. */
+    private final FakeTime time = new FakeTime();
 
     @BeforeEach
     void startEndpoint() throws IOException {
@@ -191,6 +198,7 @@ class HttpSinkTest {
         });
         assertThat(endpoint.requests("login")).isEqualTo(2);
         assertThat(sink.stats().retriesByCause()).containsKeys("503", "413-split", "401-relogin");
+        assertThat(time.waits()).as("the 503's Retry-After is waited out").contains(Duration.ofSeconds(1));
         assertThat(endpoint.commits()).hasSize(1);
     }
 
@@ -270,6 +278,7 @@ class HttpSinkTest {
                 .isInstanceOfSatisfying(ShippingException.class, e -> assertThat(e.status()).isEqualTo(503))
                 .hasMessageContaining("failed 1 time(s)");
         assertThat(endpoint.requests("start")).isEqualTo(1);
+        assertThat(time.waits()).isEmpty();
     }
 
     @Test
@@ -324,8 +333,7 @@ class HttpSinkTest {
                 return Compressor.gzip(1).wrap(out);
             }
         };
-        HttpSink sink = new HttpSink(settings(2), failsInSenders);
-        sinks.add(sink);
+        HttpSink sink = sink(settings(2), failsInSenders);
         open(sink);
 
         assertThatThrownBy(() -> {
@@ -413,14 +421,20 @@ class HttpSinkTest {
                 throw new IOException("deflater unavailable");
             }
         };
-        HttpSink sink = new HttpSink(settings(1), broken);
-        sinks.add(sink);
-        String fetching = open(sink);
-        objects(20, 500).forEach(o -> sink.accept(RecordKind.OBJECTS, o));
+        HttpSink sink = sink(settings(1), broken);
 
-        sink.commit(List.of(), Instant.now(), REPORT);
+        List<ILoggingEvent> logged = logged(() -> {
+            String fetching = open(sink);
+            objects(20, 500).forEach(o -> sink.accept(RecordKind.OBJECTS, o));
+            sink.commit(List.of(), Instant.now(), REPORT);
+            assertThat(endpoint.stored(fetching, RecordKind.OBJECTS)).hasSize(20);
+        });
 
-        assertThat(endpoint.stored(fetching, RecordKind.OBJECTS)).hasSize(20);
+        assertThat(logged).filteredOn(event -> event.getLevel() == Level.WARN)
+                .singleElement().satisfies(event -> assertThat(event.getFormattedMessage())
+                        .contains("Compressing a request body failed").contains("deflater unavailable")
+                        .contains("plain JSON"));
+
         assertThat(endpoint.pages()).isNotEmpty().allSatisfy(page -> assertThat(page.encoding()).isNull());
         assertThat(sink.stats().bytesAfterCompression()).isEqualTo(sink.stats().bytesBeforeCompression());
     }
@@ -443,17 +457,24 @@ class HttpSinkTest {
         HttpSink sink = sink(settings(1));
         String fetching = open(sink);
         List<byte[]> objects = objects(100, 900);
-        Thread producer = new Thread(() -> objects.forEach(o -> sink.accept(RecordKind.OBJECTS, o)), "producer");
+        AtomicInteger accepted = new AtomicInteger();
+        Thread producer = new Thread(() -> objects.forEach(o -> {
+            sink.accept(RecordKind.OBJECTS, o);
+            accepted.incrementAndGet();
+        }), "producer");
         producer.start();
 
-        while ((producer.getState() != Thread.State.WAITING || endpoint.requests("objects") == 0) && producer.isAlive()) {
-            Thread.sleep(1);
-        }
+        assertThat(endpoint.awaitHeldPage(Duration.ofSeconds(20))).as("the first page reached the endpoint").isTrue();
+        // Handing over 100 records takes well under this when nothing blocks.
+        producer.join(500);
 
         assertThat(producer.isAlive()).as("accept() returned while the only sender was busy").isTrue();
+        assertThat(accepted.get()).isLessThan(objects.size());
         assertThat(endpoint.requests("objects")).isEqualTo(1);
         release.countDown();
-        producer.join();
+        producer.join(20_000);
+        assertThat(producer.isAlive()).isFalse();
+        assertThat(accepted.get()).isEqualTo(objects.size());
         assertThat(sink.commit(List.of(), Instant.now(), REPORT).objects()).isEqualTo(100);
         assertThat(endpoint.stored(fetching, RecordKind.OBJECTS)).hasSize(100);
     }
@@ -584,7 +605,11 @@ class HttpSinkTest {
     }
 
     private HttpSink sink(ShippingSettings settings) {
-        HttpSink sink = new HttpSink(settings);
+        return sink(settings, Compressor.gzip(settings.gzipLevel()));
+    }
+
+    private HttpSink sink(ShippingSettings settings, Compressor compressor) {
+        HttpSink sink = new HttpSink(settings, compressor, time.retrier(settings.retry()));
         sinks.add(sink);
         return sink;
     }

@@ -74,6 +74,7 @@ final class IngestEndpoint implements AutoCloseable {
     private volatile boolean forgetRecords;
     private volatile boolean abortRoute = true;
     private volatile CountDownLatch gate = new CountDownLatch(0);
+    private final CountDownLatch pageAtGate = new CountDownLatch(1);
 
     IngestEndpoint() throws IOException {
         this(null);
@@ -127,6 +128,11 @@ final class IngestEndpoint implements AutoCloseable {
     IngestEndpoint withoutAbortRoute() {
         this.abortRoute = false;
         return this;
+    }
+
+    /** Whether a page reached the gate of {@link #holdPagesUntil} within {@code timeout}. */
+    boolean awaitHeldPage(java.time.Duration timeout) throws InterruptedException {
+        return pageAtGate.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     /** Pages wait for {@code open} before they are answered. */
@@ -312,6 +318,7 @@ final class IngestEndpoint implements AutoCloseable {
     }
 
     private void page(HttpExchange exchange, String fetchingId, JsonNode json, long plainSize) throws IOException {
+        pageAtGate.countDown();
         try {
             gate.await();
         } catch (InterruptedException e) {

@@ -1,5 +1,6 @@
 package io.k8scollector.receiver.cli;
 
+import io.k8scollector.protocol.ClusterId;
 import io.k8scollector.protocol.Json;
 import io.k8scollector.receiver.keys.AccessKeys;
 import io.k8scollector.receiver.keys.Scope;
@@ -44,11 +45,21 @@ final class KeysCommand {
         @Override
         public void run() {
             if (clusters.isEmpty() == !allClusters) {
-                throw new IllegalArgumentException(allClusters
+                throw new BadInput(allClusters
                         ? "keys create takes --cluster ID or --all-clusters, not both."
                         : "keys create needs --cluster ID (repeatable) or --all-clusters.");
             }
-            Set<Scope> scopes = Scope.parse(scope);
+            for (String cluster : clusters) {
+                if (!ClusterId.isValid(cluster)) {
+                    throw new BadInput("Invalid cluster id '" + cluster + "': use " + ClusterId.RULE + ".");
+                }
+            }
+            Set<Scope> scopes;
+            try {
+                scopes = Scope.parse(scope);
+            } catch (IllegalArgumentException e) {
+                throw new BadInput(e.getMessage());
+            }
             try (Database database = Database.open(db.url)) {
                 System.out.println(Json.MAPPER.writeValueAsString(
                         new AccessKeys(database).create(clusters, scopes, Instant.now())));
@@ -81,7 +92,7 @@ final class KeysCommand {
         public void run() {
             try (Database database = Database.open(db.url)) {
                 if (!new AccessKeys(database).revoke(accessKey)) {
-                    throw new IllegalArgumentException("Unknown access key '" + accessKey + "': see keys list.");
+                    throw new BadInput("Unknown access key '" + accessKey + "': see keys list.");
                 }
                 System.err.println("Revoked " + accessKey);
             }

@@ -79,21 +79,24 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("Invalid --port " + port + ": use 0 to 65535.");
+            throw new BadInput("Invalid --port " + port + ": use 0 to 65535.");
         }
         if (retain < 1) {
-            throw new IllegalArgumentException("Invalid --retain " + retain + ": keep at least 1 snapshot.");
+            throw new BadInput("Invalid --retain " + retain + ": keep at least 1 snapshot.");
         }
         if (maxRequestsPerKey < 1) {
-            throw new IllegalArgumentException("Invalid --max-requests-per-key " + maxRequestsPerKey + ": allow at least 1.");
+            throw new BadInput("Invalid --max-requests-per-key " + maxRequestsPerKey + ": allow at least 1.");
         }
         if (openFetchingIdle.compareTo(ReceiverSettings.DEFAULT_IDLE_LIMIT) > 0) {
-            throw new IllegalArgumentException("Invalid --open-fetching-idle " + openFetchingIdle.toMinutes()
+            throw new BadInput("Invalid --open-fetching-idle " + openFetchingIdle.toMinutes()
                     + "m: at most the sweep's " + ReceiverSettings.DEFAULT_IDLE_LIMIT.toHours() + "h.");
         }
         if (trustedProxyHeader != null && !trustedProxyHeader.matches("[A-Za-z0-9-]+")) {
-            throw new IllegalArgumentException("Invalid --trusted-proxy-header '" + trustedProxyHeader
+            throw new BadInput("Invalid --trusted-proxy-header '" + trustedProxyHeader
                     + "': use a header name (letters, digits, dashes), e.g. X-Forwarded-For.");
+        }
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new BadInput("--tls-cert and --tls-key go together: give both or neither.");
         }
         ReceiverSettings settings = new ReceiverSettings(host, port, retain, metricsToken, tlsCert, tlsKey,
                 Limits.DEFAULT, ReceiverSettings.DEFAULT_IDLE_LIMIT, Quotas.DEFAULT.withRequestsInFlightPerKey(maxRequestsPerKey)

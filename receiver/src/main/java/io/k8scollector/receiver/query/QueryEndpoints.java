@@ -81,7 +81,7 @@ public final class QueryEndpoints {
     private void objects(Context ctx) {
         RecordFilter filter = new RecordFilter(ctx.queryParam("group"), blank(ctx.queryParam("version")),
                 blank(ctx.queryParam("kind")), blank(ctx.queryParam("namespace")), blank(ctx.queryParam("name")),
-                LabelSelector.parse(ctx.queryParam("labelSelector")));
+                LabelsFilter.parse(ctx.queryParam("labelSelector")));
         list(ctx, RecordKind.OBJECTS, filter);
     }
 

@@ -47,7 +47,12 @@ final class SqliteWriter implements AutoCloseable {
         if (closed) {
             throw new StoreException("The database is closed.");
         }
-        queue.add(new Job(work, result));
+        Job job = new Job(work, result);
+        queue.add(job);
+        if (closed && queue.remove(job)) {
+            // close() came between the check and the add: the writer may have gone without it.
+            result.completeExceptionally(new StoreException("The database is closed."));
+        }
         try {
             return (T) result.join();
         } catch (CompletionException e) {

@@ -1,9 +1,9 @@
 package io.k8scollector.testkit.server;
 
+import io.k8scollector.protocol.LabelSelector;
 import io.k8scollector.testkit.Faults;
 import io.k8scollector.testkit.catalog.ApiResource;
 import io.k8scollector.testkit.store.FieldSelector;
-import io.k8scollector.testkit.store.LabelSelector;
 import io.k8scollector.testkit.store.ObjectStore;
 import io.k8scollector.testkit.store.StoredObject;
 import io.k8scollector.testkit.store.WatchEvent;

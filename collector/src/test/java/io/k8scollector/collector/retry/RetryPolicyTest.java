@@ -1,4 +1,4 @@
-package io.k8scollector.collector.shipping;
+package io.k8scollector.collector.retry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.k8scollector.testkit.store;
+package io.k8scollector.protocol;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -7,25 +7,50 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * A parsed {@code labelSelector} query parameter: comma-separated requirements {@code a=b},
- * {@code a==b}, {@code a!=b}, {@code a in (x,y)}, {@code a notin (x,y)}, {@code a} and {@code !a}, all of
- * which must hold.
+ * A Kubernetes label selector, as the {@code labelSelector} query parameter writes it:
+ * comma-separated requirements {@code a=b}, {@code a==b}, {@code a!=b}, {@code a in (x,y)},
+ * {@code a notin (x,y)}, {@code a} and {@code !a}, all of which must hold; {@code !=} and
+ * {@code notin} also hold for an object without the label. The one parser of the project: the
+ * test cluster filters its lists with it and the receiver its query API (which takes the
+ * equality-based ones only). Immutable.
  */
 public final class LabelSelector implements Predicate<Map<String, String>> {
 
-    private final List<Predicate<Map<String, String>>> requirements;
+    /** What a requirement asks of the label {@code key}. */
+    public enum Operator { EQUALS, NOT_EQUALS, IN, NOT_IN, EXISTS, NOT_EXISTS }
 
-    private LabelSelector(List<Predicate<Map<String, String>>> requirements) {
+    /** One requirement: {@code values} holds the value for {@code =} and {@code !=}, none for the existence tests. */
+    public record Requirement(String key, Operator operator, Set<String> values) implements Predicate<Map<String, String>> {
+
+        public Requirement {
+            values = Set.copyOf(values);
+        }
+
+        @Override
+        public boolean test(Map<String, String> labels) {
+            String value = labels.get(key);
+            return switch (operator) {
+                case EQUALS, IN -> value != null && values.contains(value);
+                case NOT_EQUALS, NOT_IN -> value == null || !values.contains(value);
+                case EXISTS -> labels.containsKey(key);
+                case NOT_EXISTS -> !labels.containsKey(key);
+            };
+        }
+    }
+
+    private final List<Requirement> requirements;
+
+    private LabelSelector(List<Requirement> requirements) {
         this.requirements = List.copyOf(requirements);
     }
 
     /**
-     * Parses a selector; blank means everything.
+     * Parses a selector; blank (or null) means everything.
      *
-     * @throws IllegalArgumentException naming the requirement that cannot be parsed
+     * @throws IllegalArgumentException naming the requirement that cannot be parsed and what is allowed
      */
     public static LabelSelector parse(String text) {
-        List<Predicate<Map<String, String>>> requirements = new ArrayList<>();
+        List<Requirement> requirements = new ArrayList<>();
         if (text != null && !text.isBlank()) {
             for (String requirement : split(text)) {
                 requirements.add(requirement(requirement.trim()));
@@ -34,14 +59,24 @@ public final class LabelSelector implements Predicate<Map<String, String>> {
         return new LabelSelector(requirements);
     }
 
+    public List<Requirement> requirements() {
+        return requirements;
+    }
+
     /** Whether it selects everything. */
     public boolean isEmpty() {
         return requirements.isEmpty();
     }
 
+    /** Whether every requirement is {@code =} or {@code !=} (what the receiver's query API takes). */
+    public boolean isEqualityBased() {
+        return requirements.stream()
+                .allMatch(r -> r.operator() == Operator.EQUALS || r.operator() == Operator.NOT_EQUALS);
+    }
+
     @Override
     public boolean test(Map<String, String> labels) {
-        for (Predicate<Map<String, String>> requirement : requirements) {
+        for (Requirement requirement : requirements) {
             if (!requirement.test(labels)) {
                 return false;
             }
@@ -68,34 +103,27 @@ public final class LabelSelector implements Predicate<Map<String, String>> {
         return parts;
     }
 
-    private static Predicate<Map<String, String>> requirement(String text) {
+    private static Requirement requirement(String text) {
         String[] words = text.split("\\s+", 3);
         if (words.length == 3 && (words[1].equals("in") || words[1].equals("notin"))) {
-            String key = key(words[0], text);
-            Set<String> values = values(words[2], text);
-            return words[1].equals("in")
-                    ? labels -> labels.containsKey(key) && values.contains(labels.get(key))
-                    : labels -> !labels.containsKey(key) || !values.contains(labels.get(key));
+            return new Requirement(key(words[0], text), words[1].equals("in") ? Operator.IN : Operator.NOT_IN,
+                    values(words[2], text));
         }
         int not = text.indexOf("!=");
         if (not > 0) {
-            String key = key(text.substring(0, not), text);
-            String value = value(text.substring(not + 2), text);
-            return labels -> !value.equals(labels.get(key));
+            return new Requirement(key(text.substring(0, not), text), Operator.NOT_EQUALS,
+                    Set.of(value(text.substring(not + 2), text)));
         }
         int eq = text.indexOf('=');
         if (eq > 0) {
-            String key = key(text.substring(0, eq), text);
             String rest = text.substring(eq + 1);
-            String value = value(rest.startsWith("=") ? rest.substring(1) : rest, text);
-            return labels -> value.equals(labels.get(key));
+            return new Requirement(key(text.substring(0, eq), text), Operator.EQUALS,
+                    Set.of(value(rest.startsWith("=") ? rest.substring(1) : rest, text)));
         }
         if (text.startsWith("!")) {
-            String key = key(text.substring(1), text);
-            return labels -> !labels.containsKey(key);
+            return new Requirement(key(text.substring(1), text), Operator.NOT_EXISTS, Set.of());
         }
-        String key = key(text, text);
-        return labels -> labels.containsKey(key);
+        return new Requirement(key(text, text), Operator.EXISTS, Set.of());
     }
 
     private static String key(String key, String requirement) {

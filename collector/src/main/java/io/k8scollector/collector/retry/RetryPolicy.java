@@ -1,4 +1,4 @@
-package io.k8scollector.collector.shipping;
+package io.k8scollector.collector.retry;
 
 import java.time.Duration;
 import java.util.random.RandomGenerator;

@@ -1,11 +1,12 @@
-package io.k8scollector.collector.listing;
+package io.k8scollector.collector.discovery;
 
 import io.k8scollector.collector.CollectorException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A token bucket shared by every request to the API server ({@code collector.apiQps}): at most
- * {@code qps} requests per second on average, with bursts of up to {@code qps} after a pause.
+ * A token bucket shared by every request of a run to the API server ({@code collector.apiQps}):
+ * at most {@code qps} requests per second on average, with bursts of up to {@code qps} after a
+ * pause. A run makes one and hands it to discovery and to every listing pass; thread-safe.
  */
 public final class RequestRate {
 
