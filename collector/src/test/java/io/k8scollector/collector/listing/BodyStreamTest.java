@@ -12,7 +12,13 @@ import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The body stream against a body that delivers its chunks as the HTTP client does: only when asked,
@@ -78,6 +84,33 @@ class BodyStreamTest {
         assertThat(source.delivered).isZero();
     }
 
+    @Test
+    @Timeout(60)
+    void readsEveryByteInOrderWhileDeliveriesArriveOnTheClientsThreads() throws Exception {
+        ExecutorService client = Executors.newFixedThreadPool(3);
+        try {
+            for (int round = 0; round < 25; round++) {
+                byte[] expected = text(6 * CHUNK + round * 977);
+                ThreadedSource source = new ThreadedSource(expected, 1000 + round * 1311, client);
+                BodyStream stream = new BodyStream();
+                source.stream = stream;
+                client.execute(() -> stream.start(source));
+
+                ByteArrayOutputStream read = new ByteArrayOutputStream();
+                byte[] buffer = new byte[1 + round * 397];
+                for (int n; (n = stream.read(buffer, 0, buffer.length)) >= 0; ) {
+                    read.write(buffer, 0, n);
+                }
+
+                assertThat(read.toByteArray()).as("round %d", round).isEqualTo(expected);
+                assertThat(source.mostOutstanding.get()).as("requests out at once").isEqualTo(1);
+                assertThat(source.cancelled).isFalse();
+            }
+        } finally {
+            client.shutdownNow();
+        }
+    }
+
     private static BodyStream started(Source source) {
         BodyStream stream = new BodyStream();
         source.stream = stream;
@@ -91,6 +124,52 @@ class BodyStreamTest {
             text.append(i).append(',');
         }
         return text.substring(0, length).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * Delivers one chunk per consume() later, on one of the client's threads, as the JDK's client
+     * does; completes on such a thread after the last chunk. Counts the requests out at once.
+     */
+    private static final class ThreadedSource implements AsyncBody {
+        private final Queue<ByteBuffer> chunks = new ConcurrentLinkedQueue<>();
+        private final CompletableFuture<Void> done = new CompletableFuture<>();
+        private final Executor client;
+        private final AtomicInteger outstanding = new AtomicInteger();
+        final AtomicInteger mostOutstanding = new AtomicInteger();
+        volatile BodyStream stream;
+        volatile boolean cancelled;
+
+        ThreadedSource(byte[] bytes, int chunk, Executor client) {
+            for (int offset = 0; offset < bytes.length; offset += chunk) {
+                chunks.add(ByteBuffer.wrap(bytes, offset, Math.min(chunk, bytes.length - offset)).slice());
+            }
+            this.client = client;
+        }
+
+        @Override
+        public void consume() {
+            mostOutstanding.accumulateAndGet(outstanding.incrementAndGet(), Math::max);
+            client.execute(() -> {
+                ByteBuffer next = chunks.poll();
+                outstanding.decrementAndGet();
+                if (next == null) {
+                    done.complete(null);
+                } else {
+                    stream.consume(List.of(next), this);
+                }
+            });
+        }
+
+        @Override
+        public CompletableFuture<Void> done() {
+            return done;
+        }
+
+        @Override
+        public void cancel() {
+            cancelled = true;
+            done.cancel(false);
+        }
     }
 
     /** Delivers one chunk per consume(), on the calling thread; then completes, or fails with {@code failure}. */

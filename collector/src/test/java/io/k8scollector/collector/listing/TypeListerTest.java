@@ -35,7 +35,7 @@ class TypeListerTest {
     static final ConnectedCluster connected = new ConnectedCluster(ClusterSpec.builder().pods(120).seed(7).build());
 
     private static TypeListing list(ResourceType type, Selection selection, List<ObjectNode> into) {
-        return new TypeLister(connected.server(), selection, 25, new RequestRate(1000)).list(type, ItemReader.TREE, listed -> into.add(listed.object()));
+        return new TypeLister(connected.server(), selection, 25, new RequestRate(1000)).list(type, ItemReader.TREE, listed -> into.add(listed.head()));
     }
 
     private static List<String> uids(List<ObjectNode> objects) {

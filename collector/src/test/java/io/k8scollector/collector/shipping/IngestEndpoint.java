@@ -9,6 +9,7 @@ import io.k8scollector.protocol.FetchingStart;
 import io.k8scollector.protocol.Json;
 import io.k8scollector.protocol.LoginRequest;
 import io.k8scollector.protocol.LoginResponse;
+import io.k8scollector.protocol.RecordKey;
 import io.k8scollector.protocol.RecordKind;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -18,6 +19,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -177,9 +179,20 @@ final class IngestEndpoint implements AutoCloseable {
         }
     }
 
-    /** Distinct records held for a fetching, by kind field. */
+    /** The keys ({@link RecordKey#value()}) of the distinct records held for a fetching, of {@code kind}. */
     Set<String> stored(String fetchingId, RecordKind kind) {
         return stored.getOrDefault(fetchingId, Map.of()).getOrDefault(kind.field(), Set.of());
+    }
+
+    /** The uids of the objects held for a fetching (those keyed by uid). */
+    Set<String> uids(String fetchingId) {
+        Set<String> uids = new HashSet<>();
+        for (String key : stored(fetchingId, RecordKind.OBJECTS)) {
+            if (key.startsWith("u:")) {
+                uids.add(key.substring(2));
+            }
+        }
+        return uids;
     }
 
     int maxInFlight() {
@@ -343,14 +356,22 @@ final class IngestEndpoint implements AutoCloseable {
         answer(exchange, 204, null);
     }
 
+    /** The record's {@link RecordKey}, the rule the receiver stores by. */
     private static String key(String field, JsonNode record) {
-        return switch (field) {
-            case "objects" -> record.path("metadata").path("uid").asString();
-            case "helmReleases" -> record.path("source").asString() + "/" + record.path("namespace").asString() + "/"
-                    + record.path("name").asString();
-            case "types" -> record.path("group").asString() + "/" + record.path("resource").asString();
-            default -> record.path("uid").asString();
+        JsonNode metadata = record.path("metadata");
+        RecordKey key = switch (field) {
+            case "objects" -> RecordKey.object(text(metadata, "uid"), text(record, "apiVersion"), text(record, "kind"),
+                    text(metadata, "namespace"), text(metadata, "name"));
+            case "helmReleases" -> RecordKey.helmRelease(text(record, "source"), text(record, "namespace"),
+                    text(record, "name"));
+            case "types" -> RecordKey.type(text(record, "group"), text(record, "resource"));
+            default -> RecordKey.tree(text(record, "uid"));
         };
+        return key.value();
+    }
+
+    private static String text(JsonNode node, String field) {
+        return node.path(field).asString(null);
     }
 
     private void commit(HttpExchange exchange, String fetchingId, JsonNode json) throws IOException {

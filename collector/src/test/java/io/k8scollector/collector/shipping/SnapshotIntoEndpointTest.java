@@ -72,7 +72,7 @@ class SnapshotIntoEndpointTest {
         String fetchingId = startedFetchingId();
         assertThat(counts.get("objects").asLong()).isEqualTo(endpoint.stored(fetchingId, RecordKind.OBJECTS).size())
                 .isGreaterThan(60);
-        assertThat(endpoint.stored(fetchingId, RecordKind.OBJECTS))
+        assertThat(endpoint.uids(fetchingId))
                 .containsAll(cluster.store().uids("", "pods"))
                 .containsAll(cluster.store().uids("", "secrets"));
         assertThat(counts.get("helmReleases").asLong()).isPositive();
