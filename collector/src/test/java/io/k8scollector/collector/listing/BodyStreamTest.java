@@ -130,19 +130,13 @@ class BodyStreamTest {
      * Delivers one chunk per consume() later, on one of the client's threads, as the JDK's client
      * does; completes on such a thread after the last chunk. Counts the requests out at once.
      */
-    private static final class ThreadedSource implements AsyncBody {
-        private final Queue<ByteBuffer> chunks = new ConcurrentLinkedQueue<>();
-        private final CompletableFuture<Void> done = new CompletableFuture<>();
+    private static final class ThreadedSource extends Chunks {
         private final Executor client;
         private final AtomicInteger outstanding = new AtomicInteger();
         final AtomicInteger mostOutstanding = new AtomicInteger();
-        volatile BodyStream stream;
-        volatile boolean cancelled;
 
         ThreadedSource(byte[] bytes, int chunk, Executor client) {
-            for (int offset = 0; offset < bytes.length; offset += chunk) {
-                chunks.add(ByteBuffer.wrap(bytes, offset, Math.min(chunk, bytes.length - offset)).slice());
-            }
+            super(bytes, chunk, new ConcurrentLinkedQueue<>());
             this.client = client;
         }
 
@@ -159,32 +153,15 @@ class BodyStreamTest {
                 }
             });
         }
-
-        @Override
-        public CompletableFuture<Void> done() {
-            return done;
-        }
-
-        @Override
-        public void cancel() {
-            cancelled = true;
-            done.cancel(false);
-        }
     }
 
     /** Delivers one chunk per consume(), on the calling thread; then completes, or fails with {@code failure}. */
-    private static final class Source implements AsyncBody {
-        private final Queue<ByteBuffer> chunks = new ArrayDeque<>();
+    private static final class Source extends Chunks {
         private final Throwable failure;
-        private final CompletableFuture<Void> done = new CompletableFuture<>();
-        BodyStream stream;
         int delivered;
-        boolean cancelled;
 
         Source(byte[] bytes, Throwable failure) {
-            for (int offset = 0; offset < bytes.length; offset += CHUNK) {
-                chunks.add(ByteBuffer.wrap(bytes, offset, Math.min(CHUNK, bytes.length - offset)).slice());
-            }
+            super(bytes, CHUNK, new ArrayDeque<>());
             this.failure = failure;
         }
 
@@ -201,6 +178,21 @@ class BodyStreamTest {
             }
             delivered++;
             stream.consume(List.of(next), this);
+        }
+    }
+
+    /** A body cut into chunks of {@code chunk} bytes, which says whether it was cancelled. */
+    private abstract static class Chunks implements AsyncBody {
+        final Queue<ByteBuffer> chunks;
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+        volatile BodyStream stream;
+        volatile boolean cancelled;
+
+        Chunks(byte[] bytes, int chunk, Queue<ByteBuffer> chunks) {
+            for (int offset = 0; offset < bytes.length; offset += chunk) {
+                chunks.add(ByteBuffer.wrap(bytes, offset, Math.min(chunk, bytes.length - offset)).slice());
+            }
+            this.chunks = chunks;
         }
 
         @Override

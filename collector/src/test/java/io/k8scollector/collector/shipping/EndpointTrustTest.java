@@ -9,6 +9,7 @@ import io.k8scollector.protocol.Commit;
 import io.k8scollector.protocol.FetchingId;
 import io.k8scollector.protocol.FetchingStart;
 import io.k8scollector.protocol.RecordKind;
+import io.k8scollector.testkit.ingest.IngestEndpoint;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -7,6 +7,7 @@ import io.k8scollector.protocol.RecordKind;
 import io.k8scollector.testkit.ClusterSpec;
 import io.k8scollector.testkit.TestCluster;
 import io.k8scollector.testkit.catalog.TypeKey;
+import io.k8scollector.testkit.ingest.IngestEndpoint;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

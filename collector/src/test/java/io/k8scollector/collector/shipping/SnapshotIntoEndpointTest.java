@@ -8,6 +8,7 @@ import io.k8scollector.testkit.ClusterSpec;
 import io.k8scollector.testkit.TestCluster;
 import io.k8scollector.testkit.catalog.TypeKey;
 import io.k8scollector.testkit.store.StoredObject;
+import io.k8scollector.testkit.ingest.IngestEndpoint;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
