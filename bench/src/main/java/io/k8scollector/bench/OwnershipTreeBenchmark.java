@@ -1,10 +1,9 @@
 package io.k8scollector.bench;
 
 import io.k8scollector.collector.enrichment.OwnershipTree;
-import io.k8scollector.protocol.Json;
 import io.k8scollector.protocol.TreeNode;
+import io.k8scollector.testkit.KubeObjects;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -35,14 +34,14 @@ public class OwnershipTreeBenchmark {
         OwnershipTree tree = new OwnershipTree();
         for (int d = 0; d < DEPLOYMENTS; d++) {
             String namespace = "team-" + d % 50;
-            ObjectNode deployment = object("apps/v1", "Deployment", "app-" + d, namespace, null);
+            ObjectNode deployment = object("apps/v1", "Deployment", namespace, "app-" + d, null);
             tree.observe(deployment);
-            ObjectNode old = object("apps/v1", "ReplicaSet", "app-" + d + "-5c6d7e8f9", namespace, deployment);
+            ObjectNode old = object("apps/v1", "ReplicaSet", namespace, "app-" + d + "-5c6d7e8f9", deployment);
             tree.observe(old);
-            ObjectNode current = object("apps/v1", "ReplicaSet", "app-" + d + "-7d9f8b6c5d", namespace, deployment);
+            ObjectNode current = object("apps/v1", "ReplicaSet", namespace, "app-" + d + "-7d9f8b6c5d", deployment);
             tree.observe(current);
             for (int p = 0; p < PODS_PER_DEPLOYMENT; p++) {
-                tree.observe(object("v1", "Pod", "app-" + d + "-7d9f8b6c5d-" + p, namespace, current));
+                tree.observe(object("v1", "Pod", namespace, "app-" + d + "-7d9f8b6c5d-" + p, current));
             }
         }
         List<TreeNode> roots = tree.roots();
@@ -52,24 +51,15 @@ public class OwnershipTreeBenchmark {
         return roots;
     }
 
-    static ObjectNode object(String apiVersion, String kind, String name, String namespace, ObjectNode owner) {
-        ObjectNode object = Json.MAPPER.createObjectNode();
-        object.put("apiVersion", apiVersion);
-        object.put("kind", kind);
-        ObjectNode metadata = object.putObject("metadata");
-        metadata.put("name", name);
-        metadata.put("namespace", namespace);
-        metadata.put("uid", UUID.randomUUID().toString());
+    /** A namespaced object as the API server lists it, with labels and a resourceVersion, owned by {@code owner} unless null. */
+    static ObjectNode object(String apiVersion, String kind, String namespace, String name, ObjectNode owner) {
+        ObjectNode object = KubeObjects.identified(apiVersion, kind, namespace, name);
+        ObjectNode metadata = object.withObject("metadata");
         metadata.put("resourceVersion", "123456789");
         metadata.putObject("labels").put("app.kubernetes.io/name", name).put("pod-template-hash", "7d9f8b6c5d");
         if (owner != null) {
-            metadata.putArray("ownerReferences").addObject()
-                    .put("apiVersion", owner.get("apiVersion").stringValue())
-                    .put("kind", owner.get("kind").stringValue())
-                    .put("name", owner.at("/metadata/name").stringValue())
-                    .put("uid", owner.at("/metadata/uid").stringValue())
-                    .put("controller", true)
-                    .put("blockOwnerDeletion", true);
+            KubeObjects.owned(object, owner, true);
+            ((ObjectNode) metadata.path("ownerReferences").get(0)).put("blockOwnerDeletion", true);
         }
         return object;
     }

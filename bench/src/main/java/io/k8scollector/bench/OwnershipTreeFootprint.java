@@ -17,11 +17,11 @@ public final class OwnershipTreeFootprint {
     public static void main(String[] args) {
         long before = retainedHeap();
         OwnershipTree tree = new OwnershipTree();
-        ObjectNode owner = OwnershipTreeBenchmark.object("apps/v1", "ReplicaSet", "app-7d9f8b6c5d", "team-1", null);
+        ObjectNode owner = OwnershipTreeBenchmark.object("apps/v1", "ReplicaSet", "team-1", "app-7d9f8b6c5d", null);
         tree.observe(owner);
         for (int p = 0; p < PODS; p++) {
             tree.observe(OwnershipTreeBenchmark.object(
-                    "v1", "Pod", "app-" + p / 100 + "-7d9f8b6c5d-" + p, "team-" + p % 50, owner));
+                    "v1", "Pod", "team-" + p % 50, "app-" + p / 100 + "-7d9f8b6c5d-" + p, owner));
         }
         long retained = retainedHeap() - before;
         System.out.printf("OwnershipTree retains %.1f MB for %,d pods: %d bytes per pod (%d root)%n",

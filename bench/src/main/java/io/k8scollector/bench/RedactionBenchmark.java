@@ -4,6 +4,7 @@ import io.k8scollector.collector.config.ConfigSource;
 import io.k8scollector.collector.config.KubeAccess;
 import io.k8scollector.collector.discovery.ResourceType;
 import io.k8scollector.collector.listing.ItemReader;
+import io.k8scollector.collector.listing.ListedObject;
 import io.k8scollector.collector.redaction.RedactionSettings;
 import io.k8scollector.collector.redaction.Redactor;
 import io.k8scollector.protocol.Json;
@@ -62,7 +63,7 @@ public class RedactionBenchmark {
     public byte[] recordThroughTree() {
         try (JsonParser parser = Json.MAPPER.createParser(podBytes)) {
             parser.nextToken();
-            ObjectNode object = ItemReader.TREE.read(PODS, parser).object();
+            ObjectNode object = ItemReader.TREE.read(PODS, parser).head();
             redactor.redact(PODS, object);
             return Json.MAPPER.writeValueAsBytes(object);
         }
@@ -73,7 +74,7 @@ public class RedactionBenchmark {
     public byte[] recordThroughCopy() {
         try (JsonParser parser = Json.MAPPER.createParser(podBytes)) {
             parser.nextToken();
-            return redactor.copy().read(PODS, parser).record();
+            return ((ListedObject.Copied) redactor.copy().read(PODS, parser)).record();
         }
     }
 

@@ -3,12 +3,12 @@ package io.k8scollector.bench;
 import io.k8scollector.collector.retry.RetryPolicy;
 import io.k8scollector.collector.shipping.EnvironmentProxySelector;
 import io.k8scollector.collector.shipping.HttpSink;
+import io.k8scollector.collector.shipping.ShippedRecord;
 import io.k8scollector.collector.shipping.ShippingSettings;
 import io.k8scollector.collector.shipping.ShippingStats;
 import io.k8scollector.protocol.Counts;
 import io.k8scollector.protocol.FetchingId;
 import io.k8scollector.protocol.FetchingStart;
-import io.k8scollector.protocol.RecordKind;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -82,7 +82,7 @@ public final class ShipToCountingEndpoint {
                         new FetchingStart.Collector("bench"), Instant.now()));
                 PodRecords pods = new PodRecords(size);
                 for (int i = 0; i < records; i++) {
-                    sink.accept(RecordKind.OBJECTS, pods.next());
+                    sink.accept(pods.next());
                 }
                 Counts counts = sink.commit(List.of(), Instant.now(), null);
                 if (counts.objects() != records) {
@@ -99,7 +99,7 @@ public final class ShipToCountingEndpoint {
         PodRecords pods = new PodRecords(size);
         try (OutputStream in = gzip.getOutputStream()) {
             for (int i = 0; i < records; i++) {
-                byte[] record = pods.next();
+                byte[] record = pods.next().json();
                 in.write(record);
                 in.write(',');
                 bytes += record.length + 1;
@@ -135,14 +135,17 @@ public final class ShipToCountingEndpoint {
             this.size = size;
         }
 
-        byte[] next() {
+        /** The next Pod's record, keyed as the run keys it. */
+        ShippedRecord next() {
             n++;
             String app = "app-" + (n % 97);
+            String name = app + "-" + hex(10);
+            String namespace = "ns-" + n % 40;
+            String uid = hex(8) + '-' + hex(4) + '-' + hex(4) + '-' + hex(4) + '-' + hex(12);
             StringBuilder json = new StringBuilder(size + 256);
-            json.append("{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"").append(app).append("-")
-                    .append(hex(10)).append("\",\"namespace\":\"ns-").append(n % 40).append("\",\"uid\":\"")
-                    .append(hex(8)).append('-').append(hex(4)).append('-').append(hex(4)).append('-').append(hex(4))
-                    .append('-').append(hex(12)).append("\",\"resourceVersion\":\"").append(1_000_000 + n)
+            json.append("{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"").append(name)
+                    .append("\",\"namespace\":\"").append(namespace).append("\",\"uid\":\"").append(uid)
+                    .append("\",\"resourceVersion\":\"").append(1_000_000 + n)
                     .append("\",\"creationTimestamp\":\"2026-11-2").append(n % 8).append("T10:")
                     .append(10 + n % 50).append(":00Z\",\"labels\":{\"app\":\"").append(app)
                     .append("\",\"pod-template-hash\":\"").append(hex(10))
@@ -182,7 +185,8 @@ public final class ShipToCountingEndpoint {
             }
             json.setLength(Math.max(json.length(), size - 2));
             json.append("\"}");
-            return json.toString().getBytes(StandardCharsets.UTF_8);
+            return ShippedRecord.object("", "v1", "pods", "Pod", uid, namespace, name,
+                    json.toString().getBytes(StandardCharsets.UTF_8));
         }
 
         private String hex(int length) {

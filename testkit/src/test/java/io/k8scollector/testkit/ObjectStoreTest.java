@@ -1,5 +1,7 @@
 package io.k8scollector.testkit;
 
+import static io.k8scollector.testkit.KubeObjects.object;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -107,18 +109,5 @@ class ObjectStoreTest {
         assertThatThrownBy(() -> store.put(object("acme.io/v1", "Unknown", null, "x")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("acme.io/v1").hasMessageContaining("Unknown");
-    }
-
-    /** A bare object of that type and name, as a test stores it. */
-    static ObjectNode object(String apiVersion, String kind, String namespace, String name) {
-        ObjectNode object = Json.MAPPER.createObjectNode();
-        object.put("apiVersion", apiVersion);
-        object.put("kind", kind);
-        ObjectNode metadata = object.putObject("metadata");
-        metadata.put("name", name);
-        if (namespace != null) {
-            metadata.put("namespace", namespace);
-        }
-        return object;
     }
 }

@@ -1,6 +1,6 @@
 package io.k8scollector.testkit;
 
-import static io.k8scollector.testkit.ObjectStoreTest.object;
+import static io.k8scollector.testkit.KubeObjects.object;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.k8scollector.protocol.Json;

@@ -28,8 +28,7 @@ public record Catalog(List<ResourceType> served, List<ResourceType> selected, Li
      */
     public List<ResourceType> helmStorage() {
         return served.stream()
-                .filter(type -> type.group().isEmpty() && type.listable())
-                .filter(type -> type.resource().equals("secrets") || type.resource().equals("configmaps"))
+                .filter(type -> HelmStorage.holds(type) && type.listable())
                 .toList();
     }
 

@@ -1,10 +1,15 @@
 package io.k8scollector.collector.enrichment;
 
+import io.k8scollector.collector.discovery.ResourceType;
+import io.k8scollector.collector.listing.ObjectObserver;
+import io.k8scollector.collector.listing.ObjectView;
+import io.k8scollector.collector.listing.TypeListing;
 import io.k8scollector.collector.redaction.KeyedDigest;
 import io.k8scollector.protocol.HelmRelease;
 import io.k8scollector.protocol.HelmRelease.Chart;
 import io.k8scollector.protocol.HelmRelease.ResourceRef;
 import io.k8scollector.protocol.Json;
+import io.k8scollector.protocol.Skipped;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -22,7 +27,7 @@ import tools.jackson.databind.node.ObjectNode;
  * values digest is of the real values). Any other object is ignored. {@link #observe} is
  * thread-safe.
  */
-public final class ArgoApplications {
+public final class ArgoApplications implements ObjectObserver {
 
     /** The {@code source} and {@code storage} of the records made here. */
     public static final String SOURCE = "argocd";
@@ -37,7 +42,30 @@ public final class ArgoApplications {
         this.digest = digest;
     }
 
+    /** The whole of each Application (its spec and status make the record); nothing of other types. */
+    @Override
+    public ObjectView view(ResourceType type) {
+        return isApplication(type) ? ObjectView.WHOLE : ObjectView.NONE;
+    }
+
+    /**
+     * A skipped entry for Argo CD's releases when the Applications could not be listed in full, so
+     * that the endpoint carries them over instead of taking them as gone.
+     */
+    public List<Skipped> unread(List<TypeListing> listings) {
+        return listings.stream()
+                .filter(listing -> !listing.complete() && isApplication(listing.type()))
+                .map(listing -> Skipped.helmStorage(SOURCE, null, listing.skipReason(),
+                        "Argo CD Applications were not read: " + listing.message()))
+                .toList();
+    }
+
+    private static boolean isApplication(ResourceType type) {
+        return "argoproj.io".equals(type.group()) && "Application".equals(type.kind());
+    }
+
     /** Maps {@code object} when it is an Application of a Helm chart or a directory; ignores it otherwise. */
+    @Override
     public void observe(ObjectNode object) {
         if (!object.path("apiVersion").asString("").startsWith("argoproj.io/")
                 || !"Application".equals(object.path("kind").asString(""))) {

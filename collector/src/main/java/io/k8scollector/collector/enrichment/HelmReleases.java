@@ -1,5 +1,6 @@
 package io.k8scollector.collector.enrichment;
 
+import io.k8scollector.collector.discovery.HelmStorage;
 import io.k8scollector.collector.redaction.KeyedDigest;
 import io.k8scollector.protocol.HelmRelease;
 import io.k8scollector.protocol.Skipped;
@@ -17,8 +18,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Helm releases read from Helm 3/4's own storage, as the objects stream by (before redaction):
- * Secrets of type {@code helm.sh/release.v1} and ConfigMaps labelled {@code owner=helm}; any other
- * object is ignored. Each revision is decoded as a stream (unless its labels show it is older than
+ * the objects {@link HelmStorage} names; any other object is ignored. Each revision is decoded as a stream (unless its labels show it is older than
  * a deployed revision already read) and only a small summary is kept: at most two per release
  * (its newest revision and its newest deployed one). A payload that does not decode, or that
  * holds more than the decoder's limits allow (it inflates past {@link #MAX_INFLATED_BYTES}, its
@@ -29,14 +29,11 @@ public final class HelmReleases {
 
     /** The {@code source} of the records made here. */
     public static final String SOURCE = "helm";
-    public static final String STORAGE_SECRET = "secret";
-    public static final String STORAGE_CONFIGMAP = "configmap";
 
     /** The most one release's JSON may hold once inflated: 64 MiB. */
     public static final long MAX_INFLATED_BYTES = 64L * 1024 * 1024;
 
     private static final Logger LOG = LoggerFactory.getLogger(HelmReleases.class);
-    private static final String RELEASE_SECRET_TYPE = "helm.sh/release.v1";
 
     private final Map<String, Candidates> byRelease = new ConcurrentHashMap<>();
     private final Map<String, Skipped> refused = new ConcurrentSkipListMap<>();
@@ -56,7 +53,7 @@ public final class HelmReleases {
 
     /** Reads {@code object} when it stores a Helm release revision; ignores it otherwise. */
     public void observe(ObjectNode object) {
-        String storage = storage(object);
+        String storage = HelmStorage.storageOf(object);
         if (storage == null) {
             return;
         }
@@ -72,7 +69,7 @@ public final class HelmReleases {
             if (!payload.isString()) {
                 throw new IOException("no data.release");
             }
-            HelmRevision read = payloads.read(payload.stringValue(), STORAGE_SECRET.equals(storage));
+            HelmRevision read = payloads.read(payload.stringValue(), HelmStorage.SECRET.equals(storage));
             HelmRevision revision = named(read, labels.path("name").asString(objectName), objectNamespace);
             byRelease.merge(
                     revision.namespace() + "/" + revision.name(),
@@ -135,20 +132,6 @@ public final class HelmReleases {
         } catch (NumberFormatException e) {
             return false;
         }
-    }
-
-    private static String storage(ObjectNode object) {
-        if (!"v1".equals(object.path("apiVersion").asString(""))) {
-            return null;
-        }
-        String kind = object.path("kind").asString("");
-        if ("Secret".equals(kind) && RELEASE_SECRET_TYPE.equals(object.path("type").asString(""))) {
-            return STORAGE_SECRET;
-        }
-        if ("ConfigMap".equals(kind) && SOURCE.equals(object.path("metadata").path("labels").path("owner").asString(""))) {
-            return STORAGE_CONFIGMAP;
-        }
-        return null;
     }
 
     /** Fills a name or namespace the payload lacks from the object that stores it. */

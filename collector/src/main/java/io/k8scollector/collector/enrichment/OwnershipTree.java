@@ -1,6 +1,9 @@
 package io.k8scollector.collector.enrichment;
 
 import io.k8scollector.collector.UidBits;
+import io.k8scollector.collector.discovery.ResourceType;
+import io.k8scollector.collector.listing.ObjectObserver;
+import io.k8scollector.collector.listing.ObjectView;
 import io.k8scollector.protocol.TreeNode;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -36,7 +39,7 @@ import tools.jackson.databind.node.ObjectNode;
  * name, shared strings for namespace, apiVersion and kind, and its owners' uids); the trees are
  * built once, in linear time, by {@link #roots()}. {@link #observe} is thread-safe.
  */
-public final class OwnershipTree {
+public final class OwnershipTree implements ObjectObserver {
 
     /** The deepest level a tree is sent to; its root is level 1. */
     public static final int MAX_LEVELS = 200;
@@ -52,14 +55,18 @@ public final class OwnershipTree {
     private final AtomicLong cut = new AtomicLong();
 
     /**
-     * Whether {@link #observe} needs more of an object of {@code kind} than its {@code apiVersion},
-     * {@code kind} and {@code metadata}: a claim's volume, a StatefulSet's claim templates.
+     * Every object's head, and the whole of a claim (its volume) and of a StatefulSet (its claim
+     * templates), which imply parents.
      */
-    public static boolean readsSpecOf(String kind) {
-        return "PersistentVolumeClaim".equals(kind) || "StatefulSet".equals(kind);
+    @Override
+    public ObjectView view(ResourceType type) {
+        return "PersistentVolumeClaim".equals(type.kind()) || "StatefulSet".equals(type.kind())
+                ? ObjectView.WHOLE
+                : ObjectView.HEAD;
     }
 
     /** Keeps a reference to {@code object} (any kind; one without a uid is ignored). */
+    @Override
     public void observe(ObjectNode object) {
         JsonNode metadata = object.path("metadata");
         String uid = metadata.path("uid").asString("");

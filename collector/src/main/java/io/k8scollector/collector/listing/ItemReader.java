@@ -17,7 +17,7 @@ public interface ItemReader {
      * The whole object as a tree, with {@code apiVersion} and {@code kind} set (the API server
      * leaves them out of the items of built-in lists) and without {@code metadata.managedFields}.
      */
-    ItemReader TREE = (type, parser) -> new ListedObject(typed(type, parser.readValueAsTree()), null);
+    ItemReader TREE = (type, parser) -> new ListedObject.Whole(typed(type, parser.readValueAsTree()));
 
     /**
      * Reads the item of {@code type} that starts at the parser's current {@code START_OBJECT},

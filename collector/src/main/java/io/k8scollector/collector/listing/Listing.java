@@ -9,7 +9,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.function.BiConsumer;
 import java.util.function.Function;
 import org.slf4j.MDC;
 
@@ -29,13 +28,12 @@ public final class Listing {
     }
 
     /**
-     * Lists {@code types}, reading the items of each with the reader {@code readers} gives for it
-     * (asked once per type) and handing them to {@code emit}, possibly from several threads at once.
+     * Lists {@code types}, reading and handing on the items of each as {@code readings} says for
+     * it (asked once per type), possibly on several threads at once.
      *
      * @return one outcome per type, in the order of {@code types}
      */
-    public List<TypeListing> listAll(List<ResourceType> types, Function<ResourceType, ItemReader> readers,
-            BiConsumer<ResourceType, ListedObject> emit) {
+    public List<TypeListing> listAll(List<ResourceType> types, Function<ResourceType, TypeReading> readings) {
         Map<String, String> context = MDC.getCopyOfContextMap();
         ExecutorService pool = Executors.newFixedThreadPool(concurrency, runnable -> {
             Thread thread = new Thread(runnable, "lister");
@@ -51,7 +49,8 @@ public final class Listing {
                     }
                     MDC.put("type", type.qualifiedName());
                     try {
-                        return lister.list(type, readers.apply(type), object -> emit.accept(type, object));
+                        TypeReading reading = readings.apply(type);
+                        return lister.list(type, reading.reader(), reading.consumer());
                     } finally {
                         MDC.clear();
                     }

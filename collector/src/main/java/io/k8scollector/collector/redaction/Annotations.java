@@ -37,8 +37,8 @@ final class Annotations implements RedactionStep {
     }
 
     @Override
-    public boolean needsTree(ResourceType type) {
-        return false;
+    public boolean mayApply(ResourceType type) {
+        return true;
     }
 
     @Override

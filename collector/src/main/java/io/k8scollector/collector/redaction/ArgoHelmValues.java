@@ -24,7 +24,7 @@ final class ArgoHelmValues implements RedactionStep {
     }
 
     @Override
-    public boolean needsTree(ResourceType type) {
+    public boolean mayApply(ResourceType type) {
         return GROUP.equals(type.group());
     }
 

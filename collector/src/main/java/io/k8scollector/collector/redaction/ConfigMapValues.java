@@ -27,7 +27,7 @@ final class ConfigMapValues implements RedactionStep {
     }
 
     @Override
-    public boolean needsTree(ResourceType type) {
+    public boolean mayApply(ResourceType type) {
         return HelmConfigMapPayload.isConfigMap(type);
     }
 

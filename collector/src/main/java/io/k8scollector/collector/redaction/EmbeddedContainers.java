@@ -42,13 +42,13 @@ final class EmbeddedContainers implements RedactionStep {
     }
 
     @Override
-    public boolean needsTree(ResourceType type) {
+    public boolean mayApply(ResourceType type) {
         return !type.builtIn() || ("apps".equals(type.group()) && "ControllerRevision".equals(type.kind()));
     }
 
     @Override
     public boolean appliesTo(ResourceType type, ObjectNode object) {
-        return needsTree(type);
+        return mayApply(type);
     }
 
     @Override

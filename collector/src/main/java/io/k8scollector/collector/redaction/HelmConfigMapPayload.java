@@ -1,5 +1,6 @@
 package io.k8scollector.collector.redaction;
 
+import io.k8scollector.collector.discovery.HelmStorage;
 import io.k8scollector.collector.discovery.ResourceType;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -17,7 +18,7 @@ final class HelmConfigMapPayload implements RedactionStep {
     }
 
     @Override
-    public boolean needsTree(ResourceType type) {
+    public boolean mayApply(ResourceType type) {
         return isConfigMap(type);
     }
 
@@ -32,7 +33,7 @@ final class HelmConfigMapPayload implements RedactionStep {
 
     /** Whether the ConfigMap {@code object} is labelled as Helm's release storage. */
     static boolean isHelmStorage(ObjectNode object) {
-        return "helm".equals(object.path("metadata").path("labels").path("owner").asString(""));
+        return HelmStorage.ownedByHelm(object);
     }
 
     @Override

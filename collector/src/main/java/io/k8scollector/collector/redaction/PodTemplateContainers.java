@@ -40,8 +40,8 @@ final class PodTemplateContainers implements RedactionStep {
     }
 
     @Override
-    public boolean needsTree(ResourceType type) {
-        return false;
+    public boolean mayApply(ResourceType type) {
+        return podSpec(type) != null;
     }
 
     @Override

@@ -22,8 +22,8 @@ import tools.jackson.databind.node.ObjectNode;
  * probes and {@code lifecycle} are read as small trees, redacted as {@link ContainerValues}
  * redacts them in the tree steps, and written back) and what
  * the head keeps ({@code metadata} but its annotations, for enrichment and the lister's
- * bookkeeping). Gives the same record as the tree steps for every type {@link Redactor#copies}
- * accepts.
+ * bookkeeping). Gives the same record as the tree steps for every type whose steps it
+ * {@link #performs}.
  */
 final class RedactingCopy implements ItemReader {
 
@@ -48,6 +48,14 @@ final class RedactingCopy implements ItemReader {
     RedactingCopy(Annotations annotations, ContainerValues containers) {
         this.annotations = annotations;
         this.containers = containers;
+    }
+
+    /**
+     * Whether the copy does {@code step}'s work as it copies: the annotations and the containers
+     * of built-in pod templates; every other step needs the whole tree.
+     */
+    boolean performs(RedactionStep step) {
+        return step == annotations || step instanceof PodTemplateContainers;
     }
 
     @Override
@@ -83,7 +91,7 @@ final class RedactingCopy implements ItemReader {
         if (bytes.length > KEPT_RECORD_BYTES) {
             buffers.remove();
         }
-        return new ListedObject(head, bytes);
+        return new ListedObject.Copied(head, bytes);
     }
 
     /**

@@ -9,11 +9,8 @@ import tools.jackson.databind.node.ObjectNode;
  */
 interface RedactionStep {
 
-    /**
-     * Whether objects of {@code type} must be redacted as whole trees for this step's sake: true
-     * when the step may apply to them and {@link RedactingCopy} does not do its work as it copies.
-     */
-    boolean needsTree(ResourceType type);
+    /** Whether the step may have anything to do on objects of {@code type}, whatever they hold. */
+    boolean mayApply(ResourceType type);
 
     /** Whether {@link #apply} has anything to do on {@code object}, of {@code type}. */
     boolean appliesTo(ResourceType type, ObjectNode object);

@@ -2,6 +2,7 @@ package io.k8scollector.collector.redaction;
 
 import io.k8scollector.collector.discovery.ResourceType;
 import io.k8scollector.collector.listing.ItemReader;
+import io.k8scollector.collector.listing.ObjectView;
 import java.util.List;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -56,16 +57,20 @@ public final class Redactor {
     }
 
     /**
-     * Whether objects of {@code type} can be redacted as they are read, by {@link #copy()}: no step
-     * that may apply to them needs the whole tree.
+     * What redaction needs of the objects of {@code type}: {@link ObjectView#HEAD} when every step
+     * that may apply to them is one {@link #copy()} does as it copies, so that the copy alone
+     * redacts them; else {@link ObjectView#WHOLE}, for {@link #redact}.
      */
-    public boolean copies(ResourceType type) {
-        return steps.stream().noneMatch(step -> step.needsTree(type));
+    public ObjectView view(ResourceType type) {
+        return steps.stream().filter(step -> step.mayApply(type)).allMatch(copy::performs)
+                ? ObjectView.HEAD
+                : ObjectView.WHOLE;
     }
 
     /**
-     * The reader that writes an object's redacted record as it reads it, for the types
-     * {@link #copies} accepts; it gives the record {@link #redact} and serialising would give.
+     * The reader that writes an object's redacted record as it reads it, for the types whose
+     * {@link #view} is {@link ObjectView#HEAD}; it gives the record {@link #redact} and
+     * serialising would give.
      */
     public ItemReader copy() {
         return copy;

@@ -1,5 +1,6 @@
 package io.k8scollector.collector.redaction;
 
+import io.k8scollector.collector.discovery.HelmStorage;
 import io.k8scollector.collector.discovery.ResourceType;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
@@ -13,8 +14,6 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class SecretValues implements RedactionStep {
 
-    static final String HELM_RELEASE_TYPE = "helm.sh/release.v1";
-
     private final SecretsMode mode;
     private final KeyedDigest digest;
 
@@ -24,18 +23,18 @@ final class SecretValues implements RedactionStep {
     }
 
     @Override
-    public boolean needsTree(ResourceType type) {
+    public boolean mayApply(ResourceType type) {
         return type.group().isEmpty() && "Secret".equals(type.kind());
     }
 
     @Override
     public boolean appliesTo(ResourceType type, ObjectNode object) {
-        return needsTree(type);
+        return mayApply(type);
     }
 
     @Override
     public void apply(ResourceType type, ObjectNode secret) {
-        boolean helmRelease = HELM_RELEASE_TYPE.equals(secret.path("type").asString(""));
+        boolean helmRelease = HelmStorage.SECRET_TYPE.equals(secret.path("type").asString(""));
         SecretsMode effective = helmRelease && mode == SecretsMode.KEEP ? SecretsMode.HASH : mode;
         if (effective == SecretsMode.KEEP) {
             return;

@@ -49,13 +49,13 @@ final class ValuesFields implements RedactionStep {
     }
 
     @Override
-    public boolean needsTree(ResourceType type) {
+    public boolean mayApply(ResourceType type) {
         return paths.containsKey(type.group() + "/" + type.kind());
     }
 
     @Override
     public boolean appliesTo(ResourceType type, ObjectNode object) {
-        return needsTree(type);
+        return mayApply(type);
     }
 
     @Override

@@ -36,12 +36,14 @@ public final class DryRunSink implements Sink {
 
     @Override
     public synchronized void open(String clusterId, FetchingStart start) {
+        counts = Counts.ZERO;
         write("{");
         advanceTo(RecordKind.OBJECTS);
     }
 
     @Override
-    public synchronized void accept(RecordKind kind, byte[] record) {
+    public synchronized void accept(ShippedRecord record) {
+        RecordKind kind = record.kind();
         if (current == null) {
             throw new IllegalStateException("The dry-run document is not open.");
         }
@@ -53,7 +55,7 @@ public final class DryRunSink implements Sink {
             write(",");
         }
         first = false;
-        write(record);
+        write(record.json());
         counts = counts.plus(kind, 1);
     }
 

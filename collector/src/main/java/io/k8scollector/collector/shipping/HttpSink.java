@@ -7,9 +7,9 @@ import io.k8scollector.protocol.Commit;
 import io.k8scollector.protocol.Counts;
 import io.k8scollector.protocol.FetchingStart;
 import io.k8scollector.protocol.Paths;
+import io.k8scollector.protocol.RecordKey;
 import io.k8scollector.protocol.RecordKind;
 import io.k8scollector.protocol.Skipped;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -35,7 +35,7 @@ import org.slf4j.MDC;
  * page that would pass {@code collector.PageSize} is handed to one of at most
  * {@code collector.MaxGoRoutines} senders, blocking while all are busy; a sender gzips the page
  * and sends it. {@link #commit} sends what is left, waits for every page, then commits the counts
- * of distinct records (by the endpoint's keys) the run handed over, less those the endpoint
+ * of distinct records (by their {@link ShippedRecord#key()}) the run handed over, less those the endpoint
  * refused alone: counts say what the snapshot must hold, never what happened to be acknowledged,
  * so a page lost on the way can only fail the commit ({@code incomplete}), never commit a
  * snapshot whose missing objects would look deleted. A page refused with 413 is split in two,
@@ -53,14 +53,15 @@ public final class HttpSink implements Sink {
     private final ShippingTally tally = new ShippingTally();
     private final Map<RecordKind, Page> open = new EnumMap<>(RecordKind.class);
     private final Map<RecordKind, Set<Long>> produced = new EnumMap<>(RecordKind.class);
-    private final Queue<Rejected> rejected = new ConcurrentLinkedQueue<>();
-    private final Map<String, String> resourceByKind = new ConcurrentHashMap<>();
+    private final Queue<ShippedRecord> rejected = new ConcurrentLinkedQueue<>();
     private final AtomicReference<CollectorException> failure = new AtomicReference<>();
     private final Semaphore slots;
     private final ExecutorService senders;
     private IngestClient client;
     private String clusterId;
     private String fetchingId;
+    /** The opening thread's MDC (the run id): the senders log under it too. */
+    private volatile Map<String, String> runContext = Map.of();
     private volatile boolean started;
 
     /** A sink for {@code settings}, which must name an endpoint and a key pair (not a dry-run's). */
@@ -94,6 +95,8 @@ public final class HttpSink implements Sink {
         }
         this.clusterId = clusterId;
         this.fetchingId = start.fetchingId();
+        Map<String, String> context = MDC.getCopyOfContextMap();
+        this.runContext = context == null ? Map.of() : context;
         String version = start.collector() == null ? "unknown" : start.collector().version();
         client = new IngestClient(settings, version, encoder, tally, retrier);
         client.login();
@@ -103,16 +106,13 @@ public final class HttpSink implements Sink {
     }
 
     @Override
-    public void accept(RecordKind kind, byte[] record) {
+    public void accept(ShippedRecord record) {
         if (client == null) {
             throw new IllegalStateException("open the sink before handing it records");
         }
         throwIfFailed();
-        RecordHead head = RecordHead.of(record);
-        if (kind == RecordKind.TYPES) {
-            learnResource(head);
-        }
-        produced.get(kind).add(keyHash(kind, head, record));
+        RecordKind kind = record.kind();
+        produced.get(kind).add(keyHash(record.key()));
         Page full = null;
         synchronized (open) {
             Page page = open.get(kind);
@@ -145,17 +145,16 @@ public final class HttpSink implements Sink {
         awaitSenders();
         throwIfFailed();
         Map<RecordKind, Set<Long>> refusedKeys = new EnumMap<>(RecordKind.class);
-        for (Rejected refused : rejected) {
-            if (produced.get(refused.kind()).contains(refused.key())) {
-                refusedKeys.computeIfAbsent(refused.kind(), kind -> new HashSet<>()).add(refused.key());
-            }
+        for (ShippedRecord refused : rejected) {
+            refusedKeys.computeIfAbsent(refused.kind(), kind -> new HashSet<>()).add(keyHash(refused.key()));
         }
         Counts counts = Counts.ZERO;
         for (RecordKind kind : RecordKind.values()) {
             counts = counts.plus(kind, produced.get(kind).size() - refusedKeys.getOrDefault(kind, Set.of()).size());
         }
         List<Skipped> all = new ArrayList<>(skipped);
-        rejected.forEach(refused -> all.add(skippedEntry(refused)));
+        rejected.forEach(refused -> all.add(refused.refused(
+                "refused with 413 by the endpoint even alone (" + refused.json().length + " bytes)")));
         client.post(Paths.commit(clusterId, fetchingId),
                 new JsonPayload(new Commit(counts, finishedAt, all, report), encoder));
         LOG.info("Fetching {} of cluster {} committed: {}", fetchingId, clusterId, counts);
@@ -239,6 +238,7 @@ public final class HttpSink implements Sink {
         }
         try {
             senders.execute(() -> {
+                MDC.setContextMap(runContext);
                 try {
                     if (failure.get() == null) {
                         deliver(page);
@@ -250,6 +250,7 @@ public final class HttpSink implements Sink {
                     failure.compareAndSet(null, new CollectorException("Sending a page of " + page.kind().field()
                             + " to fetching " + fetchingId + " failed unexpectedly: " + e, e));
                 } finally {
+                    MDC.clear();
                     slots.release();
                 }
             });
@@ -268,15 +269,14 @@ public final class HttpSink implements Sink {
             return;
         }
         if (page.size() == 1) {
-            byte[] record = page.records().get(0);
-            RecordHead head = RecordHead.of(record);
+            ShippedRecord record = page.records().get(0);
             LOG.warn("The endpoint refused a record of {} alone as too large ({} bytes); it is skipped: {}",
-                    page.kind().field(), page.plainSize(), head.key(page.kind()));
-            rejected.add(new Rejected(page.kind(), head, record.length, keyHash(page.kind(), head, record)));
+                    page.kind().field(), page.plainSize(), record.key().value());
+            rejected.add(record);
             return;
         }
         tally.retry("413-split");
-        List<byte[]> records = page.records();
+        List<ShippedRecord> records = page.records();
         int half = records.size() / 2;
         LOG.info("The endpoint refused a page of {} {} ({} bytes) as too large; sending it in two halves",
                 records.size(), page.kind().field(), page.plainSize());
@@ -285,60 +285,18 @@ public final class HttpSink implements Sink {
     }
 
     /**
-     * A 64-bit FNV-1a hash of the record's key as the endpoint stores it (of its bytes when it has
-     * none), so that the commit counts distinct records even if one was handed over twice, which
-     * would otherwise ask the endpoint for more records than it holds. Hashes keep 100k keys in a
-     * few MB; a collision (odds of about 1 in 30 million among a million keys) only lowers a count,
-     * which the endpoint accepts.
+     * A 64-bit FNV-1a hash of the record's key, so that the commit counts distinct records even if
+     * one was handed over twice, which would otherwise ask the endpoint for more records than it
+     * holds. Hashes keep 100k keys in a few MB; a collision (odds of about 1 in 30 million among a
+     * million keys) only lowers a count, which the endpoint accepts.
      */
-    private static long keyHash(RecordKind kind, RecordHead head, byte[] record) {
-        String key = head.key(kind);
-        byte[] bytes = key.isEmpty() ? record : key.getBytes(StandardCharsets.UTF_8);
+    private static long keyHash(RecordKey key) {
+        String text = key.value();
         long hash = 0xcbf29ce484222325L;
-        for (byte b : bytes) {
-            hash = (hash ^ (b & 0xff)) * 0x100000001b3L;
+        for (int i = 0; i < text.length(); i++) {
+            hash = (hash ^ text.charAt(i)) * 0x100000001b3L;
         }
         return hash;
-    }
-
-    /**
-     * Type records name the plural resource of each kind, which a skipped object entry needs and
-     * the object itself does not carry; the pipeline sends them before the commit.
-     */
-    private void learnResource(RecordHead type) {
-        String group = type.top("group");
-        String version = type.top("version");
-        String apiVersion = group.isEmpty() ? version : group + "/" + version;
-        resourceByKind.put(apiVersion + " " + type.top("kind"), type.top("resource"));
-        resourceByKind.putIfAbsent(group + " " + type.top("kind"), type.top("resource"));
-    }
-
-    private Skipped skippedEntry(Rejected refused) {
-        RecordHead head = refused.head();
-        String message = "refused with 413 by the endpoint even alone (" + refused.size() + " bytes)";
-        return switch (refused.kind()) {
-            case OBJECTS -> {
-                String kind = head.top("kind");
-                String resource = resourceByKind.getOrDefault(head.top("apiVersion") + " " + kind,
-                        resourceByKind.get(head.group() + " " + kind));
-                yield Skipped.object(head.group(), head.version(), resource, emptyToNull(head.metadata("namespace")),
-                        head.metadata("name"), Skipped.Reason.REJECTED, message);
-            }
-            case HELM_RELEASES -> Skipped.record("helmRelease", qualified(head.top("namespace"), head.top("name")),
-                    Skipped.Reason.REJECTED, message);
-            case TYPES -> Skipped.record("type", qualified(head.top("group"), head.top("resource")),
-                    Skipped.Reason.REJECTED, message);
-            case TREES -> Skipped.record("tree", qualified(head.top("namespace"), head.top("name")),
-                    Skipped.Reason.REJECTED, message);
-        };
-    }
-
-    private static String qualified(String prefix, String name) {
-        return prefix.isEmpty() ? name : prefix + "/" + name;
-    }
-
-    private static String emptyToNull(String value) {
-        return value.isEmpty() ? null : value;
     }
 
     /** Waits for every page in flight; each request is bounded by its own retry deadline. */
@@ -352,9 +310,6 @@ public final class HttpSink implements Sink {
             throw new CollectorException("Interrupted while waiting for the pages of fetching " + fetchingId + ".", e);
         }
     }
-
-    /** A record the endpoint refused alone, named once the commit knows every type. */
-    private record Rejected(RecordKind kind, RecordHead head, int size, long key) {}
 
     private void throwIfFailed() {
         CollectorException failed = failure.get();

@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * One request's worth of records of one kind: {@code {"<field>":[r1,r2,...]}}. The records are
- * kept as the caller's byte arrays until the page is answered, because a {@code 413} splits the
+ * kept as the caller's records until the page is answered, because a {@code 413} splits the
  * page into halves built from them; the body is streamed from them into the compressor when the
  * page is first sent, by the sender's thread, so the uncompressed body is never held whole and
  * compression runs on as many cores as there are senders. Not thread-safe: one thread fills a
@@ -22,7 +22,7 @@ final class Page implements Payload {
     private final RecordKind kind;
     private final BodyEncoder encoder;
     private final byte[] prefix;
-    private final List<byte[]> records = new ArrayList<>();
+    private final List<ShippedRecord> records = new ArrayList<>();
     private long plainSize;
     private Body encoded;
 
@@ -34,7 +34,7 @@ final class Page implements Payload {
     }
 
     /** A page of {@code records}, for one half of a split. */
-    static Page of(RecordKind kind, BodyEncoder encoder, List<byte[]> records) {
+    static Page of(RecordKind kind, BodyEncoder encoder, List<ShippedRecord> records) {
         Page page = new Page(kind, encoder);
         records.forEach(page::add);
         return page;
@@ -45,15 +45,15 @@ final class Page implements Payload {
     }
 
     /** Whether {@code record} may join without the body passing {@code limit} bytes; an empty page takes anything. */
-    boolean fits(byte[] record, long limit) {
-        return records.isEmpty() || plainSize + 1 + record.length <= limit;
+    boolean fits(ShippedRecord record, long limit) {
+        return records.isEmpty() || plainSize + 1 + record.json().length <= limit;
     }
 
-    void add(byte[] record) {
+    void add(ShippedRecord record) {
         if (encoded != null) {
             throw new IllegalStateException("page already sent");
         }
-        plainSize += record.length + (records.isEmpty() ? 0 : 1);
+        plainSize += record.json().length + (records.isEmpty() ? 0 : 1);
         records.add(record);
     }
 
@@ -61,7 +61,7 @@ final class Page implements Payload {
         return records.size();
     }
 
-    List<byte[]> records() {
+    List<ShippedRecord> records() {
         return records;
     }
 
@@ -90,7 +90,7 @@ final class Page implements Payload {
             if (i > 0) {
                 out.write(',');
             }
-            out.write(records.get(i));
+            out.write(records.get(i).json());
         }
         out.write(SUFFIX);
     }

@@ -11,7 +11,7 @@ import java.util.List;
 
 /**
  * Where a snapshot's records go: the ingest endpoint ({@code HttpSink}) or standard output for a
- * dry-run ({@code DryRunSink}). Records arrive already redacted and serialised, grouped by kind in
+ * dry-run ({@code DryRunSink}). Records arrive already redacted, serialised and keyed, grouped by kind in
  * {@link RecordKind} order (all objects, then Helm releases, types and trees). {@link #accept} is
  * safe to call from several threads and may block while the pages in flight are at their limit,
  * which is what keeps the collector's memory flat.
@@ -22,11 +22,11 @@ public interface Sink extends AutoCloseable {
     void open(String clusterId, FetchingStart start);
 
     /**
-     * Takes one record, a complete JSON value in UTF-8. The commit counts distinct records by the
-     * key the endpoint stores them by, so a record handed over twice counts once. The sink may
-     * keep the array until the record is sent; the caller must not change it.
+     * Takes one record. The commit counts distinct records by their {@link ShippedRecord#key()},
+     * so a record handed over twice counts once. The sink may keep the record's bytes until they
+     * are sent; the caller must not change them.
      */
-    void accept(RecordKind kind, byte[] record);
+    void accept(ShippedRecord record);
 
     /**
      * Sends what is still buffered, then commits the snapshot with {@code skipped} plus what the

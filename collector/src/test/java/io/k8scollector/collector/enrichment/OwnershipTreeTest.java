@@ -1,11 +1,13 @@
 package io.k8scollector.collector.enrichment;
 
+import static io.k8scollector.testkit.KubeObjects.identified;
+import static io.k8scollector.testkit.KubeObjects.owned;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.k8scollector.protocol.Json;
 import io.k8scollector.protocol.TreeNode;
 import java.util.List;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -13,9 +15,9 @@ class OwnershipTreeTest {
 
     @Test
     void hangsAPodUnderItsReplicaSetUnderItsDeployment() {
-        ObjectNode deployment = object("apps/v1", "Deployment", "web", "shop");
-        ObjectNode replicaSet = owned(object("apps/v1", "ReplicaSet", "web-7d9f", "shop"), deployment, true);
-        ObjectNode pod = owned(object("v1", "Pod", "web-7d9f-abcde", "shop"), replicaSet, true);
+        ObjectNode deployment = identified("apps/v1", "Deployment", "shop", "web");
+        ObjectNode replicaSet = owned(identified("apps/v1", "ReplicaSet", "shop", "web-7d9f"), deployment, true);
+        ObjectNode pod = owned(identified("v1", "Pod", "shop", "web-7d9f-abcde"), replicaSet, true);
         OwnershipTree tree = new OwnershipTree();
 
         List.of(pod, deployment, replicaSet).forEach(tree::observe);
@@ -34,11 +36,11 @@ class OwnershipTreeTest {
 
     @Test
     void prefersTheControllerOwnerElseTheFirstCollectedOwner() {
-        ObjectNode first = object("example.com/v1", "Widget", "first", "shop");
-        ObjectNode controller = object("example.com/v1", "Widget", "controller", "shop");
-        ObjectNode missing = object("example.com/v1", "Widget", "missing", "shop");
-        ObjectNode controlled = owned(owned(object("v1", "ConfigMap", "controlled", "shop"), first, false), controller, true);
-        ObjectNode orphaned = owned(owned(object("v1", "ConfigMap", "orphaned", "shop"), missing, true), first, false);
+        ObjectNode first = identified("example.com/v1", "Widget", "shop", "first");
+        ObjectNode controller = identified("example.com/v1", "Widget", "shop", "controller");
+        ObjectNode missing = identified("example.com/v1", "Widget", "shop", "missing");
+        ObjectNode controlled = owned(owned(identified("v1", "ConfigMap", "shop", "controlled"), first, false), controller, true);
+        ObjectNode orphaned = owned(owned(identified("v1", "ConfigMap", "shop", "orphaned"), missing, true), first, false);
         OwnershipTree tree = new OwnershipTree();
 
         List.of(first, controller, controlled, orphaned).forEach(tree::observe);
@@ -50,10 +52,10 @@ class OwnershipTreeTest {
 
     @Test
     void makesAnObjectWhoseOwnersWereNotCollectedARootAndSendsNoChildlessRoot() {
-        ObjectNode notCollected = object("apps/v1", "Deployment", "gone", "shop");
-        ObjectNode replicaSet = owned(object("apps/v1", "ReplicaSet", "gone-1", "shop"), notCollected, true);
-        ObjectNode pod = owned(object("v1", "Pod", "gone-1-x", "shop"), replicaSet, true);
-        ObjectNode lonely = object("v1", "ConfigMap", "lonely", "shop");
+        ObjectNode notCollected = identified("apps/v1", "Deployment", "shop", "gone");
+        ObjectNode replicaSet = owned(identified("apps/v1", "ReplicaSet", "shop", "gone-1"), notCollected, true);
+        ObjectNode pod = owned(identified("v1", "Pod", "shop", "gone-1-x"), replicaSet, true);
+        ObjectNode lonely = identified("v1", "ConfigMap", "shop", "lonely");
         OwnershipTree tree = new OwnershipTree();
 
         List.of(replicaSet, pod, lonely).forEach(tree::observe);
@@ -63,11 +65,11 @@ class OwnershipTreeTest {
 
     @Test
     void linksAServiceToItsEndpointsAndEndpointSlicesWhenTheyHaveNoOwner() {
-        ObjectNode service = object("v1", "Service", "web", "shop");
-        ObjectNode endpoints = object("v1", "Endpoints", "web", "shop");
-        ObjectNode slice = object("discovery.k8s.io/v1", "EndpointSlice", "web-abc12", "shop");
+        ObjectNode service = identified("v1", "Service", "shop", "web");
+        ObjectNode endpoints = identified("v1", "Endpoints", "shop", "web");
+        ObjectNode slice = identified("discovery.k8s.io/v1", "EndpointSlice", "shop", "web-abc12");
         slice.withObject("metadata").putObject("labels").put("kubernetes.io/service-name", "web");
-        ObjectNode otherNamespace = object("v1", "Endpoints", "web", "other");
+        ObjectNode otherNamespace = identified("v1", "Endpoints", "other", "web");
         OwnershipTree tree = new OwnershipTree();
 
         List.of(endpoints, slice, service, otherNamespace).forEach(tree::observe);
@@ -80,13 +82,13 @@ class OwnershipTreeTest {
 
     @Test
     void linksAStatefulSetToTheClaimsOfItsTemplatesAndAClaimToItsVolume() {
-        ObjectNode statefulSet = object("apps/v1", "StatefulSet", "db", "shop");
+        ObjectNode statefulSet = identified("apps/v1", "StatefulSet", "shop", "db");
         statefulSet.withObject("spec").putArray("volumeClaimTemplates").addObject().putObject("metadata").put("name", "data");
-        ObjectNode claim0 = object("v1", "PersistentVolumeClaim", "data-db-0", "shop");
+        ObjectNode claim0 = identified("v1", "PersistentVolumeClaim", "shop", "data-db-0");
         claim0.withObject("spec").put("volumeName", "pvc-1234");
-        ObjectNode claim1 = object("v1", "PersistentVolumeClaim", "data-db-1", "shop");
-        ObjectNode unrelated = object("v1", "PersistentVolumeClaim", "data-dbx-0", "shop");
-        ObjectNode volume = object("v1", "PersistentVolume", "pvc-1234", null);
+        ObjectNode claim1 = identified("v1", "PersistentVolumeClaim", "shop", "data-db-1");
+        ObjectNode unrelated = identified("v1", "PersistentVolumeClaim", "shop", "data-dbx-0");
+        ObjectNode volume = identified("v1", "PersistentVolume", null, "pvc-1234");
         OwnershipTree tree = new OwnershipTree();
 
         List.of(volume, claim1, claim0, unrelated, statefulSet).forEach(tree::observe);
@@ -103,9 +105,9 @@ class OwnershipTreeTest {
 
     @Test
     void prefersARealOwnerToAnImpliedLink() {
-        ObjectNode service = object("v1", "Service", "web", "shop");
-        ObjectNode controller = object("example.com/v1", "Mesh", "mesh", "shop");
-        ObjectNode endpoints = owned(object("v1", "Endpoints", "web", "shop"), controller, true);
+        ObjectNode service = identified("v1", "Service", "shop", "web");
+        ObjectNode controller = identified("example.com/v1", "Mesh", "shop", "mesh");
+        ObjectNode endpoints = owned(identified("v1", "Endpoints", "shop", "web"), controller, true);
         OwnershipTree tree = new OwnershipTree();
 
         List.of(service, controller, endpoints).forEach(tree::observe);
@@ -115,9 +117,9 @@ class OwnershipTreeTest {
 
     @Test
     void carriesReferencesOnlyNeverBodies() {
-        ObjectNode deployment = object("apps/v1", "Deployment", "web", "shop");
+        ObjectNode deployment = identified("apps/v1", "Deployment", "shop", "web");
         deployment.withObject("spec").put("marker", "body-marker");
-        ObjectNode replicaSet = owned(object("apps/v1", "ReplicaSet", "web-1", "shop"), deployment, true);
+        ObjectNode replicaSet = owned(identified("apps/v1", "ReplicaSet", "shop", "web-1"), deployment, true);
         replicaSet.withObject("status").put("marker", "body-marker");
         OwnershipTree tree = new OwnershipTree();
 
@@ -131,8 +133,8 @@ class OwnershipTreeTest {
 
     @Test
     void putsAnObjectSeenTwiceInTheTreeOnce() {
-        ObjectNode deployment = object("apps/v1", "Deployment", "web", "shop");
-        ObjectNode replicaSet = owned(object("apps/v1", "ReplicaSet", "web-1", "shop"), deployment, true);
+        ObjectNode deployment = identified("apps/v1", "Deployment", "shop", "web");
+        ObjectNode replicaSet = owned(identified("apps/v1", "ReplicaSet", "shop", "web-1"), deployment, true);
         OwnershipTree tree = new OwnershipTree();
 
         List.of(deployment, replicaSet, replicaSet, deployment).forEach(tree::observe);
@@ -143,9 +145,9 @@ class OwnershipTreeTest {
 
     @Test
     void keepsAUidThatIsNotACanonicalUuidAsItWas() {
-        ObjectNode owner = object("v1", "Service", "web", "shop");
+        ObjectNode owner = identified("v1", "Service", "shop", "web");
         owner.withObject("metadata").put("uid", "not-a-uuid-17");
-        ObjectNode endpoints = object("v1", "Endpoints", "web", "shop");
+        ObjectNode endpoints = identified("v1", "Endpoints", "shop", "web");
         OwnershipTree tree = new OwnershipTree();
 
         List.of(owner, endpoints).forEach(tree::observe);
@@ -156,16 +158,16 @@ class OwnershipTreeTest {
     @Test
     void cutsAChainOfTwoHundredAndFiftyOwnersAtTwoHundredLevelsWithinTheBodyNestingLimit() {
         OwnershipTree tree = new OwnershipTree();
-        ObjectNode owner = object("example.com/v1", "Link", "link-0", "chain");
+        ObjectNode owner = identified("example.com/v1", "Link", "chain", "link-0");
         tree.observe(owner);
         for (int i = 1; i < 250; i++) {
-            ObjectNode link = owned(object("example.com/v1", "Link", "link-" + i, "chain"), owner, true);
+            ObjectNode link = owned(identified("example.com/v1", "Link", "chain", "link-" + i), owner, true);
             tree.observe(link);
             owner = link;
         }
-        ObjectNode deployment = object("apps/v1", "Deployment", "web", "shop");
+        ObjectNode deployment = identified("apps/v1", "Deployment", "shop", "web");
         tree.observe(deployment);
-        tree.observe(owned(object("apps/v1", "ReplicaSet", "web-1", "shop"), deployment, true));
+        tree.observe(owned(identified("apps/v1", "ReplicaSet", "shop", "web-1"), deployment, true));
 
         List<TreeNode> roots = tree.roots();
 
@@ -178,29 +180,6 @@ class OwnershipTreeTest {
         assertThat(tree.cut()).isEqualTo(50);
         byte[] body = Json.MAPPER.writeValueAsBytes(java.util.Map.of("trees", roots));
         assertThat(Json.MAPPER.readTree(body).path("trees")).hasSize(2);
-    }
-
-    static ObjectNode object(String apiVersion, String kind, String name, String namespace) {
-        ObjectNode object = Json.MAPPER.createObjectNode();
-        object.put("apiVersion", apiVersion);
-        object.put("kind", kind);
-        ObjectNode metadata = object.putObject("metadata");
-        metadata.put("name", name);
-        if (namespace != null) {
-            metadata.put("namespace", namespace);
-        }
-        metadata.put("uid", UUID.randomUUID().toString());
-        return object;
-    }
-
-    static ObjectNode owned(ObjectNode object, ObjectNode owner, boolean controller) {
-        object.withObject("metadata").withArray("ownerReferences").addObject()
-                .put("apiVersion", owner.get("apiVersion").stringValue())
-                .put("kind", owner.get("kind").stringValue())
-                .put("name", owner.at("/metadata/name").stringValue())
-                .put("uid", uid(owner))
-                .put("controller", controller);
-        return object;
     }
 
     static String uid(ObjectNode object) {

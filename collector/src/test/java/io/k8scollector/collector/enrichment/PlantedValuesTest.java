@@ -3,17 +3,29 @@ package io.k8scollector.collector.enrichment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.k8scollector.collector.PlantedSecrets;
+import io.k8scollector.collector.config.CollectorConfig.Selection;
 import io.k8scollector.collector.config.ConfigSource;
 import io.k8scollector.collector.config.KubeAccess;
 import io.k8scollector.collector.discovery.ResourceType;
+import io.k8scollector.collector.listing.ListedObject;
+import io.k8scollector.collector.listing.TypeReading;
 import io.k8scollector.collector.redaction.KeyedDigest;
 import io.k8scollector.collector.redaction.RedactionSettings;
 import io.k8scollector.collector.redaction.Redactor;
+import io.k8scollector.collector.run.ObjectPipeline;
+import io.k8scollector.collector.shipping.DryRunSink;
+import io.k8scollector.protocol.Commit;
+import io.k8scollector.protocol.FetchingId;
+import io.k8scollector.protocol.FetchingStart;
 import io.k8scollector.protocol.Json;
+import java.io.ByteArrayOutputStream;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.IntStream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -23,10 +35,9 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Plants known secret values in every place redaction covers (these and {@link PlantedSecrets}'),
- * runs the objects through the enrichment observers and the redactor as the pipeline does (the
- * redacting copy for the types it takes, the tree steps for the others; and once more with the
- * tree steps for every type), and looks for the values in any encoding anywhere in what would be
- * sent.
+ * runs the objects through the run's object pipeline (which copies the types it can and redacts
+ * the others as trees; and once more with the tree steps for every type), and looks for the
+ * values in any encoding anywhere in what would be sent.
  */
 class PlantedValuesTest {
 
@@ -34,9 +45,9 @@ class PlantedValuesTest {
             .mapToObj(n -> "Planted-Value-" + n + "-x7Q")
             .toList();
 
-    @ParameterizedTest(name = "copy where the pipeline copies: {0}")
+    @ParameterizedTest(name = "through the run's pipeline: {0}")
     @ValueSource(booleans = {true, false})
-    void noPlantedValueLeavesInAnyEncoding(boolean copyWherePossible) {
+    void noPlantedValueLeavesInAnyEncoding(boolean throughThePipeline) {
         List<ObjectNode> helmReleases = new ArrayList<>();
         Map<ObjectNode, ResourceType> objects = plantedObjects(helmReleases);
         PlantedSecrets planted = PlantedSecrets.plant();
@@ -47,7 +58,7 @@ class PlantedValuesTest {
         assertThat(planted.values().values())
                 .allSatisfy(value -> assertThat(PlantedSecrets.encodingsFoundIn(before, value)).isNotEmpty());
 
-        String sent = sendAsThePipelineWould(objects, copyWherePossible);
+        String sent = send(objects, throughThePipeline);
 
         assertThat(PLANTED).allSatisfy(value -> assertThat(PlantedSecrets.encodingsFoundIn(sent, value)).isEmpty());
         assertThat(planted.leaksIn(sent)).isEmpty();
@@ -56,7 +67,12 @@ class PlantedValuesTest {
                 .doesNotContain("\"sha256:");
     }
 
-    private static String sendAsThePipelineWould(Map<ObjectNode, ResourceType> objects, boolean copyWherePossible) {
+    /**
+     * What would be sent: through the run's own {@link ObjectPipeline} into a dry-run document
+     * (which copies where it chooses to), or, as the control, with every object observed, then
+     * redacted by the tree steps.
+     */
+    private static String send(Map<ObjectNode, ResourceType> objects, boolean throughThePipeline) {
         RedactionSettings settings = RedactionSettings.from(
                 ConfigSource.of(Map.of(RedactionSettings.VALUES_FIELDS, PlantedSecrets.VALUES_FIELDS)),
                 Map.of("REDACTION_KEY", "a-planted-values-test-key"), KubeAccess.inCluster(), false);
@@ -67,25 +83,40 @@ class PlantedValuesTest {
         Redactor redactor = Redactor.from(settings);
         List<JsonNode> records = new ArrayList<>();
         List<String> copiedKinds = new ArrayList<>();
-        objects.forEach((object, type) -> {
-            helm.observe(object);
-            argo.observe(object);
-            trees.observe(object);
-            if (copyWherePossible && redactor.copies(type) && !OwnershipTree.readsSpecOf(type.kind())) {
+        if (throughThePipeline) {
+            List<ResourceType> types = List.copyOf(new LinkedHashSet<>(objects.values()));
+            HelmStorageReading storage = new HelmStorageReading(helm,
+                    types.stream().filter(io.k8scollector.collector.discovery.HelmStorage::holds).toList(), types, UNFILTERED);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            DryRunSink sink = new DryRunSink(out);
+            sink.open("planted", new FetchingStart(FetchingId.generate(Instant.EPOCH), "uid", false,
+                    new FetchingStart.Collector("test"), Instant.EPOCH));
+            ObjectPipeline pipeline = new ObjectPipeline(redactor, List.of(storage, argo, trees), 1024, sink);
+            objects.forEach((object, type) -> {
+                TypeReading reading = pipeline.reading(type);
                 try (JsonParser parser = Json.MAPPER.createParser(Json.MAPPER.writeValueAsBytes(object))) {
                     parser.nextToken();
-                    records.add(Json.MAPPER.readTree(redactor.copy().read(type, parser).record()));
-                    copiedKinds.add(type.kind());
+                    ListedObject listed = reading.reader().read(type, parser);
+                    if (listed instanceof ListedObject.Copied) {
+                        copiedKinds.add(type.kind());
+                    }
+                    reading.consumer().accept(listed);
                 }
-            } else {
+            });
+            sink.commit(List.of(), Instant.EPOCH, new Commit.Report(null));
+            Json.MAPPER.readTree(out.toByteArray()).path("objects").forEach(records::add);
+            assertThat(records).hasSameSizeAs(objects.keySet());
+            // workloads of built-in types are copied; what a tree step or an observer needs whole is not
+            assertThat(copiedKinds).contains("Deployment", "Pod", "CronJob")
+                    .doesNotContain("Secret", "ConfigMap", "StatefulSet", "Application");
+        } else {
+            objects.forEach((object, type) -> {
+                helm.observe(object);
+                argo.observe(object);
+                trees.observe(object);
                 redactor.redact(type, object);
                 records.add(object);
-            }
-        });
-        if (copyWherePossible) {
-            assertThat(copiedKinds).contains("Deployment", "Pod", "CronJob");
-        } else {
-            assertThat(copiedKinds).isEmpty();
+            });
         }
         List<Object> releases = new ArrayList<>(helm.releases());
         releases.addAll(argo.releases());
@@ -153,6 +184,8 @@ class PlantedValuesTest {
                 """.formatted(PlantedSecrets.base64(PlantedSecrets.base64(PLANTED.get(0))))), type("", "Secret"));
         return objects;
     }
+
+    private static final Selection UNFILTERED = new Selection(List.of(), Map.of(), List.of(), null, Set.of(), null);
 
     private static ResourceType type(String group, String kind) {
         return new ResourceType(group, "v1", kind, kind.toLowerCase() + "s", true, List.of("list"));

@@ -12,6 +12,11 @@ import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -80,6 +85,33 @@ class BodyStreamTest {
         assertThat(source.delivered).isZero();
     }
 
+    @Test
+    @Timeout(60)
+    void readsEveryByteInOrderWhileDeliveriesArriveOnTheClientsThreads() throws Exception {
+        ExecutorService client = Executors.newFixedThreadPool(3);
+        try {
+            for (int round = 0; round < 25; round++) {
+                byte[] expected = text(6 * CHUNK + round * 977);
+                ThreadedSource source = new ThreadedSource(expected, 1000 + round * 1311, client);
+                BodyStream stream = new BodyStream();
+                source.stream = stream;
+                client.execute(() -> stream.start(source));
+
+                ByteArrayOutputStream read = new ByteArrayOutputStream();
+                byte[] buffer = new byte[1 + round * 397];
+                for (int n; (n = stream.read(buffer, 0, buffer.length)) >= 0; ) {
+                    read.write(buffer, 0, n);
+                }
+
+                assertThat(read.toByteArray()).as("round %d", round).isEqualTo(expected);
+                assertThat(source.mostOutstanding.get()).as("requests out at once").isEqualTo(1);
+                assertThat(source.cancelled).isFalse();
+            }
+        } finally {
+            client.shutdownNow();
+        }
+    }
+
     private static BodyStream started(Source source) {
         BodyStream stream = new BodyStream();
         source.stream = stream;
@@ -95,19 +127,42 @@ class BodyStreamTest {
         return text.substring(0, length).getBytes(StandardCharsets.US_ASCII);
     }
 
+    /**
+     * Delivers one chunk per consume() later, on one of the client's threads, as the JDK's client
+     * does; completes on such a thread after the last chunk. Counts the requests out at once.
+     */
+    private static final class ThreadedSource extends Chunks {
+        private final Executor client;
+        private final AtomicInteger outstanding = new AtomicInteger();
+        final AtomicInteger mostOutstanding = new AtomicInteger();
+
+        ThreadedSource(byte[] bytes, int chunk, Executor client) {
+            super(bytes, chunk, new ConcurrentLinkedQueue<>());
+            this.client = client;
+        }
+
+        @Override
+        public void consume() {
+            mostOutstanding.accumulateAndGet(outstanding.incrementAndGet(), Math::max);
+            client.execute(() -> {
+                ByteBuffer next = chunks.poll();
+                outstanding.decrementAndGet();
+                if (next == null) {
+                    done.complete(null);
+                } else {
+                    stream.consume(List.of(next), this);
+                }
+            });
+        }
+    }
+
     /** Delivers one chunk per consume(), on the calling thread; then completes, or fails with {@code failure}. */
-    private static final class Source implements AsyncBody {
-        private final Queue<ByteBuffer> chunks = new ArrayDeque<>();
+    private static final class Source extends Chunks {
         private final Throwable failure;
-        private final CompletableFuture<Void> done = new CompletableFuture<>();
-        BodyStream stream;
         int delivered;
-        boolean cancelled;
 
         Source(byte[] bytes, Throwable failure) {
-            for (int offset = 0; offset < bytes.length; offset += CHUNK) {
-                chunks.add(ByteBuffer.wrap(bytes, offset, Math.min(CHUNK, bytes.length - offset)).slice());
-            }
+            super(bytes, CHUNK, new ArrayDeque<>());
             this.failure = failure;
         }
 
@@ -124,6 +179,21 @@ class BodyStreamTest {
             }
             delivered++;
             stream.consume(List.of(next), this);
+        }
+    }
+
+    /** A body cut into chunks of {@code chunk} bytes, which says whether it was cancelled. */
+    private abstract static class Chunks implements AsyncBody {
+        final Queue<ByteBuffer> chunks;
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+        volatile BodyStream stream;
+        volatile boolean cancelled;
+
+        Chunks(byte[] bytes, int chunk, Queue<ByteBuffer> chunks) {
+            for (int offset = 0; offset < bytes.length; offset += chunk) {
+                chunks.add(ByteBuffer.wrap(bytes, offset, Math.min(chunk, bytes.length - offset)).slice());
+            }
+            this.chunks = chunks;
         }
 
         @Override

@@ -47,7 +47,7 @@ class TypeListerTest {
     }
 
     private TypeListing list(ResourceType type, Selection selection, List<ObjectNode> into) {
-        return lister(selection).list(type, ItemReader.TREE, listed -> into.add(listed.object()));
+        return lister(selection).list(type, ItemReader.TREE, listed -> into.add(listed.head()));
     }
 
     private long podListRequests() {

@@ -13,6 +13,7 @@ import io.k8scollector.collector.discovery.TypeDiscovery;
 import io.k8scollector.collector.discovery.TypeSelection;
 import io.k8scollector.collector.listing.ItemReader;
 import io.k8scollector.collector.listing.ListedObject;
+import io.k8scollector.collector.listing.ObjectView;
 import io.k8scollector.collector.listing.TypeLister;
 import io.k8scollector.collector.retry.FakeTime;
 import io.k8scollector.protocol.Json;
@@ -61,7 +62,7 @@ class RedactingCopyTest {
 
     @Test
     void writesTheRecordsTheTreeStepsWriteForEveryTypeItTakes() {
-        List<ResourceType> copied = types.stream().filter(redactor::copies).toList();
+        List<ResourceType> copied = types.stream().filter(type -> redactor.view(type) == ObjectView.HEAD).toList();
         assertThat(copied).extracting(ResourceType::resource)
                 .contains("pods", "deployments", "replicasets", "statefulsets", "daemonsets", "jobs", "cronjobs", "services",
                         "nodes")
@@ -70,19 +71,19 @@ class RedactingCopyTest {
         for (ResourceType type : copied) {
             Map<String, ObjectNode> expected = new HashMap<>();
             list(type, ItemReader.TREE).forEach(listed -> {
-                ObjectNode object = listed.object();
+                ObjectNode object = ((ListedObject.Whole) listed).object();
                 redactor.redact(type, object);
                 expected.put(uid(object), object);
             });
             List<ListedObject> actual = list(type, redactor.copy());
             assertThat(actual).as(type.qualifiedName()).hasSameSizeAs(expected.values());
             for (ListedObject listed : actual) {
-                JsonNode record = Json.MAPPER.readTree(listed.record());
+                JsonNode record = Json.MAPPER.readTree(((ListedObject.Copied) listed).record());
                 ObjectNode tree = expected.get(uid(record));
                 assertThat(record).as(type.qualifiedName() + " " + uid(record)).isEqualTo(tree);
                 ObjectNode metadata = ((ObjectNode) tree.get("metadata")).deepCopy();
                 metadata.remove("annotations");
-                assertThat(listed.object()).isEqualTo(Json.MAPPER.createObjectNode()
+                assertThat(listed.head()).isEqualTo(Json.MAPPER.createObjectNode()
                         .put("apiVersion", type.apiVersion())
                         .put("kind", type.kind())
                         .set("metadata", metadata));
@@ -98,7 +99,7 @@ class RedactingCopyTest {
                 .findFirst().orElseThrow();
 
         List<String> records = list(pods, redactor.copy()).stream()
-                .map(listed -> new String(listed.record(), StandardCharsets.UTF_8))
+                .map(listed -> new String(((ListedObject.Copied) listed).record(), StandardCharsets.UTF_8))
                 .toList();
 
         assertThat(records).isNotEmpty().allSatisfy(record -> assertThat(record)
@@ -112,10 +113,10 @@ class RedactingCopyTest {
     void leavesNoPlantedValueInTheRecordsItCopies() {
         StringBuilder records = new StringBuilder();
         List<String> names = new ArrayList<>();
-        for (ResourceType type : types.stream().filter(redactor::copies).toList()) {
+        for (ResourceType type : types.stream().filter(type -> redactor.view(type) == ObjectView.HEAD).toList()) {
             for (ListedObject listed : list(type, redactor.copy())) {
-                records.append(new String(listed.record(), StandardCharsets.UTF_8)).append('\n');
-                names.add(listed.object().path("metadata").path("name").asString());
+                records.append(new String(((ListedObject.Copied) listed).record(), StandardCharsets.UTF_8)).append('\n');
+                names.add(listed.head().path("metadata").path("name").asString());
             }
         }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.k8scollector.collector.config.ConfigSource;
 import io.k8scollector.collector.config.KubeAccess;
 import io.k8scollector.collector.discovery.ResourceType;
+import io.k8scollector.collector.listing.ObjectView;
 import io.k8scollector.protocol.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -226,10 +227,10 @@ class RedactorTest {
     void takesCustomResourcesInGroupsThatLookBuiltInOffTheCopy() {
         Redactor redactor = redactor(Map.of());
 
-        assertThat(redactor.copies(type("gateway.networking.k8s.io", "v1", "HTTPRoute", "httproutes"))).isFalse();
-        assertThat(redactor.copies(type("snapshot.storage.k8s.io", "v1", "VolumeSnapshot", "volumesnapshots"))).isFalse();
-        assertThat(redactor.copies(type("networking.k8s.io", "v1", "Ingress", "ingresses"))).isTrue();
-        assertThat(redactor.copies(type("", "v1", "Pod", "pods"))).isTrue();
+        assertThat(redactor.view(type("gateway.networking.k8s.io", "v1", "HTTPRoute", "httproutes"))).isEqualTo(ObjectView.WHOLE);
+        assertThat(redactor.view(type("snapshot.storage.k8s.io", "v1", "VolumeSnapshot", "volumesnapshots"))).isEqualTo(ObjectView.WHOLE);
+        assertThat(redactor.view(type("networking.k8s.io", "v1", "Ingress", "ingresses"))).isEqualTo(ObjectView.HEAD);
+        assertThat(redactor.view(type("", "v1", "Pod", "pods"))).isEqualTo(ObjectView.HEAD);
     }
 
     static Stream<Arguments> podTemplates() {
@@ -346,8 +347,8 @@ class RedactorTest {
     void takesBuiltInKindsNamedInTheValuesFieldsOffTheCopy() {
         Redactor redactor = redactor(Map.of("collector.valuesFields", "apps/Deployment spec.template.metadata.annotations"));
 
-        assertThat(redactor.copies(DEPLOYMENTS)).isFalse();
-        assertThat(redactor(Map.of()).copies(DEPLOYMENTS)).isTrue();
+        assertThat(redactor.view(DEPLOYMENTS)).isEqualTo(ObjectView.WHOLE);
+        assertThat(redactor(Map.of()).view(DEPLOYMENTS)).isEqualTo(ObjectView.HEAD);
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.k8scollector.collector.cli.Main;
 import io.k8scollector.testkit.ClusterSpec;
 import io.k8scollector.testkit.TestCluster;
+import io.k8scollector.testkit.ingest.IngestEndpoint;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;

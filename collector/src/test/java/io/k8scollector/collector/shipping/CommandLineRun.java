@@ -2,6 +2,7 @@ package io.k8scollector.collector.shipping;
 
 import io.k8scollector.collector.cli.Main;
 import io.k8scollector.testkit.TestCluster;
+import io.k8scollector.testkit.ingest.IngestEndpoint;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -25,16 +25,13 @@ class DryRunSinkTest {
     private final FetchingStart start = new FetchingStart("0123456789abcdef01234567", "uid", false,
             new FetchingStart.Collector("1.0.0"), Instant.EPOCH);
 
-    private static byte[] json(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
-    }
 
     @Test
     void writesOneDocumentWithEveryKindInOrderAndEmptyArraysForKindsNeverSeen() {
         sink.open("prod", start);
-        sink.accept(RecordKind.OBJECTS, json("{\"kind\":\"Pod\"}"));
-        sink.accept(RecordKind.OBJECTS, json("{\"kind\":\"Node\"}"));
-        sink.accept(RecordKind.TYPES, json("{\"resource\":\"pods\"}"));
+        sink.accept(TestRecords.object("web", "v1", "Pod", "shop", 0));
+        sink.accept(TestRecords.object("node-1", "v1", "Node", null, 0));
+        sink.accept(TestRecords.record(RecordKind.TYPES, "{\"resource\":\"pods\"}"));
         Counts counts = sink.commit(List.of(Skipped.type("", "v1", "secrets", Skipped.Reason.FORBIDDEN, "HTTP 403")), Instant.EPOCH, REPORT);
 
         JsonNode document = Json.MAPPER.readTree(out.toByteArray());
@@ -59,8 +56,8 @@ class DryRunSinkTest {
     @Test
     void refusesAKindThatArrivesOutOfOrder() {
         sink.open("prod", start);
-        sink.accept(RecordKind.TYPES, json("{}"));
+        sink.accept(TestRecords.record(RecordKind.TYPES, "{\"resource\":\"pods\"}"));
 
-        assertThatThrownBy(() -> sink.accept(RecordKind.OBJECTS, json("{}"))).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> sink.accept(TestRecords.object("web", "v1", "Pod", "shop", 0))).isInstanceOf(IllegalStateException.class);
     }
 }

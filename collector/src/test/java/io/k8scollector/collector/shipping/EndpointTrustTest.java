@@ -10,6 +10,7 @@ import io.k8scollector.protocol.Commit;
 import io.k8scollector.protocol.FetchingId;
 import io.k8scollector.protocol.FetchingStart;
 import io.k8scollector.protocol.RecordKind;
+import io.k8scollector.testkit.ingest.IngestEndpoint;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,10 +63,10 @@ class EndpointTrustTest {
         try (IngestEndpoint endpoint = new IngestEndpoint(serverTls);
                 HttpSink sink = new HttpSink(settings(endpoint, Optional.of(caFile)))) {
             String fetchingId = open(sink);
-            sink.accept(RecordKind.OBJECTS, HttpSinkTest.object("web", "v1", "Pod", "shop", 300));
+            sink.accept(TestRecords.object("web", "v1", "Pod", "shop", 300));
 
             assertThat(sink.commit(List.of(), Instant.now(), REPORT).objects()).isEqualTo(1);
-            assertThat(endpoint.stored(fetchingId, RecordKind.OBJECTS)).containsExactly("uid-web");
+            assertThat(endpoint.stored(fetchingId, RecordKind.OBJECTS)).containsExactly("u:uid-web");
         }
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.k8scollector.protocol.Abort;
 import io.k8scollector.testkit.ClusterSpec;
 import io.k8scollector.testkit.TestCluster;
+import io.k8scollector.testkit.ingest.IngestEndpoint;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -7,6 +7,7 @@ import io.k8scollector.protocol.RecordKind;
 import io.k8scollector.testkit.ClusterSpec;
 import io.k8scollector.testkit.TestCluster;
 import io.k8scollector.testkit.catalog.TypeKey;
+import io.k8scollector.testkit.ingest.IngestEndpoint;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -87,7 +88,7 @@ class HostileContentTest {
     void theRunCommitsWithEveryOtherObjectOfTheHostileTypes() {
         assertThat(exitCode).as(errors).isZero();
         assertThat(endpoint.commits()).hasSize(1);
-        Set<String> sent = endpoint.stored(fetchingId(), RecordKind.OBJECTS);
+        Set<String> sent = endpoint.uids(fetchingId());
         Set<String> pods = new HashSet<>(cluster.store().uids("", "pods"));
         Set<String> secrets = new HashSet<>(cluster.store().uids("", "secrets"));
         pods.removeAll(hostileUids);
@@ -124,7 +125,7 @@ class HostileContentTest {
         }
         assertThat(levels).isEqualTo(200);
         assertThat(errors).contains("Ownership trees deeper than 200 levels were cut there: " + (CHAIN - 200) + " node(s)");
-        assertThat(endpoint.stored(fetchingId(), RecordKind.OBJECTS)).contains(chainUid(CHAIN - 1));
+        assertThat(endpoint.uids(fetchingId())).contains(chainUid(CHAIN - 1));
     }
 
     @Test

@@ -19,6 +19,7 @@ import io.k8scollector.protocol.FetchingId;
 import io.k8scollector.protocol.FetchingStart;
 import io.k8scollector.protocol.RecordKind;
 import io.k8scollector.protocol.Skipped;
+import io.k8scollector.testkit.ingest.IngestEndpoint;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.ServerSocket;
@@ -27,7 +28,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,6 +43,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import tools.jackson.databind.JsonNode;
 
 /** Drives the HTTP sink against {@link IngestEndpoint}, one scenario of the protocol per test. */
@@ -105,11 +106,11 @@ class HttpSinkTest {
         endpoint.fault("/objects", answer.status, Map.of());
         HttpSink sink = sink(settings(1));
         String fetching = open(sink);
-        List<byte[]> objects = objects(40, 600);
+        List<ShippedRecord> objects = objects(40, 600);
 
         if (answer.outcome == Outcome.STOPS) {
             ShippingException failure = catchThrowableOfType(ShippingException.class, () -> {
-                objects.forEach(o -> sink.accept(RecordKind.OBJECTS, o));
+                objects.forEach(sink::accept);
                 sink.commit(List.of(), Instant.now(), REPORT);
             });
             assertThat(failure.status()).isEqualTo(answer.status);
@@ -120,7 +121,7 @@ class HttpSinkTest {
             return;
         }
 
-        objects.forEach(o -> sink.accept(RecordKind.OBJECTS, o));
+        objects.forEach(sink::accept);
         Counts counts = sink.commit(List.of(), Instant.now(), REPORT);
 
         assertThat(counts.objects()).isEqualTo(40);
@@ -148,13 +149,13 @@ class HttpSinkTest {
     void shipsEveryKindInPagesWithinPageSizeAndCommitsTheirCounts() {
         HttpSink sink = sink(settings(3));
         String fetching = open(sink);
-        objects(300, 900).forEach(o -> sink.accept(RecordKind.OBJECTS, o));
+        objects(300, 900).forEach(sink::accept);
         for (int i = 0; i < 4; i++) {
-            sink.accept(RecordKind.HELM_RELEASES, json("{\"name\":\"shop-%d\",\"namespace\":\"prod\",\"source\":\"helm\",\"revision\":1}", i));
-            sink.accept(RecordKind.TREES, json("{\"uid\":\"root-%d\",\"kind\":\"Deployment\",\"name\":\"web\",\"children\":[]}", i));
+            sink.accept(json(RecordKind.HELM_RELEASES, "{\"name\":\"shop-%d\",\"namespace\":\"prod\",\"source\":\"helm\",\"revision\":1}", i));
+            sink.accept(json(RecordKind.TREES, "{\"uid\":\"root-%d\",\"kind\":\"Deployment\",\"name\":\"web\",\"children\":[]}", i));
         }
         for (int i = 0; i < 30; i++) {
-            sink.accept(RecordKind.TYPES, json("{\"group\":\"g%d.example.com\",\"version\":\"v1\",\"resource\":\"things\"}", i));
+            sink.accept(json(RecordKind.TYPES, "{\"group\":\"g%d.example.com\",\"version\":\"v1\",\"resource\":\"things\"}", i));
         }
 
         Counts counts = sink.commit(List.of(), Instant.parse("2026-11-27T15:00:00Z"), REPORT);
@@ -184,9 +185,9 @@ class HttpSinkTest {
                 .expireTokensAfterPages(5);
         HttpSink sink = sink(settings(4));
         String fetching = open(sink);
-        List<byte[]> objects = objects(200, 700);
+        List<ShippedRecord> objects = objects(200, 700);
 
-        objects.forEach(o -> sink.accept(RecordKind.OBJECTS, o));
+        objects.forEach(sink::accept);
         Counts counts = sink.commit(List.of(), Instant.now(), REPORT);
 
         List<String> received = endpoint.pages().stream().flatMap(page -> page.keys().stream()).toList();
@@ -206,11 +207,11 @@ class HttpSinkTest {
     void countsDistinctRecordsAsTheEndpointKeysThemEvenWhenOneIsHandedOverTwice() {
         HttpSink sink = sink(settings(2));
         String fetching = open(sink);
-        List<byte[]> objects = objects(50, 400);
-        objects.forEach(o -> sink.accept(RecordKind.OBJECTS, o));
-        sink.accept(RecordKind.OBJECTS, objects.get(7));
-        sink.accept(RecordKind.TYPES, json("{\"group\":\"apps\",\"version\":\"v1\",\"resource\":\"deployments\"}"));
-        sink.accept(RecordKind.TYPES, json("{\"group\":\"apps\",\"version\":\"v1beta1\",\"resource\":\"deployments\"}"));
+        List<ShippedRecord> objects = objects(50, 400);
+        objects.forEach(sink::accept);
+        sink.accept(objects.get(7));
+        sink.accept(json(RecordKind.TYPES, "{\"group\":\"apps\",\"version\":\"v1\",\"resource\":\"deployments\"}"));
+        sink.accept(json(RecordKind.TYPES, "{\"group\":\"apps\",\"version\":\"v1beta1\",\"resource\":\"deployments\"}"));
 
         Counts counts = sink.commit(List.of(), Instant.now(), REPORT);
 
@@ -224,10 +225,10 @@ class HttpSinkTest {
         endpoint.bodyLimit(2 * 1024);
         HttpSink sink = sink(settings(1));
         String fetching = open(sink);
-        objects(10, 300).forEach(o -> sink.accept(RecordKind.OBJECTS, o));
-        sink.accept(RecordKind.OBJECTS, object("big", "apps/v1", "Deployment", "shop", 4000));
-        sink.accept(RecordKind.HELM_RELEASES, json("{\"name\":\"huge\",\"namespace\":\"prod\",\"pad\":\"%s\"}", "x".repeat(3000)));
-        sink.accept(RecordKind.TYPES, json("{\"group\":\"apps\",\"version\":\"v1\",\"kind\":\"Deployment\",\"resource\":\"deployments\"}"));
+        objects(10, 300).forEach(sink::accept);
+        sink.accept(TestRecords.object("big", "apps/v1", "Deployment", "shop", 4000));
+        sink.accept(json(RecordKind.HELM_RELEASES, "{\"name\":\"huge\",\"namespace\":\"prod\",\"pad\":\"%s\"}", "x".repeat(3000)));
+        sink.accept(json(RecordKind.TYPES, "{\"group\":\"apps\",\"version\":\"v1\",\"kind\":\"Deployment\",\"resource\":\"deployments\"}"));
         Skipped forbidden = Skipped.type("", "v1", "secrets", Skipped.Reason.FORBIDDEN, "403 from the API server");
 
         Counts counts = sink.commit(List.of(forbidden), Instant.now(), REPORT);
@@ -260,7 +261,7 @@ class HttpSinkTest {
         endpoint.close();
 
         ShippingException failure = catchThrowableOfType(ShippingException.class, () -> {
-            objects(50, 600).forEach(o -> sink.accept(RecordKind.OBJECTS, o));
+            objects(50, 600).forEach(sink::accept);
             sink.commit(List.of(), Instant.now(), REPORT);
         });
 
@@ -337,7 +338,7 @@ class HttpSinkTest {
         open(sink);
 
         assertThatThrownBy(() -> {
-            objects(40, 600).forEach(o -> sink.accept(RecordKind.OBJECTS, o));
+            objects(40, 600).forEach(sink::accept);
             sink.commit(List.of(), Instant.now(), REPORT);
         })
                 .isInstanceOf(CollectorException.class)
@@ -350,7 +351,7 @@ class HttpSinkTest {
     void theCommitCarriesTheReportWithTheRedactionKeyId() {
         HttpSink sink = sink(settings(1));
         open(sink);
-        objects(3, 200).forEach(o -> sink.accept(RecordKind.OBJECTS, o));
+        objects(3, 200).forEach(sink::accept);
 
         sink.commit(List.of(), Instant.now(), REPORT);
 
@@ -363,7 +364,7 @@ class HttpSinkTest {
         endpoint.forgetRecords();
         HttpSink sink = sink(settings(1));
         open(sink);
-        objects(5, 200).forEach(o -> sink.accept(RecordKind.OBJECTS, o));
+        objects(5, 200).forEach(sink::accept);
 
         assertThatThrownBy(() -> sink.commit(List.of(), Instant.now(), REPORT))
                 .isInstanceOfSatisfying(ShippingException.class, e -> assertThat(e.path()).endsWith("/commit"))
@@ -425,7 +426,7 @@ class HttpSinkTest {
 
         List<ILoggingEvent> logged = logged(() -> {
             String fetching = open(sink);
-            objects(20, 500).forEach(o -> sink.accept(RecordKind.OBJECTS, o));
+            objects(20, 500).forEach(sink::accept);
             sink.commit(List.of(), Instant.now(), REPORT);
             assertThat(endpoint.stored(fetching, RecordKind.OBJECTS)).hasSize(20);
         });
@@ -443,7 +444,7 @@ class HttpSinkTest {
     void neverHasMoreThanMaxGoRoutinesPagesInFlight() {
         HttpSink sink = sink(settings(2));
         open(sink);
-        objects(400, 900).forEach(o -> sink.accept(RecordKind.OBJECTS, o));
+        objects(400, 900).forEach(sink::accept);
         sink.commit(List.of(), Instant.now(), REPORT);
 
         assertThat(endpoint.pages()).hasSizeGreaterThan(40);
@@ -456,10 +457,10 @@ class HttpSinkTest {
         endpoint.holdPagesUntil(release);
         HttpSink sink = sink(settings(1));
         String fetching = open(sink);
-        List<byte[]> objects = objects(100, 900);
+        List<ShippedRecord> objects = objects(100, 900);
         AtomicInteger accepted = new AtomicInteger();
         Thread producer = new Thread(() -> objects.forEach(o -> {
-            sink.accept(RecordKind.OBJECTS, o);
+            sink.accept(o);
             accepted.incrementAndGet();
         }), "producer");
         producer.start();
@@ -488,7 +489,7 @@ class HttpSinkTest {
 
         List<String> lines = logged(() -> {
             open(sink);
-            objects(60, 600).forEach(o -> sink.accept(RecordKind.OBJECTS, o));
+            objects(60, 600).forEach(sink::accept);
             failure.add(catchThrowableOfType(ShippingException.class, () -> sink.commit(List.of(), Instant.now(), REPORT)));
         }).stream().map(ILoggingEvent::getFormattedMessage).collect(Collectors.toList());
 
@@ -502,7 +503,7 @@ class HttpSinkTest {
         endpoint.forgetRecords();
         HttpSink sink = sink(settings(1));
         String fetchingId = open(sink);
-        objects(5, 200).forEach(o -> sink.accept(RecordKind.OBJECTS, o));
+        objects(5, 200).forEach(sink::accept);
         ShippingException failure = catchThrowableOfType(ShippingException.class,
                 () -> sink.commit(List.of(), Instant.now(), REPORT));
         Instant finishedAt = Instant.now();
@@ -523,7 +524,7 @@ class HttpSinkTest {
         HttpSink sink = sink(settings(1));
         open(sink);
         endpoint.refuseTokens();
-        objects(3, 200).forEach(o -> sink.accept(RecordKind.OBJECTS, o));
+        objects(3, 200).forEach(sink::accept);
         ShippingException failure = catchThrowableOfType(ShippingException.class,
                 () -> sink.commit(List.of(), Instant.now(), REPORT));
 
@@ -573,6 +574,27 @@ class HttpSinkTest {
         return new String(bodies.get(bodies.size() - 1), StandardCharsets.UTF_8);
     }
 
+    @Test
+    void theSendersLogUnderTheRunIdOfTheThreadThatOpenedTheSink() {
+        HttpSink sink = sink(settings(2));
+        List<ILoggingEvent> events = logged(() -> {
+            MDC.put("runId", "run-of-the-test");
+            try {
+                open(sink);
+            } finally {
+                MDC.remove("runId");
+            }
+            objects(30, 600).forEach(sink::accept);
+            sink.commit(List.of(), Instant.now(), REPORT);
+        });
+
+        List<ILoggingEvent> senders = events.stream()
+                .filter(event -> event.getThreadName().startsWith("shipping-"))
+                .toList();
+        assertThat(senders).isNotEmpty().allSatisfy(event ->
+                assertThat(event.getMDCPropertyMap()).containsEntry("runId", "run-of-the-test"));
+    }
+
     /** What the collector logged, DEBUG included, while {@code action} ran. */
     private static List<ILoggingEvent> logged(Runnable action) {
         Logger logger = (Logger) LoggerFactory.getLogger("io.k8scollector");
@@ -598,7 +620,7 @@ class HttpSinkTest {
                 false);
         HttpSink sink = sink(settings);
         open(sink);
-        objects(30, 500).forEach(o -> sink.accept(RecordKind.OBJECTS, o));
+        objects(30, 500).forEach(sink::accept);
 
         assertThat(sink.commit(List.of(), Instant.now(), REPORT).objects()).isEqualTo(30);
         assertThat(endpoint.pages()).allSatisfy(page -> assertThat(page.plainSize()).isLessThanOrEqualTo(4096));
@@ -632,18 +654,11 @@ class HttpSinkTest {
                 s.retry(), s.caFile(), s.connectTimeout(), s.requestTimeout(), s.proxies());
     }
 
-    private static List<byte[]> objects(int n, int size) {
-        return IntStream.range(0, n).mapToObj(i -> object("pod-" + i, "v1", "Pod", "shop", size)).toList();
+    private static List<ShippedRecord> objects(int n, int size) {
+        return IntStream.range(0, n).mapToObj(i -> TestRecords.object("pod-" + i, "v1", "Pod", "shop", size)).toList();
     }
 
-    static byte[] object(String name, String apiVersion, String kind, String namespace, int size) {
-        String head = String.format("{\"apiVersion\":\"%s\",\"kind\":\"%s\",\"metadata\":{\"name\":\"%s\",\"namespace\":\"%s\","
-                + "\"uid\":\"uid-%s\"},\"spec\":{\"padding\":\"", apiVersion, kind, name, namespace, name);
-        String tail = "\"}}";
-        return (head + "p".repeat(Math.max(0, size - head.length() - tail.length())) + tail).getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static byte[] json(String format, Object... args) {
-        return String.format(format, args).getBytes(StandardCharsets.UTF_8);
+    private static ShippedRecord json(RecordKind kind, String format, Object... args) {
+        return TestRecords.record(kind, String.format(format, args));
     }
 }

@@ -8,6 +8,7 @@ import io.k8scollector.testkit.ClusterSpec;
 import io.k8scollector.testkit.TestCluster;
 import io.k8scollector.testkit.catalog.TypeKey;
 import io.k8scollector.testkit.store.StoredObject;
+import io.k8scollector.testkit.ingest.IngestEndpoint;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -72,7 +73,7 @@ class SnapshotIntoEndpointTest {
         String fetchingId = startedFetchingId();
         assertThat(counts.get("objects").asLong()).isEqualTo(endpoint.stored(fetchingId, RecordKind.OBJECTS).size())
                 .isGreaterThan(60);
-        assertThat(endpoint.stored(fetchingId, RecordKind.OBJECTS))
+        assertThat(endpoint.uids(fetchingId))
                 .containsAll(cluster.store().uids("", "pods"))
                 .containsAll(cluster.store().uids("", "secrets"));
         assertThat(counts.get("helmReleases").asLong()).isPositive();

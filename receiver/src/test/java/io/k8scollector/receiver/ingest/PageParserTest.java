@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.k8scollector.protocol.Json;
+import io.k8scollector.protocol.RecordKey;
 import io.k8scollector.protocol.RecordKind;
 import io.k8scollector.receiver.TestObjects;
 import io.k8scollector.receiver.server.ApiException;
@@ -31,6 +32,19 @@ class PageParserTest {
         assertThat(row.contentHash()).isEqualTo(formerContentHash(object));
         assertThat(row.labels()).isEqualTo("{\"app\":\"web\"}");
         assertThat(row.key()).isEqualTo("u:u1");
+    }
+
+    @Test
+    void anObjectWithoutAUidIsKeyedByTheProtocolsRuleWithAnEmptyNamespaceWhenClusterScoped() {
+        RecordRow clusterScoped = single("{\"objects\":[{\"apiVersion\":\"v1\",\"kind\":\"Node\","
+                + "\"metadata\":{\"name\":\"node-1\"}}]}");
+        RecordRow namespaced = single("{\"objects\":[{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\","
+                + "\"metadata\":{\"name\":\"cm\",\"namespace\":\"shop\"}}]}");
+
+        assertThat(clusterScoped.key()).isEqualTo(RecordKey.object(null, "v1", "Node", null, "node-1").value())
+                .isEqualTo("n:v1/Node//node-1");
+        assertThat(clusterScoped.namespace()).isNull();
+        assertThat(namespaced.key()).isEqualTo("n:v1/ConfigMap/shop/cm");
     }
 
     @Test

@@ -1,6 +1,6 @@
 package io.k8scollector.testkit.generator;
 
-import io.k8scollector.protocol.Json;
+import io.k8scollector.testkit.KubeObjects;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
@@ -80,14 +80,8 @@ final class Seeded {
      * @param namespace null for cluster-scoped objects
      */
     ObjectNode object(String apiVersion, String kind, String namespace, String name) {
-        ObjectNode object = Json.MAPPER.createObjectNode();
-        object.put("apiVersion", apiVersion);
-        object.put("kind", kind);
-        ObjectNode metadata = object.putObject("metadata");
-        metadata.put("name", name);
-        if (namespace != null) {
-            metadata.put("namespace", namespace);
-        }
+        ObjectNode object = KubeObjects.object(apiVersion, kind, namespace, name);
+        ObjectNode metadata = object.withObject("metadata");
         metadata.put("uid", uid());
         metadata.put("creationTimestamp", timestamp());
         return object;

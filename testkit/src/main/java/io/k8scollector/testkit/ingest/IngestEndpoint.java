@@ -1,4 +1,4 @@
-package io.k8scollector.collector.shipping;
+package io.k8scollector.testkit.ingest;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -9,15 +9,18 @@ import io.k8scollector.protocol.FetchingStart;
 import io.k8scollector.protocol.Json;
 import io.k8scollector.protocol.LoginRequest;
 import io.k8scollector.protocol.LoginResponse;
+import io.k8scollector.protocol.RecordKey;
 import io.k8scollector.protocol.RecordKind;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -27,6 +30,7 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -39,17 +43,19 @@ import tools.jackson.databind.JsonNode;
  * enough to judge a sink: it logs in, binds cluster ids, decodes bodies by their
  * {@code Content-Encoding}, refuses bodies over its limit, stores records by the protocol's keys,
  * and checks a commit's counts against what it holds. It records every accepted page and counts
- * requests per route, and injects faults in the order they were queued.
+ * requests per route, and injects faults in the order they were queued. The receiver's ingest
+ * contract tests run against it as well as against the receiver (receiver test
+ * {@code IngestContract}), so that it cannot drift from the protocol.
  */
-final class IngestEndpoint implements AutoCloseable {
+public final class IngestEndpoint implements AutoCloseable {
 
-    static final String ACCESS_KEY = "AKIA-TEST-ACCESS";
-    static final String SECRET_KEY = "secret-do-not-log-42";
+    public static final String ACCESS_KEY = "AKIA-TEST-ACCESS";
+    public static final String SECRET_KEY = "secret-do-not-log-42";
 
     private static final Pattern FETCHING = Pattern.compile("/v1/clusters/([^/]+)/fetchings(?:/([0-9a-f]{24})/([a-z-]+))?");
 
     /** A page the endpoint accepted, as it arrived. */
-    record Page(String kind, String encoding, long plainSize, List<String> keys, String userAgent) {}
+    public record Page(String kind, String encoding, long plainSize, List<String> keys, String userAgent) {}
 
     /** A fault: the next request whose path ends with {@code pathSuffix} gets {@code status} (0: connection reset). */
     record Fault(String pathSuffix, int status, Map<String, String> headers) {}
@@ -76,12 +82,12 @@ final class IngestEndpoint implements AutoCloseable {
     private volatile CountDownLatch gate = new CountDownLatch(0);
     private final CountDownLatch pageAtGate = new CountDownLatch(1);
 
-    IngestEndpoint() throws IOException {
+    public IngestEndpoint() throws IOException {
         this(null);
     }
 
     /** An endpoint over https with {@code tls}, or plain http when it is null. */
-    IngestEndpoint(SSLContext tls) throws IOException {
+    public IngestEndpoint(SSLContext tls) throws IOException {
         InetSocketAddress loopback = new InetSocketAddress("127.0.0.1", 0);
         if (tls == null) {
             server = HttpServer.create(loopback, 0);
@@ -95,100 +101,111 @@ final class IngestEndpoint implements AutoCloseable {
         server.start();
     }
 
-    URI uri() {
+    public URI uri() {
         String scheme = server instanceof HttpsServer ? "https" : "http";
         return URI.create(scheme + "://localhost:" + server.getAddress().getPort());
     }
 
     /** Refuses, with 413, bodies larger than {@code bytes} once decompressed. */
-    IngestEndpoint bodyLimit(int bytes) {
+    public IngestEndpoint bodyLimit(int bytes) {
         this.bodyLimit = bytes;
         return this;
     }
 
     /** Every token stops being valid once {@code n} pages were accepted (an expiry in mid-run). */
-    IngestEndpoint expireTokensAfterPages(int n) {
+    public IngestEndpoint expireTokensAfterPages(int n) {
         this.expireTokensAfterPages = n;
         return this;
     }
 
     /** Logins succeed, but their tokens are never accepted. */
-    IngestEndpoint refuseTokens() {
+    public IngestEndpoint refuseTokens() {
         this.tokensRefused = true;
         return this;
     }
 
     /** Pages are answered 204 but their records are not kept (so that a commit falls short). */
-    IngestEndpoint forgetRecords() {
+    public IngestEndpoint forgetRecords() {
         this.forgetRecords = true;
         return this;
     }
 
     /** Speaks protocol 1.0: the abort route is an unknown path (404). */
-    IngestEndpoint withoutAbortRoute() {
+    public IngestEndpoint withoutAbortRoute() {
         this.abortRoute = false;
         return this;
     }
 
     /** Whether a page reached the gate of {@link #holdPagesUntil} within {@code timeout}. */
-    boolean awaitHeldPage(java.time.Duration timeout) throws InterruptedException {
-        return pageAtGate.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    public boolean awaitHeldPage(Duration timeout) throws InterruptedException {
+        return pageAtGate.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Pages wait for {@code open} before they are answered. */
-    IngestEndpoint holdPagesUntil(CountDownLatch open) {
+    public IngestEndpoint holdPagesUntil(CountDownLatch open) {
         this.gate = open;
         return this;
     }
 
-    IngestEndpoint bind(String clusterId, String clusterUniqueId) {
+    public IngestEndpoint bind(String clusterId, String clusterUniqueId) {
         bindings.put(clusterId, clusterUniqueId);
         return this;
     }
 
-    IngestEndpoint fault(String pathSuffix, int status, Map<String, String> headers) {
+    public IngestEndpoint fault(String pathSuffix, int status, Map<String, String> headers) {
         faults.add(new Fault(pathSuffix, status, headers));
         return this;
     }
 
     /** Requests received for a route: {@code login}, {@code start}, {@code objects}, {@code commit}... */
-    int requests(String route) {
+    public int requests(String route) {
         AtomicInteger n = requests.get(route);
         return n == null ? 0 : n.get();
     }
 
-    List<Page> pages() {
+    public List<Page> pages() {
         synchronized (pages) {
             return List.copyOf(pages);
         }
     }
 
     /** Every request body that arrived, decompressed, logins included. */
-    List<byte[]> bodies() {
+    public List<byte[]> bodies() {
         synchronized (bodies) {
             return List.copyOf(bodies);
         }
     }
 
     /** The aborts accepted (protocol 1.1), as they arrived. */
-    List<JsonNode> aborts() {
+    public List<JsonNode> aborts() {
         synchronized (aborts) {
             return List.copyOf(aborts);
         }
     }
 
-    List<JsonNode> commits() {
+    public List<JsonNode> commits() {
         synchronized (commits) {
             return List.copyOf(commits);
         }
     }
 
-    /** Distinct records held for a fetching, by kind field. */
-    Set<String> stored(String fetchingId, RecordKind kind) {
+    /** The keys ({@link RecordKey#value()}) of the distinct records held for a fetching, of {@code kind}. */
+    public Set<String> stored(String fetchingId, RecordKind kind) {
         return stored.getOrDefault(fetchingId, Map.of()).getOrDefault(kind.field(), Set.of());
     }
 
-    int maxInFlight() {
+    /** The uids of the objects held for a fetching (those keyed by uid). */
+    public Set<String> uids(String fetchingId) {
+        Set<String> uids = new HashSet<>();
+        for (String key : stored(fetchingId, RecordKind.OBJECTS)) {
+            if (key.startsWith("u:")) {
+                uids.add(key.substring(2));
+            }
+        }
+        return uids;
+    }
+
+    public int maxInFlight() {
         return maxInFlight.get();
     }
 
@@ -350,14 +367,22 @@ final class IngestEndpoint implements AutoCloseable {
         answer(exchange, 204, null);
     }
 
+    /** The record's {@link RecordKey}, the rule the receiver stores by. */
     private static String key(String field, JsonNode record) {
-        return switch (field) {
-            case "objects" -> record.path("metadata").path("uid").asString();
-            case "helmReleases" -> record.path("source").asString() + "/" + record.path("namespace").asString() + "/"
-                    + record.path("name").asString();
-            case "types" -> record.path("group").asString() + "/" + record.path("resource").asString();
-            default -> record.path("uid").asString();
+        JsonNode metadata = record.path("metadata");
+        RecordKey key = switch (field) {
+            case "objects" -> RecordKey.object(text(metadata, "uid"), text(record, "apiVersion"), text(record, "kind"),
+                    text(metadata, "namespace"), text(metadata, "name"));
+            case "helmReleases" -> RecordKey.helmRelease(text(record, "source"), text(record, "namespace"),
+                    text(record, "name"));
+            case "types" -> RecordKey.type(text(record, "group"), text(record, "resource"));
+            default -> RecordKey.tree(text(record, "uid"));
         };
+        return key.value();
+    }
+
+    private static String text(JsonNode node, String field) {
+        return node.path(field).asString(null);
     }
 
     private void commit(HttpExchange exchange, String fetchingId, JsonNode json) throws IOException {
