@@ -9,7 +9,10 @@
 # reports go under bench/results/.
 #   bench/collect-and-ship.sh [PODS [ROUNDS]]          defaults: 100000 3
 # JAVA_OPTS (default -Xmx128m) is the collector's; TESTCLUSTER_JAVA_OPTS the test cluster's
-# (100k pods take about 1.7 GB).
+# (100k pods take about 1.7 GB). SLOW_MS=N makes the endpoint a slow one, answering each request N ms
+# after reading its body (CountingEndpoint --delay-ms): what the collector holds while its requests
+# wait shows in its peak RSS (issue 12: at most 200 MB for 100k pods with -Xmx128m); the floor does
+# not wait for it, so the ratio means little then.
 #
 # Before anything is timed, both servers serve a whole run untimed: the test cluster and the
 # counting endpoint stand in for a long-running API server and ingest endpoint, whose code is
@@ -23,9 +26,13 @@ cd "$root"
 source bin/lib/await.sh
 source bench/lib/warm-up.sh
 source bench/lib/config.sh
+source bench/lib/gnu-time.sh
+source bench/lib/floor.sh
 pods=${1:-100000}
 rounds=${2:-3}
 collector_opts=${JAVA_OPTS:--Xmx128m}
+slow_ms=${SLOW_MS:-0}
+[[ $slow_ms =~ ^[0-9]+$ ]] || { echo "SLOW_MS must be a whole number of milliseconds, 0 or more, not \"$slow_ms\"" >&2; exit 2; }
 [ -x /usr/bin/time ] || { echo "/usr/bin/time not found; run bin/setup" >&2; exit 1; }
 
 echo "Building the collector, the test cluster and the bench module..." >&2
@@ -42,7 +49,7 @@ trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done' EXIT
 JAVA_OPTS=${TESTCLUSTER_JAVA_OPTS:-} bin/k8s-testcluster --pods "$pods" --kubeconfig "$kubeconfig" \
   > "$out/testcluster.log" 2>&1 &
 pids+=($!)
-java -Xmx256m -cp bench/target/classes io.k8scollector.bench.CountingEndpoint \
+java -Xmx256m -cp bench/target/classes io.k8scollector.bench.CountingEndpoint --delay-ms "$slow_ms" \
   > "$out/endpoint.url" 2> "$out/endpoint.log" &
 endpoint=$!
 pids+=("$endpoint")
@@ -64,24 +71,19 @@ warm_test_cluster "$kubeconfig"
 prepare_class_archive "$kubeconfig"
 collect "$out/warm-up.time" "$out/warm-up.log" || { echo "the untimed warm-up run failed; see $out/warm-up.log" >&2; exit 1; }
 
-seconds() { # "Elapsed (wall clock) time (h:mm:ss or m:ss): 1:02.34" -> 62.34
-  awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s}' "$1"
-}
-rss_mib() {
-  awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2 / 1024}' "$1"
-}
 rate() { awk -v n="$1" -v s="$2" "BEGIN {printf \"$3\", n / s}"; }
 
+echo "Endpoint: answers each request $slow_ms ms after reading its body."
+echo
 echo "| $pods pods | wall (s) | objects/s | MB/s before gzip | MB/s after gzip | peak RSS (MiB) | load average at start |"
 echo "| --- | ---: | ---: | ---: | ---: | ---: | --- |"
 ratios=()
+peaks=()
 for round in $(seq "$rounds"); do
   load_collector=$(load)
   collect "$out/collector-$round.time" "$out/collector-$round.log" || { echo "the collector failed; see $out/collector-$round.log" >&2; exit 1; }
   load_floor=$(load)
-  /usr/bin/time -v -o "$out/floor-$round.time" bash -c \
-    'python3 bench/list-pages.py "$1" /api/v1/pods 500 2> "$2" | gzip -1 | wc -c > "$3"' \
-    floor "$kubeconfig" "$out/floor-$round.log" "$out/floor-$round.gzip-bytes"
+  time_floor "$kubeconfig" "$out/floor-$round.time" "$out/floor-$round.log" "$out/floor-$round.gzip-bytes"
 
   # "Records: 99999 objects, 0 Helm releases, 1 types, 0 trees; 685 pages, 350.5 MB before gzip, 75.5 MB after (4.6x), retries: none."
   summary=$(grep -m1 '^Records: ' "$out/collector-$round.log") || { echo "no run summary; see $out/collector-$round.log" >&2; exit 1; }
@@ -96,6 +98,7 @@ for round in $(seq "$rounds"); do
   f=$(seconds "$out/floor-$round.time")
   ratio=$(awk -v c="$c" -v f="$f" 'BEGIN {printf "%.2f", c / f}')
   ratios+=("$ratio")
+  peaks+=("$(rss_mib "$out/collector-$round.time")")
   echo "| round $round: collector ($objects objects, $pages pages, $before MB before gzip, $after MB after) | $c | $(rate "$objects" "$c" %.0f) | $(rate "$before" "$c" %.1f) | $(rate "$after" "$c" %.1f) | $(rss_mib "$out/collector-$round.time") | $load_collector |"
   echo "| round $round: floor, list pages raw ($raw_pages pages, $raw MB) then \`gzip -1\` ($gzipped MB): collector / floor **$ratio** | $f | $(rate "$objects" "$f" %.0f) | $(rate "$raw" "$f" %.1f) | $(rate "$gzipped" "$f" %.1f) | $(rss_mib "$out/floor-$round.time") | $load_floor |"
 done
@@ -103,7 +106,8 @@ done
 kill "$endpoint"
 wait "$endpoint" 2>/dev/null || true
 
-median=$(printf '%s\n' "${ratios[@]}" | sort -n | awk '{r[NR] = $1} END {print (NR % 2) ? r[(NR + 1) / 2] : sprintf("%.2f", (r[NR / 2] + r[NR / 2 + 1]) / 2)}')
+median=$(median "${ratios[@]}")
 echo
+echo "collector peak RSS: at most **$(printf '%s\n' "${peaks[@]}" | sort -n | tail -1) MiB** in ${#peaks[@]} rounds (${peaks[*]}) with JAVA_OPTS=$collector_opts, endpoint delay $slow_ms ms."
 echo "collector / floor: median **$median** of ${#ratios[@]} rounds (${ratios[*]}); target at most 1.5. Load average at the end: $(load); endpoint: $(cat "$out/endpoint.log")"
 echo "Logs and GNU time reports: $out" >&2

@@ -12,6 +12,7 @@ cd "$root"
 source bin/lib/await.sh
 source bench/lib/warm-up.sh
 source bench/lib/config.sh
+source bench/lib/gnu-time.sh
 export JAVA_OPTS=${JAVA_OPTS:--Xmx128m}
 kubectl=${KUBECTL:-$root/.tools/bin/kubectl}
 [ -x "$kubectl" ] || { echo "kubectl not found at $kubectl; run bin/setup" >&2; exit 1; }
@@ -27,13 +28,6 @@ mkdir -p "$out"
 config="$out/config"
 mkdir -p "$config"
 pods_only_config "$config"
-
-seconds() { # "Elapsed (wall clock) time (h:mm:ss or m:ss): 1:02.34" -> 62.34
-  awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s}' "$1"
-}
-rss_mib() {
-  awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2 / 1024}' "$1"
-}
 
 echo "| pods | collector (s) | kubectl (s) | kubectl / collector | collector peak RSS (MiB) | kubectl peak RSS (MiB) |"
 echo "| ---: | ---: | ---: | ---: | ---: | ---: |"

@@ -78,7 +78,8 @@ final class ClusterClient {
         }
     }
 
-    private static SSLContext trusting(String pem) {
+    /** A TLS context that trusts the given CA certificate and nothing else. */
+    static SSLContext trusting(String pem) {
         try {
             KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
             trust.load(null, null);

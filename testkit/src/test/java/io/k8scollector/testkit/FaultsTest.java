@@ -3,7 +3,12 @@ package io.k8scollector.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import javax.net.ssl.SSLSocket;
 import io.k8scollector.protocol.Json;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
@@ -108,6 +113,35 @@ class FaultsTest {
         assertThat(running.client().send("POST", REVIEWS, reviewBody("list", "", "pods", null)).statusCode()).isEqualTo(403);
         running.cluster().faults().clear();
         assertThat(running.client().send("POST", REVIEWS, reviewBody("list", "", "pods", null)).statusCode()).isEqualTo(201);
+    }
+
+    @Test
+    void aRefusalIsSentOnlyAfterTheWholeRequestHasArrived() throws Exception {
+        running.cluster().faults().refuseAccessReviews(403);
+        byte[] body = reviewBody("list", "", "pods", null).getBytes(StandardCharsets.UTF_8);
+        try (SSLSocket socket = (SSLSocket) ClusterClient.trusting(running.cluster().caCertificatePem())
+                .getSocketFactory().createSocket("127.0.0.1", running.cluster().url().getPort())) {
+            socket.setSoTimeout(300);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST " + REVIEWS + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+                    + running.cluster().token() + "\r\nContent-Type: application/json\r\nContent-Length: "
+                    + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            assertThatThrownBy(in::read).as("an answer before the body was sent")
+                    .isInstanceOf(SocketTimeoutException.class);
+            out.write(body);
+            out.flush();
+            socket.setSoTimeout(30_000);
+            byte[] statusLine = new byte["HTTP/1.1 403".length()];
+            int read = 0;
+            while (read < statusLine.length) {
+                int n = in.read(statusLine, read, statusLine.length - read);
+                assertThat(n).as("bytes of the answer").isPositive();
+                read += n;
+            }
+            assertThat(new String(statusLine, StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 403");
+        }
     }
 
     @Test

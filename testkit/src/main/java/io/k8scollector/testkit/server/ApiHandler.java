@@ -30,7 +30,11 @@ import org.slf4j.LoggerFactory;
 final class ApiHandler implements HttpHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
-    private static final byte[] COMMA = {','};
+    /**
+     * Pages up to this size are kept as one array ({@link ListPages}); larger ones (a whole list of
+     * 100k pods is 390 MB) are written item by item as they are read.
+     */
+    private static final long LARGEST_CACHED_PAGE = 64L << 20;
 
     private final ObjectStore store;
     private final Faults faults;
@@ -39,6 +43,7 @@ final class ApiHandler implements HttpHandler {
     private final AdminApi admin;
     private final WatchStream watches;
     private final AccessReviews reviews;
+    private final ListPages pages = ListPages.sizedToHeap();
     private final Map<String, LongAdder> requests = new ConcurrentHashMap<>();
 
     ApiHandler(ObjectStore store, Faults faults, String token, String serverAddress, WatchLimits limits) {
@@ -184,11 +189,20 @@ final class ApiHandler implements HttpHandler {
             exchange.status(Status.reasonFor(400, e.getMessage()));
             return;
         }
-        boolean selecting = exchange.param("labelSelector") != null || exchange.param("fieldSelector") != null;
+        boolean breakOff = faults.takeBreakOff(type.key());
+        long revision = store.resourceVersion();
+        ListPages.Request key = new ListPages.Request(type.key(), request.version(), request.namespace(),
+                exchange.param("labelSelector"), exchange.param("fieldSelector"), limit, continueParam);
+        Optional<byte[]> cached = breakOff ? Optional.empty() : pages.get(key, revision);
+        if (cached.isPresent()) {
+            exchange.json(200, cached.get());
+            return;
+        }
+        boolean selecting = key.labelSelector() != null || key.fieldSelector() != null;
         Predicate<StoredObject> filter = selecting
                 ? object -> labels.test(object.labels()) && fields.test(object)
                 : null;
-        long resourceVersion = from == null ? store.resourceVersion() : from.resourceVersion();
+        long resourceVersion = from == null ? revision : from.resourceVersion();
         TypeStore.Page page = store.type(type.key())
                 .page(request.namespace(), filter, from == null ? null : from.afterKey(), limit);
         StringBuilder head = new StringBuilder(160)
@@ -203,35 +217,28 @@ final class ApiHandler implements HttpHandler {
             }
         }
         head.append("},\"items\":[");
-        writeList(exchange, type, request.version(), head.toString().getBytes(StandardCharsets.UTF_8), page,
-                faults.takeBreakOff(type.key()));
+        ListBody body = new ListBody(head.toString().getBytes(StandardCharsets.UTF_8),
+                itemPrefix(type, request.version(), type.custom()), page.items());
+        if (breakOff) {
+            breakOff(exchange, body);
+        } else if (body.length() > LARGEST_CACHED_PAGE) {
+            try (OutputStream out = exchange.streamJson(body.length())) {
+                body.writeTo(out, page.items().size());
+            }
+        } else {
+            byte[] bytes = body.toBytes();
+            pages.put(key, revision, bytes);
+            exchange.json(200, bytes);
+        }
     }
 
-    private void writeList(Exchange exchange, ApiResource type, String version, byte[] head, TypeStore.Page page,
-            boolean breakOff) throws IOException {
-        byte[] prefix = itemPrefix(type, version, type.custom());
-        byte[] tail = "]}".getBytes(StandardCharsets.UTF_8);
-        long length = head.length + tail.length + Math.max(0, page.items().size() - 1);
-        for (StoredObject item : page.items()) {
-            length += prefix.length + item.body().length - 1;
-        }
-        try (OutputStream out = exchange.streamJson(length)) {
-            out.write(head);
-            boolean first = true;
-            int written = 0;
-            for (StoredObject item : page.items()) {
-                if (breakOff && written++ == page.items().size() / 2) {
-                    out.flush();
-                    throw new IOException("fault: the list response breaks off after " + (written - 1) + " items");
-                }
-                if (!first) {
-                    out.write(COMMA);
-                }
-                first = false;
-                out.write(prefix);
-                out.write(item.body(), 1, item.body().length - 1);
-            }
-            out.write(tail);
+    /** Sends the headers, the list's head and half its items, then drops the connection. */
+    private static void breakOff(Exchange exchange, ListBody body) throws IOException {
+        int half = body.items().size() / 2;
+        try (OutputStream out = exchange.streamJson(body.length())) {
+            body.writeTo(out, half);
+            out.flush();
+            throw new IOException("fault: the list response breaks off after " + half + " items");
         }
     }
 

@@ -42,9 +42,7 @@ final class Exchange {
     }
 
     void json(int code, byte[] body) throws IOException {
-        http.getResponseHeaders().set("Content-Type", "application/json");
-        http.getResponseHeaders().set("Cache-Control", "no-cache, private");
-        http.sendResponseHeaders(code, body.length);
+        startAnswer(code, body.length);
         try (OutputStream out = http.getResponseBody()) {
             out.write(body);
         }
@@ -58,15 +56,14 @@ final class Exchange {
     }
 
     void noContent() throws IOException {
+        readRequestToTheEnd();
         http.sendResponseHeaders(204, -1);
         http.close();
     }
 
     /** Starts a JSON answer of {@code length} bytes; the caller writes exactly that many and closes. */
     OutputStream streamJson(long length) throws IOException {
-        http.getResponseHeaders().set("Content-Type", "application/json");
-        http.getResponseHeaders().set("Cache-Control", "no-cache, private");
-        http.sendResponseHeaders(200, length);
+        startAnswer(200, length);
         return new BufferedOutputStream(http.getResponseBody(), 1 << 16);
     }
 
@@ -75,10 +72,26 @@ final class Exchange {
      * returned stream sends what was written so far.
      */
     OutputStream streamChunked() throws IOException {
+        startAnswer(200, 0);
+        return new BufferedOutputStream(http.getResponseBody(), 1 << 16);
+    }
+
+    private void startAnswer(int code, long length) throws IOException {
+        readRequestToTheEnd();
         http.getResponseHeaders().set("Content-Type", "application/json");
         http.getResponseHeaders().set("Cache-Control", "no-cache, private");
-        http.sendResponseHeaders(200, 0);
-        return new BufferedOutputStream(http.getResponseBody(), 1 << 16);
+        http.sendResponseHeaders(code, length);
+    }
+
+    /**
+     * Reads what is left of the request body (nothing, when the handler read it), so that no answer
+     * leaves before the whole request has arrived. An answer sent early (a refusal that never reads
+     * the body) can reach a client still sending the body on the same keep-alive connection; the
+     * JDK's HTTP client may then reuse that connection while the server still drains the old body,
+     * and its next request goes unanswered until the server's idle timeout closes the connection.
+     */
+    private void readRequestToTheEnd() throws IOException {
+        http.getRequestBody().transferTo(OutputStream.nullOutputStream());
     }
 
     private static Map<String, String> parseQuery(String raw) {
