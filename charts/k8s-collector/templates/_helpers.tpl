@@ -141,15 +141,26 @@ true
 {{- end -}}
 
 {{/*
-The collector's pod spec, shared by the CronJob's runs and the `helm test` check, so that the check
-runs as a run would: the same service account, config, keys, redaction key and security settings.
-Called with a dict: root (the chart's context) and command (arguments before the run's flags, such
-as ["check"]; empty for a run).
+The collector's pod spec, shared by the CronJob's runs, the continuous Deployment and the `helm test`
+check, so that the check runs as a run would: the same service account, config, keys, redaction key
+and security settings. Called with a dict: root (the chart's context), command (arguments before the
+run's flags, such as ["check"]; empty for a run) and continuous (true for the Deployment's pod: it
+restarts, listens on the metrics port and is probed).
 */}}
+{{- define "k8s-collector.podLabels" -}}
+{{ include "k8s-collector.selectorLabels" . }}
+{{- /* Only the Deployment's pods: its ReplicaSet must never adopt the bare pod of `helm test`. */}}
+k8s-collector.io/run: continuous
+{{- end -}}
+
 {{- define "k8s-collector.podSpec" -}}
 {{- $root := .root -}}
 serviceAccountName: {{ include "k8s-collector.serviceAccountName" $root }}
-restartPolicy: Never
+restartPolicy: {{ if .continuous }}Always{{ else }}Never{{ end }}
+{{- if .continuous }}
+{{- /* SIGTERM: the collector ships what is pending within collector.shutdownSeconds, then exits. */}}
+terminationGracePeriodSeconds: {{ add ($root.Values.continuous.shutdownSeconds | int) 10 }}
+{{- end }}
 {{- with $root.Values.imagePullSecrets }}
 imagePullSecrets:
   {{- toYaml . | nindent 2 }}
@@ -193,6 +204,38 @@ containers:
       {{- with $root.Values.extraEnv }}
       {{- toYaml . | nindent 6 }}
       {{- end }}
+    {{- if .continuous }}
+    ports:
+      - name: metrics
+        containerPort: {{ $root.Values.continuous.metricsPort | int }}
+        protocol: TCP
+    {{- with $root.Values.continuous }}
+    {{- /*
+    /healthz answers as soon as the server listens and stays 200 while the collector makes progress
+    (a first collection of any length included); the startup probe's budget covers a slow start.
+    */}}
+    startupProbe:
+      httpGet:
+        path: /healthz
+        port: metrics
+      periodSeconds: {{ .startupProbe.periodSeconds | int }}
+      failureThreshold: {{ .startupProbe.failureThreshold | int }}
+    livenessProbe:
+      httpGet:
+        path: /healthz
+        port: metrics
+      periodSeconds: 20
+      timeoutSeconds: 5
+      failureThreshold: 3
+    readinessProbe:
+      httpGet:
+        path: /readyz
+        port: metrics
+      periodSeconds: 10
+      timeoutSeconds: 5
+      failureThreshold: 3
+    {{- end }}
+    {{- end }}
     securityContext:
       {{- toYaml $root.Values.securityContext | nindent 6 }}
     {{- with $root.Values.resources }}

@@ -3,6 +3,7 @@ package io.k8scollector.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.k8scollector.collector.config.CollectorConfig;
+import io.k8scollector.collector.config.ContinuousSettings;
 import io.k8scollector.collector.config.Flags;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,8 +12,10 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
+import java.util.Optional;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.Test;
@@ -65,6 +68,23 @@ class CollectorReadsChartConfigTest {
         assertThat(config.shipping().loginEndpoint()).hasToString("https://ingest.example.test/api");
         assertThat(config.shipping().pageSizeKib()).isEqualTo(500);
         assertThat(config.redaction().secrets().name()).isEqualToIgnoringCase("hash");
+    }
+
+    @Test
+    void theCollectorReadsTheContinuousSettingsTheChartWrites() throws IOException {
+        Manifests manifests = new Helm(home).render(ValueSets.REQUIRED + """
+                mode: continuous
+                continuous: {flushSeconds: 2, heartbeatSeconds: 30, resyncMinutes: 0, shutdownSeconds: 15,
+                             metricsPort: 9191, maxPendingMb: 32, fullFetchingMinSeconds: 120}
+                """);
+
+        ContinuousSettings settings = read(manifests, "prod-eu_1").continuous();
+
+        assertThat(settings).isEqualTo(new ContinuousSettings(ContinuousSettings.Mode.CONTINUOUS, Duration.ofSeconds(2),
+                Duration.ofSeconds(30), Optional.empty(), Duration.ofSeconds(15), Optional.of(9191), 32L << 20,
+                Duration.ofSeconds(120)));
+        assertThat(read(new Helm(home).render(ValueSets.REQUIRED), "prod-eu_1").continuous().mode())
+                .isEqualTo(ContinuousSettings.Mode.CRONJOB);
     }
 
     /** A CA of the JVM's own trust store as a PEM file, standing in for the one the chart mounts. */

@@ -66,6 +66,16 @@ class ImageTest {
     }
 
     @Test
+    void theRuntimeHasTheJdksHttpServerThatContinuousModesMetricsServerRunsOn() {
+        Command.Result modules = image.exec(List.of("/opt/java/bin/java", "--list-modules"));
+
+        assertThat(modules.exitCode()).as(modules.stderr()).isZero();
+        assertThat(modules.stdout().lines().map(line -> line.replaceAll("@.*", ""))).contains("jdk.httpserver");
+        assertThat(image.rootfs().resolve("app/libs/prometheus-metrics-exporter-httpserver-1.10.0.jar")).isRegularFile();
+        assertThat(image.rootfs().resolve("app/libs/prometheus-metrics-exposition-formats-1.10.0.jar")).doesNotExist();
+    }
+
+    @Test
     void onlyTheFabric8JarsTheCollectorNeedsAreShipped() throws IOException {
         Set<String> fabric8 = new TreeSet<>();
         try (var jars = Files.list(image.rootfs().resolve("app/libs"))) {

@@ -80,6 +80,13 @@ record Manifests(List<JsonNode> objects) {
         return mounts;
     }
 
+    /** A label map (or any map of strings), by key. */
+    static Map<String, String> labels(JsonNode map) {
+        Map<String, String> labels = new TreeMap<>();
+        map.properties().forEach(entry -> labels.put(entry.getKey(), entry.getValue().asString()));
+        return labels;
+    }
+
     /** The strings of a YAML sequence, in order. */
     static List<String> strings(JsonNode array) {
         return array.valueStream().map(JsonNode::asString).toList();

@@ -4,6 +4,7 @@ import io.k8scollector.collector.CollectorException;
 import io.k8scollector.collector.Version;
 import io.k8scollector.collector.config.CollectorConfig;
 import io.k8scollector.collector.config.ConfigException;
+import io.k8scollector.collector.config.ContinuousSettings;
 import io.k8scollector.collector.config.Flags;
 import io.k8scollector.collector.discovery.ApiServer;
 import io.k8scollector.collector.run.CollectionRun;
@@ -62,6 +63,10 @@ public final class Main implements Callable<Integer> {
     @Option(names = {"-dry-run", "--dry-run"}, arity = "0..1", fallbackValue = "true",
             description = "Write the records to stdout as one JSON document; needs no keys and contacts no endpoint.")
     boolean dryRun;
+
+    @Option(names = {"-watch", "--watch"}, arity = "0..1", fallbackValue = "true",
+            description = "Continuous mode (collector.mode=continuous): watch the cluster and ship each change.")
+    boolean watch;
 
     @Option(names = {"-context", "--context"}, paramLabel = "NAME", description = "Kubeconfig context (default: the current one).")
     String context;
@@ -187,6 +192,13 @@ public final class Main implements Callable<Integer> {
             stderr.println("k8s-collector: " + e.getMessage());
             return BAD_INPUT;
         }
+        if (config.continuous().continuous()) {
+            // Validated, but refused until the continuous run exists, so that nothing half-built runs.
+            String key = watch ? "-watch" : ContinuousSettings.MODE;
+            stderr.println("k8s-collector: " + key + ": continuous mode is not available in this build; allowed: "
+                    + ContinuousSettings.Mode.CRONJOB.wireName() + ".");
+            return BAD_INPUT;
+        }
         try (ApiServer server = ApiServer.connect(config.kube()); Sink sink = sink(config)) {
             RunReport report = new CollectionRun(config, server, sink, Clock.systemUTC()).run();
             stderr.print(report.summary());
@@ -210,7 +222,7 @@ public final class Main implements Callable<Integer> {
 
     /** What the command line said; {@code check} reads its own copy of the run's flags through it. */
     Flags flags() {
-        return new Flags(external, configDir, debug, dryRun, clusterId, context);
+        return new Flags(external, configDir, debug, dryRun, clusterId, context, watch);
     }
 
     private Sink sink(CollectorConfig config) {

@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
  * @param clusterId the customer's cluster id (positional argument, else {@code CLUSTER_ID})
  * @param shipping where and as whom to send; endpoint and keys absent in a dry-run
  * @param redaction what to redact and the key of its digests
+ * @param continuous the mode, and the settings of continuous mode
  */
 public record CollectorConfig(
         String clusterId,
@@ -35,7 +36,8 @@ public record CollectorConfig(
         Selection selection,
         Limits limits,
         ShippingSettings shipping,
-        RedactionSettings redaction) {
+        RedactionSettings redaction,
+        ContinuousSettings continuous) {
 
     private static final Logger LOG = LoggerFactory.getLogger(CollectorConfig.class);
 
@@ -103,7 +105,8 @@ public record CollectorConfig(
                 selection(source),
                 limits(source),
                 shipping,
-                RedactionSettings.from(source, env, kube, flags.dryRun()));
+                RedactionSettings.from(source, env, kube, flags.dryRun()),
+                ContinuousSettings.from(source, flags.watch(), flags.dryRun()));
     }
 
     private static String clusterId(Flags flags, Map<String, String> env) {

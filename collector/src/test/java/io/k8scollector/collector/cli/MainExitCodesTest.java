@@ -299,4 +299,47 @@ class MainExitCodesTest {
     private String expand(String text) {
         return text.replace("{kubeconfig}", kubeconfig.toString()).replace("{config}", configDir.toString()).replace("{dir}", dir.toString());
     }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "-watch -dry-run|-watch: continuous mode with -dry-run is not supported",
+        "--watch=true --dry-run|-watch: continuous mode with -dry-run is not supported",
+        "-watch|-watch: continuous mode is not available in this build; allowed: cronjob.",
+        "--watch|-watch: continuous mode is not available in this build; allowed: cronjob."
+    })
+    void continuousModeExitsTwoNamingTheFlagUntilTheContinuousRunExists(String flags, String message) throws Exception {
+        withEndpointAndKeys();
+
+        int code = run(("-external " + kubeconfig + " -config " + configDir + " " + flags + " prod").split(" "));
+
+        assertThat(code).isEqualTo(2);
+        assertThat(errors()).contains(message);
+        assertThat(stdout.size()).isZero();
+        assertThat(apiServerWasContacted()).isFalse();
+    }
+
+    @Test
+    void continuousModeFromTheConfigDirectoryExitsTwoNamingTheKey() throws Exception {
+        withEndpointAndKeys();
+        Files.writeString(configDir.resolve("collector.mode"), "continuous");
+
+        assertThat(run("-external", kubeconfig.toString(), "-config", configDir.toString(), "prod")).isEqualTo(2);
+        assertThat(errors()).contains("collector.mode: continuous mode is not available in this build; allowed: cronjob.");
+        assertThat(apiServerWasContacted()).isFalse();
+    }
+
+    @Test
+    void aBadContinuousKeyExitsTwoEvenInCronJobMode() throws Exception {
+        Files.writeString(configDir.resolve("collector.flushSeconds"), "0");
+
+        assertThat(run("-external", kubeconfig.toString(), "-config", configDir.toString(), "-dry-run", "prod")).isEqualTo(2);
+        assertThat(errors()).contains("collector.flushSeconds: '0' is not valid; allowed: a whole number from 1 to 300.");
+        assertThat(apiServerWasContacted()).isFalse();
+    }
+
+    private void withEndpointAndKeys() throws Exception {
+        Files.writeString(configDir.resolve("endpoint"), "http://127.0.0.1:9/api");
+        env.put("INFRALIGHT_ACCESS_KEY", "access");
+        env.put("INFRALIGHT_SECRET_KEY", "secret");
+    }
 }
