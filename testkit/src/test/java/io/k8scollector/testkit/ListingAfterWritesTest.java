@@ -68,7 +68,7 @@ class ListingAfterWritesTest {
         String namespace = "elsewhere";
         putConfigMaps(namespace, 3);
         page(namespace, "");
-        running.cluster().store().put(ObjectStoreTest.object("v1", "Secret", namespace, "unrelated"));
+        running.cluster().store().put(KubeObjects.object("v1", "Secret", namespace, "unrelated"));
         assertThat(page(namespace, "").path("metadata").path("resourceVersion").asLong())
                 .isEqualTo(running.cluster().store().resourceVersion());
     }
@@ -125,7 +125,7 @@ class ListingAfterWritesTest {
     }
 
     private static ObjectNode configMap(String namespace, String name, String value) {
-        ObjectNode object = ObjectStoreTest.object("v1", "ConfigMap", namespace, name);
+        ObjectNode object = KubeObjects.object("v1", "ConfigMap", namespace, name);
         object.putObject("data").put("value", value);
         return object;
     }

@@ -5,7 +5,7 @@ import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.k8scollector.collector.discovery.ApiServer;
 import io.k8scollector.collector.discovery.ResourceType;
-import io.k8scollector.collector.listing.RequestRate;
+import io.k8scollector.collector.discovery.RequestRate;
 import io.k8scollector.protocol.Skipped;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;

@@ -8,7 +8,7 @@ import io.k8scollector.collector.ConnectedCluster;
 import io.k8scollector.collector.config.KubeAccess;
 import io.k8scollector.collector.discovery.ApiServer;
 import io.k8scollector.collector.discovery.ResourceType;
-import io.k8scollector.collector.listing.RequestRate;
+import io.k8scollector.collector.discovery.RequestRate;
 import io.k8scollector.protocol.Json;
 import io.k8scollector.protocol.Skipped;
 import io.k8scollector.testkit.ClusterSpec;
