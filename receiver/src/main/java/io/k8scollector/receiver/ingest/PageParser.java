@@ -1,6 +1,7 @@
 package io.k8scollector.receiver.ingest;
 
 import io.k8scollector.protocol.Json;
+import io.k8scollector.protocol.RecordKey;
 import io.k8scollector.protocol.RecordKind;
 import io.k8scollector.receiver.server.ApiException;
 import io.k8scollector.receiver.store.RecordRow;
@@ -71,7 +72,7 @@ final class PageParser {
             String namespace = text(record, "namespace");
             String source = text(record, "source");
             // group and kind hold source and storage: a skipped release storage carries over by them
-            return new RecordRow(kind, source + "/" + namespace + "/" + name, null, null, source, text(record, "storage"),
+            return new RecordRow(kind, RecordKey.helmRelease(source, namespace, name).value(), null, null, source, text(record, "storage"),
                     namespace, name, null, body, hash, hash);
         }
         if (kind == RecordKind.TYPES) {
@@ -79,11 +80,11 @@ final class PageParser {
             String group = text(record, "group") == null ? "" : text(record, "group");
             String version = text(record, "version");
             String apiVersion = group.isEmpty() ? version : group + "/" + version;
-            return new RecordRow(kind, group + "/" + resource, null, apiVersion, group, text(record, "kind"),
+            return new RecordRow(kind, RecordKey.type(group, resource).value(), null, apiVersion, group, text(record, "kind"),
                     null, resource, null, body, hash, hash);
         }
         String uid = required(record, "uid", kind, index);
-        return new RecordRow(kind, uid, uid, text(record, "apiVersion"), null, text(record, "kind"),
+        return new RecordRow(kind, RecordKey.tree(uid).value(), uid, text(record, "apiVersion"), null, text(record, "kind"),
                 text(record, "namespace"), text(record, "name"), null, body, hash, hash);
     }
 

@@ -1,5 +1,6 @@
 package io.k8scollector.receiver.ingest;
 
+import io.k8scollector.protocol.RecordKey;
 import io.k8scollector.protocol.RecordKind;
 import io.k8scollector.receiver.server.ApiException;
 import io.k8scollector.receiver.store.RecordRow;
@@ -236,7 +237,7 @@ final class StreamedObject {
         if (uid == null && name == null) {
             throw ApiException.badRequest("objects[" + index + "] has neither metadata.uid nor metadata.name.");
         }
-        String key = uid != null ? "u:" + uid : "n:" + apiVersion + "/" + kind + "/" + namespace + "/" + name;
+        String key = RecordKey.object(uid, apiVersion, kind, namespace, name).value();
         int slash = apiVersion.indexOf('/');
         String group = slash < 0 ? "" : apiVersion.substring(0, slash);
         return new RecordRow(RecordKind.OBJECTS, key, uid, apiVersion, group, kind, namespace, name, labels,
