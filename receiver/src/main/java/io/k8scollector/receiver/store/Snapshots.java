@@ -361,8 +361,9 @@ public final class Snapshots {
                 if (rs.getString(3) != null) {
                     throw closed(clusterId, fetchingId, rs.getString(3));
                 }
+                long seq = rs.getLong(1);
                 long base = rs.getLong(4);
-                return new OpenFetching(rs.getLong(1), rs.wasNull() ? null : base);
+                return new OpenFetching(seq, rs.wasNull() ? null : base);
             }
         }
     }
