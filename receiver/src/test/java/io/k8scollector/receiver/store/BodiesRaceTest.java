@@ -191,7 +191,8 @@ class BodiesRaceTest {
         snapshots.commit(clusterId, fetchingId, new Commit(new Counts(1, 0, 0, 0), null, null), now);
     }
 
-    private static RecordRow configMap(String uid, String data) {
+    /** A ConfigMap record as a page would stage it, with uid {@code uid} and one data entry. */
+    static RecordRow configMap(String uid, String data) {
         byte[] body = ("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"uid\":\"" + uid
                 + "\",\"namespace\":\"a\",\"name\":\"" + uid + "\"},\"data\":{\"key\":\"" + data + "\"}}")
                 .getBytes(StandardCharsets.UTF_8);
