@@ -27,27 +27,25 @@ public record Retention(int minimum, Duration age) {
     /** A committed snapshot as the retention sees it. */
     record Snapshot(long seq, Instant committedAt, boolean heartbeat) {}
 
-    /** What to drop, and the oldest snapshot kept: versions that ended at or before it are seen by none. */
-    record Plan(List<Long> dropped, long oldestKept) {}
+    /** When snapshots committed at or before it may be merged away. */
+    Instant cutoff(Instant now) {
+        return now.minus(age);
+    }
 
-    /** @param newestFirst a cluster's committed snapshots, newest first (the first is the current one) */
-    Plan plan(List<Snapshot> newestFirst, Instant now) {
-        Instant cutoff = now.minus(age);
+    /**
+     * The snapshots to merge away among those committed at or before the {@link #cutoff}: all but the
+     * current one and those that are not heartbeats from {@code newestFullKept} on.
+     *
+     * @param newestFullKept the seq of the {@code minimum}-th newest snapshot that is not a
+     *     heartbeat, or {@link Long#MIN_VALUE} when the cluster has fewer
+     */
+    List<Long> dropped(List<Snapshot> pastCutoff, long current, long newestFullKept) {
         List<Long> dropped = new ArrayList<>();
-        long oldestKept = Long.MAX_VALUE;
-        int full = 0;
-        for (int i = 0; i < newestFirst.size(); i++) {
-            Snapshot s = newestFirst.get(i);
-            boolean counted = !s.heartbeat() && full < minimum;
-            if (!s.heartbeat()) {
-                full++;
-            }
-            if (i == 0 || counted || !s.committedAt().isBefore(cutoff)) {
-                oldestKept = s.seq();
-            } else {
+        for (Snapshot s : pastCutoff) {
+            if (s.seq() != current && (s.heartbeat() || s.seq() < newestFullKept)) {
                 dropped.add(s.seq());
             }
         }
-        return new Plan(dropped, oldestKept);
+        return dropped;
     }
 }

@@ -578,33 +578,46 @@ public final class Snapshots {
         return merged;
     }
 
-    /** Drops the committed snapshots past the retention and the versions and bodies only they used; under the cluster's lock. */
+    /**
+     * Drops the committed snapshots past the retention and the versions and bodies only they
+     * used; under the cluster's lock. Reads only the snapshots committed before the retention's
+     * cutoff (none, most of the time) and the newest ones up to its minimum, not the history.
+     */
     private int merge(Connection c, String clusterId, Instant now) throws SQLException {
-        List<Retention.Snapshot> committed = new ArrayList<>();
+        List<Retention.Snapshot> pastCutoff = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT seq, committed_at, heartbeat FROM fetchings"
-                + " WHERE cluster_id = ? AND committed_at IS NOT NULL ORDER BY seq DESC")) {
-            ps.setString(1, clusterId);
+                + " WHERE cluster_id = ? AND committed_at <= ?")) {
+            bind(ps, clusterId, retention.cutoff(now).toEpochMilli());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    committed.add(new Retention.Snapshot(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getBoolean(3)));
+                    pastCutoff.add(new Retention.Snapshot(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)),
+                            rs.getBoolean(3)));
                 }
             }
         }
-        Retention.Plan plan = retention.plan(committed, now);
-        if (plan.dropped().isEmpty()) {
+        if (pastCutoff.isEmpty()) {
+            return 0;
+        }
+        long newestFullKept = optionalLong(c, "SELECT seq FROM fetchings WHERE cluster_id = ? AND committed_at IS NOT NULL"
+                + " AND heartbeat = ? ORDER BY seq DESC LIMIT 1 OFFSET ?", clusterId, false, retention.minimum() - 1)
+                .orElse(Long.MIN_VALUE);
+        List<Long> dropped = retention.dropped(pastCutoff, current(c, clusterId).orElse(-1L), newestFullKept);
+        if (dropped.isEmpty()) {
             return 0;
         }
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM fetchings WHERE cluster_id = ? AND seq = ?")) {
-            for (long seq : plan.dropped()) {
+            for (long seq : dropped) {
                 bind(ps, clusterId, seq);
                 ps.addBatch();
             }
             ps.executeBatch();
         }
+        long oldestKept = longValue(c, "SELECT MIN(seq) FROM fetchings WHERE cluster_id = ? AND committed_at IS NOT NULL",
+                clusterId);
         lockBodies(c);
         // Under the lock every page committed before is seen: the versions an open fetching's
         // unchanged records were compared with stay until it commits (it may copy them then).
-        long floor = Math.min(plan.oldestKept(), optionalLong(c, "SELECT MIN(compared_at) FROM staged_seen"
+        long floor = Math.min(oldestKept, optionalLong(c, "SELECT MIN(compared_at) FROM staged_seen"
                 + " WHERE cluster_id = ?", clusterId).orElse(Long.MAX_VALUE));
         // The bodies of versions no kept snapshot sees, unless another version or a staged record uses them.
         update(c, "DELETE FROM bodies WHERE cluster_id = ? AND hash IN (SELECT body_hash FROM versions"
@@ -613,7 +626,7 @@ public final class Snapshots {
                 + " AND NOT EXISTS (SELECT 1 FROM staged s WHERE s.cluster_id = bodies.cluster_id"
                 + " AND s.body_hash = bodies.hash)", clusterId, clusterId, floor, floor);
         update(c, "DELETE FROM versions WHERE cluster_id = ? AND valid_to <= ?", clusterId, floor);
-        return plan.dropped().size();
+        return dropped.size();
     }
 
     /** Takes the lock that keeps page writes out while bodies are deleted (see {@link Dialect#bodiesExclusive()}). */

@@ -51,8 +51,10 @@ final class Versions {
         for (int from = 0; from < all.size(); from += CHUNK) {
             List<String> chunk = all.subList(from, Math.min(all.size(), from + CHUNK));
             String marks = "?,".repeat(chunk.size());
+            // "+valid_to": SQLite, without statistics, would rather read every current version of the
+            // cluster through versions_to than look the keys up in the primary key.
             try (PreparedStatement ps = c.prepareStatement("SELECT record_key, body_hash, content_hash FROM versions"
-                    + " WHERE cluster_id = ? AND class = ? AND valid_to = " + OPEN + " AND record_key IN ("
+                    + " WHERE cluster_id = ? AND class = ? AND +valid_to = " + OPEN + " AND record_key IN ("
                     + marks.substring(0, marks.length() - 1) + ")")) {
                 List<Object> args = new ArrayList<>(List.of(clusterId, cls));
                 args.addAll(chunk);

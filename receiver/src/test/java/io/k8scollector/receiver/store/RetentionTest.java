@@ -34,19 +34,18 @@ class RetentionTest {
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
     @Test
-    void thePlanKeepsTheCurrentTheRecentAndTheNewestFullOnes() {
+    void pastItsAgeOnlyTheCurrentAndTheNewestFullOnesStay() {
         Retention retention = new Retention(2, Duration.ofHours(1));
-        List<Retention.Snapshot> newestFirst = List.of(
-                new Retention.Snapshot(9, T0.plusSeconds(7200), true),
-                new Retention.Snapshot(8, T0.plusSeconds(7100), false),
-                new Retention.Snapshot(7, T0.plusSeconds(60), true),
+        assertThat(retention.cutoff(T0.plusSeconds(7200))).isEqualTo(T0.plusSeconds(3600));
+        List<Retention.Snapshot> pastCutoff = List.of(
+                new Retention.Snapshot(9, T0.plusSeconds(70), true),
+                new Retention.Snapshot(8, T0.plusSeconds(60), true),
+                new Retention.Snapshot(7, T0.plusSeconds(60), false),
                 new Retention.Snapshot(6, T0.plusSeconds(50), false),
                 new Retention.Snapshot(5, T0, false));
-        Retention.Plan plan = retention.plan(newestFirst, T0.plusSeconds(7200 + 1800));
-        // 9 current, 8 and 6 the newest full ones (the heartbeat 7 does not count), 5 too old.
-        assertThat(plan.dropped()).containsExactly(7L, 5L);
-        assertThat(plan.oldestKept()).isEqualTo(6);
-        assertThat(retention.plan(newestFirst, T0.plusSeconds(60)).dropped()).isEmpty();
+        // 9 is current; 7 and 6 are the newest two full ones; the heartbeat 8 does not count.
+        assertThat(retention.dropped(pastCutoff, 9, 6)).containsExactly(8L, 5L);
+        assertThat(retention.dropped(pastCutoff, 9, Long.MIN_VALUE)).containsExactly(8L);
     }
 
     @ParameterizedTest
