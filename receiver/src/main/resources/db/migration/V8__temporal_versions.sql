@@ -25,6 +25,8 @@ CREATE TABLE versions (
 CREATE INDEX versions_to ON versions (cluster_id, valid_to);
 CREATE INDEX versions_from ON versions (cluster_id, valid_from);
 CREATE INDEX versions_body ON versions (cluster_id, body_hash);
+-- The current versions of one type: what a delta's completeTypes reads, in proportion to the type.
+CREATE INDEX versions_open_type ON versions (cluster_id, class, api_group, kind) WHERE valid_to = 9223372036854775807;
 
 -- What an uncommitted fetching sent that differs from the cluster's current state (a record
 -- equal to its current version is only listed in staged_seen), and a delta's deletions.

@@ -166,6 +166,7 @@ abstract class DeltaContract {
         expect204(receiver.commit("apply", d, Map.of("counts", Map.of("objects", 2, "deletions", 2))));
 
         assertThat(names("apply")).containsExactlyInAnyOrder("keep", "change", "new");
+        assertThat(receiver.get("/metrics").body()).containsPattern("receiver_deletions_total [1-9]");
         assertThat(receiver.getJson("/v1/clusters/apply/objects/a2").get("data").get("key").asString()).isEqualTo("2");
         JsonNode changes = receiver.getJson("/v1/clusters/apply/changes");
         assertThat(changes.get("from").asString()).isEqualTo(base);
@@ -331,6 +332,8 @@ abstract class DeltaContract {
         String stored = one("SELECT heartbeat FROM fetchings WHERE cluster_id = 'beat' AND fetching_id = ?", beat) + " "
                 + one("SELECT report FROM fetchings WHERE cluster_id = 'beat' AND fetching_id = ?", beat);
         assertThat(stored).matches("(true|1|t) .*").contains("\"redactionKeyId\":\"3f2a9c1e\"");
+        assertThat(receiver.get("/metrics").body()).containsPattern("receiver_heartbeats_total [1-9]")
+                .containsPattern("receiver_deltas_total [1-9]");
         // The default since passes over the heartbeat: the last change is the base's.
         JsonNode changes = receiver.getJson("/v1/clusters/beat/changes");
         assertThat(changes.get("to").asString()).isEqualTo(beat);

@@ -150,8 +150,11 @@ public final class IngestEndpoints {
             throw e;
         }
         long started = System.nanoTime();
-        snapshots.commit(clusterId, fetchingId, commit, clock.instant());
+        Snapshots.Committed committed = snapshots.commit(clusterId, fetchingId, commit, clock.instant());
         metrics.commit(System.nanoTime() - started);
+        if (committed != Snapshots.Committed.REPEATED) {
+            metrics.committed(committed.delta(), committed.heartbeat(), committed.deletions());
+        }
         ctx.status(204);
     }
 

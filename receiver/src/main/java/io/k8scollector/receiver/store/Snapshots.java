@@ -110,8 +110,8 @@ public final class Snapshots {
                         if (ABORTED.equals(rs.getString(1))) {
                             throw closed(clusterId, start.fetchingId(), ABORTED);
                         }
-                        rs.getLong(2);
-                        return answer(start, rs.wasNull() ? null : base);
+                        // Started before: answered as the first start was (a delta when it has a base).
+                        return answer(start, rs.getObject(2) == null ? null : base);
                     }
                 }
             }
@@ -388,9 +388,11 @@ public final class Snapshots {
      * for a delta, when its base is still current. A stale, conflicting, mismatched or malformed
      * fetching is refused for good (it no longer counts as open; later requests for it get the
      * same answer). A repeated commit of a committed fetching does nothing.
+     *
+     * @return what the commit was (a repeated one: {@link Committed#REPEATED})
      */
-    public void commit(String clusterId, String fetchingId, Commit commit, Instant now) {
-        Refused refusal = db.write(c -> {
+    public Committed commit(String clusterId, String fetchingId, Commit commit, Instant now) {
+        Object outcome = db.write(c -> {
             long seq;
             String uniqueId;
             Long base;
@@ -402,7 +404,7 @@ public final class Snapshots {
                         throw unknownFetching(clusterId, fetchingId);
                     }
                     if (rs.getObject(3) != null) {
-                        return null;
+                        return Committed.REPEATED;
                     }
                     if (rs.getString(4) != null) {
                         return closed(clusterId, fetchingId, rs.getString(4));
@@ -457,11 +459,21 @@ public final class Snapshots {
             if (!heartbeat) {
                 merge(c, clusterId, now);
             }
-            return null;
+            return new Committed(base != null, heartbeat, staged.deletionCount());
         });
-        if (refusal != null) {
+        if (outcome instanceof Refused refusal) {
             throw refusal;
         }
+        return (Committed) outcome;
+    }
+
+    /**
+     * What a commit was: a delta or a full fetching, a heartbeat, and how many distinct
+     * deletions it carried; a repeated commit is none of these.
+     */
+    public record Committed(boolean delta, boolean heartbeat, long deletions) {
+
+        public static final Committed REPEATED = new Committed(false, false, 0);
     }
 
     /** The {@code skipped} list stored with committed snapshot {@code seq}, as JSON. */
