@@ -48,7 +48,7 @@ public class DeltaTiming {
         }
         try (Database db = Database.open(url)) {
             Snapshots store = new Snapshots(db, new Retention(1000, Duration.ofHours(168)), Duration.ofMinutes(15), 4);
-            String first = step(db, store, "full_first", null, pods, List.of());
+            step(db, store, "full_first", null, pods, List.of());
             String current = step(db, store, "full_unchanged", null, pods, List.of());
             int next = objects;
             for (int d = 0; d < deltas; d++) {
@@ -74,8 +74,7 @@ public class DeltaTiming {
                 }
                 current = step(db, store, "delta_" + changes, current, sent, deleted);
             }
-            current = step(db, store, "heartbeat", current, List.of(), List.of());
-            System.out.println("first=" + first + " last=" + current);
+            step(db, store, "heartbeat", current, List.of(), List.of());
         }
     }
 
