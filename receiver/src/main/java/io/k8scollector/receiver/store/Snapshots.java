@@ -207,7 +207,9 @@ public final class Snapshots {
             }
             // Read before the versions: the versions the page compares with are at least this new.
             long comparedAt = current(c, clusterId).orElse(-1L);
-            Map<String, Versions.Hashes> current = Versions.current(c, clusterId, cls, unique.keySet());
+            // A cluster without a snapshot has no versions: its first fetching looks nothing up.
+            Map<String, Versions.Hashes> current = comparedAt < 0 ? Map.of()
+                    : Versions.current(c, clusterId, cls, unique.keySet());
             Map<String, byte[]> seen = new TreeMap<>();
             List<RecordRow> changed = new ArrayList<>();
             for (RecordRow r : unique.values()) {
