@@ -173,6 +173,9 @@ class KeysCommandTest {
         Run badRetain = run("serve", "--retain", "0", "--db", db);
         assertThat(badRetain.code()).isEqualTo(2);
         assertThat(badRetain.err()).contains("--retain 0");
+        Run badHours = run("serve", "--retain-hours", "-1", "--db", db);
+        assertThat(badHours.code()).isEqualTo(2);
+        assertThat(badHours.err()).contains("--retain-hours -1").contains("0 or more");
 
         Run badWindow = run("serve", "--open-fetching-idle", "soon", "--db", db);
         assertThat(badWindow.code()).isEqualTo(2);

@@ -5,6 +5,7 @@ import io.k8scollector.receiver.server.Quotas;
 import io.k8scollector.receiver.server.ReceiverServer;
 import io.k8scollector.receiver.server.ReceiverSettings;
 import io.k8scollector.receiver.store.Database;
+import io.k8scollector.receiver.store.Retention;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,8 +32,15 @@ final class ServeCommand implements Callable<Integer> {
             description = "jdbc:sqlite:FILE or jdbc:postgresql://HOST/DB (default ${DEFAULT-VALUE}).")
     String db;
 
-    @Option(names = "--retain", defaultValue = "20", description = "Committed snapshots kept per cluster (default ${DEFAULT-VALUE}).")
+    @Option(names = "--retain", defaultValue = "20", paramLabel = "N",
+            description = "Committed snapshots, heartbeats not counted, that each cluster keeps at least, whatever"
+                    + " their age (default ${DEFAULT-VALUE}).")
     int retain;
+
+    @Option(names = "--retain-hours", defaultValue = "168", paramLabel = "H",
+            description = "Hours for which every committed snapshot is kept; older ones past --retain are merged"
+                    + " away (default ${DEFAULT-VALUE}).")
+    int retainHours;
 
     @Option(names = "--metrics-token", description = "Bearer token /metrics requires (default: open).")
     String metricsToken;
@@ -84,6 +92,9 @@ final class ServeCommand implements Callable<Integer> {
         if (retain < 1) {
             throw new BadInput("Invalid --retain " + retain + ": keep at least 1 snapshot.");
         }
+        if (retainHours < 0) {
+            throw new IllegalArgumentException("Invalid --retain-hours " + retainHours + ": use 0 or more hours.");
+        }
         if (maxRequestsPerKey < 1) {
             throw new BadInput("Invalid --max-requests-per-key " + maxRequestsPerKey + ": allow at least 1.");
         }
@@ -98,7 +109,8 @@ final class ServeCommand implements Callable<Integer> {
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new BadInput("--tls-cert and --tls-key go together: give both or neither.");
         }
-        ReceiverSettings settings = new ReceiverSettings(host, port, retain, metricsToken, tlsCert, tlsKey,
+        ReceiverSettings settings = new ReceiverSettings(host, port,
+                new Retention(retain, Duration.ofHours(retainHours)), metricsToken, tlsCert, tlsKey,
                 Limits.DEFAULT, ReceiverSettings.DEFAULT_IDLE_LIMIT, Quotas.DEFAULT.withRequestsInFlightPerKey(maxRequestsPerKey)
                         .withOpenFetchingIdle(openFetchingIdle),
                 trustedProxyHeader);

@@ -4,11 +4,14 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.k8scollector.protocol.Abort;
 import io.k8scollector.protocol.Commit;
+import io.k8scollector.protocol.Deletion;
+import io.k8scollector.protocol.Json;
 import io.k8scollector.protocol.FetchingStart;
 import io.k8scollector.protocol.LoginRequest;
 import io.k8scollector.protocol.LoginResponse;
 import io.k8scollector.protocol.Paths;
 import io.k8scollector.protocol.RecordKind;
+import io.k8scollector.protocol.StartAnswer;
 import io.k8scollector.receiver.keys.AccessKeys;
 import io.k8scollector.receiver.server.ApiException;
 import io.k8scollector.receiver.keys.Scope;
@@ -24,7 +27,7 @@ import java.time.Clock;
 import java.util.List;
 
 /**
- * The protocol's requests: login, start, a page of each record kind, commit, abort; and signing out,
+ * The protocol's requests: login, start, a page of each record kind and of deletions, commit, abort; and signing out,
  * which the inventory page uses. Everything but login and sign-out needs a key with the ingest scope.
  */
 public final class IngestEndpoints {
@@ -60,6 +63,7 @@ public final class IngestEndpoints {
         for (RecordKind kind : RecordKind.values()) {
             routes.post(Paths.records("{clusterId}", "{fetchingId}", kind), ctx -> page(ctx, kind));
         }
+        routes.post(Paths.deletions("{clusterId}", "{fetchingId}"), this::deletions);
         routes.post(Paths.commit("{clusterId}", "{fetchingId}"), this::commit);
         routes.post(Paths.abort("{clusterId}", "{fetchingId}"), this::abort);
     }
@@ -92,8 +96,15 @@ public final class IngestEndpoints {
         if (start.clusterUniqueId() == null || start.clusterUniqueId().isBlank()) {
             throw ApiException.badRequest("clusterUniqueId is missing: send the kube-system Namespace's metadata.uid.");
         }
-        snapshots.start(clusterId, start, clock.instant());
-        ctx.status(204);
+        if (start.speaks11() && start.base() != null) {
+            PathParams.fetchingId(start.base(), "base");
+        }
+        StartAnswer answer = snapshots.start(clusterId, start, clock.instant());
+        if (answer == null) {
+            ctx.status(204);
+        } else {
+            ctx.status(200).contentType("application/json").result(Json.MAPPER.writeValueAsBytes(answer));
+        }
     }
 
     private void page(Context ctx, RecordKind kind) {
@@ -107,6 +118,22 @@ public final class IngestEndpoints {
         }
         ctx.status(204);
     }
+
+    /** Protocol 1.1: a page of a delta's deletions ({@code 400} in a full fetching). */
+    private void deletions(Context ctx) {
+        String clusterId = PathParams.clusterId(ctx);
+        String fetchingId = PathParams.fetchingId(ctx);
+        auth.caller(ctx, clusterId, Scope.INGEST);
+        DeletionsPage page = bodies.read(ctx, DeletionsPage.class);
+        if (page.deletions() == null) {
+            throw ApiException.badRequest("The body has no \"" + Paths.DELETIONS + "\" array.");
+        }
+        snapshots.delete(clusterId, fetchingId, page.deletions(), clock.instant());
+        ctx.status(204);
+    }
+
+    /** The body of a deletions page. */
+    private record DeletionsPage(List<Deletion> deletions) {}
 
     private void commit(Context ctx) {
         String clusterId = PathParams.clusterId(ctx);
@@ -123,8 +150,11 @@ public final class IngestEndpoints {
             throw e;
         }
         long started = System.nanoTime();
-        snapshots.commit(clusterId, fetchingId, commit, clock.instant());
+        Snapshots.Committed committed = snapshots.commit(clusterId, fetchingId, commit, clock.instant());
         metrics.commit(System.nanoTime() - started);
+        if (committed != Snapshots.Committed.REPEATED) {
+            metrics.committed(committed.delta(), committed.heartbeat(), committed.deletions());
+        }
         ctx.status(204);
     }
 

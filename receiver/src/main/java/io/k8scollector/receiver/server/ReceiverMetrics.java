@@ -17,6 +17,9 @@ public final class ReceiverMetrics {
     private final LongAdder[] commitBuckets = new LongAdder[COMMIT_BUCKETS.length];
     private final LongAdder commits = new LongAdder();
     private final LongAdder commitNanos = new LongAdder();
+    private final LongAdder deltas = new LongAdder();
+    private final LongAdder heartbeats = new LongAdder();
+    private final LongAdder deletions = new LongAdder();
 
     public ReceiverMetrics() {
         for (int i = 0; i < commitBuckets.length; i++) {
@@ -53,6 +56,17 @@ public final class ReceiverMetrics {
         }
     }
 
+    /** A fetching became current: a delta (a heartbeat too) or a full one, with its deletions. */
+    public void committed(boolean delta, boolean heartbeat, long deleted) {
+        if (delta) {
+            deltas.increment();
+        }
+        if (heartbeat) {
+            heartbeats.increment();
+        }
+        deletions.add(deleted);
+    }
+
     /** The Prometheus exposition text. */
     public String render() {
         StringBuilder out = new StringBuilder();
@@ -70,6 +84,9 @@ public final class ReceiverMetrics {
         out.append("# HELP receiver_objects_stored_total Objects received in pages and stored.\n");
         out.append("# TYPE receiver_objects_stored_total counter\n");
         out.append("receiver_objects_stored_total ").append(objectsStored.sum()).append('\n');
+        counter(out, "receiver_deltas_total", "Deltas committed (protocol 1.1), heartbeats included.", deltas);
+        counter(out, "receiver_heartbeats_total", "Heartbeats (empty deltas) committed.", heartbeats);
+        counter(out, "receiver_deletions_total", "Distinct deletions in committed deltas.", deletions);
         out.append("# HELP receiver_commit_seconds Time to commit a fetching.\n");
         out.append("# TYPE receiver_commit_seconds histogram\n");
         for (int i = 0; i < COMMIT_BUCKETS.length; i++) {
@@ -80,5 +97,11 @@ public final class ReceiverMetrics {
         out.append("receiver_commit_seconds_sum ").append(commitNanos.sum() / 1e9).append('\n');
         out.append("receiver_commit_seconds_count ").append(commits.sum()).append('\n');
         return out.toString();
+    }
+
+    private static void counter(StringBuilder out, String name, String help, LongAdder value) {
+        out.append("# HELP ").append(name).append(' ').append(help).append('\n');
+        out.append("# TYPE ").append(name).append(" counter\n");
+        out.append(name).append(' ').append(value.sum()).append('\n');
     }
 }

@@ -11,6 +11,7 @@ import io.k8scollector.receiver.ingest.Limits;
 import io.k8scollector.receiver.keys.AccessKeys;
 import io.k8scollector.receiver.query.QueryEndpoints;
 import io.k8scollector.receiver.store.Database;
+import io.k8scollector.receiver.store.Inventory;
 import io.k8scollector.receiver.store.Refused;
 import io.k8scollector.receiver.store.Snapshots;
 import io.k8scollector.receiver.web.InventoryPage;
@@ -49,10 +50,10 @@ public final class ReceiverServer implements AutoCloseable {
         AccessKeys keys = new AccessKeys(db);
         Quotas quotas = settings.quotas();
         Authenticator auth = new Authenticator(keys, clock, quotas.requestsInFlightPerKey(), metrics);
-        Snapshots snapshots = new Snapshots(db, settings.retain(), quotas.openFetchingIdle(), quotas.openFetchingsPerCluster());
+        Snapshots snapshots = new Snapshots(db, settings.retention(), quotas.openFetchingIdle(), quotas.openFetchingsPerCluster());
         IngestEndpoints ingest = new IngestEndpoints(keys, auth, new LoginThrottle(quotas, settings.trustedProxyHeader()),
                 snapshots, new BodyReader(Limits.LOGIN, metrics), new BodyReader(settings.limits(), metrics), metrics, clock);
-        QueryEndpoints query = new QueryEndpoints(auth, snapshots);
+        QueryEndpoints query = new QueryEndpoints(auth, snapshots, new Inventory(db));
         InventoryPage page = new InventoryPage();
         Javalin app = Javalin.create(config -> {
             config.jsonMapper(new Jackson3Mapper());
@@ -116,6 +117,17 @@ public final class ReceiverServer implements AutoCloseable {
                 LOG.warn("Could not discard idle fetchings", e);
             }
         }, 1, 10, TimeUnit.MINUTES);
+        // Clusters that send only heartbeats merge nothing at their commits: their old snapshots go here.
+        sweeper.scheduleWithFixedDelay(() -> {
+            try {
+                int merged = snapshots.mergeAll(clock.instant());
+                if (merged > 0) {
+                    LOG.debug("Merged away {} snapshots past the retention", merged);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("Could not merge away old snapshots", e);
+            }
+        }, 1, 1, TimeUnit.MINUTES);
         LOG.info("Receiver listening on port {}", app.port());
         return new ReceiverServer(app, sweeper);
     }
@@ -129,6 +141,12 @@ public final class ReceiverServer implements AutoCloseable {
             case STALE -> new ApiException(409, ErrorBody.STALE, e.getMessage());
             case BAD_REQUEST -> ApiException.badRequest(e.getMessage());
             case TOO_MANY_OPEN -> ApiException.tooManyRequests(e.getMessage(), 60);
+            case BASE_MISMATCH -> {
+                Map<String, Object> current = new LinkedHashMap<>();
+                current.put("current", e.current());
+                yield new ApiException(409, ErrorBody.BASE_MISMATCH, e.getMessage(), current);
+            }
+            case GONE -> new ApiException(410, "gone", e.getMessage());
             case INCOMPLETE -> new ApiException(409, ErrorBody.INCOMPLETE, e.getMessage(), Map.of("shortfall", e.shortfall()));
         };
     }

@@ -1,6 +1,7 @@
 package io.k8scollector.receiver.server;
 
 import io.k8scollector.receiver.ingest.Limits;
+import io.k8scollector.receiver.store.Retention;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -8,6 +9,7 @@ import java.time.Duration;
  * How {@code serve} runs: where it listens, what it keeps, who may read the metrics, and what
  * one caller may take of it.
  *
+ * @param retention which committed snapshots each cluster keeps
  * @param metricsToken bearer token that {@code /metrics} requires; null leaves it open
  * @param tlsCert PEM certificate chain; with {@code tlsKey} the receiver serves HTTPS (both null: HTTP)
  * @param idleLimit how long an uncommitted fetching may go without a request before it is discarded
@@ -15,7 +17,7 @@ import java.time.Duration;
  *     address (its last entry is used); null: the client is the socket's peer
  */
 public record ReceiverSettings(
-        String host, int port, int retain, String metricsToken, Path tlsCert, Path tlsKey, Limits limits,
+        String host, int port, Retention retention, String metricsToken, Path tlsCert, Path tlsKey, Limits limits,
         Duration idleLimit, Quotas quotas, String trustedProxyHeader) {
 
     public ReceiverSettings {
@@ -24,31 +26,31 @@ public record ReceiverSettings(
         }
     }
 
-    public static final int DEFAULT_RETAIN = 20;
     public static final Duration DEFAULT_IDLE_LIMIT = Duration.ofHours(24);
 
     /** Plain HTTP on {@code port} (0: any free port) with every other default. */
     public static ReceiverSettings onPort(int port) {
-        return new ReceiverSettings("0.0.0.0", port, DEFAULT_RETAIN, null, null, null, Limits.DEFAULT, DEFAULT_IDLE_LIMIT,
+        return new ReceiverSettings("0.0.0.0", port,
+                new Retention(Retention.DEFAULT_MINIMUM, Retention.DEFAULT_AGE), null, null, null, Limits.DEFAULT, DEFAULT_IDLE_LIMIT,
                 Quotas.DEFAULT, null);
     }
 
     public ReceiverSettings withHost(String newHost) {
-        return new ReceiverSettings(newHost, port, retain, metricsToken, tlsCert, tlsKey, limits, idleLimit, quotas,
+        return new ReceiverSettings(newHost, port, retention, metricsToken, tlsCert, tlsKey, limits, idleLimit, quotas,
                 trustedProxyHeader);
     }
 
-    public ReceiverSettings withRetain(int newRetain) {
-        return new ReceiverSettings(host, port, newRetain, metricsToken, tlsCert, tlsKey, limits, idleLimit, quotas,
+    public ReceiverSettings withRetention(Retention newRetention) {
+        return new ReceiverSettings(host, port, newRetention, metricsToken, tlsCert, tlsKey, limits, idleLimit, quotas,
                 trustedProxyHeader);
     }
 
     public ReceiverSettings withQuotas(Quotas newQuotas) {
-        return new ReceiverSettings(host, port, retain, metricsToken, tlsCert, tlsKey, limits, idleLimit, newQuotas,
+        return new ReceiverSettings(host, port, retention, metricsToken, tlsCert, tlsKey, limits, idleLimit, newQuotas,
                 trustedProxyHeader);
     }
 
     public ReceiverSettings withTrustedProxyHeader(String header) {
-        return new ReceiverSettings(host, port, retain, metricsToken, tlsCert, tlsKey, limits, idleLimit, quotas, header);
+        return new ReceiverSettings(host, port, retention, metricsToken, tlsCert, tlsKey, limits, idleLimit, quotas, header);
     }
 }
