@@ -4,12 +4,12 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * {@code k8s-receiver serve|keys ...}. Exit codes: 0 done, 1 failed, 2 bad input (one line on
+ * {@code k8s-receiver serve|keys ...|clusters ...}. Exit codes: 0 done, 1 failed, 2 bad input (one line on
  * stderr naming the bad value and what is allowed).
  */
 @Command(name = "k8s-receiver", mixinStandardHelpOptions = true, version = "k8s-receiver 1.0.0",
         description = "The reference receiver of the k8s-collector ingest protocol.",
-        subcommands = {ServeCommand.class, KeysCommand.class})
+        subcommands = {ServeCommand.class, KeysCommand.class, ClustersCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

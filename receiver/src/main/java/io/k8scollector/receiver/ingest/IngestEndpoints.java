@@ -9,6 +9,7 @@ import io.k8scollector.protocol.LoginRequest;
 import io.k8scollector.protocol.LoginResponse;
 import io.k8scollector.protocol.Paths;
 import io.k8scollector.protocol.RecordKind;
+import io.k8scollector.receiver.health.CollectorActivity;
 import io.k8scollector.receiver.keys.AccessKeys;
 import io.k8scollector.receiver.server.ApiException;
 import io.k8scollector.receiver.keys.Scope;
@@ -21,6 +22,7 @@ import io.k8scollector.receiver.store.Refused;
 import io.k8scollector.receiver.store.Snapshots;
 import io.k8scollector.protocol.ErrorBody;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -39,10 +41,12 @@ public final class IngestEndpoints {
     private final BodyReader logins;
     private final BodyReader bodies;
     private final ReceiverMetrics metrics;
+    private final CollectorActivity activity;
     private final Clock clock;
 
+    /** @param activity told of every request of a cluster's collector, for its health */
     public IngestEndpoints(AccessKeys keys, Authenticator auth, LoginThrottle throttle, Snapshots snapshots,
-            BodyReader logins, BodyReader bodies, ReceiverMetrics metrics, Clock clock) {
+            BodyReader logins, BodyReader bodies, ReceiverMetrics metrics, CollectorActivity activity, Clock clock) {
         this.keys = keys;
         this.auth = auth;
         this.throttle = throttle;
@@ -50,6 +54,7 @@ public final class IngestEndpoints {
         this.logins = logins;
         this.bodies = bodies;
         this.metrics = metrics;
+        this.activity = activity;
         this.clock = clock;
     }
 
@@ -92,7 +97,9 @@ public final class IngestEndpoints {
         if (start.clusterUniqueId() == null || start.clusterUniqueId().isBlank()) {
             throw ApiException.badRequest("clusterUniqueId is missing: send the kube-system Namespace's metadata.uid.");
         }
-        snapshots.start(clusterId, start, clock.instant());
+        Instant now = clock.instant();
+        snapshots.start(clusterId, start, now);
+        activity.started(clusterId, start, now);
         ctx.status(204);
     }
 
@@ -100,8 +107,10 @@ public final class IngestEndpoints {
         String clusterId = PathParams.clusterId(ctx);
         String fetchingId = PathParams.fetchingId(ctx);
         auth.caller(ctx, clusterId, Scope.INGEST);
+        Instant now = clock.instant();
+        activity.seen(clusterId, now);
         List<RecordRow> rows = bodies.records(ctx, kind);
-        snapshots.add(clusterId, fetchingId, rows, clock.instant());
+        snapshots.add(clusterId, fetchingId, rows, now);
         if (kind == RecordKind.OBJECTS) {
             metrics.objectsStored(rows.size());
         }
@@ -112,6 +121,8 @@ public final class IngestEndpoints {
         String clusterId = PathParams.clusterId(ctx);
         String fetchingId = PathParams.fetchingId(ctx);
         auth.caller(ctx, clusterId, Scope.INGEST);
+        Instant now = clock.instant();
+        activity.seen(clusterId, now);
         Commit commit;
         try {
             commit = bodies.read(ctx, Commit.class);
@@ -123,8 +134,10 @@ public final class IngestEndpoints {
             throw e;
         }
         long started = System.nanoTime();
-        snapshots.commit(clusterId, fetchingId, commit, clock.instant());
+        snapshots.commit(clusterId, fetchingId, commit, now);
         metrics.commit(System.nanoTime() - started);
+        metrics.deletions(commit.counts().deletions());
+        activity.committed(clusterId, fetchingId, commit, now);
         ctx.status(204);
     }
 
@@ -133,7 +146,10 @@ public final class IngestEndpoints {
         String clusterId = PathParams.clusterId(ctx);
         String fetchingId = PathParams.fetchingId(ctx);
         auth.caller(ctx, clusterId, Scope.INGEST);
-        snapshots.abort(clusterId, fetchingId, bodies.read(ctx, Abort.class), clock.instant());
+        Instant now = clock.instant();
+        activity.seen(clusterId, now);
+        snapshots.abort(clusterId, fetchingId, bodies.read(ctx, Abort.class), now);
+        activity.aborted(clusterId, now);
         ctx.status(204);
     }
 }

@@ -5,12 +5,13 @@ import io.javalin.http.Context;
 import io.k8scollector.protocol.Json;
 import io.k8scollector.protocol.RecordKind;
 import io.k8scollector.protocol.TreeNode;
+import io.k8scollector.receiver.health.ClusterStatus;
+import io.k8scollector.receiver.health.ClusterStatuses;
 import io.k8scollector.receiver.keys.Caller;
 import io.k8scollector.receiver.keys.Scope;
 import io.k8scollector.receiver.server.ApiException;
 import io.k8scollector.receiver.server.Authenticator;
 import io.k8scollector.receiver.server.PathParams;
-import io.k8scollector.receiver.store.ClusterView;
 import io.k8scollector.receiver.store.RecordFilter;
 import io.k8scollector.receiver.store.RecordPage;
 import io.k8scollector.receiver.store.Snapshots;
@@ -40,10 +41,12 @@ public final class QueryEndpoints {
 
     private final Authenticator auth;
     private final Snapshots snapshots;
+    private final ClusterStatuses statuses;
 
-    public QueryEndpoints(Authenticator auth, Snapshots snapshots) {
+    public QueryEndpoints(Authenticator auth, Snapshots snapshots, ClusterStatuses statuses) {
         this.auth = auth;
         this.snapshots = snapshots;
+        this.statuses = statuses;
     }
 
     public void register(RoutesConfig routes) {
@@ -61,9 +64,9 @@ public final class QueryEndpoints {
         Caller caller = auth.caller(ctx, Scope.READ);
         int limit = limit(ctx);
         String after = continueAfter(ctx);
-        List<ClusterView> visible = new ArrayList<>();
+        List<ClusterStatus> visible = new ArrayList<>();
         String next = null;
-        for (ClusterView cluster : snapshots.clusters()) {
+        for (ClusterStatus cluster : statuses.list()) {
             if (caller.allows(cluster.id()) && (after == null || cluster.id().compareTo(after) > 0)) {
                 if (visible.size() == limit) {
                     next = visible.get(limit - 1).id();

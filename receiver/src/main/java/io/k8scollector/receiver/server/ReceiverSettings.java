@@ -1,5 +1,6 @@
 package io.k8scollector.receiver.server;
 
+import io.k8scollector.receiver.health.HealthRule;
 import io.k8scollector.receiver.ingest.Limits;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,15 +14,24 @@ import java.time.Duration;
  * @param idleLimit how long an uncommitted fetching may go without a request before it is discarded
  * @param trustedProxyHeader the header in which a trusted proxy in front names the client's
  *     address (its last entry is used); null: the client is the socket's peer
+ * @param health when a cluster's collector counts as stale ({@code --stale-after})
  */
 public record ReceiverSettings(
         String host, int port, int retain, String metricsToken, Path tlsCert, Path tlsKey, Limits limits,
-        Duration idleLimit, Quotas quotas, String trustedProxyHeader) {
+        Duration idleLimit, Quotas quotas, String trustedProxyHeader, HealthRule health) {
 
     public ReceiverSettings {
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new IllegalArgumentException("--tls-cert and --tls-key go together: give both or neither.");
         }
+    }
+
+    /** Settings with the default {@link HealthRule}. */
+    public ReceiverSettings(
+            String host, int port, int retain, String metricsToken, Path tlsCert, Path tlsKey, Limits limits,
+            Duration idleLimit, Quotas quotas, String trustedProxyHeader) {
+        this(host, port, retain, metricsToken, tlsCert, tlsKey, limits, idleLimit, quotas, trustedProxyHeader,
+                new HealthRule(HealthRule.DEFAULT_STALE_AFTER));
     }
 
     public static final int DEFAULT_RETAIN = 20;
@@ -35,20 +45,27 @@ public record ReceiverSettings(
 
     public ReceiverSettings withHost(String newHost) {
         return new ReceiverSettings(newHost, port, retain, metricsToken, tlsCert, tlsKey, limits, idleLimit, quotas,
-                trustedProxyHeader);
+                trustedProxyHeader, health);
     }
 
     public ReceiverSettings withRetain(int newRetain) {
         return new ReceiverSettings(host, port, newRetain, metricsToken, tlsCert, tlsKey, limits, idleLimit, quotas,
-                trustedProxyHeader);
+                trustedProxyHeader, health);
     }
 
     public ReceiverSettings withQuotas(Quotas newQuotas) {
         return new ReceiverSettings(host, port, retain, metricsToken, tlsCert, tlsKey, limits, idleLimit, newQuotas,
-                trustedProxyHeader);
+                trustedProxyHeader, health);
     }
 
     public ReceiverSettings withTrustedProxyHeader(String header) {
-        return new ReceiverSettings(host, port, retain, metricsToken, tlsCert, tlsKey, limits, idleLimit, quotas, header);
+        return new ReceiverSettings(host, port, retain, metricsToken, tlsCert, tlsKey, limits, idleLimit, quotas, header,
+                health);
+    }
+
+    /** These settings with a CronJob's collector stale after {@code staleAfter} of silence. */
+    public ReceiverSettings withStaleAfter(Duration staleAfter) {
+        return new ReceiverSettings(host, port, retain, metricsToken, tlsCert, tlsKey, limits, idleLimit, quotas,
+                trustedProxyHeader, new HealthRule(staleAfter));
     }
 }
