@@ -610,7 +610,7 @@ abstract class ReceiverContract {
         expectError(receiver.commit("aborted", failed, Map.of()), 409, "fetching_aborted");
         assertThat(lastAbort("aborted")).containsExactly(failed, "api-unreachable", "the API server kept answering 503");
         JsonNode listed = listedAbort("aborted");
-        assertThat(Instant.parse(listed.get("receivedAt").asString()))
+        assertThat(Instant.parse(listed.get("at").asString()))
                 .isAfterOrEqualTo(Instant.parse(listed.get("finishedAt").asString()).minusSeconds(60));
         assertThat(names("aborted")).containsExactly("committed");
     }

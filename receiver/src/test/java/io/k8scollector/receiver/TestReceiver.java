@@ -49,8 +49,13 @@ public final class TestReceiver implements AutoCloseable {
 
     /** A receiver with {@code settings}; {@link #token} is that of a key for every cluster with both scopes. */
     public TestReceiver(String url, ReceiverSettings settings) {
+        this(url, settings, Clock.systemUTC());
+    }
+
+    /** A receiver with {@code settings} whose every "now" is {@code clock}'s. */
+    public TestReceiver(String url, ReceiverSettings settings, Clock clock) {
         db = Database.open(url);
-        server = ReceiverServer.start(settings, db, Clock.systemUTC());
+        server = ReceiverServer.start(settings, db, clock);
         keys = new AccessKeys(db);
         token = login(keys.create(List.of(), EnumSet.allOf(Scope.class), Instant.now()));
     }

@@ -66,6 +66,11 @@ final class ServeCommand implements Callable<Integer> {
                     + " last request, e.g. 15m or 1h (default ${DEFAULT-VALUE}); the sweep discards it after 24h.")
     Duration openFetchingIdle;
 
+    @Option(names = "--stale-after", defaultValue = "45m", paramLabel = "DURATION", converter = MinutesOrHours.class,
+            description = "A cluster whose CronJob (or 1.0) collector sent nothing for this long is stale, e.g. 45m or 2h"
+                    + " (default ${DEFAULT-VALUE}); a continuous collector is stale after 3 of its heartbeats.")
+    Duration staleAfter;
+
     /** A duration as a whole number of seconds, minutes or hours: {@code 90s}, {@code 15m}, {@code 1h}. */
     static final class MinutesOrHours implements CommandLine.ITypeConverter<Duration> {
         @Override
@@ -113,7 +118,7 @@ final class ServeCommand implements Callable<Integer> {
                 new Retention(retain, Duration.ofHours(retainHours)), metricsToken, tlsCert, tlsKey,
                 Limits.DEFAULT, ReceiverSettings.DEFAULT_IDLE_LIMIT, Quotas.DEFAULT.withRequestsInFlightPerKey(maxRequestsPerKey)
                         .withOpenFetchingIdle(openFetchingIdle),
-                trustedProxyHeader);
+                trustedProxyHeader).withStaleAfter(staleAfter);
         Database database = Database.open(db);
         ReceiverServer server;
         try {

@@ -12,6 +12,7 @@ import io.k8scollector.protocol.LoginResponse;
 import io.k8scollector.protocol.Paths;
 import io.k8scollector.protocol.RecordKind;
 import io.k8scollector.protocol.StartAnswer;
+import io.k8scollector.receiver.health.CollectorActivity;
 import io.k8scollector.receiver.keys.AccessKeys;
 import io.k8scollector.receiver.server.ApiException;
 import io.k8scollector.receiver.keys.Scope;
@@ -24,6 +25,7 @@ import io.k8scollector.receiver.store.Refused;
 import io.k8scollector.receiver.store.Snapshots;
 import io.k8scollector.protocol.ErrorBody;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -42,10 +44,12 @@ public final class IngestEndpoints {
     private final BodyReader logins;
     private final BodyReader bodies;
     private final ReceiverMetrics metrics;
+    private final CollectorActivity activity;
     private final Clock clock;
 
+    /** @param activity told of every request of a cluster's collector, for its health */
     public IngestEndpoints(AccessKeys keys, Authenticator auth, LoginThrottle throttle, Snapshots snapshots,
-            BodyReader logins, BodyReader bodies, ReceiverMetrics metrics, Clock clock) {
+            BodyReader logins, BodyReader bodies, ReceiverMetrics metrics, CollectorActivity activity, Clock clock) {
         this.keys = keys;
         this.auth = auth;
         this.throttle = throttle;
@@ -53,6 +57,7 @@ public final class IngestEndpoints {
         this.logins = logins;
         this.bodies = bodies;
         this.metrics = metrics;
+        this.activity = activity;
         this.clock = clock;
     }
 
@@ -99,7 +104,9 @@ public final class IngestEndpoints {
         if (start.speaks11() && start.base() != null) {
             PathParams.fetchingId(start.base(), "base");
         }
-        StartAnswer answer = snapshots.start(clusterId, start, clock.instant());
+        Instant now = clock.instant();
+        StartAnswer answer = snapshots.start(clusterId, start, now);
+        activity.started(clusterId, start, now);
         if (answer == null) {
             ctx.status(204);
         } else {
@@ -111,8 +118,10 @@ public final class IngestEndpoints {
         String clusterId = PathParams.clusterId(ctx);
         String fetchingId = PathParams.fetchingId(ctx);
         auth.caller(ctx, clusterId, Scope.INGEST);
+        Instant now = clock.instant();
+        activity.seen(clusterId, now);
         List<RecordRow> rows = bodies.records(ctx, kind);
-        snapshots.add(clusterId, fetchingId, rows, clock.instant());
+        snapshots.add(clusterId, fetchingId, rows, now);
         if (kind == RecordKind.OBJECTS) {
             metrics.objectsStored(rows.size());
         }
@@ -139,6 +148,8 @@ public final class IngestEndpoints {
         String clusterId = PathParams.clusterId(ctx);
         String fetchingId = PathParams.fetchingId(ctx);
         auth.caller(ctx, clusterId, Scope.INGEST);
+        Instant now = clock.instant();
+        activity.seen(clusterId, now);
         Commit commit;
         try {
             commit = bodies.read(ctx, Commit.class);
@@ -150,10 +161,14 @@ public final class IngestEndpoints {
             throw e;
         }
         long started = System.nanoTime();
-        Snapshots.Committed committed = snapshots.commit(clusterId, fetchingId, commit, clock.instant());
+        Snapshots.Committed committed = snapshots.commit(clusterId, fetchingId, commit, now);
         metrics.commit(System.nanoTime() - started);
-        if (committed != Snapshots.Committed.REPEATED) {
+        if (committed == Snapshots.Committed.REPEATED) {
+            // An answer lost and asked again: the collector is alive, but nothing new was committed.
+            activity.seen(clusterId, now);
+        } else {
             metrics.committed(committed.delta(), committed.heartbeat(), committed.deletions());
+            activity.committed(clusterId, fetchingId, commit, now);
         }
         ctx.status(204);
     }
@@ -163,7 +178,10 @@ public final class IngestEndpoints {
         String clusterId = PathParams.clusterId(ctx);
         String fetchingId = PathParams.fetchingId(ctx);
         auth.caller(ctx, clusterId, Scope.INGEST);
-        snapshots.abort(clusterId, fetchingId, bodies.read(ctx, Abort.class), clock.instant());
+        Instant now = clock.instant();
+        activity.seen(clusterId, now);
+        snapshots.abort(clusterId, fetchingId, bodies.read(ctx, Abort.class), now);
+        activity.aborted(clusterId, now);
         ctx.status(204);
     }
 }

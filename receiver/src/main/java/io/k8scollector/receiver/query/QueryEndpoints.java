@@ -6,12 +6,13 @@ import io.k8scollector.protocol.FetchingId;
 import io.k8scollector.protocol.Json;
 import io.k8scollector.protocol.RecordKind;
 import io.k8scollector.protocol.TreeNode;
+import io.k8scollector.receiver.health.ClusterStatus;
+import io.k8scollector.receiver.health.ClusterStatuses;
 import io.k8scollector.receiver.keys.Caller;
 import io.k8scollector.receiver.keys.Scope;
 import io.k8scollector.receiver.server.ApiException;
 import io.k8scollector.receiver.server.Authenticator;
 import io.k8scollector.receiver.server.PathParams;
-import io.k8scollector.receiver.store.ClusterView;
 import io.k8scollector.receiver.store.RecordFilter;
 import io.k8scollector.receiver.store.Inventory;
 import io.k8scollector.receiver.store.Snapshots;
@@ -44,11 +45,13 @@ public final class QueryEndpoints {
     private final Authenticator auth;
     private final Snapshots snapshots;
     private final Inventory inventory;
+    private final ClusterStatuses statuses;
 
-    public QueryEndpoints(Authenticator auth, Snapshots snapshots, Inventory inventory) {
+    public QueryEndpoints(Authenticator auth, Snapshots snapshots, Inventory inventory, ClusterStatuses statuses) {
         this.auth = auth;
         this.snapshots = snapshots;
         this.inventory = inventory;
+        this.statuses = statuses;
     }
 
     public void register(RoutesConfig routes) {
@@ -66,9 +69,9 @@ public final class QueryEndpoints {
         Caller caller = auth.caller(ctx, Scope.READ);
         int limit = limit(ctx);
         String after = clusterAfter(ctx);
-        List<ClusterView> visible = new ArrayList<>();
+        List<ClusterStatus> visible = new ArrayList<>();
         String next = null;
-        for (ClusterView cluster : snapshots.clusters()) {
+        for (ClusterStatus cluster : statuses.list()) {
             if (caller.allows(cluster.id()) && (after == null || cluster.id().compareTo(after) > 0)) {
                 if (visible.size() == limit) {
                     next = visible.get(limit - 1).id();

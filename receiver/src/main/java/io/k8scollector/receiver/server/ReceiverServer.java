@@ -5,6 +5,10 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.k8scollector.protocol.ErrorBody;
 import io.k8scollector.protocol.Json;
+import io.k8scollector.receiver.health.ClusterEndpoints;
+import io.k8scollector.receiver.health.ClusterStatus;
+import io.k8scollector.receiver.health.ClusterStatuses;
+import io.k8scollector.receiver.health.CollectorActivity;
 import io.k8scollector.receiver.ingest.BodyReader;
 import io.k8scollector.receiver.ingest.IngestEndpoints;
 import io.k8scollector.receiver.ingest.Limits;
@@ -17,6 +21,7 @@ import io.k8scollector.receiver.store.Snapshots;
 import io.k8scollector.receiver.web.InventoryPage;
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -51,9 +56,13 @@ public final class ReceiverServer implements AutoCloseable {
         Quotas quotas = settings.quotas();
         Authenticator auth = new Authenticator(keys, clock, quotas.requestsInFlightPerKey(), metrics);
         Snapshots snapshots = new Snapshots(db, settings.retention(), quotas.openFetchingIdle(), quotas.openFetchingsPerCluster());
+        CollectorActivity activity = new CollectorActivity(db);
+        ClusterStatuses statuses = new ClusterStatuses(snapshots, activity, settings.health(), clock);
         IngestEndpoints ingest = new IngestEndpoints(keys, auth, new LoginThrottle(quotas, settings.trustedProxyHeader()),
-                snapshots, new BodyReader(Limits.LOGIN, metrics), new BodyReader(settings.limits(), metrics), metrics, clock);
-        QueryEndpoints query = new QueryEndpoints(auth, snapshots, new Inventory(db));
+                snapshots, new BodyReader(Limits.LOGIN, metrics), new BodyReader(settings.limits(), metrics), metrics,
+                activity, clock);
+        QueryEndpoints query = new QueryEndpoints(auth, snapshots, new Inventory(db), statuses);
+        ClusterEndpoints cluster = new ClusterEndpoints(auth, statuses);
         InventoryPage page = new InventoryPage();
         Javalin app = Javalin.create(config -> {
             config.jsonMapper(new Jackson3Mapper());
@@ -67,6 +76,7 @@ public final class ReceiverServer implements AutoCloseable {
             }
             ingest.register(config.routes);
             query.register(config.routes);
+            cluster.register(config.routes);
             page.register(config.routes);
             config.routes.get("/healthz", ctx -> ctx.result("ok"));
             config.routes.get("/readyz", ctx -> {
@@ -81,7 +91,7 @@ public final class ReceiverServer implements AutoCloseable {
                         String.valueOf(ctx.header("Authorization")).getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
                     throw new ApiException(401, ErrorBody.UNAUTHORIZED, "/metrics needs the metrics token.");
                 }
-                ctx.contentType("text/plain; version=0.0.4").result(metrics.render());
+                ctx.contentType("text/plain; version=0.0.4").result(metrics.render(gauged(statuses)));
             });
             config.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e));
             config.routes.exception(Refused.class, (e, ctx) -> error(ctx, refusal(e)));
@@ -130,6 +140,16 @@ public final class ReceiverServer implements AutoCloseable {
         }, 1, 1, TimeUnit.MINUTES);
         LOG.info("Receiver listening on port {}", app.port());
         return new ReceiverServer(app, sweeper);
+    }
+
+    /** The clusters whose gauges /metrics shows: none while the database does not answer (the counters still do). */
+    private static List<ClusterStatus> gauged(ClusterStatuses statuses) {
+        try {
+            return statuses.list();
+        } catch (RuntimeException e) {
+            LOG.warn("/metrics leaves out the cluster gauges: {}", e.getMessage());
+            return List.of();
+        }
     }
 
     private static ApiException refusal(Refused e) {
