@@ -1,7 +1,5 @@
 package io.k8scollector.collector.config;
 
-import io.k8scollector.collector.redaction.RedactionSettings;
-import io.k8scollector.collector.shipping.ShippingSettings;
 import io.k8scollector.protocol.ClusterId;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,13 +1,13 @@
 package io.k8scollector.collector.enrichment;
 
+import io.k8scollector.collector.digest.KeyedDigest;
 import io.k8scollector.collector.discovery.ResourceType;
 import io.k8scollector.collector.listing.ObjectObserver;
 import io.k8scollector.collector.listing.ObjectView;
 import io.k8scollector.collector.listing.TypeListing;
-import io.k8scollector.collector.redaction.KeyedDigest;
-import io.k8scollector.protocol.HelmRelease;
 import io.k8scollector.protocol.HelmRelease.Chart;
 import io.k8scollector.protocol.HelmRelease.ResourceRef;
+import io.k8scollector.protocol.HelmRelease;
 import io.k8scollector.protocol.Json;
 import io.k8scollector.protocol.Skipped;
 import java.util.ArrayList;

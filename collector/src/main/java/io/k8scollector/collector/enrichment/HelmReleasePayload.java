@@ -1,6 +1,6 @@
 package io.k8scollector.collector.enrichment;
 
-import io.k8scollector.collector.redaction.KeyedDigest;
+import io.k8scollector.collector.digest.KeyedDigest;
 import io.k8scollector.protocol.HelmRelease.Chart;
 import io.k8scollector.protocol.HelmRelease.ResourceRef;
 import io.k8scollector.protocol.Json;
@@ -15,8 +15,8 @@ import java.util.List;
 import java.util.function.Consumer;
 import java.util.zip.GZIPInputStream;
 import tools.jackson.core.JsonParser;
-import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.JsonToken;
+import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.exc.JacksonIOException;
 import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.JsonNode;

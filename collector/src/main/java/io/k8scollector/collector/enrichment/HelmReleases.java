@@ -1,7 +1,7 @@
 package io.k8scollector.collector.enrichment;
 
+import io.k8scollector.collector.digest.KeyedDigest;
 import io.k8scollector.collector.discovery.HelmStorage;
-import io.k8scollector.collector.redaction.KeyedDigest;
 import io.k8scollector.protocol.HelmRelease;
 import io.k8scollector.protocol.Skipped;
 import java.io.IOException;

@@ -1,5 +1,7 @@
 package io.k8scollector.collector.redaction;
 
+import io.k8scollector.collector.config.RedactionSettings;
+import io.k8scollector.collector.digest.KeyedDigest;
 import io.k8scollector.collector.discovery.ResourceType;
 import io.k8scollector.collector.listing.ItemReader;
 import io.k8scollector.collector.listing.ObjectView;

@@ -1,5 +1,6 @@
 package io.k8scollector.collector.redaction;
 
+import io.k8scollector.collector.digest.KeyedDigest;
 import java.util.function.Function;
 import java.util.regex.MatchResult;
 import java.util.regex.Matcher;

@@ -1,8 +1,10 @@
 package io.k8scollector.collector.run;
 
 import io.k8scollector.collector.Version;
-import io.k8scollector.collector.config.CollectorConfig;
 import io.k8scollector.collector.config.CollectorConfig.Selection;
+import io.k8scollector.collector.config.CollectorConfig;
+import io.k8scollector.collector.config.NamespaceScope;
+import io.k8scollector.collector.digest.KeyedDigest;
 import io.k8scollector.collector.discovery.ApiServer;
 import io.k8scollector.collector.discovery.Catalog;
 import io.k8scollector.collector.discovery.RequestRate;
@@ -16,7 +18,6 @@ import io.k8scollector.collector.enrichment.OwnershipTree;
 import io.k8scollector.collector.listing.Listing;
 import io.k8scollector.collector.listing.TypeLister;
 import io.k8scollector.collector.listing.TypeListing;
-import io.k8scollector.collector.redaction.KeyedDigest;
 import io.k8scollector.collector.redaction.Redactor;
 import io.k8scollector.collector.retry.Retrier;
 import io.k8scollector.collector.shipping.ShippedRecord;

@@ -1,6 +1,7 @@
 package io.k8scollector.collector.shipping;
 
 import io.k8scollector.collector.CollectorException;
+import io.k8scollector.collector.config.ShippingSettings;
 import io.k8scollector.collector.retry.Retrier;
 import io.k8scollector.protocol.Abort;
 import io.k8scollector.protocol.Commit;

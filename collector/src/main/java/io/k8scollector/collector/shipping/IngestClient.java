@@ -1,6 +1,8 @@
 package io.k8scollector.collector.shipping;
 
 import io.k8scollector.collector.Version;
+import io.k8scollector.collector.config.EndpointTrust;
+import io.k8scollector.collector.config.ShippingSettings;
 import io.k8scollector.collector.retry.Retrier;
 import io.k8scollector.collector.retry.RetriesExhausted;
 import io.k8scollector.collector.retry.Verdict;

@@ -3,7 +3,6 @@ package io.k8scollector.collector.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.k8scollector.collector.shipping.ShippingSettings;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,10 +3,10 @@ package io.k8scollector.collector.enrichment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-import io.k8scollector.collector.redaction.KeyedDigest;
-import io.k8scollector.protocol.HelmRelease;
+import io.k8scollector.collector.digest.KeyedDigest;
 import io.k8scollector.protocol.HelmRelease.Chart;
 import io.k8scollector.protocol.HelmRelease.ResourceRef;
+import io.k8scollector.protocol.HelmRelease;
 import io.k8scollector.protocol.Json;
 import io.k8scollector.protocol.Skipped;
 import java.nio.charset.StandardCharsets;

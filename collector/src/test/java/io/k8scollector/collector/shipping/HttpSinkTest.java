@@ -10,6 +10,8 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.k8scollector.collector.CollectorException;
 import io.k8scollector.collector.config.ConfigSource;
+import io.k8scollector.collector.config.EnvironmentProxySelector;
+import io.k8scollector.collector.config.ShippingSettings;
 import io.k8scollector.collector.retry.FakeTime;
 import io.k8scollector.collector.retry.RetryPolicy;
 import io.k8scollector.protocol.Abort;
