@@ -3,9 +3,9 @@ package io.k8scollector.collector.cli;
 import io.k8scollector.collector.CollectorException;
 import io.k8scollector.collector.Version;
 import io.k8scollector.collector.config.CollectorConfig;
+import io.k8scollector.collector.config.CommandLineFlags;
 import io.k8scollector.collector.config.ConfigException;
 import io.k8scollector.collector.config.ContinuousSettings;
-import io.k8scollector.collector.config.Flags;
 import io.k8scollector.collector.discovery.ApiServer;
 import io.k8scollector.collector.run.CollectionRun;
 import io.k8scollector.collector.run.RunReport;
@@ -22,10 +22,10 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /**
  * The collector's command line, drop-in compatible with the original Go collector: single-dash
@@ -55,7 +55,7 @@ public final class Main implements Callable<Integer> {
     Path external;
 
     @Option(names = {"-config", "--config"}, paramLabel = "DIR", description = "Config directory, one file per key (default: /etc/config).")
-    Path configDir = Flags.DEFAULT_CONFIG_DIR;
+    Path configDir = CommandLineFlags.DEFAULT_CONFIG_DIR;
 
     @Option(names = {"-debug", "--debug"}, arity = "0..1", fallbackValue = "true", description = "Readable debug logs instead of JSON lines.")
     boolean debug;
@@ -221,8 +221,8 @@ public final class Main implements Callable<Integer> {
     }
 
     /** What the command line said; {@code check} reads its own copy of the run's flags through it. */
-    Flags flags() {
-        return new Flags(external, configDir, debug, dryRun, clusterId, context, watch);
+    CommandLineFlags flags() {
+        return new CommandLineFlags(external, configDir, debug, dryRun, clusterId, context, watch);
     }
 
     private Sink sink(CollectorConfig config) {

@@ -40,7 +40,7 @@ public final class Redactor {
         return new Redactor(List.of(
                 annotations,
                 new SecretValues(settings.secrets(), digest),
-                new HelmConfigMapPayload(digest),
+                new HelmConfigMapValues(digest),
                 new ConfigMapValues(names, text, digest),
                 new PodTemplateContainers(containers, annotations),
                 new ArgoHelmValues(digest),

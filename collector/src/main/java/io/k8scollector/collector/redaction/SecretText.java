@@ -123,8 +123,8 @@ final class SecretText {
     }
 
     /** A reader of flags over consecutive words (or elements of an argument list). */
-    Flags flags() {
-        return new Flags();
+    FlagReader flags() {
+        return new FlagReader();
     }
 
     /**
@@ -132,7 +132,7 @@ final class SecretText {
      * to its word; {@code nesting} is how many quoted lines this one sits in.
      */
     private String flags(String line, int nesting) {
-        Flags flags = new Flags();
+        FlagReader flags = new FlagReader();
         StringBuilder out = new StringBuilder(line.length());
         int i = 0;
         while (i < line.length()) {
@@ -302,11 +302,11 @@ final class SecretText {
     }
 
     /** Reads words in order and remembers when the next one is a sensitive flag's value. */
-    final class Flags {
+    final class FlagReader {
 
         private boolean valueNext;
 
-        private Flags() {}
+        private FlagReader() {}
 
         /** Whether the word read last was a sensitive flag without {@code =}, so that the next one is its value. */
         boolean valueNext() {

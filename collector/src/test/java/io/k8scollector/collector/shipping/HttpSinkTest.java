@@ -548,7 +548,7 @@ class HttpSinkTest {
         open(sink);
 
         List<ILoggingEvent> logged = logged(() -> sink.abort(
-                new CollectorException("Listing pods at https://10.0.0.1 failed: connection refused."), Instant.now()));
+                new CollectorException("ConcurrentLister pods at https://10.0.0.1 failed: connection refused."), Instant.now()));
 
         assertThat(endpoint.requests("abort")).isEqualTo(1);
         assertThat(lastBody()).contains("\"reason\":\"api-unreachable\"");
