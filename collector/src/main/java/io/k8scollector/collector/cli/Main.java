@@ -96,8 +96,8 @@ public final class Main implements Callable<Integer> {
     /**
      * The JDK HTTP client's read size ({@code jdk.httpclient.bufsize}, 16 KiB by default), unless
      * set on the command line: every read goes through several of its threads and queues, and a
-     * list response of 500 Pods is about 2 MB; reads four times larger take about 5 % off a whole
-     * run's CPU and wall time for 10 to 20 MiB more peak RSS (docs/benchmarks.md).
+     * list response of 500 Pods is about 2 MB; reads four times larger save CPU and wall time for
+     * some more peak RSS (docs/benchmarks.md has the figures).
      */
     private static final String HTTP_READ_BYTES = "65536";
 
@@ -113,8 +113,8 @@ public final class Main implements Callable<Integer> {
     /**
      * Ends the selector threads of the JDK's HTTP clients (fabric8's and the sink's). Java 17's
      * client cannot be closed, and its selector thread waits in a native call, for which the JVM
-     * waits 300 ms at exit, about 5 % of a whole run over 100k pods; that thread ends at once when
-     * interrupted. Nothing runs on those clients any more.
+     * waits up to 300 ms at exit (docs/benchmarks.md); that thread ends at once when interrupted.
+     * Nothing runs on those clients any more.
      */
     private static void stopHttpSelectors() {
         for (Thread thread : Thread.getAllStackTraces().keySet()) {

@@ -50,7 +50,7 @@ final class SecretText {
     private static final int MAX_NESTING = 2;
     /**
      * Env values, arguments and annotations repeat across every pod of a workload; the rules on them
-     * took an eighth of the collector's CPU in a dry-run of 100k pods. A digest is the same for one
+     * were a large share of the collector's CPU in a dry-run of 100k pods (docs/benchmarks.md). A digest is the same for one
      * key, so an answer kept is the answer computed again. At most this many texts of each kind are
      * kept...
      */

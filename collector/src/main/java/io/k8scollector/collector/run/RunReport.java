@@ -55,7 +55,7 @@ public record RunReport(
                 .addKeyValue("retries", shipping.retriesByCause())
                 .addKeyValue("objectsByType", objectsByType)
                 .addKeyValue("treesCut", treesCut)
-                .addKeyValue("skipped", skipped.stream().map(entry -> entry.kind() + " " + entry.reason() + ": "
+                .addKeyValue("skipped", skipped.stream().map(entry -> entry.subject() + " " + entry.reason() + ": "
                         + entry.message()).toList())
                 .addKeyValue("durationMs", duration.toMillis())
                 .log("Run {} finished in {} ms: {} objects, {} Helm releases, {} types, {} trees, {} skipped.",
@@ -77,7 +77,7 @@ public record RunReport(
         }
         text.append(skipped.isEmpty() ? "Nothing skipped.\n" : "Skipped:\n");
         for (Skipped entry : skipped) {
-            text.append("  ").append(entry.kind()).append(' ').append(entry.reason()).append(": ").append(entry.message()).append('\n');
+            text.append("  ").append(entry.subject()).append(' ').append(entry.reason()).append(": ").append(entry.message()).append('\n');
         }
         for (String note : notes) {
             text.append("Note: ").append(note).append('\n');

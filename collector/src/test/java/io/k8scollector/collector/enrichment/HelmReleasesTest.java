@@ -207,7 +207,7 @@ class HelmReleasesTest {
         releases.observe(HelmStorage.secret(revision("small", 1, "deployed")));
 
         assertThat(releases.releases()).extracting(HelmRelease::name).containsExactly("small");
-        assertThat(releases.skipped()).extracting(Skipped::kind, Skipped::recordKind, Skipped::name, Skipped::reason)
+        assertThat(releases.skipped()).extracting(Skipped::subject, Skipped::recordKind, Skipped::name, Skipped::reason)
                 .containsExactly(
                         tuple("record", "helmRelease", "prod/read-field", "too-large"),
                         tuple("record", "helmRelease", "prod/skipped-field", "too-large"));

@@ -198,7 +198,7 @@ class TypeListerTest {
 
         assertThat(objects).isEmpty();
         assertThat(listing.skipped()).hasValueSatisfying(skipped -> {
-            assertThat(skipped.kind()).isEqualTo(Skipped.TYPE);
+            assertThat(skipped.subject()).isEqualTo(Skipped.TYPE);
             assertThat(skipped.reason()).isEqualTo("forbidden");
             assertThat(skipped.resource()).isEqualTo("pods");
             assertThat(skipped.message()).contains("HTTP 403").contains("/api/v1/pods");
@@ -259,7 +259,7 @@ class TypeListerTest {
             assertThat(listing.complete()).isTrue();
             assertThat(names).doesNotHaveDuplicates().contains("just-deep-enough").doesNotContainAnyElementsOf(planted)
                     .hasSize(connected.cluster().store().count("", "pods") - planted.size());
-            assertThat(listing.refused()).extracting(Skipped::kind, Skipped::resource, Skipped::reason)
+            assertThat(listing.refused()).extracting(Skipped::subject, Skipped::resource, Skipped::reason)
                     .containsOnly(org.assertj.core.groups.Tuple.tuple("object", "pods", "unparseable"));
             assertThat(listing.refused()).extracting(Skipped::name)
                     .containsExactlyInAnyOrder("deep", "huge-number", "huge-float", "long-name", null);

@@ -424,14 +424,14 @@ public final class Snapshots {
      * records of either snapshot. Unreadable Helm release storage carries its releases over alike.
      */
     private void carryOver(Connection c, long previous, long seq, Skipped skipped) throws SQLException {
-        if (Skipped.RECORD.equals(skipped.kind())) {
+        if (Skipped.RECORD.equals(skipped.subject())) {
             carryOverReleases(c, previous, seq, skipped);
             return;
         }
         String group = skipped.group() == null ? "" : skipped.group();
         String where;
         List<Object> args = new ArrayList<>(List.of(seq, previous, group));
-        switch (skipped.kind() == null ? "" : skipped.kind()) {
+        switch (skipped.subject() == null ? "" : skipped.subject()) {
             case Skipped.GROUP -> where = "";
             case Skipped.TYPE -> {
                 where = " AND kind = ?";
