@@ -1,6 +1,7 @@
 package io.k8scollector.collector.shipping;
 
 import io.k8scollector.collector.CollectorException;
+import io.k8scollector.collector.config.ShippingSettings;
 import io.k8scollector.collector.retry.Retrier;
 import io.k8scollector.protocol.Abort;
 import io.k8scollector.protocol.Commit;
@@ -100,7 +101,7 @@ public final class HttpSink implements Sink {
         String version = start.collector() == null ? "unknown" : start.collector().version();
         client = new IngestClient(settings, version, encoder, tally, retrier);
         client.login();
-        client.post(Paths.fetchings(clusterId), new JsonPayload(start, encoder));
+        client.post(Paths.fetchings(clusterId), new JsonBody(start, encoder));
         started = true;
         LOG.info("Fetching {} of cluster {} started at {}", fetchingId, clusterId, settings.endpoint());
     }
@@ -156,7 +157,7 @@ public final class HttpSink implements Sink {
         rejected.forEach(refused -> all.add(refused.refused(
                 "refused with 413 by the endpoint even alone (" + refused.json().length + " bytes)")));
         client.post(Paths.commit(clusterId, fetchingId),
-                new JsonPayload(new Commit(counts, finishedAt, all, report), encoder));
+                new JsonBody(new Commit(counts, finishedAt, all, report), encoder));
         LOG.info("Fetching {} of cluster {} committed: {}", fetchingId, clusterId, counts);
         return counts;
     }
@@ -179,7 +180,7 @@ public final class HttpSink implements Sink {
                 MDC.setContextMap(context);
             }
             try {
-                client.post(path, new JsonPayload(abort, encoder), ABORT_BUDGET);
+                client.post(path, new JsonBody(abort, encoder), ABORT_BUDGET);
                 LOG.info("Told the endpoint that fetching {} failed ({})", fetchingId, abort.reason());
             } catch (ShippingException e) {
                 if (e.status() == 404) {

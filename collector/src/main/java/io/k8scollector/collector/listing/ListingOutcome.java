@@ -13,10 +13,10 @@ import java.util.Optional;
  * @param message what happened, naming the type and the URL; null when listed
  * @param refused the objects left out alone because the parser refused them ({@code unparseable})
  */
-public record TypeListing(
+public record ListingOutcome(
         ResourceType type, long objects, Skipped.Reason skipReason, String message, List<Skipped> refused) {
 
-    public TypeListing {
+    public ListingOutcome {
         refused = List.copyOf(refused);
     }
 
