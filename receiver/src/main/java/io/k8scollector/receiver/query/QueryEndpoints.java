@@ -110,14 +110,17 @@ public final class QueryEndpoints {
         String clusterId = PathParams.clusterId(ctx);
         auth.caller(ctx, clusterId, Scope.READ);
         String uid = ctx.pathParam("uid");
-        byte[] body = snapshots.object(clusterId, uid).orElseThrow(() -> ApiException.notFound(
-                "No object with uid " + uid + " in the current snapshot of cluster '" + clusterId + "'."));
+        byte[] body = snapshots.object(clusterId, uid).orElseThrow(() -> noObject(clusterId, uid));
         String accept = ctx.header("Accept");
         if ("yaml".equals(ctx.queryParam("format")) || (accept != null && accept.contains("yaml"))) {
             ctx.contentType("application/yaml").result(YAML.writeValueAsString(Json.MAPPER.readTree(body)));
         } else {
             ctx.contentType("application/json").result(body);
         }
+    }
+
+    static ApiException noObject(String clusterId, String uid) {
+        return ApiException.notFound("No object with uid " + uid + " in the current snapshot of cluster '" + clusterId + "'.");
     }
 
     private void tree(Context ctx) {
@@ -174,7 +177,7 @@ public final class QueryEndpoints {
         ctx.contentType("application/json").result(Json.MAPPER.writeValueAsBytes(page));
     }
 
-    private static int limit(Context ctx) {
+    static int limit(Context ctx) {
         String raw = ctx.queryParam("limit");
         if (raw == null || raw.isBlank()) {
             return DEFAULT_LIMIT;
@@ -190,7 +193,7 @@ public final class QueryEndpoints {
         throw ApiException.badRequest("Invalid limit '" + raw + "': use a whole number from 1 to " + MAX_LIMIT + ".");
     }
 
-    private static String continueAfter(Context ctx) {
+    static String continueAfter(Context ctx) {
         String token = blank(ctx.queryParam("continue"));
         if (token == null) {
             return null;
@@ -202,11 +205,11 @@ public final class QueryEndpoints {
         }
     }
 
-    private static String encode(String key) {
+    static String encode(String key) {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(key.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static String blank(String value) {
+    static String blank(String value) {
         return value == null || value.isBlank() ? null : value;
     }
 }

@@ -9,8 +9,10 @@ import io.k8scollector.receiver.ingest.BodyReader;
 import io.k8scollector.receiver.ingest.IngestEndpoints;
 import io.k8scollector.receiver.ingest.Limits;
 import io.k8scollector.receiver.keys.AccessKeys;
+import io.k8scollector.receiver.query.InventoryEndpoints;
 import io.k8scollector.receiver.query.QueryEndpoints;
 import io.k8scollector.receiver.store.Database;
+import io.k8scollector.receiver.store.Inventory;
 import io.k8scollector.receiver.store.Refused;
 import io.k8scollector.receiver.store.Snapshots;
 import io.k8scollector.receiver.web.InventoryPage;
@@ -53,6 +55,7 @@ public final class ReceiverServer implements AutoCloseable {
         IngestEndpoints ingest = new IngestEndpoints(keys, auth, new LoginThrottle(quotas, settings.trustedProxyHeader()),
                 snapshots, new BodyReader(Limits.LOGIN, metrics), new BodyReader(settings.limits(), metrics), metrics, clock);
         QueryEndpoints query = new QueryEndpoints(auth, snapshots);
+        InventoryEndpoints inventory = new InventoryEndpoints(auth, snapshots, new Inventory(db));
         InventoryPage page = new InventoryPage();
         Javalin app = Javalin.create(config -> {
             config.jsonMapper(new Jackson3Mapper());
@@ -66,6 +69,7 @@ public final class ReceiverServer implements AutoCloseable {
             }
             ingest.register(config.routes);
             query.register(config.routes);
+            inventory.register(config.routes);
             page.register(config.routes);
             config.routes.get("/healthz", ctx -> ctx.result("ok"));
             config.routes.get("/readyz", ctx -> {

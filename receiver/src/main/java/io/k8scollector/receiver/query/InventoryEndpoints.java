@@ -1,0 +1,174 @@
+package io.k8scollector.receiver.query;
+
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.k8scollector.protocol.HelmRelease;
+import io.k8scollector.protocol.Json;
+import io.k8scollector.protocol.RecordKind;
+import io.k8scollector.receiver.keys.Caller;
+import io.k8scollector.receiver.keys.Scope;
+import io.k8scollector.receiver.server.ApiException;
+import io.k8scollector.receiver.server.Authenticator;
+import io.k8scollector.receiver.server.PathParams;
+import io.k8scollector.receiver.store.ClusterView;
+import io.k8scollector.receiver.store.Inventory;
+import io.k8scollector.receiver.store.RecordFilter;
+import io.k8scollector.receiver.store.RecordPage;
+import io.k8scollector.receiver.store.Snapshots;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * The inventory browser's queries, as the page and scripts read them alike: a kind's objects by
+ * namespace and name, the namespaces, an object's relations, and across the clusters a key may
+ * read, the images in use and the Helm charts with their versions. Every call needs the read
+ * scope; a cluster the key may not read is refused (per cluster) or left out (across clusters).
+ */
+public final class InventoryEndpoints {
+
+    private final Authenticator auth;
+    private final Snapshots snapshots;
+    private final Inventory inventory;
+    private final Images images;
+
+    public InventoryEndpoints(Authenticator auth, Snapshots snapshots, Inventory inventory) {
+        this.auth = auth;
+        this.snapshots = snapshots;
+        this.inventory = inventory;
+        this.images = new Images(inventory);
+    }
+
+    public void register(RoutesConfig routes) {
+        routes.get("/v1/clusters/{clusterId}/object-refs", this::objectRefs);
+        routes.get("/v1/clusters/{clusterId}/namespaces", this::namespaces);
+        routes.get("/v1/clusters/{clusterId}/objects/{uid}/relations", this::relations);
+        routes.get("/v1/images", this::images);
+        routes.get("/v1/helm-charts", this::charts);
+    }
+
+    private void objectRefs(Context ctx) {
+        String clusterId = PathParams.clusterId(ctx);
+        auth.caller(ctx, clusterId, Scope.READ);
+        Inventory.ObjectQuery query = new Inventory.ObjectQuery(ctx.queryParam("group"), blank(ctx, "kind"),
+                blank(ctx, "namespace"), blank(ctx, "namePrefix"), LabelSelector.parse(ctx.queryParam("labelSelector")));
+        Inventory.SummaryPage page = inventory.objects(clusterId, query, position(ctx), QueryEndpoints.limit(ctx));
+        List<Map<String, Object>> items = new ArrayList<>();
+        for (Inventory.ObjectSummary o : page.items()) {
+            Map<String, Object> item = new LinkedHashMap<>();
+            item.put("uid", o.uid());
+            item.put("apiVersion", o.apiVersion());
+            item.put("kind", o.kind());
+            item.put("namespace", o.namespace());
+            item.put("name", o.name());
+            item.put("labels", o.labels() == null ? Map.of() : Json.MAPPER.readTree(o.labels()));
+            items.add(item);
+        }
+        Inventory.Position next = page.continueAfter();
+        write(ctx, items, next == null ? null : QueryEndpoints.encode(next.namespace() + "\n" + next.name() + "\n" + next.key()));
+    }
+
+    private static Inventory.Position position(Context ctx) {
+        String after = QueryEndpoints.continueAfter(ctx);
+        if (after == null) {
+            return null;
+        }
+        String[] parts = after.split("\n", 3);
+        if (parts.length != 3) {
+            throw ApiException.badRequest("Invalid continue token: pass the \"continue\" of the previous page as it is.");
+        }
+        return new Inventory.Position(parts[0], parts[1], parts[2]);
+    }
+
+    private void namespaces(Context ctx) {
+        String clusterId = PathParams.clusterId(ctx);
+        auth.caller(ctx, clusterId, Scope.READ);
+        write(ctx, inventory.namespaces(clusterId, ctx.queryParam("group"), blank(ctx, "kind")), null);
+    }
+
+    private void relations(Context ctx) {
+        String clusterId = PathParams.clusterId(ctx);
+        auth.caller(ctx, clusterId, Scope.READ);
+        String uid = ctx.pathParam("uid");
+        byte[] body = snapshots.object(clusterId, uid).orElseThrow(() -> QueryEndpoints.noObject(clusterId, uid));
+        ctx.contentType("application/json").result(Json.MAPPER.writeValueAsBytes(
+                Relations.of(snapshots, clusterId, uid, body, releases(clusterId))));
+    }
+
+    private void images(Context ctx) {
+        Caller caller = auth.caller(ctx, Scope.READ);
+        String search = lower(blank(ctx, "search"));
+        List<Images.ImageUse> found = images.of(visible(ctx, caller)).stream()
+                .filter(i -> search == null || i.image().toLowerCase(Locale.ROOT).contains(search))
+                .toList();
+        page(ctx, found, Images.ImageUse::image);
+    }
+
+    private void charts(Context ctx) {
+        Caller caller = auth.caller(ctx, Scope.READ);
+        String search = lower(blank(ctx, "search"));
+        List<Charts.ClusterRelease> releases = new ArrayList<>();
+        for (ClusterView cluster : visible(ctx, caller)) {
+            releases(cluster.id()).forEach(r -> releases.add(new Charts.ClusterRelease(cluster.id(), r)));
+        }
+        Predicate<Charts.ChartUse> matches = c -> search == null || c.chart().toLowerCase(Locale.ROOT).contains(search)
+                || c.releases().stream().anyMatch(r -> r.name() != null && r.name().toLowerCase(Locale.ROOT).contains(search));
+        page(ctx, Charts.of(releases).stream().filter(matches).toList(), Charts.ChartUse::chart);
+    }
+
+    /** The clusters the key may read, or only {@code ?cluster=} (refused when the key may not read it). */
+    private List<ClusterView> visible(Context ctx, Caller caller) {
+        String only = blank(ctx, "cluster");
+        if (only != null && !caller.allows(only)) {
+            throw new ApiException(403, io.k8scollector.protocol.ErrorBody.FORBIDDEN,
+                    "Access key " + caller.accessKey() + " is not allowed for cluster '" + only + "'.");
+        }
+        List<ClusterView> visible = snapshots.clusters().stream()
+                .filter(c -> caller.allows(c.id()) && (only == null || only.equals(c.id()))).toList();
+        if (only != null && visible.isEmpty()) {
+            throw ApiException.notFound("Unknown cluster '" + only + "'.");
+        }
+        return visible;
+    }
+
+    /** Every Helm release and Argo CD application of the cluster's current snapshot. */
+    private List<HelmRelease> releases(String clusterId) {
+        List<HelmRelease> releases = new ArrayList<>();
+        String after = null;
+        do {
+            RecordPage page = snapshots.list(clusterId, RecordKind.HELM_RELEASES, RecordFilter.ALL, after, QueryEndpoints.MAX_LIMIT);
+            page.bodies().forEach(body -> releases.add(Json.MAPPER.readValue(body, HelmRelease.class)));
+            after = page.continueAfter();
+        } while (after != null);
+        return releases;
+    }
+
+    /** A page of {@code sorted} (ascending by {@code key}, keys unique) after the request's continue. */
+    private static <T> void page(Context ctx, List<T> sorted, Function<T, String> key) {
+        int limit = QueryEndpoints.limit(ctx);
+        String after = QueryEndpoints.continueAfter(ctx);
+        List<T> items = sorted.stream().filter(t -> after == null || key.apply(t).compareTo(after) > 0)
+                .limit(limit + 1L).toList();
+        String next = items.size() > limit ? QueryEndpoints.encode(key.apply(items.get(limit - 1))) : null;
+        write(ctx, items.subList(0, Math.min(limit, items.size())), next);
+    }
+
+    private static void write(Context ctx, List<?> items, String next) {
+        Map<String, Object> page = new LinkedHashMap<>();
+        page.put("items", items);
+        page.put("continue", next);
+        ctx.contentType("application/json").result(Json.MAPPER.writeValueAsBytes(page));
+    }
+
+    private static String blank(Context ctx, String param) {
+        return QueryEndpoints.blank(ctx.queryParam(param));
+    }
+
+    private static String lower(String value) {
+        return value == null ? null : value.toLowerCase(Locale.ROOT);
+    }
+}
