@@ -12,12 +12,8 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 clusters=${1:-20} objects=${2:-10000} page=${3:-500} warmup=${4:-0}
 cd "$root"
-# Migrations copied by an earlier build of another commit would survive `mvn package` and run.
-rm -rf "$root/receiver/target/classes/db"
-mvn -q -B -ntp -pl receiver,bench -am -DskipTests -Dmaven.test.skip=true package \
-    dependency:build-classpath -Dmdep.outputFile=target/classpath.txt >&2
-bench_cp="$root/bench/target/classes:$(cat "$root/bench/target/classpath.txt")"
-jar="$root/receiver/target/k8s-receiver.jar"
+source bench/lib/receiver.sh
+build_receiver_and_bench "$root"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 receiver_opts=${RECEIVER_JAVA_OPTS:--Xmx512m}

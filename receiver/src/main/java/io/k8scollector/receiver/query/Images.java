@@ -42,11 +42,15 @@ final class Images {
         this.inventory = inventory;
     }
 
-    /** Every image of {@code clusters}' current snapshots, by reference, merged across the clusters. */
-    List<ImageUse> of(List<ClusterView> clusters) {
-        Set<String> known = clusters.stream().map(ClusterView::id).collect(Collectors.toSet());
+    /** Forgets what was derived for clusters that are gone: every cluster there is is in {@code all}. */
+    void forgetAllBut(List<ClusterView> all) {
+        Set<String> known = all.stream().map(ClusterView::id).collect(Collectors.toSet());
         derived.keySet().retainAll(known);
         locks.keySet().retainAll(known);
+    }
+
+    /** Every image of {@code clusters}' current snapshots, by reference, merged across the clusters. */
+    List<ImageUse> of(List<ClusterView> clusters) {
         TreeMap<String, List<ImageUse>> byImage = new TreeMap<>();
         for (ClusterView cluster : clusters) {
             if (cluster.currentFetchingId() != null) {

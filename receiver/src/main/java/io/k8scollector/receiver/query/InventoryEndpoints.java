@@ -2,6 +2,7 @@ package io.k8scollector.receiver.query;
 
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.k8scollector.protocol.ErrorBody;
 import io.k8scollector.protocol.HelmRelease;
 import io.k8scollector.protocol.Json;
 import io.k8scollector.protocol.RecordKind;
@@ -102,7 +103,9 @@ public final class InventoryEndpoints {
     private void images(Context ctx) {
         Caller caller = auth.caller(ctx, Scope.READ);
         String search = lower(blank(ctx, "search"));
-        List<Images.ImageUse> found = images.of(visible(ctx, caller)).stream()
+        List<ClusterView> all = snapshots.clusters();
+        images.forgetAllBut(all);
+        List<Images.ImageUse> found = images.of(visible(ctx, caller, all)).stream()
                 .filter(i -> search == null || i.image().toLowerCase(Locale.ROOT).contains(search))
                 .toList();
         page(ctx, found, Images.ImageUse::image);
@@ -112,7 +115,7 @@ public final class InventoryEndpoints {
         Caller caller = auth.caller(ctx, Scope.READ);
         String search = lower(blank(ctx, "search"));
         List<Charts.ClusterRelease> releases = new ArrayList<>();
-        for (ClusterView cluster : visible(ctx, caller)) {
+        for (ClusterView cluster : visible(ctx, caller, snapshots.clusters())) {
             releases(cluster.id()).forEach(r -> releases.add(new Charts.ClusterRelease(cluster.id(), r)));
         }
         Predicate<Charts.ChartUse> matches = c -> search == null || c.chart().toLowerCase(Locale.ROOT).contains(search)
@@ -120,14 +123,14 @@ public final class InventoryEndpoints {
         page(ctx, Charts.of(releases).stream().filter(matches).toList(), Charts.ChartUse::chart);
     }
 
-    /** The clusters the key may read, or only {@code ?cluster=} (refused when the key may not read it). */
-    private List<ClusterView> visible(Context ctx, Caller caller) {
+    /** The clusters of {@code all} the key may read, or only {@code ?cluster=} (refused when the key may not read it). */
+    private static List<ClusterView> visible(Context ctx, Caller caller, List<ClusterView> all) {
         String only = blank(ctx, "cluster");
         if (only != null && !caller.allows(only)) {
-            throw new ApiException(403, io.k8scollector.protocol.ErrorBody.FORBIDDEN,
+            throw new ApiException(403, ErrorBody.FORBIDDEN,
                     "Access key " + caller.accessKey() + " is not allowed for cluster '" + only + "'.");
         }
-        List<ClusterView> visible = snapshots.clusters().stream()
+        List<ClusterView> visible = all.stream()
                 .filter(c -> caller.allows(c.id()) && (only == null || only.equals(c.id()))).toList();
         if (only != null && visible.isEmpty()) {
             throw ApiException.notFound("Unknown cluster '" + only + "'.");
