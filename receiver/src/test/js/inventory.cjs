@@ -54,6 +54,11 @@ async function signIn(page) {
     seen.changes = await page.textContent('#changes');
     seen.crumbs = await page.textContent('#crumbs');
     await shot(page, 'cluster');
+    // The changes over a window of time, across every delta in it.
+    await page.selectOption('#changes-window', '1h');
+    await page.waitForFunction(() => location.hash.includes('changes=1h') && document.querySelector('#changes').textContent.includes('Nothing retained'));
+    seen.hourChanges = await page.textContent('#changes');
+    seen.hourHash = await page.evaluate(() => location.hash);
 
     // A kind's objects: paged, then filtered by labels and a name prefix.
     await page.click('#kinds tbody a:text-is("ConfigMap")');
@@ -87,6 +92,21 @@ async function signIn(page) {
     seen.yaml = await page.textContent('#yaml');
     seen.objectCrumbs = await page.textContent('#crumbs');
     await shot(page, 'object');
+
+    // An object's history: the Deployment scaled in prod-eu's second snapshot, and the diff of that change.
+    await page.evaluate(() => { location.hash = '#/clusters/prod-eu/objects/prod-eu-dep-web'; });
+    await page.waitForFunction(() => document.querySelectorAll('#history tbody tr').length === 2
+      && document.querySelector('#detail-title').textContent.includes('Deployment'));
+    seen.history = await cells(page, '#history', 2);
+    await page.click('#history tbody tr:nth-child(2) a');
+    await page.waitForSelector('#diff:not(.hidden) div');
+    seen.diffHash = await page.evaluate(() => location.hash);
+    seen.diffTitle = await page.textContent('#diff-title');
+    seen.diffAdded = await page.$$eval('#diff .added', lines => lines.map(l => l.textContent));
+    seen.diffDeleted = await page.$$eval('#diff .deleted', lines => lines.map(l => l.textContent));
+    seen.diffFolded = await page.$$eval('#diff .same', lines => lines.some(l => l.textContent.includes('unchanged line')));
+    await page.evaluate(() => document.querySelector('#history').scrollIntoView());
+    await shot(page, 'history');
 
     // Markup from the cluster stays text.
     await page.evaluate(() => { location.hash = '#/clusters/prod-eu/objects/prod-eu-cm-web'; });

@@ -27,15 +27,16 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The inventory page in Debian's headless chromium, driven by playwright-core (bin/setup
  * installs both) over {@link InventoryFixture}'s clusters: src/test/js/inventory.cjs signs in
- * with a read key for two of the three clusters and goes through every view (clusters, a
- * cluster's kinds, a kind's objects, an object, images, Helm charts), with the keyboard, the
+ * with a read key for two of the three clusters (and two more that show health) and goes through
+ * every view (clusters, a cluster's kinds, a kind's objects, an object, an object's history and
+ * the diff of its change, images, Helm charts), with the keyboard, the
  * filters and a shared URL, then signs out (which revokes the token). A screenshot of each view
  * is kept in target/screenshots/ (docs/images/ has copies for docs/receiver.md).
  */
 class InventoryPageBrowserTest {
 
     private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
-    private static final List<String> VIEWS = List.of("clusters", "cluster", "objects", "object", "images", "charts");
+    private static final List<String> VIEWS = List.of("clusters", "cluster", "objects", "object", "history", "images", "charts");
 
     @Test
     void everyViewShowsWhatTheQueryApiAnswersAsText(@TempDir Path dir) throws Exception {
@@ -43,7 +44,9 @@ class InventoryPageBrowserTest {
         assertThat(modules.resolve("playwright-core")).as("playwright-core; run bin/setup").isDirectory();
         assertThat(Path.of("/usr/bin/chromium")).as("Debian's chromium; run bin/setup").exists();
         try (TestReceiver receiver = new TestReceiver(TestDatabases.sqlite(dir), 3)) {
-            new InventoryFixture(receiver).load("");
+            InventoryFixture fixture = new InventoryFixture(receiver);
+            fixture.load("");
+            fixture.scaleWeb("");
             seedHealth(receiver);
             NewKey key = receiver.keys.create(List.of("prod-eu", "prod-us", "qa", "shop"), Set.of(Scope.READ), Instant.now());
             Path shots = Path.of("target/screenshots").toAbsolutePath();
@@ -68,7 +71,10 @@ class InventoryPageBrowserTest {
                     "DaemonSet=1", "Deployment=1", "Namespace=3", "PersistentVolumeClaim=1", "Pod=5", "ReplicaSet=1",
                     "Service=1", "StatefulSet=1");
             assertThat(strings(seen, "releases")).containsExactly("payments-db", "storefront");
-            assertThat(seen.get("changes").asString()).contains("First snapshot").contains("added");
+            assertThat(seen.get("changes").asString()).startsWith("From ").contains("changed Deployment shop/web")
+                    .doesNotContain("added");
+            assertThat(seen.get("hourHash").asString()).isEqualTo("#/clusters/prod-eu?changes=1h");
+            assertThat(seen.get("hourChanges").asString()).startsWith("Nothing retained before that time").contains("added ConfigMap shop/cache-000").contains("and 60 more added");
             assertThat(seen.get("crumbs").asString()).isEqualTo("Clusters›prod-eu");
 
             assertThat(strings(seen, "firstPage")).hasSize(50).startsWith("cache-000").endsWith("cache-049");
@@ -90,6 +96,14 @@ class InventoryPageBrowserTest {
             assertThat(seen.get("yaml").asString()).contains("kind: Pod").contains("image: nginx:1.27.3")
                     .contains("value: hmac-sha256:redacted");
             assertThat(seen.get("objectCrumbs").asString()).isEqualTo("Clusters›prod-eu›Pod›shop/web-7c9d-a");
+
+            assertThat(strings(seen, "history")).containsExactly("added", "changed");
+            assertThat(seen.get("diffHash").asString()).startsWith("#/clusters/prod-eu/objects/prod-eu-dep-web?from=")
+                    .contains("&to=");
+            assertThat(seen.get("diffTitle").asString()).startsWith("From ").contains(" to ");
+            assertThat(strings(seen, "diffDeleted")).containsExactly("-   replicas: 2");
+            assertThat(strings(seen, "diffAdded")).containsExactly("+   replicas: 3");
+            assertThat(seen.get("diffFolded").asBoolean()).isTrue();
 
             assertThat(seen.get("markupYaml").asString()).contains(InventoryFixture.MARKUP);
             assertThat(strings(seen, "markupLabels")).contains("markup");
