@@ -3,6 +3,7 @@ package io.k8scollector.collector.run;
 import io.k8scollector.collector.Version;
 import io.k8scollector.collector.config.CollectorConfig;
 import io.k8scollector.collector.config.CollectorConfig.Selection;
+import io.k8scollector.collector.config.ContinuousSettings;
 import io.k8scollector.collector.discovery.ApiServer;
 import io.k8scollector.collector.discovery.Catalog;
 import io.k8scollector.collector.discovery.RequestRate;
@@ -20,6 +21,7 @@ import io.k8scollector.collector.redaction.KeyedDigest;
 import io.k8scollector.collector.redaction.Redactor;
 import io.k8scollector.collector.retry.Retrier;
 import io.k8scollector.collector.shipping.ShippedRecord;
+import io.k8scollector.collector.shipping.ShippingStats;
 import io.k8scollector.collector.shipping.Sink;
 import io.k8scollector.protocol.Commit;
 import io.k8scollector.protocol.Counts;
@@ -89,8 +91,8 @@ public final class CollectionRun {
             String clusterUniqueId = server.clusterUniqueId();
             Catalog catalog = new TypeDiscovery(server, TypeSelection.of(config.selection()), apiRate, apiRetrier)
                     .discover();
-            sink.open(config.clusterId(), new FetchingStart(fetchingId, clusterUniqueId,
-                    config.shipping().overrideUniqueClusterId(), new FetchingStart.Collector(Version.current()), started));
+            sink.open(config.clusterId(), new FetchingStart(FetchingStart.PROTOCOL_1_1, fetchingId, null,
+                    clusterUniqueId, config.shipping().overrideUniqueClusterId(), collector(config), started));
 
             OwnershipTree trees = new OwnershipTree();
             ArgoApplications argo = new ArgoApplications(digest);
@@ -132,7 +134,7 @@ public final class CollectionRun {
             if (config.redaction().randomKey()) {
                 notes.add("Digests use a random key for this dry-run only: they will not match another run's.");
             }
-            Counts counts = sink.commit(skipped, clock.instant(), new Commit.Report(config.redaction().keyId()));
+            Counts counts = sink.commit(skipped, clock.instant(), report(started, apiRate, listings));
             Duration duration = Duration.between(started, clock.instant());
             RunReport report = new RunReport(fetchingId, clusterUniqueId, listings, skipped, counts, duration,
                     sink.stats(), trees.cut(), notes);
@@ -144,6 +146,26 @@ public final class CollectionRun {
         } finally {
             MDC.remove("runId");
         }
+    }
+
+    /** What the collector says of itself at a start (protocol 1.1): its version, its mode, its heartbeat. */
+    static FetchingStart.Collector collector(CollectorConfig config) {
+        ContinuousSettings continuous = config.continuous();
+        return new FetchingStart.Collector(Version.current(), continuous.mode().wireName(),
+                continuous.continuous() ? (int) continuous.heartbeat().toSeconds() : null);
+    }
+
+    /** The commit's report: time, API requests, retries and bytes so far, objects per type. */
+    private Commit.Report report(Instant started, RequestRate apiRate, List<TypeListing> listings) {
+        ShippingStats stats = sink.stats();
+        long retries = stats.retriesByCause().values().stream().mapToLong(Long::longValue).sum();
+        List<Commit.TypeReport> types = listings.stream().filter(TypeListing::complete)
+                .map(listing -> new Commit.TypeReport(listing.type().group(), listing.type().resource(),
+                        listing.objects(), null, null))
+                .toList();
+        return new Commit.Report(Duration.between(started, clock.instant()).toMillis(), apiRate.requests(), 0L,
+                retries, stats.bytesBeforeCompression(), stats.bytesAfterCompression(), config.redaction().keyId(),
+                types);
     }
 
     /**
