@@ -73,6 +73,7 @@ public final class IngestEndpoint implements AutoCloseable {
     private final Map<String, Fetching> fetchings = new ConcurrentHashMap<>();
     private final Map<String, ClusterSnapshot> current = new ConcurrentHashMap<>();
     private final AtomicInteger heartbeats = new AtomicInteger();
+    private final AtomicInteger fullCommits = new AtomicInteger();
     private final List<Page> pages = Collections.synchronizedList(new ArrayList<>());
     private final List<JsonNode> commits = Collections.synchronizedList(new ArrayList<>());
     private final List<JsonNode> aborts = Collections.synchronizedList(new ArrayList<>());
@@ -169,6 +170,11 @@ public final class IngestEndpoint implements AutoCloseable {
     /** Deltas committed with nothing in them (protocol 1.1 heartbeats). */
     public int heartbeats() {
         return heartbeats.get();
+    }
+
+    /** Full fetchings committed (every commit of a fetching without a base). */
+    public int fullCommits() {
+        return fullCommits.get();
     }
 
     /** Whether a page reached the gate of {@link #holdPagesUntil} within {@code timeout}. */
@@ -526,6 +532,7 @@ public final class IngestEndpoint implements AutoCloseable {
                     return;
                 }
                 next = ClusterSnapshot.full(fetchingId, fetching.sent, skipped == null ? List.of() : skipped, now);
+                fullCommits.incrementAndGet();
             } else {
                 for (Map<String, JsonNode> byKey : fetching.sent.values()) {
                     if (byKey.keySet().stream().anyMatch(fetching.deletions::contains)) {
