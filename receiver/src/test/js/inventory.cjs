@@ -26,6 +26,9 @@ const { chromium } = require('playwright-core');
     await page.waitForSelector('#kinds tbody tr.pick');
     seen.tokenStored = await page.evaluate(() => (sessionStorage.getItem('receiverToken') || '').length > 20);
     seen.clusters = await page.$$eval('#clusters tbody tr', rows => rows.map(r => r.cells[0].textContent));
+    seen.clusterRows = await page.$$eval('#clusters tbody tr', rows => rows.map(r =>
+      Array.from(r.cells).map(c => c.textContent).join('|')));
+    seen.clusterNotes = await page.textContent('#cluster-notes');
     seen.kinds = await page.$$eval('#kinds tbody tr', rows => rows.map(r => r.cells[0].textContent + '=' + r.cells[2].textContent));
     seen.releases = await page.$$eval('#releases tbody tr', rows => rows.map(r => r.cells[0].textContent));
     seen.changes = await page.textContent('#changes');

@@ -7,10 +7,12 @@ import io.k8scollector.protocol.Json;
 import io.k8scollector.protocol.RecordKind;
 import io.k8scollector.receiver.store.Database;
 import io.k8scollector.receiver.store.RecordRow;
+import io.k8scollector.receiver.store.Retention;
 import io.k8scollector.receiver.store.Snapshots;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +42,7 @@ public class StoreTiming {
             }
         }
         try (Database db = Database.open(url)) {
-            Snapshots snapshots = new Snapshots(db, 20);
+            Snapshots snapshots = new Snapshots(db, new Retention(20, Duration.ofHours(168)), Duration.ofMinutes(15), 4);
             String f = FetchingId.generate(Instant.now());
             snapshots.start("timing", new FetchingStart(f, "u", false, null, null), Instant.now());
             // First tenth untimed: JIT and connections.

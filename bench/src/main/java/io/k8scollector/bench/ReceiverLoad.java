@@ -2,8 +2,6 @@ package io.k8scollector.bench;
 
 import io.k8scollector.protocol.FetchingId;
 import io.k8scollector.protocol.Json;
-import io.k8scollector.protocol.LoginRequest;
-import io.k8scollector.protocol.LoginResponse;
 import io.k8scollector.protocol.Paths;
 import io.k8scollector.protocol.RecordKind;
 import java.io.ByteArrayOutputStream;
@@ -57,14 +55,7 @@ public final class ReceiverLoad {
         int pageKib = args.length > 5 ? Integer.parseInt(args[5]) : 500;
         long seed = args.length > 6 ? Long.parseLong(args[6]) : 42;
         int warmupObjects = args.length > 7 ? Integer.parseInt(args[7]) : 0;
-        HttpClient login = HttpClient.newHttpClient();
-        HttpResponse<String> answer = login.send(HttpRequest.newBuilder(URI.create(url + Paths.LOGIN))
-                .POST(HttpRequest.BodyPublishers.ofString(Json.MAPPER.writeValueAsString(new LoginRequest(args[1], args[2]))))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        if (answer.statusCode() != 200) {
-            throw new IllegalStateException("Login failed with " + answer.statusCode() + ": " + answer.body());
-        }
-        ReceiverLoad load = new ReceiverLoad(url, Json.MAPPER.readValue(answer.body(), LoginResponse.class).accessToken());
+        ReceiverLoad load = new ReceiverLoad(url, ReceiverLogin.token(url, args[1], args[2]));
         long preparing = System.nanoTime();
         List<List<byte[]>> warmup = prepare("warmup-", clusters, warmupObjects, pageKib, seed + clusters);
         List<List<byte[]>> pages = prepare("load-", clusters, objects, pageKib, seed);

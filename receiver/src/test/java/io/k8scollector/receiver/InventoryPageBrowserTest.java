@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.k8scollector.protocol.FetchingId;
 import io.k8scollector.protocol.Json;
+import io.k8scollector.protocol.Paths;
 import io.k8scollector.protocol.RecordKind;
 import io.k8scollector.receiver.keys.NewKey;
 import io.k8scollector.receiver.keys.Scope;
@@ -38,7 +39,7 @@ class InventoryPageBrowserTest {
         assertThat(modules.resolve("playwright-core")).as("playwright-core; run bin/setup").isDirectory();
         assertThat(Path.of("/usr/bin/chromium")).as("Debian's chromium; run bin/setup").exists();
         try (TestReceiver receiver = new TestReceiver(TestDatabases.sqlite(dir), 3)) {
-            NewKey key = receiver.keys.create(List.of("shop"), Set.of(Scope.READ), Instant.now());
+            NewKey key = receiver.keys.create(List.of("shop", "staging"), Set.of(Scope.READ), Instant.now());
             seed(receiver);
             Path screenshot = Path.of("target/screenshots/inventory.png").toAbsolutePath();
             Files.createDirectories(screenshot.getParent());
@@ -49,7 +50,12 @@ class InventoryPageBrowserTest {
 
             assertThat(seen.get("wrongKeyMessage").asString()).contains("wrong secret key");
             assertThat(seen.get("tokenStored").asBoolean()).isTrue();
-            assertThat(seen.get("clusters").toString()).isEqualTo("[\"shop\"]");
+            assertThat(seen.get("clusters").toString()).isEqualTo("[\"shop\",\"staging\"]");
+            assertThat(seen.get("clusterRows").get(0).asString()).startsWith("shop|ok|cronjob|").contains(" s ago|");
+            assertThat(seen.get("clusterRows").get(1).asString())
+                    .startsWith("staging|failing api-unreachable|not said (1.0)|").contains(" s ago|");
+            assertThat(seen.get("clusterNotes").asString()).contains("shop").contains("3f2a9c1e").contains("9b1c0d2e")
+                    .contains("not comparable").doesNotContain("staging");
             assertThat(seen.get("kinds").valueStream().map(JsonNode::asString))
                     .containsExactly("ConfigMap=1", "Deployment=1", "ReplicaSet=1");
             assertThat(seen.get("releases").toString()).isEqualTo("[\"shop\"]");
@@ -68,9 +74,12 @@ class InventoryPageBrowserTest {
 
     private static void seed(TestReceiver receiver) {
         String first = FetchingId.generate(Instant.now().minusSeconds(5));
-        receiver.snapshot("shop", first, List.of(configMap("cm-1", "prod", "settings", "web", "1")), List.of());
+        startAsCronJob(receiver, "shop", first);
+        receiver.page("shop", first, RecordKind.OBJECTS, List.of(configMap("cm-1", "prod", "settings", "web", "1")));
+        TestReceiver.expect204(receiver.commit("shop", first, Map.of("counts", Map.of("objects", 1),
+                "report", Map.of("redactionKeyId", "3f2a9c1e"))));
         String second = FetchingId.generate(Instant.now());
-        receiver.start("shop", second, "uid-shop");
+        startAsCronJob(receiver, "shop", second);
         ObjectNode replicaSet = deployment("rs-1", "prod", "web-5d8f").put("kind", "ReplicaSet");
         ((ObjectNode) replicaSet.get("spec")).put("replicas", 3);
         ((ObjectNode) replicaSet.get("metadata")).putArray("ownerReferences").addObject()
@@ -87,7 +96,19 @@ class InventoryPageBrowserTest {
                         "children", List.of(Map.of("uid", "pod-1", "apiVersion", "v1", "kind", "Pod",
                                 "name", "web-5d8f-x1", "namespace", "prod")))))));
         TestReceiver.expect204(receiver.commit("shop", second, Map.of("counts",
-                Map.of("objects", 3, "helmReleases", 1, "trees", 1))));
+                Map.of("objects", 3, "helmReleases", 1, "trees", 1), "report", Map.of("redactionKeyId", "9b1c0d2e"))));
+        String staging = FetchingId.generate(Instant.now());
+        receiver.snapshot("staging", staging, List.of(configMap("cm-2", "qa", "settings", "web", "1")), List.of());
+        TestReceiver.expect204(receiver.post(Paths.abort("staging", staging), Map.of("reason", "api-unreachable",
+                "message", "the API server kept answering 503")));
+    }
+
+    /** A protocol 1.1 CronJob collector's start (answered 200 by a store that speaks 1.1, 204 by one that does not). */
+    private static void startAsCronJob(TestReceiver receiver, String cluster, String fetchingId) {
+        int status = receiver.post(Paths.fetchings(cluster), Map.of("protocol", "1.1", "fetchingId", fetchingId,
+                "clusterUniqueId", "uid-" + cluster, "collector", Map.of("version", "1.1.0", "mode", "cronjob"),
+                "startedAt", Instant.now().toString())).statusCode();
+        assertThat(status).isIn(200, 204);
     }
 
     private static JsonNode runScript(Path modules, Map<String, String> env) throws IOException, InterruptedException {

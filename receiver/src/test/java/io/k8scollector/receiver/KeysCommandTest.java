@@ -3,14 +3,10 @@ package io.k8scollector.receiver;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.k8scollector.protocol.Json;
-import io.k8scollector.receiver.cli.Main;
 import io.k8scollector.receiver.keys.AccessKeys;
 import io.k8scollector.receiver.keys.Caller;
 import io.k8scollector.receiver.keys.Scope;
 import io.k8scollector.receiver.store.Database;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -32,29 +28,11 @@ class KeysCommandTest {
     @TempDir
     Path dir;
 
-    /** Runs the command line, returning its exit code, stdout and stderr. */
-    private record Run(int code, String out, String err) {}
-
-    private Run run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(stderr, true, StandardCharsets.UTF_8));
-        try {
-            int code = Main.run(args);
-            return new Run(code, stdout.toString(StandardCharsets.UTF_8), stderr.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-    }
 
     @Test
     void aCreatedKeyLogsInIsListedWithoutItsSecretAndDiesWhenRevoked() {
         String db = TestDatabases.sqlite(dir);
-        Run created = run("keys", "create", "--cluster", "prod", "--cluster", "staging", "--scope", "ingest,read",
+        CommandRun created = CommandRun.of("keys", "create", "--cluster", "prod", "--cluster", "staging", "--scope", "ingest,read",
                 "--db", db);
         assertThat(created.code()).isZero();
         JsonNode key = Json.MAPPER.readTree(created.out());
@@ -67,32 +45,32 @@ class KeysCommandTest {
             assertThat(keys.caller(token, Instant.now()).orElseThrow().clusters()).containsExactlyInAnyOrder("prod", "staging");
             assertThat(keys.login(accessKey, secretKey + "x", Instant.now())).isEmpty();
 
-            Run listed = run("keys", "list", "--db", db);
+            CommandRun listed = CommandRun.of("keys", "list", "--db", db);
             assertThat(listed.code()).isZero();
             assertThat(listed.out()).contains(accessKey).contains("\"revoked\":false").doesNotContain(secretKey)
                     .contains("\"scopes\":[\"ingest\",\"read\"]");
 
-            assertThat(run("keys", "revoke", accessKey, "--db", db).code()).isZero();
+            assertThat(CommandRun.of("keys", "revoke", accessKey, "--db", db).code()).isZero();
             assertThat(keys.caller(token, Instant.now())).isEmpty();
             assertThat(keys.login(accessKey, secretKey, Instant.now())).isEmpty();
-            assertThat(run("keys", "list", "--db", db).out()).contains("\"revoked\":true");
+            assertThat(CommandRun.of("keys", "list", "--db", db).out()).contains("\"revoked\":true");
         }
     }
 
     @Test
     void createNeedsClustersOrAllClustersAndDefaultsToTheIngestScope() {
         String db = TestDatabases.sqlite(dir);
-        Run neither = run("keys", "create", "--db", db);
+        CommandRun neither = CommandRun.of("keys", "create", "--db", db);
         assertThat(neither.code()).isEqualTo(2);
         assertThat(neither.err()).contains("--cluster").contains("--all-clusters");
-        Run both = run("keys", "create", "--cluster", "a", "--all-clusters", "--db", db);
+        CommandRun both = CommandRun.of("keys", "create", "--cluster", "a", "--all-clusters", "--db", db);
         assertThat(both.code()).isEqualTo(2);
-        Run badScope = run("keys", "create", "--all-clusters", "--scope", "write", "--db", db);
+        CommandRun badScope = CommandRun.of("keys", "create", "--all-clusters", "--scope", "write", "--db", db);
         assertThat(badScope.code()).isEqualTo(2);
         assertThat(badScope.err()).contains("'write'").contains("ingest,read");
 
-        Run all = run("keys", "create", "--all-clusters", "--db", db);
-        Run reader = run("keys", "create", "--cluster", "a", "--scope", "read", "--db", db);
+        CommandRun all = CommandRun.of("keys", "create", "--all-clusters", "--db", db);
+        CommandRun reader = CommandRun.of("keys", "create", "--cluster", "a", "--scope", "read", "--db", db);
         assertThat(all.code()).isZero();
         assertThat(reader.code()).isZero();
         try (Database database = Database.open(db)) {
@@ -103,7 +81,7 @@ class KeysCommandTest {
             assertThat(caller.scopes()).containsExactly(Scope.INGEST);
             assertThat(caller.allows("any-cluster")).isTrue();
         }
-        assertThat(run("keys", "list", "--db", db).out()).contains("\"scopes\":[\"ingest\"]")
+        assertThat(CommandRun.of("keys", "list", "--db", db).out()).contains("\"scopes\":[\"ingest\"]")
                 .contains("\"scopes\":[\"read\"]");
     }
 
@@ -113,7 +91,7 @@ class KeysCommandTest {
         Matcher parent = Pattern.compile("<parent>.*?<version>([^<]+)</version>", Pattern.DOTALL).matcher(pom);
         assertThat(parent.find()).isTrue();
 
-        Run version = run("--version");
+        CommandRun version = CommandRun.of("--version");
 
         assertThat(version.code()).isZero();
         assertThat(version.out().strip()).isEqualTo("k8s-receiver " + parent.group(1));
@@ -121,11 +99,11 @@ class KeysCommandTest {
 
     @Test
     void aFailureThatIsNotBadInputExitsOneNamingIt() {
-        Run unsupported = run("keys", "list", "--db", "jdbc:mysql://localhost/inventory");
+        CommandRun unsupported = CommandRun.of("keys", "list", "--db", "jdbc:mysql://localhost/inventory");
 
         assertThat(unsupported.code()).isEqualTo(1);
         assertThat(unsupported.err()).contains("k8s-receiver: ").contains("jdbc:mysql://localhost/inventory");
-        Run halfTls = run("serve", "--tls-cert", dir.resolve("cert.pem").toString(), "--db", TestDatabases.sqlite(dir));
+        CommandRun halfTls = CommandRun.of("serve", "--tls-cert", dir.resolve("cert.pem").toString(), "--db", TestDatabases.sqlite(dir));
         assertThat(halfTls.code()).isEqualTo(2);
         assertThat(halfTls.err()).contains("--tls-cert and --tls-key go together");
     }
@@ -135,12 +113,12 @@ class KeysCommandTest {
         for (String[] command : List.of(new String[] {"--help"}, new String[] {"serve", "--help"},
                 new String[] {"keys", "--help"}, new String[] {"keys", "create", "--help"},
                 new String[] {"keys", "list", "--help"}, new String[] {"keys", "revoke", "--help"})) {
-            Run help = run(command);
+            CommandRun help = CommandRun.of(command);
             assertThat(help.code()).as(String.join(" ", command)).isZero();
             assertThat(help.out()).as(String.join(" ", command)).contains("Usage:");
         }
-        assertThat(run("serve", "--help").out()).contains("--trusted-proxy-header");
-        assertThat(run("keys", "create", "--help").out()).contains("--all-clusters").contains("--scope");
+        assertThat(CommandRun.of("serve", "--help").out()).contains("--trusted-proxy-header");
+        assertThat(CommandRun.of("keys", "create", "--help").out()).contains("--all-clusters").contains("--scope");
     }
 
     @Test
@@ -162,22 +140,25 @@ class KeysCommandTest {
     @Test
     void badInputExitsWithCode2AndOneLineNamingTheValue() {
         String db = TestDatabases.sqlite(dir);
-        Run badCluster = run("keys", "create", "--cluster", "Not Valid", "--db", db);
+        CommandRun badCluster = CommandRun.of("keys", "create", "--cluster", "Not Valid", "--db", db);
         assertThat(badCluster.code()).isEqualTo(2);
         assertThat(badCluster.err().strip()).contains("'Not Valid'").contains("lowercase").doesNotContain("\n");
 
-        Run unknown = run("keys", "revoke", "AKNOPE", "--db", db);
+        CommandRun unknown = CommandRun.of("keys", "revoke", "AKNOPE", "--db", db);
         assertThat(unknown.code()).isEqualTo(2);
         assertThat(unknown.err()).contains("AKNOPE");
 
-        Run badRetain = run("serve", "--retain", "0", "--db", db);
+        CommandRun badRetain = CommandRun.of("serve", "--retain", "0", "--db", db);
         assertThat(badRetain.code()).isEqualTo(2);
         assertThat(badRetain.err()).contains("--retain 0");
+        CommandRun badHours = CommandRun.of("serve", "--retain-hours", "-1", "--db", db);
+        assertThat(badHours.code()).isEqualTo(2);
+        assertThat(badHours.err()).contains("--retain-hours -1").contains("0 or more");
 
-        Run badWindow = run("serve", "--open-fetching-idle", "soon", "--db", db);
+        CommandRun badWindow = CommandRun.of("serve", "--open-fetching-idle", "soon", "--db", db);
         assertThat(badWindow.code()).isEqualTo(2);
         assertThat(badWindow.err()).contains("'soon'").contains("15m").doesNotContain("\n ");
-        Run longWindow = run("serve", "--open-fetching-idle", "25h", "--db", db);
+        CommandRun longWindow = CommandRun.of("serve", "--open-fetching-idle", "25h", "--db", db);
         assertThat(longWindow.code()).isEqualTo(2);
         assertThat(longWindow.err()).contains("--open-fetching-idle 1500m").contains("24h");
     }

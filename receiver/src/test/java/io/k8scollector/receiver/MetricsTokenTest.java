@@ -3,6 +3,7 @@ package io.k8scollector.receiver;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.k8scollector.receiver.ingest.Limits;
+import io.k8scollector.receiver.store.Retention;
 import io.k8scollector.receiver.server.Quotas;
 import io.k8scollector.receiver.server.ReceiverServer;
 import io.k8scollector.receiver.server.ReceiverSettings;
@@ -22,7 +23,7 @@ class MetricsTokenTest {
     @Test
     void metricsNeedTheTokenWhenOneIsSet(@TempDir Path dir) throws Exception {
         try (Database db = Database.open(TestDatabases.sqlite(dir));
-                ReceiverServer server = ReceiverServer.start(new ReceiverSettings("127.0.0.1", 0, 3, "s3cret-metrics",
+                ReceiverServer server = ReceiverServer.start(new ReceiverSettings("127.0.0.1", 0, new Retention(3, java.time.Duration.ZERO), "s3cret-metrics",
                         null, null, Limits.DEFAULT, ReceiverSettings.DEFAULT_IDLE_LIMIT, Quotas.DEFAULT, null), db, Clock.systemUTC())) {
             HttpClient http = HttpClient.newHttpClient();
             URI metrics = URI.create("http://127.0.0.1:" + server.port() + "/metrics");

@@ -30,7 +30,8 @@ class PostgresReceiverTest extends ReceiverContract {
             byte[] random = new byte[4000];
             new java.util.Random(7).nextBytes(random);
             String stored = db.write(c -> {
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO bodies (hash, body) VALUES (?, ?), (?, ?), (?, ?)")) {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO bodies (cluster_id, hash, body) VALUES ('c', ?, ?), ('c', ?, ?), ('c', ?, ?)")) {
                     ps.setBytes(1, new byte[] {1});
                     ps.setBytes(2, TestReceiver.utf8("{\"data\":\"" + "x".repeat(4000) + "\"}"));
                     ps.setBytes(3, new byte[] {2});

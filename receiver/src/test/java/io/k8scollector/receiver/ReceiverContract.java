@@ -17,6 +17,7 @@ import io.k8scollector.protocol.RecordKind;
 import io.k8scollector.protocol.Skipped;
 import io.k8scollector.receiver.keys.Scope;
 import io.k8scollector.receiver.store.Refused;
+import io.k8scollector.receiver.store.Retention;
 import io.k8scollector.receiver.store.Snapshots;
 import java.io.ByteArrayOutputStream;
 import java.net.http.HttpResponse;
@@ -418,7 +419,7 @@ abstract class ReceiverContract {
         receiver.page("idle", open, RecordKind.OBJECTS, List.of(configMap("i2", "a", "pending", "x", "1")));
 
         assertThat(names("idle")).containsExactly("committed");
-        assertThat(new Snapshots(receiver.db, 3, Duration.ofHours(24), 4).discardIdle(Instant.now().plusSeconds(1))).isPositive();
+        assertThat(new Snapshots(receiver.db, new Retention(3, Duration.ZERO), Duration.ofHours(24), 4).discardIdle(Instant.now().plusSeconds(1))).isPositive();
         expectError(receiver.commit("idle", open, Map.of()), 404, "not_found");
         assertThat(names("idle")).containsExactly("committed");
     }
@@ -605,11 +606,11 @@ abstract class ReceiverContract {
         expectError(receiver.post(Paths.fetchings("aborted"), Map.of("fetchingId", failed, "clusterUniqueId",
                 "uid-aborted")), 409, "fetching_aborted");
         // The sweep keeps an aborted fetching's row, so that its id stays refused.
-        new Snapshots(receiver.db, 3, Duration.ofMinutes(15), 4).discardIdle(Instant.now().plusSeconds(1));
+        new Snapshots(receiver.db, new Retention(3, Duration.ZERO), Duration.ofMinutes(15), 4).discardIdle(Instant.now().plusSeconds(1));
         expectError(receiver.commit("aborted", failed, Map.of()), 409, "fetching_aborted");
         assertThat(lastAbort("aborted")).containsExactly(failed, "api-unreachable", "the API server kept answering 503");
         JsonNode listed = listedAbort("aborted");
-        assertThat(Instant.parse(listed.get("receivedAt").asString()))
+        assertThat(Instant.parse(listed.get("at").asString()))
                 .isAfterOrEqualTo(Instant.parse(listed.get("finishedAt").asString()).minusSeconds(60));
         assertThat(names("aborted")).containsExactly("committed");
     }
@@ -662,7 +663,7 @@ abstract class ReceiverContract {
 
     @Test
     void aFetchingSilentPastTheOpenWindowNoLongerCountsWhileOneSendingPagesDoes() {
-        Snapshots store = new Snapshots(receiver.db, 3, Duration.ofMinutes(15), 4);
+        Snapshots store = new Snapshots(receiver.db, new Retention(3, Duration.ZERO), Duration.ofMinutes(15), 4);
         Instant then = Instant.now().minus(Duration.ofMinutes(20));
         List<String> old = new ArrayList<>();
         for (int i = 0; i < 4; i++) {

@@ -13,6 +13,7 @@ import io.k8scollector.receiver.keys.Scope;
 import io.k8scollector.receiver.server.ReceiverServer;
 import io.k8scollector.receiver.server.ReceiverSettings;
 import io.k8scollector.receiver.store.Database;
+import io.k8scollector.receiver.store.Retention;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,6 +23,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
@@ -40,14 +42,20 @@ public final class TestReceiver implements AutoCloseable {
     public final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     public final String token;
 
+    /** A receiver that keeps {@code retain} snapshots per cluster whatever their age. */
     public TestReceiver(String url, int retain) {
-        this(url, ReceiverSettings.onPort(0).withHost("127.0.0.1").withRetain(retain));
+        this(url, ReceiverSettings.onPort(0).withHost("127.0.0.1").withRetention(new Retention(retain, Duration.ZERO)));
     }
 
     /** A receiver with {@code settings}; {@link #token} is that of a key for every cluster with both scopes. */
     public TestReceiver(String url, ReceiverSettings settings) {
+        this(url, settings, Clock.systemUTC());
+    }
+
+    /** A receiver with {@code settings} whose every "now" is {@code clock}'s. */
+    public TestReceiver(String url, ReceiverSettings settings, Clock clock) {
         db = Database.open(url);
-        server = ReceiverServer.start(settings, db, Clock.systemUTC());
+        server = ReceiverServer.start(settings, db, clock);
         keys = new AccessKeys(db);
         token = login(keys.create(List.of(), EnumSet.allOf(Scope.class), Instant.now()));
     }

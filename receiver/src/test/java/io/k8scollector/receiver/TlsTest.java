@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.k8scollector.receiver.ingest.Limits;
+import io.k8scollector.receiver.store.Retention;
 import io.k8scollector.receiver.server.Quotas;
 import io.k8scollector.receiver.server.ReceiverServer;
 import io.k8scollector.receiver.server.ReceiverSettings;
@@ -38,7 +39,7 @@ class TlsTest {
         assertThat(openssl.waitFor()).isZero();
 
         try (Database db = Database.open(TestDatabases.sqlite(dir));
-                ReceiverServer server = ReceiverServer.start(new ReceiverSettings("127.0.0.1", 0, 3, null, cert, key,
+                ReceiverServer server = ReceiverServer.start(new ReceiverSettings("127.0.0.1", 0, new Retention(3, java.time.Duration.ZERO), null, cert, key,
                         Limits.DEFAULT, ReceiverSettings.DEFAULT_IDLE_LIMIT, Quotas.DEFAULT, null), db, Clock.systemUTC())) {
             HttpClient trusting = HttpClient.newBuilder().sslContext(trusting(cert)).build();
             HttpResponse<String> health = trusting.send(HttpRequest.newBuilder(
@@ -59,7 +60,7 @@ class TlsTest {
         Path key = Files.writeString(dir.resolve("key.pem"), "not a key");
         Files.writeString(cert, "not a certificate");
         try (Database db = Database.open(TestDatabases.sqlite(dir))) {
-            assertThatThrownBy(() -> ReceiverServer.start(new ReceiverSettings("127.0.0.1", 0, 3, null, cert, key,
+            assertThatThrownBy(() -> ReceiverServer.start(new ReceiverSettings("127.0.0.1", 0, new Retention(3, java.time.Duration.ZERO), null, cert, key,
                     Limits.DEFAULT, ReceiverSettings.DEFAULT_IDLE_LIMIT, Quotas.DEFAULT, null), db, Clock.systemUTC()))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(cert.toString());
         }

@@ -10,12 +10,12 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * {@code k8s-receiver serve|keys ...}. Exit codes: 0 done, 1 failed (logged with its stack
- * trace), 2 bad input (one line on stderr naming the bad value and what is allowed).
+ * {@code k8s-receiver serve|keys ...|clusters ...}. Exit codes: 0 done, 1 failed (logged with its
+ * stack trace), 2 bad input (one line on stderr naming the bad value and what is allowed).
  */
 @Command(name = "k8s-receiver", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "The reference receiver of the k8s-collector ingest protocol.",
-        subcommands = {ServeCommand.class, KeysCommand.class})
+        subcommands = {ServeCommand.class, KeysCommand.class, ClustersCommand.class})
 public final class Main {
 
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);

@@ -5,6 +5,7 @@ import io.k8scollector.receiver.server.Quotas;
 import io.k8scollector.receiver.server.ReceiverServer;
 import io.k8scollector.receiver.server.ReceiverSettings;
 import io.k8scollector.receiver.store.Database;
+import io.k8scollector.receiver.store.Retention;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,8 +32,15 @@ final class ServeCommand implements Callable<Integer> {
             description = "jdbc:sqlite:FILE or jdbc:postgresql://HOST/DB (default ${DEFAULT-VALUE}).")
     String db;
 
-    @Option(names = "--retain", defaultValue = "20", description = "Committed snapshots kept per cluster (default ${DEFAULT-VALUE}).")
+    @Option(names = "--retain", defaultValue = "20", paramLabel = "N",
+            description = "Committed snapshots, heartbeats not counted, that each cluster keeps at least, whatever"
+                    + " their age (default ${DEFAULT-VALUE}).")
     int retain;
+
+    @Option(names = "--retain-hours", defaultValue = "168", paramLabel = "H",
+            description = "Hours for which every committed snapshot is kept; older ones past --retain are merged"
+                    + " away (default ${DEFAULT-VALUE}).")
+    int retainHours;
 
     @Option(names = "--metrics-token", description = "Bearer token /metrics requires (default: open).")
     String metricsToken;
@@ -57,6 +65,11 @@ final class ServeCommand implements Callable<Integer> {
             description = "How long an uncommitted fetching counts toward its cluster's 4 open fetchings after its"
                     + " last request, e.g. 15m or 1h (default ${DEFAULT-VALUE}); the sweep discards it after 24h.")
     Duration openFetchingIdle;
+
+    @Option(names = "--stale-after", defaultValue = "45m", paramLabel = "DURATION", converter = MinutesOrHours.class,
+            description = "A cluster whose CronJob (or 1.0) collector sent nothing for this long is stale, e.g. 45m or 2h"
+                    + " (default ${DEFAULT-VALUE}); a continuous collector is stale after 3 of its heartbeats.")
+    Duration staleAfter;
 
     /** A duration as a whole number of seconds, minutes or hours: {@code 90s}, {@code 15m}, {@code 1h}. */
     static final class MinutesOrHours implements CommandLine.ITypeConverter<Duration> {
@@ -84,6 +97,9 @@ final class ServeCommand implements Callable<Integer> {
         if (retain < 1) {
             throw new BadInput("Invalid --retain " + retain + ": keep at least 1 snapshot.");
         }
+        if (retainHours < 0) {
+            throw new IllegalArgumentException("Invalid --retain-hours " + retainHours + ": use 0 or more hours.");
+        }
         if (maxRequestsPerKey < 1) {
             throw new BadInput("Invalid --max-requests-per-key " + maxRequestsPerKey + ": allow at least 1.");
         }
@@ -98,10 +114,11 @@ final class ServeCommand implements Callable<Integer> {
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new BadInput("--tls-cert and --tls-key go together: give both or neither.");
         }
-        ReceiverSettings settings = new ReceiverSettings(host, port, retain, metricsToken, tlsCert, tlsKey,
+        ReceiverSettings settings = new ReceiverSettings(host, port,
+                new Retention(retain, Duration.ofHours(retainHours)), metricsToken, tlsCert, tlsKey,
                 Limits.DEFAULT, ReceiverSettings.DEFAULT_IDLE_LIMIT, Quotas.DEFAULT.withRequestsInFlightPerKey(maxRequestsPerKey)
                         .withOpenFetchingIdle(openFetchingIdle),
-                trustedProxyHeader);
+                trustedProxyHeader).withStaleAfter(staleAfter);
         Database database = Database.open(db);
         ReceiverServer server;
         try {

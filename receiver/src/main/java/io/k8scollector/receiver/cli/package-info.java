@@ -1,2 +1,2 @@
-/** The {@code k8s-receiver} command: {@code serve} and {@code keys create|list|revoke}. */
+/** The {@code k8s-receiver} command: {@code serve}, {@code keys create|list|revoke} and {@code clusters list|delete}. */
 package io.k8scollector.receiver.cli;

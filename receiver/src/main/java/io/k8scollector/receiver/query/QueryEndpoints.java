@@ -2,21 +2,24 @@ package io.k8scollector.receiver.query;
 
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.k8scollector.protocol.FetchingId;
 import io.k8scollector.protocol.Json;
 import io.k8scollector.protocol.RecordKind;
 import io.k8scollector.protocol.TreeNode;
+import io.k8scollector.receiver.health.ClusterStatus;
+import io.k8scollector.receiver.health.ClusterStatuses;
 import io.k8scollector.receiver.keys.Caller;
 import io.k8scollector.receiver.keys.Scope;
 import io.k8scollector.receiver.server.ApiException;
 import io.k8scollector.receiver.server.Authenticator;
 import io.k8scollector.receiver.server.PathParams;
-import io.k8scollector.receiver.store.ClusterView;
 import io.k8scollector.receiver.store.RecordFilter;
-import io.k8scollector.receiver.store.RecordPage;
+import io.k8scollector.receiver.store.Inventory;
 import io.k8scollector.receiver.store.Snapshots;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +29,9 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 import tools.jackson.dataformat.yaml.YAMLWriteFeature;
 
 /**
- * The read side: every answer comes from a cluster's current (committed) snapshot, and every
- * call needs a key with the read scope.
+ * The read side: every answer comes from one committed snapshot of a cluster, the current one
+ * unless {@code ?at=} names another (a continue token names its own), and every call needs a key
+ * with the read scope.
  */
 public final class QueryEndpoints {
 
@@ -40,10 +44,14 @@ public final class QueryEndpoints {
 
     private final Authenticator auth;
     private final Snapshots snapshots;
+    private final Inventory inventory;
+    private final ClusterStatuses statuses;
 
-    public QueryEndpoints(Authenticator auth, Snapshots snapshots) {
+    public QueryEndpoints(Authenticator auth, Snapshots snapshots, Inventory inventory, ClusterStatuses statuses) {
         this.auth = auth;
         this.snapshots = snapshots;
+        this.inventory = inventory;
+        this.statuses = statuses;
     }
 
     public void register(RoutesConfig routes) {
@@ -60,10 +68,10 @@ public final class QueryEndpoints {
     private void clusters(Context ctx) {
         Caller caller = auth.caller(ctx, Scope.READ);
         int limit = limit(ctx);
-        String after = continueAfter(ctx);
-        List<ClusterView> visible = new ArrayList<>();
+        String after = clusterAfter(ctx);
+        List<ClusterStatus> visible = new ArrayList<>();
         String next = null;
-        for (ClusterView cluster : snapshots.clusters()) {
+        for (ClusterStatus cluster : statuses.list()) {
             if (caller.allows(cluster.id()) && (after == null || cluster.id().compareTo(after) > 0)) {
                 if (visible.size() == limit) {
                     next = visible.get(limit - 1).id();
@@ -92,7 +100,9 @@ public final class QueryEndpoints {
     private void list(Context ctx, RecordKind kind, RecordFilter filter) {
         String clusterId = PathParams.clusterId(ctx);
         auth.caller(ctx, clusterId, Scope.READ);
-        RecordPage page = snapshots.list(clusterId, kind, filter, continueAfter(ctx), limit(ctx));
+        String[] pinned = continueToken(ctx);
+        Inventory.Page page = inventory.list(clusterId, kind, filter, at(ctx), pinned == null ? null : pinned[0],
+                pinned == null ? null : pinned[1], limit(ctx));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes("{\"items\":[".getBytes(StandardCharsets.UTF_8));
         for (int i = 0; i < page.bodies().size(); i++) {
@@ -101,7 +111,8 @@ public final class QueryEndpoints {
             }
             out.writeBytes(page.bodies().get(i));
         }
-        String next = page.continueAfter() == null ? "null" : "\"" + encode(page.continueAfter()) + "\"";
+        String next = page.continueAfter() == null ? "null"
+                : "\"" + encode(page.snapshot().fetchingId() + "\n" + page.continueAfter()) + "\"";
         out.writeBytes(("],\"continue\":" + next + "}").getBytes(StandardCharsets.UTF_8));
         ctx.contentType("application/json").result(out.toByteArray());
     }
@@ -110,8 +121,8 @@ public final class QueryEndpoints {
         String clusterId = PathParams.clusterId(ctx);
         auth.caller(ctx, clusterId, Scope.READ);
         String uid = ctx.pathParam("uid");
-        byte[] body = snapshots.object(clusterId, uid).orElseThrow(() -> ApiException.notFound(
-                "No object with uid " + uid + " in the current snapshot of cluster '" + clusterId + "'."));
+        byte[] body = inventory.object(clusterId, uid, at(ctx)).orElseThrow(() -> ApiException.notFound(
+                "No object with uid " + uid + " in " + snapshotName(ctx) + " of cluster '" + clusterId + "'."));
         String accept = ctx.header("Accept");
         if ("yaml".equals(ctx.queryParam("format")) || (accept != null && accept.contains("yaml"))) {
             ctx.contentType("application/yaml").result(YAML.writeValueAsString(Json.MAPPER.readTree(body)));
@@ -124,19 +135,21 @@ public final class QueryEndpoints {
         String clusterId = PathParams.clusterId(ctx);
         auth.caller(ctx, clusterId, Scope.READ);
         String uid = ctx.pathParam("uid");
-        Optional<byte[]> root = snapshots.tree(clusterId, uid);
+        String at = at(ctx);
+        Optional<byte[]> root = inventory.tree(clusterId, uid, at);
         if (root.isPresent()) {
             ctx.contentType("application/json").result(root.get());
             return;
         }
         AtomicReference<TreeNode> found = new AtomicReference<>();
-        snapshots.eachTree(clusterId, body -> {
+        inventory.eachTree(clusterId, at, body -> {
             if (found.get() == null) {
                 found.set(find(Json.MAPPER.readValue(body, TreeNode.class), uid));
             }
         });
         if (found.get() == null) {
-            throw ApiException.notFound("No tree holds uid " + uid + " in the current snapshot of cluster '" + clusterId + "'.");
+            throw ApiException.notFound("No tree holds uid " + uid + " in " + snapshotName(ctx) + " of cluster '"
+                    + clusterId + "'.");
         }
         ctx.json(found.get());
     }
@@ -158,10 +171,21 @@ public final class QueryEndpoints {
         String clusterId = PathParams.clusterId(ctx);
         auth.caller(ctx, clusterId, Scope.READ);
         String since = blank(ctx.queryParam("since"));
+        String sinceTime = blank(ctx.queryParam("sinceTime"));
+        if (since != null && sinceTime != null) {
+            throw ApiException.badRequest("Give since (a fetchingId) or sinceTime (an RFC 3339 time), not both.");
+        }
         if (since != null) {
             PathParams.fetchingId(since, "since");
         }
-        ctx.json(snapshots.changes(clusterId, since));
+        if (sinceTime != null) {
+            time(sinceTime, "sinceTime");
+        }
+        String to = blank(ctx.queryParam("to"));
+        if (to != null) {
+            PathParams.fetchingId(to, "to");
+        }
+        ctx.json(inventory.changes(clusterId, since != null ? since : sinceTime, to));
     }
 
     /** Object counts per kind, for the page: all of them on one page. */
@@ -169,7 +193,7 @@ public final class QueryEndpoints {
         String clusterId = PathParams.clusterId(ctx);
         auth.caller(ctx, clusterId, Scope.READ);
         Map<String, Object> page = new java.util.LinkedHashMap<>();
-        page.put("items", snapshots.kinds(clusterId));
+        page.put("items", inventory.kinds(clusterId, at(ctx)));
         page.put("continue", null);
         ctx.contentType("application/json").result(Json.MAPPER.writeValueAsBytes(page));
     }
@@ -190,16 +214,61 @@ public final class QueryEndpoints {
         throw ApiException.badRequest("Invalid limit '" + raw + "': use a whole number from 1 to " + MAX_LIMIT + ".");
     }
 
-    private static String continueAfter(Context ctx) {
+    /** The cluster id a {@code /v1/clusters} page continues after, or null. */
+    private static String clusterAfter(Context ctx) {
+        String token = blank(ctx.queryParam("continue"));
+        return token == null ? null : decode(token);
+    }
+
+    /**
+     * A record list's continue token: the fetchingId of the snapshot it reads (pinned: the next
+     * pages read the same one) and the key to continue after; null without one.
+     */
+    private static String[] continueToken(Context ctx) {
         String token = blank(ctx.queryParam("continue"));
         if (token == null) {
             return null;
         }
+        String[] parts = decode(token).split("\n", 2);
+        if (parts.length != 2 || !FetchingId.isValid(parts[0])) {
+            throw badToken();
+        }
+        return parts;
+    }
+
+    private static String decode(String token) {
         try {
             return new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("Invalid continue token: pass the \"continue\" of the previous page as it is.");
+            throw badToken();
         }
+    }
+
+    private static ApiException badToken() {
+        return ApiException.badRequest("Invalid continue token: pass the \"continue\" of the previous page as it is.");
+    }
+
+    /** The snapshot {@code ?at=} names (a fetchingId or an RFC 3339 time), null for the current one. */
+    private static String at(Context ctx) {
+        String at = blank(ctx.queryParam("at"));
+        if (at != null && !FetchingId.isValid(at)) {
+            time(at, "at");
+        }
+        return at;
+    }
+
+    private static void time(String value, String parameter) {
+        try {
+            Instant.parse(value);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw ApiException.badRequest("Invalid " + parameter + " '" + value + "': use a fetchingId (24 lowercase hex"
+                    + " characters) or an RFC 3339 time in UTC such as 2026-11-27T14:00:00Z.");
+        }
+    }
+
+    private static String snapshotName(Context ctx) {
+        String at = blank(ctx.queryParam("at"));
+        return at == null ? "the current snapshot" : "the snapshot at " + at;
     }
 
     private static String encode(String key) {

@@ -26,7 +26,8 @@ public final class ApiException extends RuntimeException {
         super(message);
         this.status = status;
         this.code = code;
-        this.extra = Map.copyOf(extra);
+        // Unmodifiable but null-friendly: base_mismatch's "current" is null for a cluster without a snapshot.
+        this.extra = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(extra));
         this.retryAfterSeconds = retryAfterSeconds;
     }
 

@@ -5,17 +5,23 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.k8scollector.protocol.ErrorBody;
 import io.k8scollector.protocol.Json;
+import io.k8scollector.receiver.health.ClusterEndpoints;
+import io.k8scollector.receiver.health.ClusterStatus;
+import io.k8scollector.receiver.health.ClusterStatuses;
+import io.k8scollector.receiver.health.CollectorActivity;
 import io.k8scollector.receiver.ingest.BodyReader;
 import io.k8scollector.receiver.ingest.IngestEndpoints;
 import io.k8scollector.receiver.ingest.Limits;
 import io.k8scollector.receiver.keys.AccessKeys;
 import io.k8scollector.receiver.query.QueryEndpoints;
 import io.k8scollector.receiver.store.Database;
+import io.k8scollector.receiver.store.Inventory;
 import io.k8scollector.receiver.store.Refused;
 import io.k8scollector.receiver.store.Snapshots;
 import io.k8scollector.receiver.web.InventoryPage;
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -49,10 +55,14 @@ public final class ReceiverServer implements AutoCloseable {
         AccessKeys keys = new AccessKeys(db);
         Quotas quotas = settings.quotas();
         Authenticator auth = new Authenticator(keys, clock, quotas.requestsInFlightPerKey(), metrics);
-        Snapshots snapshots = new Snapshots(db, settings.retain(), quotas.openFetchingIdle(), quotas.openFetchingsPerCluster());
+        Snapshots snapshots = new Snapshots(db, settings.retention(), quotas.openFetchingIdle(), quotas.openFetchingsPerCluster());
+        CollectorActivity activity = new CollectorActivity(db);
+        ClusterStatuses statuses = new ClusterStatuses(snapshots, activity, settings.health(), clock);
         IngestEndpoints ingest = new IngestEndpoints(keys, auth, new LoginThrottle(quotas, settings.trustedProxyHeader()),
-                snapshots, new BodyReader(Limits.LOGIN, metrics), new BodyReader(settings.limits(), metrics), metrics, clock);
-        QueryEndpoints query = new QueryEndpoints(auth, snapshots);
+                snapshots, new BodyReader(Limits.LOGIN, metrics), new BodyReader(settings.limits(), metrics), metrics,
+                activity, clock);
+        QueryEndpoints query = new QueryEndpoints(auth, snapshots, new Inventory(db), statuses);
+        ClusterEndpoints cluster = new ClusterEndpoints(auth, statuses);
         InventoryPage page = new InventoryPage();
         Javalin app = Javalin.create(config -> {
             config.jsonMapper(new Jackson3Mapper());
@@ -66,6 +76,7 @@ public final class ReceiverServer implements AutoCloseable {
             }
             ingest.register(config.routes);
             query.register(config.routes);
+            cluster.register(config.routes);
             page.register(config.routes);
             config.routes.get("/healthz", ctx -> ctx.result("ok"));
             config.routes.get("/readyz", ctx -> {
@@ -80,7 +91,7 @@ public final class ReceiverServer implements AutoCloseable {
                         String.valueOf(ctx.header("Authorization")).getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
                     throw new ApiException(401, ErrorBody.UNAUTHORIZED, "/metrics needs the metrics token.");
                 }
-                ctx.contentType("text/plain; version=0.0.4").result(metrics.render());
+                ctx.contentType("text/plain; version=0.0.4").result(metrics.render(gauged(statuses)));
             });
             config.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e));
             config.routes.exception(Refused.class, (e, ctx) -> error(ctx, refusal(e)));
@@ -116,8 +127,29 @@ public final class ReceiverServer implements AutoCloseable {
                 LOG.warn("Could not discard idle fetchings", e);
             }
         }, 1, 10, TimeUnit.MINUTES);
+        // Clusters that send only heartbeats merge nothing at their commits: their old snapshots go here.
+        sweeper.scheduleWithFixedDelay(() -> {
+            try {
+                int merged = snapshots.mergeAll(clock.instant());
+                if (merged > 0) {
+                    LOG.debug("Merged away {} snapshots past the retention", merged);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("Could not merge away old snapshots", e);
+            }
+        }, 1, 1, TimeUnit.MINUTES);
         LOG.info("Receiver listening on port {}", app.port());
         return new ReceiverServer(app, sweeper);
+    }
+
+    /** The clusters whose gauges /metrics shows: none while the database does not answer (the counters still do). */
+    private static List<ClusterStatus> gauged(ClusterStatuses statuses) {
+        try {
+            return statuses.list();
+        } catch (RuntimeException e) {
+            LOG.warn("/metrics leaves out the cluster gauges: {}", e.getMessage());
+            return List.of();
+        }
     }
 
     private static ApiException refusal(Refused e) {
@@ -129,6 +161,12 @@ public final class ReceiverServer implements AutoCloseable {
             case STALE -> new ApiException(409, ErrorBody.STALE, e.getMessage());
             case BAD_REQUEST -> ApiException.badRequest(e.getMessage());
             case TOO_MANY_OPEN -> ApiException.tooManyRequests(e.getMessage(), 60);
+            case BASE_MISMATCH -> {
+                Map<String, Object> current = new LinkedHashMap<>();
+                current.put("current", e.current());
+                yield new ApiException(409, ErrorBody.BASE_MISMATCH, e.getMessage(), current);
+            }
+            case GONE -> new ApiException(410, "gone", e.getMessage());
             case INCOMPLETE -> new ApiException(409, ErrorBody.INCOMPLETE, e.getMessage(), Map.of("shortfall", e.shortfall()));
         };
     }

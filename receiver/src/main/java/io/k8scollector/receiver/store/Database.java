@@ -2,6 +2,8 @@ package io.k8scollector.receiver.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -9,6 +11,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.function.Consumer;
 import org.flywaydb.core.Flyway;
 
 /**
@@ -29,15 +32,25 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource pool;
     private final Dialect dialect;
     private final SqliteWriter writer;
+    private final Consumer<String> statements;
 
-    private Database(HikariDataSource pool, Dialect dialect) {
+    private Database(HikariDataSource pool, Dialect dialect, Consumer<String> statements) {
         this.pool = pool;
         this.dialect = dialect;
         this.writer = dialect == Dialect.SQLITE ? new SqliteWriter(pool) : null;
+        this.statements = statements;
     }
 
     /** Opens {@code url} (jdbc:sqlite:FILE or jdbc:postgresql://...) and runs the migrations. */
     public static Database open(String url) {
+        return open(url, null);
+    }
+
+    /**
+     * As {@link #open(String)}, handing the text of every statement that the store prepares on
+     * PostgreSQL to {@code statements} (the tests' check that each hot query filters on the cluster).
+     */
+    static Database open(String url, Consumer<String> statements) {
         Dialect dialect = Dialect.of(url);
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
@@ -78,7 +91,7 @@ public final class Database implements AutoCloseable {
             pool.close();
             throw new StoreException("Cannot migrate the database " + redacted(url) + ": " + e.getMessage(), e);
         }
-        return new Database(pool, dialect);
+        return new Database(pool, dialect, statements);
     }
 
     /**
@@ -168,7 +181,7 @@ public final class Database implements AutoCloseable {
                         s.execute(first);
                     }
                 }
-                T result = work.run(connection);
+                T result = work.run(statements == null ? connection : recording(connection));
                 connection.commit();
                 return result;
             } catch (SQLException | RuntimeException e) {
@@ -178,6 +191,21 @@ public final class Database implements AutoCloseable {
         } catch (SQLException e) {
             throw new StoreException("Database error: " + e.getMessage(), e);
         }
+    }
+
+    /** {@code connection}, telling {@link #statements} the text of every statement prepared on it. */
+    private Connection recording(Connection connection) {
+        return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("prepareStatement") && args[0] instanceof String sql) {
+                        statements.accept(sql);
+                    }
+                    try {
+                        return method.invoke(connection, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     @Override

@@ -1,11 +1,23 @@
 package io.k8scollector.receiver.store;
 
+import static io.k8scollector.receiver.store.Statements.bind;
+import static io.k8scollector.receiver.store.Statements.execute;
+import static io.k8scollector.receiver.store.Statements.instant;
+import static io.k8scollector.receiver.store.Statements.longValue;
+import static io.k8scollector.receiver.store.Statements.optionalLong;
+import static io.k8scollector.receiver.store.Statements.string;
+import static io.k8scollector.receiver.store.Statements.update;
+
 import io.k8scollector.protocol.Abort;
 import io.k8scollector.protocol.Commit;
+import io.k8scollector.protocol.Deletion;
 import io.k8scollector.protocol.FetchingStart;
 import io.k8scollector.protocol.Json;
+import io.k8scollector.protocol.RecordKey;
 import io.k8scollector.protocol.RecordKind;
-import io.k8scollector.protocol.Skipped;
+import io.k8scollector.protocol.StartAnswer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -15,57 +27,50 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Comparator;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.function.Consumer;
 
 /**
- * Fetchings and the snapshots they become. Every method is one transaction. A fetching's
- * records are membership rows pointing at shared, content-addressed bodies; its commit checks
- * the counts, carries over what was skipped, records added/changed/deleted counts, switches the
- * cluster's current snapshot and drops snapshots past the retention, all at once.
+ * Fetchings and the snapshots they become. Every method is one transaction. A page compares
+ * its records with the cluster's current versions: one that differs is staged with its body
+ * (content-addressed and shared within the cluster), one that is equal is only listed. A
+ * commit checks the counts and the protocol's rules, then writes versions only for what was
+ * added, changed or deleted ({@link SnapshotCommit}), switches the cluster's current snapshot
+ * and merges snapshots past the retention away ({@link Retention}).
  */
 public final class Snapshots {
 
-    private static final Map<RecordKind, String> CLASS = Map.of(
-            RecordKind.OBJECTS, "o", RecordKind.HELM_RELEASES, "h", RecordKind.TYPES, "t", RecordKind.TREES, "r");
     /** PostgreSQL's SQLSTATE for a duplicate key. */
     private static final String UNIQUE_VIOLATION = "23505";
     /** The {@code closed} mark of an aborted fetching. */
     private static final String ABORTED = Refused.Reason.FETCHING_ABORTED.name();
     /** The longest abort message stored; the protocol asks for one line. */
     private static final int ABORT_MESSAGE_CHARS = 1000;
-    private static final String COLUMNS =
-            "record_key, uid, api_version, api_group, kind, namespace, name, labels, body_hash, content_hash";
+    private static final String STAGED_COLUMNS = "cluster_id, fetching, class, record_key, " + Versions.COLUMNS;
 
     private final Database db;
-    private final int retain;
+    private final Retention retention;
     private final Duration openIdle;
     private final int maxOpen;
     private final BodiesLookedUp lookedUp;
 
     /**
-     * @param retain committed snapshots kept per cluster (at least 1)
+     * @param retention which committed snapshots each cluster keeps
      * @param openIdle how long an uncommitted fetching may go without a request before it no
      *     longer counts as open (it may still send pages and commit until the sweep discards it)
      * @param maxOpen open fetchings per cluster at most; a start past it is refused
      */
-    public Snapshots(Database db, int retain, Duration openIdle, int maxOpen) {
-        this(db, retain, openIdle, maxOpen, BodiesLookedUp.NONE);
+    public Snapshots(Database db, Retention retention, Duration openIdle, int maxOpen) {
+        this(db, retention, openIdle, maxOpen, BodiesLookedUp.NONE);
     }
 
     /** As the public constructor, with {@code lookedUp} called inside every page write (see {@link BodiesLookedUp}). */
-    Snapshots(Database db, int retain, Duration openIdle, int maxOpen, BodiesLookedUp lookedUp) {
-        if (retain < 1) {
-            throw new IllegalArgumentException("retain must be at least 1, not " + retain);
-        }
+    Snapshots(Database db, Retention retention, Duration openIdle, int maxOpen, BodiesLookedUp lookedUp) {
         this.db = db;
-        this.retain = retain;
+        this.retention = retention;
         this.openIdle = openIdle;
         this.maxOpen = maxOpen;
         this.lookedUp = lookedUp;
@@ -76,10 +81,14 @@ public final class Snapshots {
      * is refused ({@link Refused.Reason#TOO_MANY_OPEN}) while the cluster has {@code maxOpen}
      * open: not committed, not aborted nor refused for good, and seen within {@code openIdle}.
      * The count is taken under the cluster's row lock, so concurrent starts on any replica see
-     * each other. An aborted fetching is never started again.
+     * each other. An aborted fetching is never started again. A 1.1 start with a {@code base}
+     * opens a delta on it, refused with {@link Refused.Reason#BASE_MISMATCH} when the base is not
+     * the cluster's current snapshot.
+     *
+     * @return the 1.1 answer, or null for a 1.0 start (answered 204)
      */
-    public void start(String clusterId, FetchingStart start, Instant now) {
-        db.write(c -> {
+    public StartAnswer start(String clusterId, FetchingStart start, Instant now) {
+        return db.write(c -> {
             // Insert-if-absent then lock: two first starts of a new cluster cannot both insert it.
             update(c, "INSERT INTO clusters (id, unique_id) VALUES (?, ?) ON CONFLICT (id) DO NOTHING",
                     clusterId, start.clusterUniqueId());
@@ -92,13 +101,28 @@ public final class Snapshots {
                 }
                 update(c, "UPDATE clusters SET unique_id = ? WHERE id = ?", start.clusterUniqueId(), clusterId);
             }
-            Optional<String> known = string(c, "SELECT COALESCE(closed, '') FROM fetchings WHERE cluster_id = ?"
-                    + " AND fetching_id = ?", clusterId, start.fetchingId());
-            if (known.isPresent()) {
-                if (ABORTED.equals(known.get())) {
-                    throw closed(clusterId, start.fetchingId(), ABORTED);
+            String base = start.speaks11() ? start.base() : null;
+            try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(closed, ''), base FROM fetchings"
+                    + " WHERE cluster_id = ? AND fetching_id = ?")) {
+                bind(ps, clusterId, start.fetchingId());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        if (ABORTED.equals(rs.getString(1))) {
+                            throw closed(clusterId, start.fetchingId(), ABORTED);
+                        }
+                        // Started before: answered as the first start was (a delta when it has a base).
+                        return answer(start, rs.getObject(2) == null ? null : base);
+                    }
                 }
-                return null;
+            }
+            Long baseSeq = null;
+            if (base != null) {
+                Optional<Long> current = current(c, clusterId);
+                String currentId = current.isEmpty() ? null : fetchingId(c, clusterId, current.get());
+                if (!base.equals(currentId)) {
+                    throw baseMismatch(clusterId, base, currentId);
+                }
+                baseSeq = current.get();
             }
             long open = longValue(c, "SELECT COUNT(*) FROM fetchings WHERE cluster_id = ? AND committed_at IS NULL"
                     + " AND closed IS NULL AND last_seen_at >= ?", clusterId, now.minus(openIdle).toEpochMilli());
@@ -108,29 +132,51 @@ public final class Snapshots {
             }
             // Kept for display only: staleness goes by seq, the order in which this server saw the starts.
             Instant started = start.startedAt() != null ? start.startedAt() : idTime(start.fetchingId());
-            update(c, "INSERT INTO fetchings (cluster_id, fetching_id, unique_id, collector_version, started_at, last_seen_at)"
-                    + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (cluster_id, fetching_id) DO NOTHING",
+            update(c, "INSERT INTO fetchings (cluster_id, fetching_id, unique_id, collector_version, started_at,"
+                    + " last_seen_at, base) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (cluster_id, fetching_id) DO NOTHING",
                     clusterId, start.fetchingId(), start.clusterUniqueId(),
                     start.collector() == null ? null : start.collector().version(),
-                    started.toEpochMilli(), now.toEpochMilli());
-            return null;
+                    started.toEpochMilli(), now.toEpochMilli(), baseSeq);
+            return answer(start, base);
         });
+    }
+
+    private static StartAnswer answer(FetchingStart start, String base) {
+        if (!start.speaks11()) {
+            return null;
+        }
+        return base == null ? StartAnswer.full() : StartAnswer.delta(base);
+    }
+
+    private static Refused baseMismatch(String clusterId, String base, String current) {
+        return new Refused(Refused.Reason.BASE_MISMATCH, "Fetching " + base + " is not the current snapshot of cluster '"
+                + clusterId + "' (" + (current == null ? "it has none" : "that is " + current)
+                + "): send a full fetching.", Map.of(), current);
     }
 
     private static Instant idTime(String fetchingId) {
         return Instant.ofEpochSecond(Long.parseLong(fetchingId.substring(0, 8), 16));
     }
 
-    /** Stores one page of records in an open fetching; a record sent again replaces itself. */
+    /**
+     * Stores one page of records in an open fetching; a record sent again replaces itself. A
+     * record equal to its current version (same body) costs no row: the page lists it with the
+     * others alike in one {@code staged_seen} row.
+     */
     public void add(String clusterId, String fetchingId, List<RecordRow> rows, Instant now) {
+        if (rows.isEmpty()) {
+            db.write(c -> {
+                touch(c, clusterId, open(c, clusterId, fetchingId).seq(), now);
+                return null;
+            });
+            return;
+        }
+        String cls = Versions.code(rows.get(0).kind());
         Map<String, RecordRow> unique = new LinkedHashMap<>();
-        rows.forEach(r -> unique.put(CLASS.get(r.kind()) + r.key(), r));
-        // Sorted by hash so that concurrent pages lock shared bodies in one order (no deadlock).
-        TreeMap<byte[], byte[]> bodies = new TreeMap<>(Arrays::compareUnsigned);
-        unique.values().forEach(r -> bodies.put(r.bodyHash(), r.body()));
+        rows.forEach(r -> unique.put(r.key(), r));
         if (db.dialect().copies()) {
             try {
-                writePage(clusterId, fetchingId, now, (c, seq) -> copyPage(c, seq, unique.values(), bodies));
+                writePage(clusterId, fetchingId, cls, unique, now, true);
                 return;
             } catch (StoreException e) {
                 if (!(e.getCause() instanceof SQLException cause && UNIQUE_VIOLATION.equals(cause.getSQLState()))) {
@@ -140,16 +186,11 @@ public final class Snapshots {
                 // stored meanwhile): the page is written again, with upserts.
             }
         }
-        writePage(clusterId, fetchingId, now, (c, seq) -> upsertPage(c, seq, unique.values(), bodies));
+        writePage(clusterId, fetchingId, cls, unique, now, false);
     }
 
-    /** Writes a page's rows into fetching {@code seq}. */
-    @FunctionalInterface
-    private interface PageWrite {
-        void write(Connection c, long seq) throws SQLException;
-    }
-
-    private void writePage(String clusterId, String fetchingId, Instant now, PageWrite rows) {
+    private void writePage(String clusterId, String fetchingId, String cls, Map<String, RecordRow> unique, Instant now,
+            boolean copy) {
         db.write(c -> {
             if (db.dialect().unflushedCommit() != null) {
                 // A page is only seen through its fetching's commit, whose transaction waits for
@@ -158,74 +199,109 @@ public final class Snapshots {
                 // a committed snapshot short of a record. See docs/receiver.md.
                 update(c, db.dialect().unflushedCommit());
             }
-            long seq = open(c, clusterId, fetchingId);
+            long seq = open(c, clusterId, fetchingId).seq();
             // After the fetching's row lock, as every deleter takes its row locks before the
             // exclusive lock: the two kinds of lock are always taken in one order (no deadlock).
             if (db.dialect().bodiesShared() != null) {
                 execute(c, db.dialect().bodiesShared());
             }
-            rows.write(c, seq);
-            update(c, "UPDATE fetchings SET last_seen_at = ? WHERE seq = ?", now.toEpochMilli(), seq);
+            // Read before the versions: the versions the page compares with are at least this new.
+            long comparedAt = current(c, clusterId).orElse(-1L);
+            // A cluster without a snapshot has no versions: its first fetching looks nothing up.
+            Map<String, Versions.Hashes> current = comparedAt < 0 ? Map.of()
+                    : Versions.current(c, clusterId, cls, unique.keySet());
+            Map<String, byte[]> seen = new TreeMap<>();
+            List<RecordRow> changed = new ArrayList<>();
+            for (RecordRow r : unique.values()) {
+                Versions.Hashes now0 = current.get(r.key());
+                if (now0 != null && now0.sameBody(r.bodyHash())) {
+                    seen.put(r.key(), r.bodyHash());
+                } else {
+                    changed.add(r);
+                }
+            }
+            // Sorted by hash so that concurrent pages lock shared bodies in one order (no deadlock).
+            TreeMap<byte[], byte[]> bodies = new TreeMap<>(Arrays::compareUnsigned);
+            changed.forEach(r -> bodies.put(r.bodyHash(), r.body()));
+            if (copy) {
+                copyPage(c, clusterId, seq, cls, changed, bodies);
+            } else {
+                upsertPage(c, clusterId, seq, cls, changed, bodies);
+            }
+            if (!seen.isEmpty()) {
+                byte[] entries = StagedFetching.pack(seen);
+                update(c, "INSERT INTO staged_seen (cluster_id, fetching, digest, class, entries, compared_at)"
+                        + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (cluster_id, fetching, digest) DO NOTHING",
+                        clusterId, seq, sha256(entries), cls, entries, comparedAt);
+            }
+            touch(c, clusterId, seq, now);
             return null;
         });
     }
 
+    private static void touch(Connection c, String clusterId, long seq, Instant now) throws SQLException {
+        update(c, "UPDATE fetchings SET last_seen_at = ? WHERE cluster_id = ? AND seq = ?", now.toEpochMilli(), clusterId, seq);
+    }
+
     /**
-     * PostgreSQL: the bodies not stored yet and the membership rows, each with one COPY. Fails
-     * with a unique violation when a row is there already.
+     * PostgreSQL: the bodies not stored yet and the staged rows, each with one COPY. Fails with a
+     * unique violation when a row is there already.
      */
-    private void copyPage(Connection c, long seq, Collection<RecordRow> records, TreeMap<byte[], byte[]> bodies)
-            throws SQLException {
+    private void copyPage(Connection c, String clusterId, long seq, String cls, Collection<RecordRow> records,
+            TreeMap<byte[], byte[]> bodies) throws SQLException {
         TreeMap<byte[], byte[]> missing = new TreeMap<>(bodies);
-        // Bodies stored before (unchanged objects, in a steady cluster most of them) are not sent again.
-        try (PreparedStatement ps = c.prepareStatement("SELECT hash FROM bodies WHERE hash = ANY (?)")) {
-            ps.setArray(1, c.createArrayOf("bytea", bodies.keySet().toArray(byte[][]::new)));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    missing.remove(rs.getBytes(1));
+        if (!bodies.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT hash FROM bodies WHERE cluster_id = ? AND hash = ANY (?)")) {
+                ps.setString(1, clusterId);
+                ps.setArray(2, c.createArrayOf("bytea", bodies.keySet().toArray(byte[][]::new)));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        missing.remove(rs.getBytes(1));
+                    }
                 }
             }
         }
         lookedUp.reached();
         if (!missing.isEmpty()) {
-            try (CopyRows copy = new CopyRows(c, "bodies", "hash, body")) {
+            try (CopyRows copy = new CopyRows(c, "bodies", "cluster_id, hash, body")) {
                 for (Map.Entry<byte[], byte[]> body : missing.entrySet()) {
-                    copy.row().bytes(body.getKey()).bytes(body.getValue());
+                    copy.row().text(clusterId).bytes(body.getKey()).bytes(body.getValue());
                 }
                 copy.end();
             }
         }
-        try (CopyRows copy = new CopyRows(c, "records", "fetching, class, " + COLUMNS + ", carried")) {
-            for (RecordRow r : records) {
-                copy.row().bigint(seq).text(CLASS.get(r.kind())).text(r.key()).text(r.uid()).text(r.apiVersion())
-                        .text(r.group()).text(r.typeKind()).text(r.namespace()).text(r.name()).text(r.labels())
-                        .bytes(r.bodyHash()).bytes(r.contentHash()).bool(false);
+        if (!records.isEmpty()) {
+            try (CopyRows copy = new CopyRows(c, "staged", STAGED_COLUMNS)) {
+                for (RecordRow r : records) {
+                    copy.row().text(clusterId).bigint(seq).text(cls).text(r.key()).text(r.uid()).text(r.apiVersion())
+                            .text(r.group()).text(r.typeKind()).text(r.namespace()).text(r.name()).text(r.labels())
+                            .bytes(r.bodyHash()).bytes(r.contentHash());
+                }
+                copy.end();
             }
-            copy.end();
         }
     }
 
-    /** The bodies not stored yet, and the membership rows, replacing those of the same keys. */
-    private void upsertPage(Connection c, long seq, Collection<RecordRow> records, TreeMap<byte[], byte[]> bodies)
-            throws SQLException {
+    /** The bodies not stored yet, and the staged rows, replacing those of the same keys. */
+    private void upsertPage(Connection c, String clusterId, long seq, String cls, Collection<RecordRow> records,
+            TreeMap<byte[], byte[]> bodies) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO bodies (hash, body) VALUES (?, ?) ON CONFLICT (hash) DO NOTHING")) {
+                "INSERT INTO bodies (cluster_id, hash, body) VALUES (?, ?, ?) ON CONFLICT (cluster_id, hash) DO NOTHING")) {
             for (Map.Entry<byte[], byte[]> body : bodies.entrySet()) {
-                ps.setBytes(1, body.getKey());
-                ps.setBytes(2, body.getValue());
+                bind(ps, clusterId, body.getKey(), body.getValue());
                 ps.addBatch();
             }
             ps.executeBatch();
         }
         lookedUp.reached();
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO records (fetching, class, " + COLUMNS
-                + ", carried) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, FALSE)"
-                + " ON CONFLICT (fetching, class, record_key) DO UPDATE SET uid = excluded.uid,"
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO staged (" + STAGED_COLUMNS
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                + " ON CONFLICT (cluster_id, fetching, class, record_key) DO UPDATE SET uid = excluded.uid,"
                 + " api_version = excluded.api_version, api_group = excluded.api_group, kind = excluded.kind,"
                 + " namespace = excluded.namespace, name = excluded.name, labels = excluded.labels,"
                 + " body_hash = excluded.body_hash, content_hash = excluded.content_hash")) {
             for (RecordRow r : records) {
-                bind(ps, seq, CLASS.get(r.kind()), r.key(), r.uid(), r.apiVersion(), r.group(), r.typeKind(),
+                bind(ps, clusterId, seq, cls, r.key(), r.uid(), r.apiVersion(), r.group(), r.typeKind(),
                         r.namespace(), r.name(), r.labels(), r.bodyHash(), r.contentHash());
                 ps.addBatch();
             }
@@ -233,9 +309,47 @@ public final class Snapshots {
         }
     }
 
-    /** The seq of an open fetching, or the protocol's refusal. */
-    private long open(Connection c, String clusterId, String fetchingId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT seq, committed_at, closed FROM fetchings"
+    /**
+     * Stores a page of a delta's deletions (protocol 1.1); a deletion sent again is stored once.
+     * Refused ({@link Refused.Reason#BAD_REQUEST}) in a full fetching.
+     */
+    public void delete(String clusterId, String fetchingId, List<Deletion> deletions, Instant now) {
+        Map<RecordKey, Deletion> keys = new LinkedHashMap<>();
+        for (int i = 0; i < deletions.size(); i++) {
+            try {
+                if (deletions.get(i) == null) {
+                    throw new IllegalArgumentException("not a JSON object");
+                }
+                keys.put(deletions.get(i).key(), deletions.get(i));
+            } catch (IllegalArgumentException e) {
+                throw new Refused(Refused.Reason.BAD_REQUEST, "deletions[" + i + "]: " + e.getMessage() + ".");
+            }
+        }
+        db.write(c -> {
+            OpenFetching f = open(c, clusterId, fetchingId);
+            if (f.base() == null) {
+                throw new Refused(Refused.Reason.BAD_REQUEST, "Fetching " + fetchingId
+                        + " is a full fetching: it sends no deletions (what it does not send is deleted at its commit).");
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO staged_deletions (cluster_id, fetching, class,"
+                    + " record_key) VALUES (?, ?, ?, ?) ON CONFLICT (cluster_id, fetching, class, record_key) DO NOTHING")) {
+                for (RecordKey key : keys.keySet()) {
+                    bind(ps, clusterId, f.seq(), Versions.code(key.kind()), key.value());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            touch(c, clusterId, f.seq(), now);
+            return null;
+        });
+    }
+
+    /** An open fetching: its seq and its base's seq (null for a full fetching). */
+    private record OpenFetching(long seq, Long base) {}
+
+    /** The open fetching, or the protocol's refusal. */
+    private OpenFetching open(Connection c, String clusterId, String fetchingId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT seq, committed_at, closed, base FROM fetchings"
                 + " WHERE cluster_id = ? AND fetching_id = ?" + db.dialect().forShare())) {
             bind(ps, clusterId, fetchingId);
             try (ResultSet rs = ps.executeQuery()) {
@@ -249,7 +363,9 @@ public final class Snapshots {
                 if (rs.getString(3) != null) {
                     throw closed(clusterId, fetchingId, rs.getString(3));
                 }
-                return rs.getLong(1);
+                long seq = rs.getLong(1);
+                long base = rs.getLong(4);
+                return new OpenFetching(seq, rs.wasNull() ? null : base);
             }
         }
     }
@@ -268,18 +384,21 @@ public final class Snapshots {
 
     /**
      * Commits a fetching: it becomes the cluster's current snapshot when it holds at least the
-     * counted records, its {@code clusterUniqueId} is still the cluster's binding, and it started
-     * after the current snapshot did. "After" is the order in which this server saw the starts
-     * (the fetchings' seq), never the collector's {@code startedAt}, so that a collector with a
-     * wrong clock cannot lock a cluster out. A stale or conflicting fetching is refused for good
-     * (it no longer counts as open; later requests for it get the same answer). A repeated
-     * commit of a committed fetching does nothing.
+     * counted records (and deletions), its {@code clusterUniqueId} is still the cluster's
+     * binding, and, for a full fetching, it started after the current snapshot did ("after" is
+     * the order in which this server saw the starts, never the collector's {@code startedAt});
+     * for a delta, when its base is still current. A stale, conflicting, mismatched or malformed
+     * fetching is refused for good (it no longer counts as open; later requests for it get the
+     * same answer). A repeated commit of a committed fetching does nothing.
+     *
+     * @return what the commit was (a repeated one: {@link Committed#REPEATED})
      */
-    public void commit(String clusterId, String fetchingId, Commit commit, Instant now) {
-        Refused refusal = db.write(c -> {
+    public Committed commit(String clusterId, String fetchingId, Commit commit, Instant now) {
+        Object outcome = db.write(c -> {
             long seq;
             String uniqueId;
-            try (PreparedStatement ps = c.prepareStatement("SELECT seq, unique_id, committed_at, closed FROM fetchings"
+            Long base;
+            try (PreparedStatement ps = c.prepareStatement("SELECT seq, unique_id, committed_at, closed, base FROM fetchings"
                     + " WHERE cluster_id = ? AND fetching_id = ?" + db.dialect().forUpdate())) {
                 bind(ps, clusterId, fetchingId);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -287,53 +406,93 @@ public final class Snapshots {
                         throw unknownFetching(clusterId, fetchingId);
                     }
                     if (rs.getObject(3) != null) {
-                        return null;
+                        return Committed.REPEATED;
                     }
                     if (rs.getString(4) != null) {
                         return closed(clusterId, fetchingId, rs.getString(4));
                     }
                     seq = rs.getLong(1);
                     uniqueId = rs.getString(2);
+                    long b = rs.getLong(5);
+                    base = rs.wasNull() ? null : b;
                 }
             }
-            checkCounts(c, seq, commit);
+            if (base == null && commit.completeTypes() != null) {
+                return refuseForGood(c, clusterId, seq, new Refused(Refused.Reason.BAD_REQUEST,
+                        "completeTypes is for deltas only; fetching " + fetchingId + " is a full fetching."));
+            }
+            StagedFetching staged = StagedFetching.load(c, clusterId, seq);
+            checkCounts(staged, commit);
             // Locks the cluster so that two commits of one cluster switch its snapshot one after the other.
             String bound = string(c, "SELECT unique_id FROM clusters WHERE id = ?" + db.dialect().forUpdate(), clusterId)
                     .orElseThrow();
             if (!bound.equals(uniqueId)) {
-                return refuseForGood(c, seq, new Refused(Refused.Reason.CLUSTER_CONFLICT, "Cluster '" + clusterId
+                return refuseForGood(c, clusterId, seq, new Refused(Refused.Reason.CLUSTER_CONFLICT, "Cluster '" + clusterId
                         + "' was bound to another clusterUniqueId after fetching " + fetchingId + " started."));
             }
-            Long previous = current(c, clusterId);
-            if (previous != null && previous > seq) {
-                return refuseForGood(c, seq, new Refused(Refused.Reason.STALE, "Fetching " + fetchingId
+            Long previous = current(c, clusterId).orElse(null);
+            SnapshotCommit apply = new SnapshotCommit(c, clusterId, seq, staged, commit);
+            if (base != null) {
+                if (!base.equals(previous)) {
+                    return refuseForGood(c, clusterId, seq, baseMismatch(clusterId,
+                            fetchingId(c, clusterId, base), previous == null ? null : fetchingId(c, clusterId, previous)));
+                }
+                String bad = apply.deltaError(skippedOf(c, clusterId, base));
+                if (bad != null) {
+                    return refuseForGood(c, clusterId, seq, new Refused(Refused.Reason.BAD_REQUEST, bad));
+                }
+            } else if (previous != null && previous > seq) {
+                return refuseForGood(c, clusterId, seq, new Refused(Refused.Reason.STALE, "Fetching " + fetchingId
                         + " started before the current snapshot of cluster '" + clusterId + "'."));
             }
-            if (previous != null) {
-                for (Skipped skipped : commit.skippedOrEmpty()) {
-                    carryOver(c, previous, seq, skipped);
-                }
-            }
-            long objects = longValue(c, "SELECT COUNT(*) FROM records WHERE fetching = ? AND class = 'o'", seq);
-            long base = previous == null ? -1 : previous;
+            SnapshotCommit.Result result = base != null ? apply.delta() : apply.full(previous != null);
+            long before = previous == null ? 0
+                    : optionalLong(c, "SELECT object_count FROM fetchings WHERE cluster_id = ? AND seq = ?", clusterId, previous)
+                            .orElse(0L);
+            boolean heartbeat = base != null && commit.isHeartbeat() && staged.isEmpty();
+            String skipped = base != null && commit.skipped() == null ? skippedOf(c, clusterId, base)
+                    : Json.MAPPER.writeValueAsString(commit.skippedOrEmpty());
             update(c, "UPDATE fetchings SET committed_at = ?, previous = ?, object_count = ?, added = ?, changed = ?,"
-                    + " deleted = ?, skipped = ? WHERE seq = ?",
-                    now.toEpochMilli(), previous, objects,
-                    count(c, Diff.ADDED, base, seq), count(c, Diff.CHANGED, base, seq),
-                    count(c, Diff.DELETED, base, seq),
-                    Json.MAPPER.writeValueAsString(commit.skippedOrEmpty()), seq);
+                    + " deleted = ?, skipped = ?, heartbeat = ?, report = ? WHERE cluster_id = ? AND seq = ?",
+                    now.toEpochMilli(), previous, before + result.added() - result.deleted(), result.added(),
+                    result.changed(), result.deleted(), skipped, heartbeat,
+                    commit.report() == null ? null : Json.MAPPER.writeValueAsString(commit.report()), clusterId, seq);
             update(c, "UPDATE clusters SET current_fetching = ? WHERE id = ?", seq, clusterId);
-            retain(c, clusterId);
-            return null;
+            if (!heartbeat) {
+                merge(c, clusterId, now);
+            }
+            return new Committed(base != null, heartbeat, staged.deletionCount());
         });
-        if (refusal != null) {
+        if (outcome instanceof Refused refusal) {
             throw refusal;
         }
+        return (Committed) outcome;
     }
 
-    /** Marks fetching {@code seq} refused for good, and returns the refusal to answer (committed with the mark). */
-    private static Refused refuseForGood(Connection c, long seq, Refused refusal) throws SQLException {
-        update(c, "UPDATE fetchings SET closed = ? WHERE seq = ?", refusal.reason().name(), seq);
+    /**
+     * What a commit was: a delta or a full fetching, a heartbeat, and how many distinct
+     * deletions it carried; a repeated commit is none of these.
+     */
+    public record Committed(boolean delta, boolean heartbeat, long deletions) {
+
+        public static final Committed REPEATED = new Committed(false, false, 0);
+    }
+
+    /** The {@code skipped} list stored with committed snapshot {@code seq}, as JSON. */
+    private static String skippedOf(Connection c, String clusterId, long seq) throws SQLException {
+        return string(c, "SELECT skipped FROM fetchings WHERE cluster_id = ? AND seq = ?", clusterId, seq).orElse("[]");
+    }
+
+    private static String fetchingId(Connection c, String clusterId, long seq) throws SQLException {
+        return string(c, "SELECT fetching_id FROM fetchings WHERE cluster_id = ? AND seq = ?", clusterId, seq).orElse(null);
+    }
+
+    /**
+     * Marks fetching {@code seq} refused for good and returns the refusal to answer (committed with
+     * the mark); what it staged goes with the idle sweep.
+     */
+    private static Refused refuseForGood(Connection c, String clusterId, long seq, Refused refusal) throws SQLException {
+        update(c, "UPDATE fetchings SET closed = ? WHERE cluster_id = ? AND seq = ?", refusal.reason().name(), clusterId, seq);
         return refusal;
     }
 
@@ -349,8 +508,8 @@ public final class Snapshots {
 
     /**
      * Records that the run of fetching {@code fetchingId} failed (protocol 1.1), as the cluster's
-     * last abort. An open fetching is closed for good: it never becomes current, its records go
-     * at once, and later pages, commits and starts of it are refused ({@link
+     * last abort. An open fetching is closed for good: it never becomes current, what it staged
+     * goes at once, and later pages, commits and starts of it are refused ({@link
      * Refused.Reason#FETCHING_ABORTED}). A committed or already closed fetching (a continuous
      * collector naming the last one it committed, or an abort sent again) stays as it is.
      * Refused with {@link Refused.Reason#NOT_FOUND} for a fetching the cluster never started.
@@ -373,9 +532,9 @@ public final class Snapshots {
             }
             string(c, "SELECT id FROM clusters WHERE id = ?" + db.dialect().forUpdate(), clusterId);
             if (open) {
-                update(c, "UPDATE fetchings SET closed = ? WHERE seq = ?", ABORTED, seq);
+                update(c, "UPDATE fetchings SET closed = ? WHERE cluster_id = ? AND seq = ?", ABORTED, clusterId, seq);
                 lockBodies(c);
-                dropRecords(c, seq);
+                dropStaged(c, clusterId, seq);
             }
             String message = abort.message() == null ? null
                     : abort.message().lines().findFirst().map(l -> l.length() > ABORT_MESSAGE_CHARS
@@ -388,29 +547,17 @@ public final class Snapshots {
         });
     }
 
-    private void checkCounts(Connection c, long seq, Commit commit) throws SQLException {
-        Map<RecordKind, Long> held = new EnumMap<>(RecordKind.class);
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT class, COUNT(*) FROM records WHERE fetching = ? GROUP BY class")) {
-            ps.setLong(1, seq);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    String cls = rs.getString(1);
-                    long n = rs.getLong(2);
-                    CLASS.forEach((kind, code) -> {
-                        if (code.equals(cls)) {
-                            held.put(kind, n);
-                        }
-                    });
-                }
-            }
-        }
+    private static void checkCounts(StagedFetching staged, Commit commit) {
         Map<String, Long> shortfall = new LinkedHashMap<>();
         for (RecordKind kind : RecordKind.values()) {
-            long missing = commit.counts().of(kind) - held.getOrDefault(kind, 0L);
+            long missing = commit.counts().of(kind) - staged.sent(Versions.code(kind));
             if (missing > 0) {
                 shortfall.put(kind.field(), missing);
             }
+        }
+        long deletions = commit.counts().deletions() - staged.deletionCount();
+        if (deletions > 0) {
+            shortfall.put("deletions", deletions);
         }
         if (!shortfall.isEmpty()) {
             throw new Refused(Refused.Reason.INCOMPLETE,
@@ -419,88 +566,81 @@ public final class Snapshots {
     }
 
     /**
-     * Copies the previous snapshot's objects that {@code skipped} covers into the new one, marked
-     * carried (not refreshed). A skipped type names a resource; its kind comes from the type
-     * records of either snapshot. Unreadable Helm release storage carries its releases over alike.
+     * Merges away the snapshots of every cluster that its retention no longer keeps (the
+     * periodic sweep: a cluster that only sends heartbeats merges nothing at its commits).
+     *
+     * @return how many snapshots were merged away
      */
-    private void carryOver(Connection c, long previous, long seq, Skipped skipped) throws SQLException {
-        if (Skipped.RECORD.equals(skipped.kind())) {
-            carryOverReleases(c, previous, seq, skipped);
-            return;
+    public int mergeAll(Instant now) {
+        List<String> clusters = db.read(c -> {
+            List<String> ids = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM clusters ORDER BY id");
+                    ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+            }
+            return ids;
+        });
+        int merged = 0;
+        for (String clusterId : clusters) {
+            merged += db.write(c -> {
+                string(c, "SELECT id FROM clusters WHERE id = ?" + db.dialect().forUpdate(), clusterId);
+                return merge(c, clusterId, now);
+            });
         }
-        String group = skipped.group() == null ? "" : skipped.group();
-        String where;
-        List<Object> args = new ArrayList<>(List.of(seq, previous, group));
-        switch (skipped.kind() == null ? "" : skipped.kind()) {
-            case Skipped.GROUP -> where = "";
-            case Skipped.TYPE -> {
-                where = " AND kind = ?";
-                args.add(kindOf(c, previous, seq, group, skipped.resource()));
-            }
-            case Skipped.OBJECT -> {
-                where = " AND kind = ? AND COALESCE(namespace, '') = ? AND name = ?";
-                args.add(kindOf(c, previous, seq, group, skipped.resource()));
-                args.add(skipped.namespace() == null ? "" : skipped.namespace());
-                args.add(skipped.name());
-            }
-            default -> {
-                return;
-            }
-        }
-        update(c, "INSERT INTO records (fetching, class, " + COLUMNS + ", carried) SELECT ?, class, " + COLUMNS
-                + ", TRUE FROM records WHERE fetching = ? AND class = 'o' AND api_group = ?" + where
-                + " ON CONFLICT (fetching, class, record_key) DO NOTHING", args.toArray());
+        return merged;
     }
 
     /**
-     * A skipped {@code helmRelease} record with a {@code source} names release storage that could
-     * not be read: the previous snapshot's releases of that source (and storage, for Helm's own)
-     * carry over. Releases stored before the storage was recorded (a null kind) carry over whatever
-     * their storage, since they cannot be told apart. A record refused alone carries nothing.
+     * Drops the committed snapshots past the retention and the versions and bodies only they
+     * used; under the cluster's lock. Reads only the snapshots committed before the retention's
+     * cutoff (none, most of the time) and the newest ones up to its minimum, not the history.
      */
-    private static void carryOverReleases(Connection c, long previous, long seq, Skipped skipped) throws SQLException {
-        if (!Skipped.HELM_RELEASE.equals(skipped.recordKind()) || skipped.source() == null) {
-            return;
-        }
-        String storage = skipped.storage() == null ? "" : " AND (kind = ? OR kind IS NULL)";
-        List<Object> args = new ArrayList<>(List.of(seq, previous, skipped.source()));
-        if (skipped.storage() != null) {
-            args.add(skipped.storage());
-        }
-        update(c, "INSERT INTO records (fetching, class, " + COLUMNS + ", carried) SELECT ?, class, " + COLUMNS
-                + ", TRUE FROM records WHERE fetching = ? AND class = 'h' AND api_group = ?" + storage
-                + " ON CONFLICT (fetching, class, record_key) DO NOTHING", args.toArray());
-    }
-
-    private static String kindOf(Connection c, long previous, long seq, String group, String resource) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT kind FROM records WHERE fetching IN (?, ?)"
-                + " AND class = 't' AND api_group = ? AND name = ? ORDER BY fetching DESC")) {
-            bind(ps, seq, previous, group, resource);
+    private int merge(Connection c, String clusterId, Instant now) throws SQLException {
+        List<Retention.Snapshot> pastCutoff = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT seq, committed_at, heartbeat FROM fetchings"
+                + " WHERE cluster_id = ? AND committed_at <= ?")) {
+            bind(ps, clusterId, retention.cutoff(now).toEpochMilli());
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getString(1) : null;
-            }
-        }
-    }
-
-    private void retain(Connection c, String clusterId) throws SQLException {
-        List<Long> old = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT seq FROM fetchings WHERE cluster_id = ?"
-                + " AND committed_at IS NOT NULL ORDER BY committed_at DESC, seq DESC")) {
-            ps.setString(1, clusterId);
-            try (ResultSet rs = ps.executeQuery()) {
-                for (int i = 0; rs.next(); i++) {
-                    if (i >= retain) {
-                        old.add(rs.getLong(1));
-                    }
+                while (rs.next()) {
+                    pastCutoff.add(new Retention.Snapshot(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)),
+                            rs.getBoolean(3)));
                 }
             }
         }
-        if (!old.isEmpty()) {
-            lockBodies(c);
+        if (pastCutoff.isEmpty()) {
+            return 0;
         }
-        for (long seq : old) {
-            drop(c, seq);
+        long newestFullKept = optionalLong(c, "SELECT seq FROM fetchings WHERE cluster_id = ? AND committed_at IS NOT NULL"
+                + " AND heartbeat = ? ORDER BY seq DESC LIMIT 1 OFFSET ?", clusterId, false, retention.minimum() - 1)
+                .orElse(Long.MIN_VALUE);
+        List<Long> dropped = retention.dropped(pastCutoff, current(c, clusterId).orElse(-1L), newestFullKept);
+        if (dropped.isEmpty()) {
+            return 0;
         }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM fetchings WHERE cluster_id = ? AND seq = ?")) {
+            for (long seq : dropped) {
+                bind(ps, clusterId, seq);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        long oldestKept = longValue(c, "SELECT MIN(seq) FROM fetchings WHERE cluster_id = ? AND committed_at IS NOT NULL",
+                clusterId);
+        lockBodies(c);
+        // Under the lock every page committed before is seen: the versions an open fetching's
+        // unchanged records were compared with stay until it commits (it may copy them then).
+        long floor = Math.min(oldestKept, optionalLong(c, "SELECT MIN(compared_at) FROM staged_seen"
+                + " WHERE cluster_id = ?", clusterId).orElse(Long.MAX_VALUE));
+        // The bodies of versions no kept snapshot sees, unless another version or a staged record uses them.
+        update(c, "DELETE FROM bodies WHERE cluster_id = ? AND hash IN (SELECT body_hash FROM versions"
+                + " WHERE cluster_id = ? AND valid_to <= ?) AND NOT EXISTS (SELECT 1 FROM versions v"
+                + " WHERE v.cluster_id = bodies.cluster_id AND v.body_hash = bodies.hash AND v.valid_to > ?)"
+                + " AND NOT EXISTS (SELECT 1 FROM staged s WHERE s.cluster_id = bodies.cluster_id"
+                + " AND s.body_hash = bodies.hash)", clusterId, clusterId, floor, floor);
+        update(c, "DELETE FROM versions WHERE cluster_id = ? AND valid_to <= ?", clusterId, floor);
+        return dropped.size();
     }
 
     /** Takes the lock that keeps page writes out while bodies are deleted (see {@link Dialect#bodiesExclusive()}). */
@@ -510,17 +650,13 @@ public final class Snapshots {
         }
     }
 
-    /** Deletes a fetching, its membership rows and the bodies no other fetching shares. */
-    private static void drop(Connection c, long seq) throws SQLException {
-        dropRecords(c, seq);
-        update(c, "DELETE FROM fetchings WHERE seq = ?", seq);
-    }
-
-    /** Deletes a fetching's membership rows and the bodies no other fetching shares; under {@link #lockBodies}. */
-    private static void dropRecords(Connection c, long seq) throws SQLException {
-        update(c, "DELETE FROM bodies WHERE hash IN (SELECT body_hash FROM records WHERE fetching = ?)"
-                + " AND NOT EXISTS (SELECT 1 FROM records r WHERE r.body_hash = bodies.hash AND r.fetching <> ?)", seq, seq);
-        update(c, "DELETE FROM records WHERE fetching = ?", seq);
+    /** Deletes what an uncommitted fetching staged and the bodies nothing else uses; under {@link #lockBodies}. */
+    private static void dropStaged(Connection c, String clusterId, long seq) throws SQLException {
+        update(c, "DELETE FROM bodies WHERE cluster_id = ? AND hash IN (SELECT body_hash FROM staged WHERE cluster_id = ?"
+                + " AND fetching = ?) AND NOT EXISTS (SELECT 1 FROM versions v WHERE v.cluster_id = bodies.cluster_id"
+                + " AND v.body_hash = bodies.hash) AND NOT EXISTS (SELECT 1 FROM staged s WHERE s.cluster_id ="
+                + " bodies.cluster_id AND s.body_hash = bodies.hash AND s.fetching <> ?)", clusterId, clusterId, seq, seq);
+        SnapshotCommit.clearStaging(c, clusterId, seq);
     }
 
     /**
@@ -529,23 +665,25 @@ public final class Snapshots {
      */
     public int discardIdle(Instant cutoff) {
         return db.write(c -> {
-            List<Long> idle = new ArrayList<>();
+            List<String[]> idle = new ArrayList<>();
             // Row locks first, then the bodies' lock, in the order page writes take them. A page
             // that was being written when the sweep began makes its fetching not idle any more.
-            try (PreparedStatement ps = c.prepareStatement("SELECT seq FROM fetchings WHERE committed_at IS NULL"
+            try (PreparedStatement ps = c.prepareStatement("SELECT cluster_id, seq FROM fetchings WHERE committed_at IS NULL"
                     + " AND last_seen_at < ? AND (closed IS NULL OR closed <> ?)" + db.dialect().forUpdate())) {
                 bind(ps, cutoff.toEpochMilli(), ABORTED);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        idle.add(rs.getLong(1));
+                        idle.add(new String[] {rs.getString(1), Long.toString(rs.getLong(2))});
                     }
                 }
             }
             if (!idle.isEmpty()) {
                 lockBodies(c);
             }
-            for (long seq : idle) {
-                drop(c, seq);
+            for (String[] fetching : idle) {
+                long seq = Long.parseLong(fetching[1]);
+                dropStaged(c, fetching[0], seq);
+                update(c, "DELETE FROM fetchings WHERE cluster_id = ? AND seq = ?", fetching[0], seq);
             }
             return idle.size();
         });
@@ -557,8 +695,8 @@ public final class Snapshots {
             List<ClusterView> clusters = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT c.id, c.unique_id, f.fetching_id, f.committed_at,"
                     + " f.object_count, c.abort_fetching_id, c.abort_reason, c.abort_message, c.abort_finished_at,"
-                    + " c.abort_received_at FROM clusters c LEFT JOIN fetchings f ON f.seq = c.current_fetching"
-                    + " ORDER BY c.id");
+                    + " c.abort_received_at FROM clusters c LEFT JOIN fetchings f ON f.cluster_id = c.id"
+                    + " AND f.seq = c.current_fetching ORDER BY c.id");
                     ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     ClusterView.LastAbort abort = rs.getString(6) == null ? null : new ClusterView.LastAbort(
@@ -571,275 +709,15 @@ public final class Snapshots {
         });
     }
 
-    /** The epoch milliseconds in {@code column} as an instant, or null. */
-    private static Instant instant(ResultSet rs, int column) throws SQLException {
-        long millis = rs.getLong(column);
-        return rs.wasNull() ? null : Instant.ofEpochMilli(millis);
+    static Optional<Long> current(Connection c, String clusterId) throws SQLException {
+        return optionalLong(c, "SELECT current_fetching FROM clusters WHERE id = ?", clusterId);
     }
 
-    /**
-     * A page of the current snapshot's records of {@code kind} matching {@code filter}, in key
-     * order after {@code after} (null: from the start).
-     */
-    public RecordPage list(String clusterId, RecordKind kind, RecordFilter filter, String after, int limit) {
-        return db.read(c -> {
-            Long seq = currentOf(c, clusterId);
-            List<byte[]> bodies = new ArrayList<>();
-            if (seq == null) {
-                return new RecordPage(bodies, null);
-            }
-            StringBuilder sql = new StringBuilder("SELECT r.record_key, r.labels, b.body FROM records r"
-                    + " JOIN bodies b ON b.hash = r.body_hash WHERE r.fetching = ? AND r.class = ? AND r.record_key > ?");
-            List<Object> args = new ArrayList<>(List.of(seq, CLASS.get(kind)));
-            condition(sql, args, "r.api_group", filter.group());
-            condition(sql, args, "r.kind", filter.kind());
-            condition(sql, args, "r.namespace", filter.namespace());
-            condition(sql, args, "r.name", filter.name());
-            if (filter.version() != null) {
-                sql.append(" AND (r.api_version = ? OR r.api_version LIKE ?)");
-                args.add(filter.version());
-                args.add("%/" + filter.version());
-            }
-            sql.append(" ORDER BY r.record_key LIMIT ?");
-            String cursor = after == null ? "" : after;
-            int batch = Math.max(limit, 500);
-            while (true) {
-                List<Object> bound = new ArrayList<>(args);
-                bound.add(2, cursor);
-                bound.add(batch);
-                int seen = 0;
-                try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-                    bind(ps, bound.toArray());
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            seen++;
-                            cursor = rs.getString(1);
-                            if (filter.labels().test(rs.getString(2))) {
-                                bodies.add(rs.getBytes(3));
-                                if (bodies.size() == limit) {
-                                    return new RecordPage(bodies, cursor);
-                                }
-                            }
-                        }
-                    }
-                }
-                if (seen < batch) {
-                    return new RecordPage(bodies, null);
-                }
-            }
-        });
-    }
-
-    private static void condition(StringBuilder sql, List<Object> args, String column, String value) {
-        if (value != null) {
-            sql.append(" AND ").append(column).append(" = ?");
-            args.add(value);
-        }
-    }
-
-    /** The current snapshot's object counts per apiVersion and kind, by kind. */
-    public List<KindCount> kinds(String clusterId) {
-        return db.read(c -> {
-            Long seq = currentOf(c, clusterId);
-            List<KindCount> kinds = new ArrayList<>();
-            if (seq == null) {
-                return kinds;
-            }
-            try (PreparedStatement ps = c.prepareStatement("SELECT api_version, kind, COUNT(*) FROM records"
-                    + " WHERE fetching = ? AND class = 'o' GROUP BY api_version, kind ORDER BY kind, api_version")) {
-                ps.setLong(1, seq);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        kinds.add(new KindCount(rs.getString(1), rs.getString(2), rs.getLong(3)));
-                    }
-                }
-            }
-            return kinds;
-        });
-    }
-
-    /** The body of the current snapshot's object with {@code uid}, if there is one. */
-    public Optional<byte[]> object(String clusterId, String uid) {
-        // An object with a uid is keyed "u:" and its uid: the primary key finds it.
-        return body(clusterId, "o", "record_key", "u:" + uid);
-    }
-
-    /** The current snapshot's tree rooted at {@code uid}, if there is one. */
-    public Optional<byte[]> tree(String clusterId, String uid) {
-        return body(clusterId, "r", "record_key", uid);
-    }
-
-    private Optional<byte[]> body(String clusterId, String cls, String column, String value) {
-        return db.read(c -> {
-            Long seq = currentOf(c, clusterId);
-            if (seq == null) {
-                return Optional.empty();
-            }
-            try (PreparedStatement ps = c.prepareStatement("SELECT b.body FROM records r JOIN bodies b ON b.hash = r.body_hash"
-                    + " WHERE r.fetching = ? AND r.class = ? AND r." + column + " = ?")) {
-                bind(ps, seq, cls, value);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(rs.getBytes(1)) : Optional.empty();
-                }
-            }
-        });
-    }
-
-    /** Hands every tree of the current snapshot to {@code each}. */
-    public void eachTree(String clusterId, Consumer<byte[]> each) {
-        db.read(c -> {
-            Long seq = currentOf(c, clusterId);
-            if (seq != null) {
-                try (PreparedStatement ps = c.prepareStatement("SELECT b.body FROM records r JOIN bodies b"
-                        + " ON b.hash = r.body_hash WHERE r.fetching = ? AND r.class = 'r'")) {
-                    ps.setLong(1, seq);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            each.accept(rs.getBytes(1));
-                        }
-                    }
-                }
-            }
-            return null;
-        });
-    }
-
-    /**
-     * The objects added, changed and deleted between snapshot {@code since} (null: the one before
-     * the current) and the current snapshot.
-     */
-    public Changes changes(String clusterId, String since) {
-        return db.read(c -> {
-            Long to = currentOf(c, clusterId);
-            if (to == null) {
-                return new Changes(null, null, List.of(), List.of(), List.of());
-            }
-            Long from;
-            if (since == null) {
-                long previous = longValue(c, "SELECT COALESCE(previous, -1) FROM fetchings WHERE seq = ?", to);
-                from = previous < 0 || string(c, "SELECT fetching_id FROM fetchings WHERE seq = ?", previous).isEmpty()
-                        ? null : previous;
-            } else {
-                from = optionalLong(c, "SELECT seq FROM fetchings WHERE cluster_id = ? AND fetching_id = ?"
-                        + " AND committed_at IS NOT NULL", clusterId, since)
-                        .orElseThrow(() -> new Refused(Refused.Reason.NOT_FOUND, "Cluster '" + clusterId
-                                + "' has no committed snapshot " + since + " (never committed, or past the retention)."));
-            }
-            long base = from == null ? -1 : from;
-            return new Changes(
-                    from == null ? null : string(c, "SELECT fetching_id FROM fetchings WHERE seq = ?", from).orElseThrow(),
-                    string(c, "SELECT fetching_id FROM fetchings WHERE seq = ?", to).orElseThrow(),
-                    refs(c, Diff.ADDED, base, to), refs(c, Diff.CHANGED, base, to), refs(c, Diff.DELETED, base, to));
-        });
-    }
-
-    /** The three comparisons of two snapshots' objects; each selects the columns of an {@link ObjectRef}. */
-    private enum Diff {
-        ADDED("SELECT n.uid, n.api_version, n.kind, n.namespace, n.name FROM records n WHERE n.fetching = ?"
-                + " AND n.class = 'o' AND NOT EXISTS (SELECT 1 FROM records o WHERE o.fetching = ? AND o.class = 'o'"
-                + " AND o.record_key = n.record_key)", true),
-        DELETED(ADDED.sql, false),
-        CHANGED("SELECT n.uid, n.api_version, n.kind, n.namespace, n.name FROM records n JOIN records o"
-                + " ON o.fetching = ? AND o.class = 'o' AND o.record_key = n.record_key"
-                + " WHERE n.fetching = ? AND n.class = 'o' AND o.content_hash <> n.content_hash", false);
-
-        private final String sql;
-        private final boolean newFirst;
-
-        Diff(String sql, boolean newFirst) {
-            this.sql = sql;
-            this.newFirst = newFirst;
-        }
-
-        Object[] args(long from, long to) {
-            return newFirst ? new Object[] {to, from} : new Object[] {from, to};
-        }
-    }
-
-    private static long count(Connection c, Diff diff, long from, long to) throws SQLException {
-        return longValue(c, "SELECT COUNT(*) FROM (" + diff.sql + ") d", diff.args(from, to));
-    }
-
-    private static List<ObjectRef> refs(Connection c, Diff diff, long from, long to) throws SQLException {
-        List<ObjectRef> refs = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(diff.sql)) {
-            bind(ps, diff.args(from, to));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    refs.add(new ObjectRef(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)));
-                }
-            }
-        }
-        refs.sort(Comparator.comparing(ObjectRef::kind, Comparator.nullsFirst(Comparator.naturalOrder()))
-                .thenComparing(r -> r.namespace() == null ? "" : r.namespace())
-                .thenComparing(r -> r.name() == null ? "" : r.name()));
-        return refs;
-    }
-
-    private Long currentOf(Connection c, String clusterId) throws SQLException {
-        if (string(c, "SELECT id FROM clusters WHERE id = ?", clusterId).isEmpty()) {
-            throw new Refused(Refused.Reason.NOT_FOUND, "Unknown cluster '" + clusterId + "'.");
-        }
-        return current(c, clusterId);
-    }
-
-    private static Long current(Connection c, String clusterId) throws SQLException {
-        return optionalLong(c, "SELECT current_fetching FROM clusters WHERE id = ? AND current_fetching IS NOT NULL",
-                clusterId).orElse(null);
-    }
-
-    private static Optional<String> string(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            bind(ps, args);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
-            }
-        }
-    }
-
-    private static Optional<Long> optionalLong(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            bind(ps, args);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
-            }
-        }
-    }
-
-    private static long longValue(Connection c, String sql, Object... args) throws SQLException {
-        return optionalLong(c, sql, args).orElseThrow();
-    }
-
-    /** Runs a statement whose result, if any, is of no interest (taking a lock). */
-    private static void execute(Connection c, String sql) throws SQLException {
-        try (java.sql.Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
-    }
-
-    static int update(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            bind(ps, args);
-            return ps.executeUpdate();
-        }
-    }
-
-    static void bind(PreparedStatement ps, Object... args) throws SQLException {
-        for (int i = 0; i < args.length; i++) {
-            Object arg = args[i];
-            if (arg == null) {
-                ps.setNull(i + 1, java.sql.Types.NULL);
-            } else if (arg instanceof byte[] bytes) {
-                ps.setBytes(i + 1, bytes);
-            } else if (arg instanceof Long l) {
-                ps.setLong(i + 1, l);
-            } else if (arg instanceof Integer n) {
-                ps.setInt(i + 1, n);
-            } else if (arg instanceof Boolean b) {
-                ps.setBoolean(i + 1, b);
-            } else {
-                ps.setString(i + 1, arg.toString());
-            }
+    static byte[] sha256(byte[] bytes) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }
     }
 }

@@ -32,7 +32,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Retention and the idle sweep never delete a body that a page being written has decided to
  * reuse, on both databases. Each test holds a page write at {@link BodiesLookedUp} (it has found
  * the body stored already and will point its record at it) and, while it is held, runs the
- * deletion of that body's last other user on another thread; then lets the page go on.
+ * deletion of that body's last other user in the same cluster (bodies are shared within a
+ * cluster) on another thread; then lets the page go on.
  *
  * <p>PostgreSQL (READ COMMITTED): the deleting statement cannot see the held page's records, so
  * without the bodies' lock it deletes the body and both commit, leaving a record that points at
@@ -48,6 +49,8 @@ class BodiesRaceTest {
     /** Upper bound of every wait; the tests take well under a second when nothing is wrong. */
     private static final long TIMEOUT_SECONDS = 20;
     private static final Duration IDLE_LIMIT = Duration.ofHours(1);
+    /** Bodies are shared within a cluster: the page and the deletion race in one. */
+    private static final String CLUSTER = "raced";
 
     private final HeldPage held = new HeldPage();
 
@@ -57,15 +60,16 @@ class BodiesRaceTest {
         inDatabase(database, dir, (db, snapshots) -> {
             Instant now = Instant.now();
             RecordRow shared = configMap("shared", "v1");
-            // Retain 1: committing "retained" again drops its first snapshot, whose body is shared's.
-            commit(snapshots, "retained", snapshot(snapshots, "retained", now, shared), now);
-            String second = snapshot(snapshots, "retained", now, configMap("other", "v2"));
-            String writing = open(snapshots, "writer", now);
+            // Retain 1: committing a second snapshot without shared merges the first away, and
+            // with it the version of shared and its body, while a third fetching sends shared again.
+            commit(snapshots, CLUSTER, snapshot(snapshots, CLUSTER, now, shared), now);
+            String second = snapshot(snapshots, CLUSTER, now, configMap("other", "v2"));
+            String writing = open(snapshots, CLUSTER, now);
 
-            race(db, () -> snapshots.add("writer", writing, List.of(shared), now),
-                    () -> commit(snapshots, "retained", second, now));
+            race(db, () -> snapshots.add(CLUSTER, writing, List.of(shared), now),
+                    () -> commit(snapshots, CLUSTER, second, now));
 
-            assertThat(committedSnapshots(db, "retained")).as("retention dropped the first snapshot").isEqualTo(1);
+            assertThat(committedSnapshots(db, CLUSTER)).as("retention dropped the first snapshot").isEqualTo(1);
             assertEveryRecordHasItsBody(db, snapshots, writing, shared);
         });
     }
@@ -78,11 +82,11 @@ class BodiesRaceTest {
             Instant longAgo = now.minus(IDLE_LIMIT.multipliedBy(2));
             RecordRow shared = configMap("shared", "v1");
             // Never committed and idle since long ago: the sweep discards it and the body only it used.
-            snapshot(snapshots, "abandoned", longAgo, shared);
-            String writing = open(snapshots, "writer", now);
+            snapshot(snapshots, CLUSTER, longAgo, shared);
+            String writing = open(snapshots, CLUSTER, now);
 
             AtomicInteger discarded = new AtomicInteger();
-            race(db, () -> snapshots.add("writer", writing, List.of(shared), now),
+            race(db, () -> snapshots.add(CLUSTER, writing, List.of(shared), now),
                     () -> discarded.set(snapshots.discardIdle(now.minus(IDLE_LIMIT))));
 
             assertThat(discarded.get()).as("fetchings the sweep discarded").isEqualTo(1);
@@ -139,16 +143,18 @@ class BodiesRaceTest {
     }
 
     private static void assertEveryRecordHasItsBody(Database db, Snapshots snapshots, String writing, RecordRow shared) {
-        snapshots.commit("writer", writing, new Commit(new Counts(1, 0, 0, 0), null, null), Instant.now());
-        RecordPage page = snapshots.list("writer", RecordKind.OBJECTS, RecordFilter.ALL, null, 10);
+        snapshots.commit(CLUSTER, writing, new Commit(new Counts(1, 0, 0, 0), null, null), Instant.now());
+        Inventory.Page page = new Inventory(db).list(CLUSTER, RecordKind.OBJECTS, RecordFilter.ALL, null, null, null, 10);
         assertThat(page.bodies()).containsExactly(shared.body());
         assertThat(dangling(db)).as("records whose body is gone").isZero();
     }
 
     private static long dangling(Database db) {
         return db.read(c -> {
-            try (ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM records r"
-                    + " WHERE NOT EXISTS (SELECT 1 FROM bodies b WHERE b.hash = r.body_hash)")) {
+            try (ResultSet rs = c.createStatement().executeQuery("SELECT (SELECT COUNT(*) FROM versions r"
+                    + " WHERE NOT EXISTS (SELECT 1 FROM bodies b WHERE b.cluster_id = r.cluster_id AND b.hash = r.body_hash))"
+                    + " + (SELECT COUNT(*) FROM staged r WHERE NOT EXISTS (SELECT 1 FROM bodies b"
+                    + " WHERE b.cluster_id = r.cluster_id AND b.hash = r.body_hash))")) {
                 rs.next();
                 return rs.getLong(1);
             }
@@ -185,7 +191,8 @@ class BodiesRaceTest {
         snapshots.commit(clusterId, fetchingId, new Commit(new Counts(1, 0, 0, 0), null, null), now);
     }
 
-    private static RecordRow configMap(String uid, String data) {
+    /** A ConfigMap record as a page would stage it, with uid {@code uid} and one data entry. */
+    static RecordRow configMap(String uid, String data) {
         byte[] body = ("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"uid\":\"" + uid
                 + "\",\"namespace\":\"a\",\"name\":\"" + uid + "\"},\"data\":{\"key\":\"" + data + "\"}}")
                 .getBytes(StandardCharsets.UTF_8);
@@ -216,7 +223,7 @@ class BodiesRaceTest {
     private void inDatabase(String database, Path dir, StoreTest test) throws Exception {
         String url = database.equals("sqlite") ? TestDatabases.sqlite(dir) : TestDatabases.freshPostgresSchema();
         try (Database db = Database.open(url)) {
-            test.run(db, new Snapshots(db, 1, IDLE_LIMIT, 4, held));
+            test.run(db, new Snapshots(db, new Retention(1, Duration.ZERO), IDLE_LIMIT, 4, held));
         } finally {
             held.release();
             if (!database.equals("sqlite")) {
