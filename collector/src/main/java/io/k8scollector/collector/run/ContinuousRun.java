@@ -2,16 +2,21 @@ package io.k8scollector.collector.run;
 
 import io.k8scollector.collector.CollectorException;
 import io.k8scollector.collector.config.CollectorConfig;
+import io.k8scollector.collector.config.CollectorConfig.Selection;
 import io.k8scollector.collector.config.ContinuousSettings;
 import io.k8scollector.collector.discovery.ApiServer;
+import io.k8scollector.collector.discovery.HelmStorage;
 import io.k8scollector.collector.discovery.RequestRate;
 import io.k8scollector.collector.discovery.ResourceType;
+import io.k8scollector.collector.enrichment.HelmReleases;
 import io.k8scollector.collector.health.CollectorHealth;
 import io.k8scollector.collector.health.CollectorMetrics;
+import io.k8scollector.collector.listing.ItemReader;
+import io.k8scollector.collector.listing.ListedObject;
 import io.k8scollector.collector.listing.TypeLister;
 import io.k8scollector.collector.listing.TypeListing;
 import io.k8scollector.collector.listing.TypeReading;
-import io.k8scollector.collector.listing.ListedObject;
+import io.k8scollector.collector.redaction.KeyedDigest;
 import io.k8scollector.collector.redaction.Redactor;
 import io.k8scollector.collector.retry.Retrier;
 import io.k8scollector.collector.shipping.BaseMismatch;
@@ -32,7 +37,10 @@ import io.k8scollector.protocol.Deletion;
 import io.k8scollector.protocol.ErrorBody;
 import io.k8scollector.protocol.FetchingId;
 import io.k8scollector.protocol.FetchingStart;
+import io.k8scollector.protocol.HelmRelease;
 import io.k8scollector.protocol.Json;
+import io.k8scollector.protocol.RecordKey;
+import io.k8scollector.protocol.RecordKind;
 import io.k8scollector.protocol.Skipped;
 import io.k8scollector.protocol.StartAnswer;
 import java.time.Clock;
@@ -81,6 +89,9 @@ public final class ContinuousRun {
     private static final Duration FIRST_BACKOFF = Duration.ofMillis(500);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     private static final Duration SUMMARY_EVERY = Duration.ofMinutes(1);
+    /** The type whose changes change the types served. */
+    private static final ResourceType CRDS = new ResourceType("apiextensions.k8s.io", "v1", "CustomResourceDefinition",
+            "customresourcedefinitions", false, List.of());
 
     private final CollectorConfig config;
     private final ContinuousSettings settings;
@@ -96,6 +107,11 @@ public final class ContinuousRun {
     private final Map<ResourceType, TypeWatch> watches = new LinkedHashMap<>();
     private final Map<String, ResourceType> typesByApiKind = new LinkedHashMap<>();
     private final Set<ResourceType> expired = new LinkedHashSet<>();
+    /** Helm releases whose storage changed since the last flush: derived again from their storage. */
+    private final Set<HelmName> helmChanged = new LinkedHashSet<>();
+    private final KeyedDigest digest;
+    /** A CustomResourceDefinition changed: discovery runs again (a full fetching). */
+    private volatile boolean typesChanged;
     private final Object wakeUp = new Object();
     private final CountDownLatch finished = new CountDownLatch(1);
     private final AtomicLong events = new AtomicLong();
@@ -126,6 +142,7 @@ public final class ContinuousRun {
         this.pipeline = new ObjectPipeline(Redactor.from(config.redaction()), List.of(),
                 config.limits().maxItemSizeKb(), this::changed);
         this.watchRate = new RequestRate(config.limits().apiQps());
+        this.digest = new KeyedDigest(config.redaction().key());
     }
 
     /**
@@ -221,6 +238,10 @@ public final class ContinuousRun {
         synchronized (expired) {
             expired.clear();
         }
+        synchronized (helmChanged) {
+            helmChanged.clear();
+        }
+        typesChanged = false;
         RunReport report = new CollectionRun(config, server, sink, clock).run();
         base = report.fetchingId();
         clusterUniqueId = report.clusterUniqueId();
@@ -297,16 +318,63 @@ public final class ContinuousRun {
                     settings.maxPendingBytes() / (1024 * 1024));
             return true;
         }
+        if (typesChanged) {
+            LOG.info("A CustomResourceDefinition changed: discovering the types again with a full fetching.");
+            return true;
+        }
         if (protocol10) {
-            boolean changed = pending.size() > 0 || hasExpired();
+            boolean changed = pending.size() > 0 || hasExpired() || !helmChangedIsEmpty();
             return changed && !now.isBefore(lastFull.plus(settings.fullFetchingMin()));
         }
         List<CompleteType> complete = relistExpired();
+        deriveHelmReleases();
         PendingChanges.Batch batch = pending.drain();
         if (batch.isEmpty() && complete.isEmpty() && now.isBefore(lastCommit.plus(settings.heartbeat()))) {
             return false;
         }
         return !delta(batch, complete);
+    }
+
+    private boolean helmChangedIsEmpty() {
+        synchronized (helmChanged) {
+            return helmChanged.isEmpty();
+        }
+    }
+
+    /**
+     * Reads the storage of each Helm release whose storage changed again (its Secrets or ConfigMaps
+     * labelled {@code owner=helm,name=<release>} in its namespace) and sends the release as a full
+     * run derives it, or its deletion when no revision is left (uninstalled).
+     */
+    private void deriveHelmReleases() {
+        List<HelmName> changed;
+        synchronized (helmChanged) {
+            changed = new ArrayList<>(helmChanged);
+            helmChanged.clear();
+        }
+        Selection selection = config.selection();
+        for (HelmName release : changed) {
+            HelmReleases helm = new HelmReleases(digest);
+            Selection one = new Selection(selection.resources(), selection.toggles(), selection.excludes(),
+                    release.namespace(), selection.ignoreNamespaces(), HelmStorage.SELECTOR + ",name=" + release.name());
+            TypeListing listing = new TypeLister(server, one, config.limits().listPageSize(), watchRate,
+                    Retrier.of(config.shipping().retry()))
+                    .list(release.type(), ItemReader.TREE, listed -> helm.observe(listed.head()));
+            if (!listing.complete()) {
+                throw new CollectorException("Reading the storage of Helm release " + release.namespace() + "/"
+                        + release.name() + " failed: " + listing.message());
+            }
+            List<HelmRelease> derived = helm.releases().stream()
+                    .filter(found -> release.name().equals(found.name()) && release.namespace().equals(found.namespace()))
+                    .toList();
+            Instant now = clock.instant();
+            if (derived.isEmpty()) {
+                pending.delete(Deletion.helmRelease(HelmReleases.SOURCE, release.namespace(), release.name()), now);
+            }
+            for (HelmRelease found : derived) {
+                pending.upsert(RecordKey.of(found), Json.MAPPER.writeValueAsBytes(found), now);
+            }
+        }
     }
 
     private boolean hasExpired() {
@@ -421,8 +489,14 @@ public final class ContinuousRun {
         }
     }
 
-    /** A pending object's record as the sink takes it; its type named by its apiVersion and kind. */
+    /**
+     * A pending record as the sink takes it: a Helm release named by its key; an object's type
+     * named by its apiVersion and kind.
+     */
     private ShippedRecord shipped(PendingChanges.Change change) {
+        if (change.key().kind() != RecordKind.OBJECTS) {
+            return new ShippedRecord(change.key(), new ShippedRecord.RecordName(change.key().value()), change.record());
+        }
         JsonNode object = Json.MAPPER.readTree(change.record());
         JsonNode metadata = object.path("metadata");
         String apiVersion = object.path("apiVersion").asString("");
@@ -448,6 +522,17 @@ public final class ContinuousRun {
             events.incrementAndGet();
             metrics.watchEvent(event.type().resource());
             health.progressed();
+            if (event.type().group().equals(CRDS.group()) && event.type().resource().equals(CRDS.resource())) {
+                typesChanged = true;
+            }
+            if (HelmStorage.holds(event.type()) && HelmStorage.ownedByHelm(event.object())) {
+                String release = event.object().path("metadata").path("labels").path("name").asString("");
+                if (!release.isEmpty()) {
+                    synchronized (helmChanged) {
+                        helmChanged.add(new HelmName(event.type(), event.head().namespace(), release));
+                    }
+                }
+            }
             if (event.change() == WatchEvent.Change.DELETED) {
                 ObjectHead head = event.head();
                 pending.delete(Deletion.object(head.uid().isEmpty() ? null : head.uid(), head.apiVersion(), head.kind(),
@@ -493,6 +578,9 @@ public final class ContinuousRun {
                     skipped.message());
         }
     }
+
+    /** A Helm release by the storage type that holds it, its namespace and its name. */
+    private record HelmName(ResourceType type, String namespace, String name) {}
 
     /** What the once-a-minute INFO line says: deltas, changes, heartbeats, full fetchings and the worst lag. */
     private static final class Summary {

@@ -7,15 +7,18 @@ import io.k8scollector.collector.config.CollectorConfig;
 import io.k8scollector.collector.config.Flags;
 import io.k8scollector.collector.health.CollectorHealth;
 import io.k8scollector.collector.health.CollectorMetrics;
+import io.k8scollector.collector.shipping.DryRunSink;
 import io.k8scollector.collector.shipping.HttpSink;
 import io.k8scollector.collector.watching.WatchTiming;
 import io.k8scollector.protocol.Json;
+import io.k8scollector.protocol.RecordKey;
 import io.k8scollector.protocol.RecordKind;
 import io.k8scollector.testkit.ClusterSpec;
 import io.k8scollector.testkit.catalog.TypeKey;
 import io.k8scollector.testkit.ingest.ClusterSnapshot;
 import io.k8scollector.testkit.ingest.IngestEndpoint;
 import io.k8scollector.testkit.store.StoredObject;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,6 +65,7 @@ class ContinuousRunTest {
     Path dir;
 
     private IngestEndpoint endpoint;
+    private CollectorConfig config;
     private HttpSink sink;
     private ContinuousRun run;
     private Future<Integer> running;
@@ -100,6 +104,53 @@ class ContinuousRunTest {
         assertThat(endpoint.fullCommits()).isEqualTo(1);
         assertThat(endpoint.requests("deletions")).isPositive();
         assertNoSecretSent();
+    }
+
+    @Test
+    void podChurnAndHelmUpgradesLeaveTheEndpointWithWhatAFreshFullRunSends() throws Exception {
+        start(Map.of());
+        awaitEqual();
+        Map<String, JsonNode> before = helmReleases(endpoint.current(CLUSTER));
+        for (int i = 0; i < 150; i++) {
+            connected.cluster().churn().step();
+        }
+        awaitEqual();
+        await(() -> helmReleases(endpoint.current(CLUSTER)).equals(freshHelmReleases()));
+        assertThat(helmReleases(endpoint.current(CLUSTER))).as("the churn upgraded a release").isNotEqualTo(before);
+        assertThat(endpoint.fullCommits()).isEqualTo(1);
+        assertNoSecretSent();
+    }
+
+    @Test
+    void aNewCustomResourceDefinitionsTypeIsCollectedAndWatched() throws Exception {
+        start(Map.of());
+        awaitEqual();
+        ObjectNode crd = Json.MAPPER.createObjectNode();
+        crd.put("apiVersion", "apiextensions.k8s.io/v1");
+        crd.put("kind", "CustomResourceDefinition");
+        crd.putObject("metadata").put("name", "things.acme.io");
+        ObjectNode spec = crd.putObject("spec");
+        spec.put("group", "acme.io");
+        spec.put("scope", "Cluster");
+        spec.putObject("names").put("plural", "things").put("kind", "Thing");
+        spec.putArray("versions").addObject().put("name", "v1").put("served", true);
+        connected.cluster().store().put(crd);
+        ObjectNode thing = Json.MAPPER.createObjectNode();
+        thing.put("apiVersion", "acme.io/v1");
+        thing.put("kind", "Thing");
+        thing.putObject("metadata").put("name", "first");
+        connected.cluster().store().put(thing);
+        try {
+            await(() -> endpoint.current(CLUSTER) != null && !uids(endpoint.current(CLUSTER), "Thing").isEmpty()
+                    && uids(endpoint.current(CLUSTER), "Thing").equals(connected.cluster().store().uids("acme.io", "things")));
+            int fulls = endpoint.fullCommits();
+            thing.putObject("metadata").put("name", "second");
+            connected.cluster().store().put(thing);
+            await(() -> uids(endpoint.current(CLUSTER), "Thing").equals(connected.cluster().store().uids("acme.io", "things")));
+            assertThat(endpoint.fullCommits()).as("the new type is watched: no full fetching for its objects").isEqualTo(fulls);
+        } finally {
+            connected.cluster().store().delete("apiextensions.k8s.io", "customresourcedefinitions", null, "things.acme.io");
+        }
     }
 
     @Test
@@ -200,7 +251,7 @@ class ContinuousRunTest {
         Path kubeconfig = connected.cluster().writeKubeconfig(dir.resolve("kubeconfig"));
         Map<String, String> env = Map.of("HOME", dir.toString(), "INFRALIGHT_ACCESS_KEY", IngestEndpoint.ACCESS_KEY,
                 "INFRALIGHT_SECRET_KEY", IngestEndpoint.SECRET_KEY);
-        CollectorConfig config = CollectorConfig.from(new Flags(kubeconfig, configDir, false, false, CLUSTER, null,
+        config = CollectorConfig.from(new Flags(kubeconfig, configDir, false, false, CLUSTER, null,
                 false), env);
         sink = new HttpSink(config.shipping());
         run = new ContinuousRun(config, connected.server(), sink, Clock.systemUTC(),
@@ -246,6 +297,24 @@ class ContinuousRunTest {
                     .asString());
         }
         return versions;
+    }
+
+    private static Map<String, JsonNode> helmReleases(ClusterSnapshot snapshot) {
+        return snapshot == null ? Map.of() : snapshot.records(RecordKind.HELM_RELEASES);
+    }
+
+    /** The Helm releases a full run sends now, by key, through a dry-run document. */
+    private Map<String, JsonNode> freshHelmReleases() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (DryRunSink dryRun = new DryRunSink(out)) {
+            new CollectionRun(config, connected.server(), dryRun, Clock.systemUTC()).run();
+        }
+        Map<String, JsonNode> releases = new HashMap<>();
+        for (JsonNode release : Json.MAPPER.readTree(out.toByteArray()).path("helmReleases")) {
+            releases.put(RecordKey.helmRelease(release.path("source").asString(), release.path("namespace").asString(),
+                    release.path("name").asString()).value(), release);
+        }
+        return releases;
     }
 
     private static Set<String> uids(ClusterSnapshot snapshot, String kind) {
