@@ -39,6 +39,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -62,8 +63,15 @@ public final class CollectionRun {
     private final Clock clock;
     private final Redactor redactor;
     private final KeyedDigest digest;
+    private final Supplier<OwnershipTree> trees;
 
     public CollectionRun(CollectorConfig config, ApiServer server, Sink sink, Clock clock) {
+        this(config, server, sink, clock, OwnershipTree::new);
+    }
+
+    /** A run whose ownership trees are built in what {@code trees} gives for each run (the continuous run keeps them). */
+    CollectionRun(CollectorConfig config, ApiServer server, Sink sink, Clock clock, Supplier<OwnershipTree> trees) {
+        this.trees = trees;
         this.config = config;
         this.server = server;
         this.sink = sink;
@@ -94,7 +102,7 @@ public final class CollectionRun {
             sink.open(config.clusterId(), new FetchingStart(FetchingStart.PROTOCOL_1_1, fetchingId, null,
                     clusterUniqueId, config.shipping().overrideUniqueClusterId(), collector(config), started));
 
-            OwnershipTree trees = new OwnershipTree();
+            OwnershipTree trees = this.trees.get();
             ArgoApplications argo = new ArgoApplications(digest);
             HelmReleases helm = new HelmReleases(digest);
             HelmStorageReading helmStorage = new HelmStorageReading(helm, catalog.helmStorage(), catalog.selected(),

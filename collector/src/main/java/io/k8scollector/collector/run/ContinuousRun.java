@@ -9,10 +9,13 @@ import io.k8scollector.collector.discovery.HelmStorage;
 import io.k8scollector.collector.discovery.RequestRate;
 import io.k8scollector.collector.discovery.ResourceType;
 import io.k8scollector.collector.enrichment.HelmReleases;
+import io.k8scollector.collector.enrichment.OwnershipTree;
 import io.k8scollector.collector.health.CollectorHealth;
 import io.k8scollector.collector.health.CollectorMetrics;
 import io.k8scollector.collector.listing.ItemReader;
 import io.k8scollector.collector.listing.ListedObject;
+import io.k8scollector.collector.listing.ObjectObserver;
+import io.k8scollector.collector.listing.ObjectView;
 import io.k8scollector.collector.listing.TypeLister;
 import io.k8scollector.collector.listing.TypeListing;
 import io.k8scollector.collector.listing.TypeReading;
@@ -43,10 +46,16 @@ import io.k8scollector.protocol.RecordKey;
 import io.k8scollector.protocol.RecordKind;
 import io.k8scollector.protocol.Skipped;
 import io.k8scollector.protocol.StartAnswer;
+import io.k8scollector.protocol.TreeNode;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -58,6 +67,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The collector's continuous mode (protocol 1.1): a full fetching (a {@link CollectionRun}),
@@ -70,7 +80,9 @@ import tools.jackson.databind.JsonNode;
  *
  * <p>What it cannot ship as a delta it ships as a full fetching, which restarts every watch from
  * its new lists: {@code base_mismatch}, a delta declined or refused, pending changes dropped past
- * {@code collector.maxPendingMb}, an endpoint that was unreachable (its lost delta is covered so).
+ * {@code collector.maxPendingMb}, an endpoint that was unreachable (its lost delta is covered so),
+ * a changed CustomResourceDefinition (discovery again), and each {@code collector.resyncMinutes}.
+ * A Helm release whose storage changed is read again from its storage and sent (or deleted).
  * A type whose watch expired ({@code 410 Gone}) is listed again and sent whole, named in
  * {@code completeTypes}. Against a 1.0 endpoint (a start answered {@code 204}) it sends full
  * fetchings only, at most one per {@code collector.fullFetchingMinSeconds}, and says so once.
@@ -112,6 +124,12 @@ public final class ContinuousRun {
     private final KeyedDigest digest;
     /** A CustomResourceDefinition changed: discovery runs again (a full fetching). */
     private volatile boolean typesChanged;
+    /** An object changed since the last flush: the trees are built again and the changed ones sent. */
+    private volatile boolean objectsChanged;
+    /** The ownership trees of what was shipped, kept up to date with each change. */
+    private volatile OwnershipTree trees = new OwnershipTree();
+    /** A digest of each tree shipped, by its root's uid: a tree is sent again only when it changed. */
+    private final Map<String, Long> treesShipped = new HashMap<>();
     private final Object wakeUp = new Object();
     private final CountDownLatch finished = new CountDownLatch(1);
     private final AtomicLong events = new AtomicLong();
@@ -139,7 +157,7 @@ public final class ContinuousRun {
         this.metrics = metrics;
         this.timing = timing;
         this.pending = new PendingChanges(settings.maxPendingBytes());
-        this.pipeline = new ObjectPipeline(Redactor.from(config.redaction()), List.of(),
+        this.pipeline = new ObjectPipeline(Redactor.from(config.redaction()), List.of(new LiveTrees()),
                 config.limits().maxItemSizeKb(), this::changed);
         this.watchRate = new RequestRate(config.limits().apiQps());
         this.digest = new KeyedDigest(config.redaction().key());
@@ -242,7 +260,14 @@ public final class ContinuousRun {
             helmChanged.clear();
         }
         typesChanged = false;
-        RunReport report = new CollectionRun(config, server, sink, clock).run();
+        objectsChanged = false;
+        OwnershipTree fresh = new OwnershipTree();
+        RunReport report = new CollectionRun(config, server, sink, clock, () -> fresh).run();
+        trees = fresh;
+        treesShipped.clear();
+        for (TreeNode root : fresh.roots()) {
+            treesShipped.put(root.uid(), digestOf(Json.MAPPER.writeValueAsBytes(root)));
+        }
         base = report.fetchingId();
         clusterUniqueId = report.clusterUniqueId();
         Instant now = clock.instant();
@@ -318,6 +343,10 @@ public final class ContinuousRun {
                     settings.maxPendingBytes() / (1024 * 1024));
             return true;
         }
+        if (settings.resync().isPresent() && !now.isBefore(lastFull.plus(settings.resync().get()))) {
+            LOG.info("Resyncing: a full fetching, as every collector.resyncMinutes.");
+            return true;
+        }
         if (typesChanged) {
             LOG.info("A CustomResourceDefinition changed: discovering the types again with a full fetching.");
             return true;
@@ -328,11 +357,47 @@ public final class ContinuousRun {
         }
         List<CompleteType> complete = relistExpired();
         deriveHelmReleases();
+        if (objectsChanged) {
+            objectsChanged = false;
+            changedTrees();
+        }
         PendingChanges.Batch batch = pending.drain();
         if (batch.isEmpty() && complete.isEmpty() && now.isBefore(lastCommit.plus(settings.heartbeat()))) {
             return false;
         }
         return !delta(batch, complete);
+    }
+
+    /**
+     * Builds the trees again and makes pending those that changed since shipped (a root whose
+     * membership changed is sent whole) and the deletion of those whose root went or lost its last
+     * child.
+     */
+    private void changedTrees() {
+        Instant now = clock.instant();
+        Set<String> gone = new HashSet<>(treesShipped.keySet());
+        for (TreeNode root : trees.roots()) {
+            gone.remove(root.uid());
+            byte[] json = Json.MAPPER.writeValueAsBytes(root);
+            long digest = digestOf(json);
+            Long shipped = treesShipped.put(root.uid(), digest);
+            if (shipped == null || shipped != digest) {
+                pending.upsert(RecordKey.of(root), json, now);
+            }
+        }
+        for (String root : gone) {
+            treesShipped.remove(root);
+            pending.delete(Deletion.tree(root), now);
+        }
+    }
+
+    /** The first 64 bits of SHA-256 of a tree's JSON: what tells a changed tree from the one shipped. */
+    private static long digestOf(byte[] json) {
+        try {
+            return ByteBuffer.wrap(MessageDigest.getInstance("SHA-256").digest(json)).getLong();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 
     private boolean helmChangedIsEmpty() {
@@ -533,8 +598,10 @@ public final class ContinuousRun {
                     }
                 }
             }
+            objectsChanged = true;
             if (event.change() == WatchEvent.Change.DELETED) {
                 ObjectHead head = event.head();
+                trees.forget(head.uid());
                 pending.delete(Deletion.object(head.uid().isEmpty() ? null : head.uid(), head.apiVersion(), head.kind(),
                         head.namespace().isEmpty() ? null : head.namespace(), head.name()), clock.instant());
             } else {
@@ -576,6 +643,20 @@ public final class ContinuousRun {
         public void refusedObject(ResourceType type, Skipped skipped) {
             LOG.warn("A changed object of {} could not be read ({}): {}", type.qualifiedName(), skipped.reason(),
                     skipped.message());
+        }
+    }
+
+    /** The pipeline's observer of watched objects: each one replaces its reference in the current trees. */
+    private final class LiveTrees implements ObjectObserver {
+
+        @Override
+        public ObjectView view(ResourceType type) {
+            return trees.view(type);
+        }
+
+        @Override
+        public void observe(ObjectNode object) {
+            trees.replace(object);
         }
     }
 

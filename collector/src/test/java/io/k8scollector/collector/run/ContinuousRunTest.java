@@ -110,13 +110,14 @@ class ContinuousRunTest {
     void podChurnAndHelmUpgradesLeaveTheEndpointWithWhatAFreshFullRunSends() throws Exception {
         start(Map.of());
         awaitEqual();
-        Map<String, JsonNode> before = helmReleases(endpoint.current(CLUSTER));
+        Map<String, JsonNode> before = records(RecordKind.HELM_RELEASES);
         for (int i = 0; i < 150; i++) {
             connected.cluster().churn().step();
         }
         awaitEqual();
-        await(() -> helmReleases(endpoint.current(CLUSTER)).equals(freshHelmReleases()));
-        assertThat(helmReleases(endpoint.current(CLUSTER))).as("the churn upgraded a release").isNotEqualTo(before);
+        await(() -> records(RecordKind.HELM_RELEASES).equals(fresh(RecordKind.HELM_RELEASES)));
+        assertThat(records(RecordKind.HELM_RELEASES)).as("the churn upgraded a release").isNotEqualTo(before);
+        await(() -> records(RecordKind.TREES).equals(fresh(RecordKind.TREES)));
         assertThat(endpoint.fullCommits()).isEqualTo(1);
         assertNoSecretSent();
     }
@@ -299,22 +300,26 @@ class ContinuousRunTest {
         return versions;
     }
 
-    private static Map<String, JsonNode> helmReleases(ClusterSnapshot snapshot) {
-        return snapshot == null ? Map.of() : snapshot.records(RecordKind.HELM_RELEASES);
+    /** The endpoint's current records of {@code kind}, by key. */
+    private Map<String, JsonNode> records(RecordKind kind) {
+        ClusterSnapshot snapshot = endpoint.current(CLUSTER);
+        return snapshot == null ? Map.of() : snapshot.records(kind);
     }
 
-    /** The Helm releases a full run sends now, by key, through a dry-run document. */
-    private Map<String, JsonNode> freshHelmReleases() {
+    /** The Helm releases or trees a full run sends now, by key, through a dry-run document. */
+    private Map<String, JsonNode> fresh(RecordKind kind) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (DryRunSink dryRun = new DryRunSink(out)) {
             new CollectionRun(config, connected.server(), dryRun, Clock.systemUTC()).run();
         }
-        Map<String, JsonNode> releases = new HashMap<>();
-        for (JsonNode release : Json.MAPPER.readTree(out.toByteArray()).path("helmReleases")) {
-            releases.put(RecordKey.helmRelease(release.path("source").asString(), release.path("namespace").asString(),
-                    release.path("name").asString()).value(), release);
+        Map<String, JsonNode> records = new HashMap<>();
+        for (JsonNode record : Json.MAPPER.readTree(out.toByteArray()).path(kind.field())) {
+            RecordKey key = kind == RecordKind.TREES ? RecordKey.tree(record.path("uid").asString())
+                    : RecordKey.helmRelease(record.path("source").asString(), record.path("namespace").asString(),
+                            record.path("name").asString());
+            records.put(key.value(), record);
         }
-        return releases;
+        return records;
     }
 
     private static Set<String> uids(ClusterSnapshot snapshot, String kind) {
