@@ -59,6 +59,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -98,6 +99,8 @@ public final class ContinuousRun {
     public static final int FAILED = 1;
 
     private static final Logger LOG = LoggerFactory.getLogger(ContinuousRun.class);
+    /** One DEBUG line per delta and heartbeat, on a logger of its own, so that they can be asked for alone. */
+    private static final Logger DELTAS = LoggerFactory.getLogger(ContinuousRun.class.getName() + ".deltas");
     private static final Duration FIRST_BACKOFF = Duration.ofMillis(500);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     private static final Duration SUMMARY_EVERY = Duration.ofMinutes(1);
@@ -516,15 +519,16 @@ public final class ContinuousRun {
         if (counts.isEmpty() && complete.isEmpty()) {
             metrics.heartbeat(now);
             summary.heartbeat();
-            LOG.debug("Heartbeat {} committed.", fetchingId);
+            DELTAS.debug("Heartbeat {} committed.", fetchingId);
         } else {
             List<Duration> lags = new ArrayList<>();
             batch.upserts().forEach(change -> lags.add(Duration.between(change.seen(), now)));
             batch.deletions().forEach(change -> lags.add(Duration.between(change.seen(), now)));
             metrics.delta(now, lags);
             summary.delta(batch.upserts().size() + batch.deletions().size(), lags);
-            LOG.debug("Delta {} committed: {} upserts, {} deletions, {} types whole.", fetchingId,
-                    batch.upserts().size(), batch.deletions().size(), complete.size());
+            DELTAS.debug("Delta {} committed: {} upserts, {} deletions, {} types whole; lag up to {} ms.", fetchingId,
+                    batch.upserts().size(), batch.deletions().size(), complete.size(),
+                    lags.stream().mapToLong(Duration::toMillis).max().orElse(0));
         }
         return true;
     }
@@ -695,7 +699,7 @@ public final class ContinuousRun {
         }
 
         String line(Instant now, int pendingNow) {
-            return String.format(java.util.Locale.ROOT,
+            return String.format(Locale.ROOT,
                     "%d deltas with %d changes, %d heartbeats, %d full fetchings in %d s; worst lag %d ms; %d pending.",
                     deltas, changes, heartbeats, fulls, Duration.between(since, now).toSeconds(), worstLag.toMillis(),
                     pendingNow);
