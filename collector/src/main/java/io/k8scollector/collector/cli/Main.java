@@ -239,6 +239,11 @@ public final class Main implements Callable<Integer> {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
+                if (ownsLogging) {
+                    // A JVM ended by SIGTERM exits 143 once its hooks are done; the protocol asks for 0
+                    // once the last delta had its chance. Embedded (the demo), the host program decides.
+                    Runtime.getRuntime().halt(OK);
+                }
             }, "shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             int code = run.run();
