@@ -1,7 +1,7 @@
 package io.k8scollector.bench;
 
+import io.k8scollector.collector.digest.KeyedDigest;
 import io.k8scollector.collector.enrichment.HelmReleases;
-import io.k8scollector.collector.redaction.KeyedDigest;
 import io.k8scollector.protocol.HelmRelease;
 import io.k8scollector.protocol.Json;
 import java.io.ByteArrayOutputStream;

@@ -2,10 +2,10 @@ package io.k8scollector.bench;
 
 import io.k8scollector.collector.config.ConfigSource;
 import io.k8scollector.collector.config.KubeAccess;
+import io.k8scollector.collector.config.RedactionSettings;
 import io.k8scollector.collector.discovery.ResourceType;
 import io.k8scollector.collector.listing.ItemReader;
 import io.k8scollector.collector.listing.ListedObject;
-import io.k8scollector.collector.redaction.RedactionSettings;
 import io.k8scollector.collector.redaction.Redactor;
 import io.k8scollector.protocol.Json;
 import java.util.List;

@@ -1,10 +1,10 @@
 package io.k8scollector.bench;
 
+import io.k8scollector.collector.config.EnvironmentProxySelector;
+import io.k8scollector.collector.config.ShippingSettings;
 import io.k8scollector.collector.retry.RetryPolicy;
-import io.k8scollector.collector.shipping.EnvironmentProxySelector;
 import io.k8scollector.collector.shipping.HttpSink;
 import io.k8scollector.collector.shipping.ShippedRecord;
-import io.k8scollector.collector.shipping.ShippingSettings;
 import io.k8scollector.collector.shipping.ShippingStats;
 import io.k8scollector.protocol.Counts;
 import io.k8scollector.protocol.FetchingId;

@@ -3,8 +3,8 @@ package io.k8scollector.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.k8scollector.collector.config.CollectorConfig;
+import io.k8scollector.collector.config.CommandLineFlags;
 import io.k8scollector.collector.config.ContinuousSettings;
-import io.k8scollector.collector.config.Flags;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -115,7 +115,7 @@ class CollectorReadsChartConfigTest {
             Files.writeString(configDir.resolve(entry.getKey()), value);
         }
         Path kubeconfig = Files.writeString(home.resolve("kubeconfig"), "apiVersion: v1\nkind: Config\n");
-        Flags flags = new Flags(kubeconfig, configDir, false, false, clusterId, null);
+        CommandLineFlags flags = new CommandLineFlags(kubeconfig, configDir, false, false, clusterId, null);
         return CollectorConfig.from(flags, Map.of(
                 "INFRALIGHT_ACCESS_KEY", "the-access-key",
                 "INFRALIGHT_SECRET_KEY", "the-secret-key",

@@ -1,20 +1,25 @@
 package io.k8scollector.protocol;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+
 /**
- * What a fetching left out and why. {@code kind} says what the entry names: a whole {@code type}
+ * What a fetching left out and why. {@code subject} (the wire's {@code kind}, not a Kubernetes
+ * kind) says what the entry names: a whole {@code type}
  * (group, version, resource), a whole API {@code group}, a single {@code object}, or a
  * {@code record}: a Helm release, type or tree refused alone, or, with {@code source} (and
  * {@code storage} for Helm), a whole Helm release storage that could not be read. Skipped
  * types, groups, objects and release storages carry over from the previous snapshot instead of
  * counting as deleted.
  *
+ * @param subject what the entry names, one of {@link #TYPE}, {@link #GROUP}, {@link #OBJECT},
+ *     {@link #RECORD}; sent as {@code kind}
  * @param recordKind for a {@code record}: {@code helmRelease}, {@code type} or {@code tree}
  * @param source for Helm release storage: {@code helm} or {@code argocd}
  * @param storage for Helm's own storage: {@code secret} or {@code configmap}
  * @param reason one of {@link Reason}'s wire values
  */
 public record Skipped(
-        String kind,
+        @JsonProperty("kind") String subject,
         String group,
         String version,
         String resource,
@@ -26,7 +31,7 @@ public record Skipped(
         String reason,
         String message) {
 
-    /** The wire values of {@code kind}. */
+    /** The wire values of {@code subject}. */
     public static final String TYPE = "type";
     public static final String GROUP = "group";
     public static final String OBJECT = "object";

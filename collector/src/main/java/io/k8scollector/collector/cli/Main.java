@@ -3,9 +3,9 @@ package io.k8scollector.collector.cli;
 import io.k8scollector.collector.CollectorException;
 import io.k8scollector.collector.Version;
 import io.k8scollector.collector.config.CollectorConfig;
+import io.k8scollector.collector.config.CommandLineFlags;
 import io.k8scollector.collector.config.ConfigException;
 import io.k8scollector.collector.config.ContinuousSettings;
-import io.k8scollector.collector.config.Flags;
 import io.k8scollector.collector.discovery.ApiServer;
 import io.k8scollector.collector.health.CollectorHealth;
 import io.k8scollector.collector.health.CollectorMetrics;
@@ -27,10 +27,10 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /**
  * The collector's command line, drop-in compatible with the original Go collector: single-dash
@@ -60,7 +60,7 @@ public final class Main implements Callable<Integer> {
     Path external;
 
     @Option(names = {"-config", "--config"}, paramLabel = "DIR", description = "Config directory, one file per key (default: /etc/config).")
-    Path configDir = Flags.DEFAULT_CONFIG_DIR;
+    Path configDir = CommandLineFlags.DEFAULT_CONFIG_DIR;
 
     @Option(names = {"-debug", "--debug"}, arity = "0..1", fallbackValue = "true", description = "Readable debug logs instead of JSON lines.")
     boolean debug;
@@ -101,8 +101,8 @@ public final class Main implements Callable<Integer> {
     /**
      * The JDK HTTP client's read size ({@code jdk.httpclient.bufsize}, 16 KiB by default), unless
      * set on the command line: every read goes through several of its threads and queues, and a
-     * list response of 500 Pods is about 2 MB; reads four times larger take about 5 % off a whole
-     * run's CPU and wall time for 10 to 20 MiB more peak RSS (docs/benchmarks.md).
+     * list response of 500 Pods is about 2 MB; reads four times larger save CPU and wall time for
+     * some more peak RSS (docs/benchmarks.md has the figures).
      */
     private static final String HTTP_READ_BYTES = "65536";
 
@@ -118,8 +118,8 @@ public final class Main implements Callable<Integer> {
     /**
      * Ends the selector threads of the JDK's HTTP clients (fabric8's and the sink's). Java 17's
      * client cannot be closed, and its selector thread waits in a native call, for which the JVM
-     * waits 300 ms at exit, about 5 % of a whole run over 100k pods; that thread ends at once when
-     * interrupted. Nothing runs on those clients any more.
+     * waits up to 300 ms at exit (docs/benchmarks.md); that thread ends at once when interrupted.
+     * Nothing runs on those clients any more.
      */
     private static void stopHttpSelectors() {
         for (Thread thread : Thread.getAllStackTraces().keySet()) {
@@ -264,8 +264,8 @@ public final class Main implements Callable<Integer> {
     }
 
     /** What the command line said; {@code check} reads its own copy of the run's flags through it. */
-    Flags flags() {
-        return new Flags(external, configDir, debug, dryRun, clusterId, context, watch);
+    CommandLineFlags flags() {
+        return new CommandLineFlags(external, configDir, debug, dryRun, clusterId, context, watch);
     }
 
     private Sink sink(CollectorConfig config) {

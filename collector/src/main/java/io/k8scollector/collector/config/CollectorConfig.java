@@ -1,7 +1,5 @@
 package io.k8scollector.collector.config;
 
-import io.k8scollector.collector.redaction.RedactionSettings;
-import io.k8scollector.collector.shipping.ShippingSettings;
 import io.k8scollector.protocol.ClusterId;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,10 +87,10 @@ public record CollectorConfig(
      *     {@code XDG_CONFIG_HOME})
      * @throws ConfigException on the first bad or missing value
      */
-    public static CollectorConfig from(Flags flags, Map<String, String> env) {
+    public static CollectorConfig from(CommandLineFlags flags, Map<String, String> env) {
         String clusterId = clusterId(flags, env);
         KubeAccess kube = kubeAccess(flags, env);
-        Path configDir = flags.configDir() == null ? Flags.DEFAULT_CONFIG_DIR : flags.configDir();
+        Path configDir = flags.configDir() == null ? CommandLineFlags.DEFAULT_CONFIG_DIR : flags.configDir();
         if (!Files.exists(configDir)) {
             LOG.warn("The config directory {} does not exist; using the defaults.", configDir);
         }
@@ -109,7 +107,7 @@ public record CollectorConfig(
                 ContinuousSettings.from(source, flags.watch(), flags.dryRun()));
     }
 
-    private static String clusterId(Flags flags, Map<String, String> env) {
+    private static String clusterId(CommandLineFlags flags, Map<String, String> env) {
         String fromArgument = flags.clusterId();
         String key = fromArgument != null ? "cluster id" : "CLUSTER_ID";
         String id = fromArgument != null ? fromArgument : env.get("CLUSTER_ID");
@@ -123,7 +121,7 @@ public record CollectorConfig(
         return id;
     }
 
-    private static KubeAccess kubeAccess(Flags flags, Map<String, String> env) {
+    private static KubeAccess kubeAccess(CommandLineFlags flags, Map<String, String> env) {
         if (flags.external() != null) {
             return new KubeAccess(readableFile("-external", flags.external()), flags.context());
         }

@@ -1,13 +1,13 @@
 package io.k8scollector.collector.enrichment;
 
+import io.k8scollector.collector.digest.KeyedDigest;
 import io.k8scollector.collector.discovery.ResourceType;
+import io.k8scollector.collector.listing.ListingOutcome;
 import io.k8scollector.collector.listing.ObjectObserver;
 import io.k8scollector.collector.listing.ObjectView;
-import io.k8scollector.collector.listing.TypeListing;
-import io.k8scollector.collector.redaction.KeyedDigest;
-import io.k8scollector.protocol.HelmRelease;
 import io.k8scollector.protocol.HelmRelease.Chart;
 import io.k8scollector.protocol.HelmRelease.ResourceRef;
+import io.k8scollector.protocol.HelmRelease;
 import io.k8scollector.protocol.Json;
 import io.k8scollector.protocol.Skipped;
 import java.util.ArrayList;
@@ -52,7 +52,7 @@ public final class ArgoApplications implements ObjectObserver {
      * A skipped entry for Argo CD's releases when the Applications could not be listed in full, so
      * that the endpoint carries them over instead of taking them as gone.
      */
-    public List<Skipped> unread(List<TypeListing> listings) {
+    public List<Skipped> unread(List<ListingOutcome> listings) {
         return listings.stream()
                 .filter(listing -> !listing.complete() && isApplication(listing.type()))
                 .map(listing -> Skipped.helmStorage(SOURCE, null, listing.skipReason(),
@@ -87,8 +87,8 @@ public final class ArgoApplications implements ObjectObserver {
                 last.path("id").asInt(0),
                 status.path("health").path("status").asString(null),
                 new Chart(chartName(source), source.path("targetRevision").asString(null), null),
-                HelmReleasePayload.instant(history.path(0).path("deployedAt").asString(null)),
-                HelmReleasePayload.instant(last.path("deployedAt").asString(null)),
+                HelmReleaseDecoder.instant(history.path(0).path("deployedAt").asString(null)),
+                HelmReleaseDecoder.instant(last.path("deployedAt").asString(null)),
                 status.path("operationState").path("message").asString(null),
                 SOURCE,
                 SOURCE,

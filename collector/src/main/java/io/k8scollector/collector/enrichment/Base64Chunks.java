@@ -8,8 +8,8 @@ import java.util.Base64;
 /**
  * Decodes a stream of standard base64 text (no line breaks, as Kubernetes and Helm write it) in
  * chunks of {@value #CHUNK} characters. The JDK's {@code Base64.Decoder.wrap} reads its source one
- * byte at a time: its two layers nested took 100 to 200 ms on a 1 MB Helm release, against about
- * 40 ms for decoding both from arrays and gunzipping.
+ * byte at a time, which, with Kubernetes' and Helm's two layers nested, made it the slowest part of
+ * decoding a Helm release (docs/benchmarks.md, the Helm decoder).
  */
 final class Base64Chunks extends InputStream {
 

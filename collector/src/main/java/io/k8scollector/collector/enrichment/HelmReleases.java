@@ -1,7 +1,7 @@
 package io.k8scollector.collector.enrichment;
 
+import io.k8scollector.collector.digest.KeyedDigest;
 import io.k8scollector.collector.discovery.HelmStorage;
-import io.k8scollector.collector.redaction.KeyedDigest;
 import io.k8scollector.protocol.HelmRelease;
 import io.k8scollector.protocol.Skipped;
 import java.io.IOException;
@@ -37,7 +37,7 @@ public final class HelmReleases {
 
     private final Map<String, Candidates> byRelease = new ConcurrentHashMap<>();
     private final Map<String, Skipped> refused = new ConcurrentSkipListMap<>();
-    private final HelmReleasePayload payloads;
+    private final HelmReleaseDecoder payloads;
 
     /**
      * Releases whose {@code valuesDigest} is keyed by {@code digest} (the redaction key's), read
@@ -48,7 +48,7 @@ public final class HelmReleases {
     }
 
     HelmReleases(KeyedDigest digest, HelmLimits limits) {
-        this.payloads = new HelmReleasePayload(digest, limits);
+        this.payloads = new HelmReleaseDecoder(digest, limits);
     }
 
     /** Reads {@code object} when it stores a Helm release revision; ignores it otherwise. */

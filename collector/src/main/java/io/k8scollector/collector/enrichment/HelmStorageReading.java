@@ -3,11 +3,11 @@ package io.k8scollector.collector.enrichment;
 import io.k8scollector.collector.config.CollectorConfig.Selection;
 import io.k8scollector.collector.discovery.HelmStorage;
 import io.k8scollector.collector.discovery.ResourceType;
+import io.k8scollector.collector.listing.ConcurrentLister;
 import io.k8scollector.collector.listing.ItemReader;
-import io.k8scollector.collector.listing.Listing;
+import io.k8scollector.collector.listing.ListingOutcome;
 import io.k8scollector.collector.listing.ObjectObserver;
 import io.k8scollector.collector.listing.ObjectView;
-import io.k8scollector.collector.listing.TypeListing;
 import io.k8scollector.collector.listing.TypeReading;
 import io.k8scollector.protocol.Skipped;
 import java.util.ArrayList;
@@ -69,9 +69,9 @@ public final class HelmStorageReading implements ObjectObserver {
      * @return a skipped entry for each storage that could not be read, so that the endpoint
      *     carries its releases over instead of taking them as uninstalled
      */
-    public List<Skipped> readRest(List<TypeListing> mainPass, Function<Selection, Listing> listings) {
+    public List<Skipped> readRest(List<ListingOutcome> mainPass, Function<Selection, ConcurrentLister> listings) {
         Set<ResourceType> readInFull = new HashSet<>();
-        for (TypeListing listing : mainPass) {
+        for (ListingOutcome listing : mainPass) {
             if (listing.complete() && inMainPass.contains(listing.type())) {
                 readInFull.add(listing.type());
             }
@@ -82,7 +82,7 @@ public final class HelmStorageReading implements ObjectObserver {
         // the tree reader keeps every object whole: the payload is in data.release
         TypeReading reading = new TypeReading(ItemReader.TREE, listed -> releases.observe(listed.head()));
         List<Skipped> unread = new ArrayList<>();
-        for (TypeListing listing : listings.apply(helmOnly).listAll(rest, type -> reading)) {
+        for (ListingOutcome listing : listings.apply(helmOnly).listAll(rest, type -> reading)) {
             if (!listing.complete()) {
                 String where = listing.type().qualifiedName();
                 LOG.warn("Helm releases stored in {} were not read: {}", where, listing.message());

@@ -8,8 +8,8 @@ import java.util.Set;
 /**
  * The objects a listing has emitted, so that a restart emits none twice. A uid in the canonical
  * UUID form (every uid a real API server gives) is kept as its 128 bits ({@link UidBits}) in an open-addressing
- * table, 32 bytes or less per object, where a set of strings took about 130: at 100k Pods that was
- * most of the collector's growth in resident memory. Anything else (an object without a uid,
+ * table, 32 bytes or less per object, a fraction of what a set of strings takes, which at 100k Pods
+ * was most of the collector's growth in resident memory (docs/benchmarks.md). Anything else (an object without a uid,
  * named by namespace and name) is kept as its text. Not thread-safe: one per listing.
  */
 final class EmittedObjects {

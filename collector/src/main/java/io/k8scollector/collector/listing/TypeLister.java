@@ -75,13 +75,13 @@ public final class TypeLister {
     }
 
     /** Lists {@code type}, reading each item with {@code reader} and handing it to {@code emit} (on the calling thread). */
-    public TypeListing list(ResourceType type, ItemReader reader, Consumer<ListedObject> emit) {
+    public ListingOutcome list(ResourceType type, ItemReader reader, Consumer<ListedObject> emit) {
         Walk walk = new Walk(type, reader, emit);
         try (walk) {
             for (int restart = 0; ; restart++) {
                 try {
                     walk.fromStart();
-                    return new TypeListing(type, walk.emitted.size(), null, null, List.copyOf(walk.refused.values()),
+                    return new ListingOutcome(type, walk.emitted.size(), null, null, List.copyOf(walk.refused.values()),
                             walk.resourceVersion);
                 } catch (ContinueExpired expired) {
                     if (restart == MAX_RESTARTS) {
@@ -92,7 +92,7 @@ public final class TypeLister {
             }
         } catch (TypeSkip skip) {
             LOG.warn("Skipping {}: {}.", type.qualifiedName(), skip.getMessage());
-            return new TypeListing(type, walk.emitted.size(), skip.reason, type.qualifiedName() + ": " + skip.getMessage() + ".",
+            return new ListingOutcome(type, walk.emitted.size(), skip.reason, type.qualifiedName() + ": " + skip.getMessage() + ".",
                     List.copyOf(walk.refused.values()), null);
         }
     }
@@ -143,7 +143,7 @@ public final class TypeLister {
                         (verdict, retry, retries, wait) -> LOG.info("Retrying {} in {} ms: {} at {} (retry {} of {}).",
                                 type.qualifiedName(), wait.toMillis(), verdict.describe(), url, retry, retries));
                 Verdict verdict = page.verdict();
-                if (verdict.kind() == Verdict.Kind.DONE) {
+                if (verdict.action() == Verdict.Action.DONE) {
                     return page.answer();
                 }
                 String problem = "HTTP " + verdict.status() + " at " + url;
@@ -189,9 +189,9 @@ public final class TypeLister {
                     HttpResponse<AsyncBody> response = sent.await();
                     Verdict verdict = Verdict.of(response.code(), Optional.ofNullable(response.header("Retry-After")),
                             retrier.clock().instant());
-                    return new Retrier.Answered<>(verdict.kind() == Verdict.Kind.DONE ? read(body) : null, verdict);
+                    return new Retrier.Answered<>(verdict.action() == Verdict.Action.DONE ? read(body) : null, verdict);
                 } catch (IOException | JacksonException e) {
-                    LOG.debug("Listing {} at {} failed: {}", type.qualifiedName(), url, e.toString());
+                    LOG.debug("ConcurrentLister {} at {} failed: {}", type.qualifiedName(), url, e.toString());
                     return new Retrier.Answered<>(null, Verdict.ioError());
                 }
             }

@@ -1,5 +1,6 @@
 package io.k8scollector.collector.redaction;
 
+import io.k8scollector.collector.config.RedactionSettings;
 import io.k8scollector.collector.discovery.ResourceType;
 import java.util.LinkedHashSet;
 import java.util.List;

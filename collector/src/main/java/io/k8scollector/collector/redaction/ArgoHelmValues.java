@@ -1,5 +1,6 @@
 package io.k8scollector.collector.redaction;
 
+import io.k8scollector.collector.digest.KeyedDigest;
 import io.k8scollector.collector.discovery.ResourceType;
 import java.util.List;
 import tools.jackson.databind.JsonNode;

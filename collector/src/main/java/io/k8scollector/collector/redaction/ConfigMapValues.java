@@ -1,12 +1,13 @@
 package io.k8scollector.collector.redaction;
 
+import io.k8scollector.collector.digest.KeyedDigest;
 import io.k8scollector.collector.discovery.ResourceType;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Applies to core ConfigMaps that are not Helm's storage ({@link HelmConfigMapPayload} digests
+ * Applies to core ConfigMaps that are not Helm's storage ({@link HelmConfigMapValues} digests
  * those whole): a credential stored in the wrong place is still a credential. A value of
  * {@code data} or {@code binaryData} under a sensitive key ({@code db-password},
  * {@code tls.key}) becomes its digest (of the decoded bytes for {@code binaryData}, as for a
@@ -28,12 +29,12 @@ final class ConfigMapValues implements RedactionStep {
 
     @Override
     public boolean mayApply(ResourceType type) {
-        return HelmConfigMapPayload.isConfigMap(type);
+        return HelmConfigMapValues.isConfigMap(type);
     }
 
     @Override
     public boolean appliesTo(ResourceType type, ObjectNode object) {
-        return HelmConfigMapPayload.isConfigMap(type) && !HelmConfigMapPayload.isHelmStorage(object);
+        return HelmConfigMapValues.isConfigMap(type) && !HelmConfigMapValues.isHelmStorage(object);
     }
 
     @Override

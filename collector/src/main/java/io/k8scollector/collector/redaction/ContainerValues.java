@@ -182,7 +182,7 @@ final class ContainerValues {
         if (!(arguments instanceof ArrayNode array)) {
             return;
         }
-        SecretText.Flags flags = text.flags();
+        SecretText.FlagReader flags = text.flags();
         for (int i = 0; i < array.size(); i++) {
             JsonNode argument = array.get(i);
             if (argument.isString()) {

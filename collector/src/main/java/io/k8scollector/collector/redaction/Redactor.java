@@ -1,5 +1,7 @@
 package io.k8scollector.collector.redaction;
 
+import io.k8scollector.collector.config.RedactionSettings;
+import io.k8scollector.collector.digest.KeyedDigest;
 import io.k8scollector.collector.discovery.ResourceType;
 import io.k8scollector.collector.listing.ItemReader;
 import io.k8scollector.collector.listing.ObjectView;
@@ -38,7 +40,7 @@ public final class Redactor {
         return new Redactor(List.of(
                 annotations,
                 new SecretValues(settings.secrets(), digest),
-                new HelmConfigMapPayload(digest),
+                new HelmConfigMapValues(digest),
                 new ConfigMapValues(names, text, digest),
                 new PodTemplateContainers(containers, annotations),
                 new ArgoHelmValues(digest),

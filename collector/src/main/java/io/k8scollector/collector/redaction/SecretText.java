@@ -1,5 +1,6 @@
 package io.k8scollector.collector.redaction;
 
+import io.k8scollector.collector.digest.KeyedDigest;
 import java.util.function.Function;
 import java.util.regex.MatchResult;
 import java.util.regex.Matcher;
@@ -49,7 +50,7 @@ final class SecretText {
     private static final int MAX_NESTING = 2;
     /**
      * Env values, arguments and annotations repeat across every pod of a workload; the rules on them
-     * took an eighth of the collector's CPU in a dry-run of 100k pods. A digest is the same for one
+     * were a large share of the collector's CPU in a dry-run of 100k pods (docs/benchmarks.md). A digest is the same for one
      * key, so an answer kept is the answer computed again. At most this many texts of each kind are
      * kept...
      */
@@ -122,8 +123,8 @@ final class SecretText {
     }
 
     /** A reader of flags over consecutive words (or elements of an argument list). */
-    Flags flags() {
-        return new Flags();
+    FlagReader flags() {
+        return new FlagReader();
     }
 
     /**
@@ -131,7 +132,7 @@ final class SecretText {
      * to its word; {@code nesting} is how many quoted lines this one sits in.
      */
     private String flags(String line, int nesting) {
-        Flags flags = new Flags();
+        FlagReader flags = new FlagReader();
         StringBuilder out = new StringBuilder(line.length());
         int i = 0;
         while (i < line.length()) {
@@ -301,11 +302,11 @@ final class SecretText {
     }
 
     /** Reads words in order and remembers when the next one is a sensitive flag's value. */
-    final class Flags {
+    final class FlagReader {
 
         private boolean valueNext;
 
-        private Flags() {}
+        private FlagReader() {}
 
         /** Whether the word read last was a sensitive flag without {@code =}, so that the next one is its value. */
         boolean valueNext() {

@@ -1,5 +1,7 @@
 package io.k8scollector.collector.redaction;
 
+import io.k8scollector.collector.config.SecretsMode;
+import io.k8scollector.collector.digest.KeyedDigest;
 import io.k8scollector.collector.discovery.HelmStorage;
 import io.k8scollector.collector.discovery.ResourceType;
 import java.util.List;

@@ -14,15 +14,15 @@ import java.util.Optional;
  * caller does beyond that with a {@code FAIL} (log in again on {@code 401}, send plain JSON after
  * {@code 415}, skip a type on {@code 403}) is the caller's own explicit step.
  *
- * @param kind what to do
+ * @param action what to do with the answer
  * @param status the HTTP status, 0 when there was no answer
  * @param cause a short name of the cause, for figures: the status, {@code io} or {@code timeout}
  * @param retryAfter the wait the server asked for with {@code Retry-After}, zero when it asked none
  */
-public record Verdict(Kind kind, int status, String cause, Duration retryAfter) {
+public record Verdict(Action action, int status, String cause, Duration retryAfter) {
 
     /** What the caller does with an answer. */
-    public enum Kind { DONE, SPLIT, RETRY, FAIL }
+    public enum Action { DONE, SPLIT, RETRY, FAIL }
 
     public Verdict {
         if (retryAfter == null || retryAfter.isNegative()) {
@@ -39,35 +39,35 @@ public record Verdict(Kind kind, int status, String cause, Duration retryAfter) 
     public static Verdict of(int status, Optional<String> retryAfter, Instant now) {
         String cause = String.valueOf(status);
         if (status / 100 == 2) {
-            return new Verdict(Kind.DONE, status, cause, Duration.ZERO);
+            return new Verdict(Action.DONE, status, cause, Duration.ZERO);
         }
         if (status == 413) {
-            return new Verdict(Kind.SPLIT, status, cause, Duration.ZERO);
+            return new Verdict(Action.SPLIT, status, cause, Duration.ZERO);
         }
         if (status == 429 || status >= 500) {
-            return new Verdict(Kind.RETRY, status, cause, retryAfter(retryAfter, now));
+            return new Verdict(Action.RETRY, status, cause, retryAfter(retryAfter, now));
         }
-        return new Verdict(Kind.FAIL, status, cause, Duration.ZERO);
+        return new Verdict(Action.FAIL, status, cause, Duration.ZERO);
     }
 
     /** No answer arrived: the connection failed or broke off ({@code io}), which can succeed later. */
     public static Verdict ioError() {
-        return new Verdict(Kind.RETRY, 0, "io", Duration.ZERO);
+        return new Verdict(Action.RETRY, 0, "io", Duration.ZERO);
     }
 
     /** No answer arrived in time ({@code timeout}), which can succeed later. */
     public static Verdict timeout() {
-        return new Verdict(Kind.RETRY, 0, "timeout", Duration.ZERO);
+        return new Verdict(Action.RETRY, 0, "timeout", Duration.ZERO);
     }
 
     /** This verdict as final: the caller knows that this answer will not change soon. */
     public Verdict asFailure() {
-        return new Verdict(Kind.FAIL, status, cause, Duration.ZERO);
+        return new Verdict(Action.FAIL, status, cause, Duration.ZERO);
     }
 
     /** Whether another attempt can succeed. */
     public boolean retryable() {
-        return kind == Kind.RETRY;
+        return action == Action.RETRY;
     }
 
     /** The cause in words, for messages: {@code status 503}, {@code connection error}, {@code no answer in time}. */

@@ -4,6 +4,8 @@ import io.k8scollector.collector.Version;
 import io.k8scollector.collector.config.CollectorConfig;
 import io.k8scollector.collector.config.CollectorConfig.Selection;
 import io.k8scollector.collector.config.ContinuousSettings;
+import io.k8scollector.collector.config.NamespaceScope;
+import io.k8scollector.collector.digest.KeyedDigest;
 import io.k8scollector.collector.discovery.ApiServer;
 import io.k8scollector.collector.discovery.Catalog;
 import io.k8scollector.collector.discovery.RequestRate;
@@ -14,10 +16,9 @@ import io.k8scollector.collector.enrichment.ArgoApplications;
 import io.k8scollector.collector.enrichment.HelmReleases;
 import io.k8scollector.collector.enrichment.HelmStorageReading;
 import io.k8scollector.collector.enrichment.OwnershipTree;
-import io.k8scollector.collector.listing.Listing;
+import io.k8scollector.collector.listing.ConcurrentLister;
+import io.k8scollector.collector.listing.ListingOutcome;
 import io.k8scollector.collector.listing.TypeLister;
-import io.k8scollector.collector.listing.TypeListing;
-import io.k8scollector.collector.redaction.KeyedDigest;
 import io.k8scollector.collector.redaction.Redactor;
 import io.k8scollector.collector.retry.Retrier;
 import io.k8scollector.collector.shipping.ShippedRecord;
@@ -109,11 +110,11 @@ public final class CollectionRun {
                     config.selection());
             ObjectPipeline objects = new ObjectPipeline(redactor, List.of(helmStorage, argo, trees),
                     config.limits().maxItemSizeKb(), sink);
-            List<TypeListing> listings = listing(config.selection(), apiRate, apiRetrier).listAll(catalog.selected(), objects::reading);
+            List<ListingOutcome> listings = listing(config.selection(), apiRate, apiRetrier).listAll(catalog.selected(), objects::reading);
 
             List<Skipped> skipped = new ArrayList<>(catalog.skippedGroups());
             Map<ResourceType, Skipped.Reason> failures = new HashMap<>();
-            for (TypeListing listing : listings) {
+            for (ListingOutcome listing : listings) {
                 listing.skipped().ifPresent(entry -> {
                     failures.put(listing.type(), listing.skipReason());
                     skipped.add(entry);
@@ -164,10 +165,10 @@ public final class CollectionRun {
     }
 
     /** The commit's report: time, API requests, retries and bytes so far, objects per type. */
-    private Commit.Report report(Instant started, RequestRate apiRate, List<TypeListing> listings) {
+    private Commit.Report report(Instant started, RequestRate apiRate, List<ListingOutcome> listings) {
         ShippingStats stats = sink.stats();
         long retries = stats.retriesByCause().values().stream().mapToLong(Long::longValue).sum();
-        List<Commit.TypeReport> types = listings.stream().filter(TypeListing::complete)
+        List<Commit.TypeReport> types = listings.stream().filter(ListingOutcome::complete)
                 .map(listing -> new Commit.TypeReport(listing.type().group(), listing.type().resource(),
                         listing.objects(), null, null))
                 .toList();
@@ -199,9 +200,9 @@ public final class CollectionRun {
         return tooLarge;
     }
 
-    private Listing listing(Selection selection, RequestRate apiRate, Retrier apiRetrier) {
+    private ConcurrentLister listing(Selection selection, RequestRate apiRate, Retrier apiRetrier) {
         CollectorConfig.Limits limits = config.limits();
         TypeLister lister = new TypeLister(server, selection, limits.listPageSize(), apiRate, apiRetrier);
-        return new Listing(lister, limits.listConcurrency());
+        return new ConcurrentLister(lister, limits.listConcurrency());
     }
 }

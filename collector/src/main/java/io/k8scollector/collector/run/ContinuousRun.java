@@ -17,9 +17,9 @@ import io.k8scollector.collector.listing.ListedObject;
 import io.k8scollector.collector.listing.ObjectObserver;
 import io.k8scollector.collector.listing.ObjectView;
 import io.k8scollector.collector.listing.TypeLister;
-import io.k8scollector.collector.listing.TypeListing;
+import io.k8scollector.collector.listing.ListingOutcome;
 import io.k8scollector.collector.listing.TypeReading;
-import io.k8scollector.collector.redaction.KeyedDigest;
+import io.k8scollector.collector.digest.KeyedDigest;
 import io.k8scollector.collector.redaction.Redactor;
 import io.k8scollector.collector.retry.Retrier;
 import io.k8scollector.collector.shipping.BaseMismatch;
@@ -287,7 +287,7 @@ public final class ContinuousRun {
         health.committed(true);
         metrics.fullFetching(now);
         summary.full();
-        for (TypeListing listing : report.listings()) {
+        for (ListingOutcome listing : report.listings()) {
             if (listing.complete() && listing.resourceVersion() != null && listing.type().verbs().contains("watch")) {
                 watch(listing.type(), listing.resourceVersion());
             }
@@ -425,7 +425,7 @@ public final class ContinuousRun {
             HelmReleases helm = new HelmReleases(digest);
             Selection one = new Selection(selection.resources(), selection.toggles(), selection.excludes(),
                     release.namespace(), selection.ignoreNamespaces(), HelmStorage.SELECTOR + ",name=" + release.name());
-            TypeListing listing = new TypeLister(server, one, config.limits().listPageSize(), watchRate,
+            ListingOutcome listing = new TypeLister(server, one, config.limits().listPageSize(), watchRate,
                     Retrier.of(config.shipping().retry()))
                     .list(release.type(), ItemReader.TREE, listed -> helm.observe(listed.head()));
             if (!listing.complete()) {
@@ -472,7 +472,7 @@ public final class ContinuousRun {
             TypeLister lister = new TypeLister(server, config.selection(), config.limits().listPageSize(), watchRate,
                     Retrier.of(config.shipping().retry()));
             TypeReading reading = pipeline.reading(type);
-            TypeListing listing = lister.list(type, reading.reader(), reading.consumer());
+            ListingOutcome listing = lister.list(type, reading.reader(), reading.consumer());
             if (!listing.complete() || listing.resourceVersion() == null) {
                 throw new CollectorException("Listing " + type.qualifiedName() + " again after its watch expired failed: "
                         + listing.message());

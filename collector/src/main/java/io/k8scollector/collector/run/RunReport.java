@@ -1,6 +1,6 @@
 package io.k8scollector.collector.run;
 
-import io.k8scollector.collector.listing.TypeListing;
+import io.k8scollector.collector.listing.ListingOutcome;
 import io.k8scollector.collector.shipping.ShippingStats;
 import io.k8scollector.protocol.Counts;
 import io.k8scollector.protocol.Skipped;
@@ -23,7 +23,7 @@ import org.slf4j.Logger;
 public record RunReport(
         String fetchingId,
         String clusterUniqueId,
-        List<TypeListing> listings,
+        List<ListingOutcome> listings,
         List<Skipped> skipped,
         Counts counts,
         Duration duration,
@@ -55,7 +55,7 @@ public record RunReport(
                 .addKeyValue("retries", shipping.retriesByCause())
                 .addKeyValue("objectsByType", objectsByType)
                 .addKeyValue("treesCut", treesCut)
-                .addKeyValue("skipped", skipped.stream().map(entry -> entry.kind() + " " + entry.reason() + ": "
+                .addKeyValue("skipped", skipped.stream().map(entry -> entry.subject() + " " + entry.reason() + ": "
                         + entry.message()).toList())
                 .addKeyValue("durationMs", duration.toMillis())
                 .log("Run {} finished in {} ms: {} objects, {} Helm releases, {} types, {} trees, {} skipped.",
@@ -66,18 +66,18 @@ public record RunReport(
     /** The run summary written to stderr: a few lines for people, not a log. */
     public String summary() {
         StringBuilder text = new StringBuilder();
-        List<TypeListing> listed = listings.stream().filter(TypeListing::complete).toList();
+        List<ListingOutcome> listed = listings.stream().filter(ListingOutcome::complete).toList();
         text.append(String.format(Locale.ROOT, "Run %s: %d objects of %d types in %.1f s (cluster unique id %s).%n",
                 fetchingId, counts.objects(), listed.size(), duration.toMillis() / 1000.0, clusterUniqueId));
         text.append(String.format(Locale.ROOT, "Records: %d objects, %d Helm releases, %d types, %d trees; %s.%n",
                 counts.objects(), counts.helmReleases(), counts.types(), counts.trees(), shipping.describe()));
         text.append("Types listed:\n");
-        for (TypeListing listing : listed) {
+        for (ListingOutcome listing : listed) {
             text.append(String.format(Locale.ROOT, "  %-55s %8d%n", listing.type().qualifiedName(), listing.objects()));
         }
         text.append(skipped.isEmpty() ? "Nothing skipped.\n" : "Skipped:\n");
         for (Skipped entry : skipped) {
-            text.append("  ").append(entry.kind()).append(' ').append(entry.reason()).append(": ").append(entry.message()).append('\n');
+            text.append("  ").append(entry.subject()).append(' ').append(entry.reason()).append(": ").append(entry.message()).append('\n');
         }
         for (String note : notes) {
             text.append("Note: ").append(note).append('\n');

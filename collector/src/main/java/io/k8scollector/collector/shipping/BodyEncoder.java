@@ -31,7 +31,7 @@ final class BodyEncoder {
     }
 
     /** The body {@code writer} writes, compressed, else plain; {@code plainSize} is its size before compression. */
-    Payload.Body encode(BodyWriter writer, long plainSize) {
+    RequestBody.Form encode(BodyWriter writer, long plainSize) {
         ByteArrayOutputStream wire = new ByteArrayOutputStream((int) Math.min(plainSize / 4 + 64, Integer.MAX_VALUE));
         try (OutputStream out = compressor.wrap(wire)) {
             writer.writeTo(out);
@@ -43,17 +43,17 @@ final class BodyEncoder {
             }
             return plain(writer, plainSize);
         }
-        return new Payload.Body(wire.toByteArray(), compressor.encoding(), plainSize);
+        return new RequestBody.Form(wire.toByteArray(), compressor.encoding(), plainSize);
     }
 
     /** The body {@code writer} writes, as plain JSON. */
-    static Payload.Body plain(BodyWriter writer, long plainSize) {
+    static RequestBody.Form plain(BodyWriter writer, long plainSize) {
         ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(plainSize, Integer.MAX_VALUE));
         try {
             writer.writeTo(out);
         } catch (IOException e) {
             throw new IllegalStateException("writing to memory cannot fail", e);
         }
-        return new Payload.Body(out.toByteArray(), Optional.empty(), plainSize);
+        return new RequestBody.Form(out.toByteArray(), Optional.empty(), plainSize);
     }
 }

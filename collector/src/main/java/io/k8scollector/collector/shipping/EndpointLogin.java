@@ -1,6 +1,7 @@
 package io.k8scollector.collector.shipping;
 
 import io.k8scollector.collector.Version;
+import io.k8scollector.collector.config.ShippingSettings;
 import io.k8scollector.collector.retry.Retrier;
 
 /**

@@ -1,6 +1,7 @@
 package io.k8scollector.collector.shipping;
 
 import io.k8scollector.collector.CollectorException;
+import io.k8scollector.collector.config.ShippingSettings;
 import io.k8scollector.collector.retry.Retrier;
 import io.k8scollector.protocol.Abort;
 import io.k8scollector.protocol.Commit;
@@ -131,7 +132,7 @@ public final class HttpSink implements Sink {
                 client = new IngestClient(settings, version, encoder, tally, retrier);
                 client.login();
             }
-            IngestClient.Answer started = client.post(Paths.fetchings(clusterId), new JsonPayload(start, encoder));
+            IngestClient.Answer started = client.post(Paths.fetchings(clusterId), new JsonBody(start, encoder));
             answer = started.status() == 200 ? startAnswer(started.body()) : null;
         } catch (RuntimeException e) {
             closeFetching();
@@ -269,7 +270,7 @@ public final class HttpSink implements Sink {
         rejected.forEach(refused -> all.add(refused.refused(
                 "refused with 413 by the endpoint even alone (" + refused.json().length + " bytes)")));
         client.post(Paths.commit(clusterId, fetchingId),
-                new JsonPayload(new Commit(counts, finishedAt, all, completeTypes, report), encoder));
+                new JsonBody(new Commit(counts, finishedAt, all, completeTypes, report), encoder));
         if (answer != null && answer.isDelta()) {
             LOG.debug("Delta {} of cluster {} committed: {}", fetchingId, clusterId, counts);
         } else {
@@ -297,7 +298,7 @@ public final class HttpSink implements Sink {
                 MDC.setContextMap(context);
             }
             try {
-                client.post(path, new JsonPayload(abort, encoder), ABORT_BUDGET);
+                client.post(path, new JsonBody(abort, encoder), ABORT_BUDGET);
                 LOG.info("Told the endpoint that fetching {} failed ({})", fetchingId, abort.reason());
             } catch (ShippingException e) {
                 if (e.status() == 404) {

@@ -1,6 +1,8 @@
 package io.k8scollector.collector.shipping;
 
 import io.k8scollector.collector.Version;
+import io.k8scollector.collector.config.EndpointTrust;
+import io.k8scollector.collector.config.ShippingSettings;
 import io.k8scollector.collector.retry.Retrier;
 import io.k8scollector.collector.retry.RetriesExhausted;
 import io.k8scollector.collector.retry.Verdict;
@@ -64,7 +66,7 @@ final class IngestClient {
     void login() {
         synchronized (loginLock) {
             Token previous = token;
-            Payload body = new JsonPayload(
+            RequestBody body = new JsonBody(
                     new LoginRequest(settings.credentials().accessKey(), settings.credentials().secretKey()), encoder);
             Answer answer = exchange(settings.loginEndpoint(), Paths.LOGIN, body, false, false, settings.retry().deadline());
             LoginResponse response;
@@ -89,7 +91,7 @@ final class IngestClient {
      * @return the 2xx answer
      * @throws ShippingException for every other final answer, or when retries ran out
      */
-    Answer post(String path, Payload payload) {
+    Answer post(String path, RequestBody payload) {
         return exchange(settings.endpoint(), path, payload, true, false, settings.retry().deadline());
     }
 
@@ -100,7 +102,7 @@ final class IngestClient {
      * @return the 2xx answer
      * @throws ShippingException for every other final answer, or when {@code within} ran out
      */
-    Answer post(String path, Payload payload, Duration within) {
+    Answer post(String path, RequestBody payload, Duration within) {
         return exchange(settings.endpoint(), path, payload, true, false, within);
     }
 
@@ -110,7 +112,7 @@ final class IngestClient {
      * @return the answer when it is 2xx or 413
      * @throws ShippingException for every other final answer, or when retries ran out
      */
-    Answer postPage(String path, Payload payload) {
+    Answer postPage(String path, RequestBody payload) {
         return exchange(settings.endpoint(), path, payload, true, true, settings.retry().deadline());
     }
 
@@ -121,7 +123,7 @@ final class IngestClient {
      * every request in flight) and send again; each step at most once. Any other answer that is not done (or split, when
      * {@code splittable}) is refused.
      */
-    private Answer exchange(URI base, String path, Payload payload, boolean authorized, boolean splittable,
+    private Answer exchange(URI base, String path, RequestBody payload, boolean authorized, boolean splittable,
             Duration within) {
         URI uri = URI.create(base + path);
         Retrier.Request request = retrier.request(within);
@@ -146,7 +148,7 @@ final class IngestClient {
                 sent = send(request, uri, path, payload, authorized);
             }
             Verdict verdict = sent.verdict();
-            if (verdict.kind() == Verdict.Kind.DONE || (verdict.kind() == Verdict.Kind.SPLIT && splittable)) {
+            if (verdict.action() == Verdict.Action.DONE || (verdict.action() == Verdict.Action.SPLIT && splittable)) {
                 return new Answer(sent.status(), sent.response().body(), sent.body());
             }
             throw refused(uri, path, sent.status(), sent.response().body(), authorized, relogged);
@@ -162,11 +164,11 @@ final class IngestClient {
     }
 
     /** Sends {@code payload} until a final answer, in the form the run sends now, with the current token. */
-    private Sent send(Retrier.Request request, URI uri, String path, Payload payload, boolean authorized)
+    private Sent send(Retrier.Request request, URI uri, String path, RequestBody payload, boolean authorized)
             throws RetriesExhausted, InterruptedException {
         return request.until(deadline -> {
             Token used = token;
-            Payload.Body body = plainOnly ? payload.plain() : payload.encoded();
+            RequestBody.Form body = plainOnly ? payload.plain() : payload.encoded();
             try {
                 HttpResponse<byte[]> response = http.send(request(uri, body, authorized ? used : null, deadline),
                         HttpResponse.BodyHandlers.ofByteArray());
@@ -192,7 +194,7 @@ final class IngestClient {
     }
 
     /** A final answer to one sending, with the body and the token that got it. */
-    private record Sent(HttpResponse<byte[]> response, Payload.Body body, Token token, Verdict verdict) {
+    private record Sent(HttpResponse<byte[]> response, RequestBody.Form body, Token token, Verdict verdict) {
 
         int status() {
             return response.statusCode();
@@ -208,7 +210,7 @@ final class IngestClient {
         }
     }
 
-    private HttpRequest request(URI uri, Payload.Body body, Token bearer, Instant deadline) {
+    private HttpRequest request(URI uri, RequestBody.Form body, Token bearer, Instant deadline) {
         Duration left = Duration.between(retrier.clock().instant(), deadline);
         Duration timeout = left.compareTo(settings.requestTimeout()) < 0 ? left : settings.requestTimeout();
         HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
@@ -289,7 +291,7 @@ final class IngestClient {
     }
 
     /** A final answer the caller acts on, with the body that got it. */
-    record Answer(int status, byte[] body, Payload.Body sent) {}
+    record Answer(int status, byte[] body, RequestBody.Form sent) {}
 
     /** A bearer token; {@code generation} tells a stale token from the current one. */
     private record Token(String value, int generation) {

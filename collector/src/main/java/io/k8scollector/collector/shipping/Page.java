@@ -17,7 +17,7 @@ import java.util.List;
  * compression runs on as many cores as there are senders. Not thread-safe: one thread fills a
  * page, then one thread sends it.
  */
-final class Page implements Payload {
+final class Page implements RequestBody {
 
     private static final byte[] SUFFIX = "]}".getBytes(StandardCharsets.UTF_8);
 
@@ -26,7 +26,7 @@ final class Page implements Payload {
     private final byte[] prefix;
     private final List<ShippedRecord> records = new ArrayList<>();
     private long plainSize;
-    private Body encoded;
+    private Form encoded;
 
     /** An empty page of {@code field}: a {@link RecordKind#field()}, or {@link Paths#DELETIONS}. */
     Page(String field, BodyEncoder encoder) {
@@ -76,7 +76,7 @@ final class Page implements Payload {
 
     /** The compressed body, made once; plain JSON when compression fails. No record may be added after. */
     @Override
-    public Body encoded() {
+    public Form encoded() {
         if (encoded == null) {
             encoded = encoder.encode(this::writeBody, plainSize);
         }
@@ -84,7 +84,7 @@ final class Page implements Payload {
     }
 
     @Override
-    public Body plain() {
+    public Form plain() {
         return BodyEncoder.plain(this::writeBody, plainSize);
     }
 

@@ -3,7 +3,7 @@ package io.k8scollector.collector.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.k8scollector.collector.PlantedSecrets;
-import io.k8scollector.collector.redaction.RedactionSettings;
+import io.k8scollector.collector.config.RedactionSettings;
 import io.k8scollector.protocol.Json;
 import io.k8scollector.testkit.ClusterSpec;
 import io.k8scollector.testkit.TestCluster;

@@ -3,7 +3,6 @@ package io.k8scollector.collector.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.k8scollector.collector.shipping.ShippingSettings;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +31,7 @@ class CollectorConfigTest {
     }
 
     private CollectorConfig load(boolean dryRun, String clusterId) {
-        return CollectorConfig.from(new Flags(kubeconfig, configDir, false, dryRun, clusterId, null), env);
+        return CollectorConfig.from(new CommandLineFlags(kubeconfig, configDir, false, dryRun, clusterId, null), env);
     }
 
     private void key(String name, String value) throws Exception {
@@ -167,14 +166,14 @@ class CollectorConfigTest {
     @Test
     void aMissingConfigDirectoryMeansDefaults() {
         CollectorConfig config =
-                CollectorConfig.from(new Flags(kubeconfig, dir.resolve("absent"), false, true, "prod", null), env);
+                CollectorConfig.from(new CommandLineFlags(kubeconfig, dir.resolve("absent"), false, true, "prod", null), env);
 
         assertThat(config.limits().listPageSize()).isEqualTo(500);
     }
 
     @Test
     void refusesAMissingKubeconfig() {
-        Flags flags = new Flags(dir.resolve("nope"), configDir, false, true, "prod", null);
+        CommandLineFlags flags = new CommandLineFlags(dir.resolve("nope"), configDir, false, true, "prod", null);
 
         assertThatThrownBy(() -> CollectorConfig.from(flags, env))
                 .isInstanceOf(ConfigException.class)
@@ -183,7 +182,7 @@ class CollectorConfigTest {
 
     @Test
     void findsTheKubeconfigInKubeconfigThenHomeAndUsesTheServiceAccountInAPod() throws Exception {
-        Flags noExternal = new Flags(null, configDir, false, true, "prod", null);
+        CommandLineFlags noExternal = new CommandLineFlags(null, configDir, false, true, "prod", null);
         assertThatThrownBy(() -> CollectorConfig.from(noExternal, env))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("No Kubernetes configuration");
@@ -203,13 +202,13 @@ class CollectorConfigTest {
     void inAClusterWithoutARedactionKeyOnlyADryRunGoesOnWithARandomKey() throws Exception {
         key("endpoint", "https://ingest.example.com");
         env.putAll(Map.of("INFRALIGHT_ACCESS_KEY", "a", "INFRALIGHT_SECRET_KEY", "s", "KUBERNETES_SERVICE_HOST", "10.0.0.1"));
-        Flags inCluster = new Flags(null, configDir, false, false, "prod", null);
+        CommandLineFlags inCluster = new CommandLineFlags(null, configDir, false, false, "prod", null);
 
         assertThatThrownBy(() -> CollectorConfig.from(inCluster, env))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("REDACTION_KEY")
                 .hasMessageContaining("collector.redactionKey");
-        assertThat(CollectorConfig.from(new Flags(null, configDir, false, true, "prod", null), env).redaction().randomKey())
+        assertThat(CollectorConfig.from(new CommandLineFlags(null, configDir, false, true, "prod", null), env).redaction().randomKey())
                 .isTrue();
         assertThat(dir.resolve(".config")).doesNotExist();
 

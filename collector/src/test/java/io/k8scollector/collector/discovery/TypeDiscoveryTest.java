@@ -67,7 +67,7 @@ class TypeDiscoveryTest {
 
         Catalog catalog = discover();
 
-        assertThat(catalog.skippedGroups()).extracting(Skipped::kind, Skipped::group, Skipped::version, Skipped::reason)
+        assertThat(catalog.skippedGroups()).extracting(Skipped::subject, Skipped::group, Skipped::version, Skipped::reason)
                 .containsExactly(tuple("group", "metrics.k8s.io", "v1beta1", "discovery-failed"));
         assertThat(catalog.skippedGroups().get(0).message()).contains("HTTP 503");
         assertThat(catalog.served()).noneMatch(type -> type.group().equals("metrics.k8s.io"));

@@ -2,10 +2,10 @@ package io.k8scollector.collector.enrichment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.k8scollector.collector.redaction.KeyedDigest;
-import io.k8scollector.protocol.HelmRelease;
+import io.k8scollector.collector.digest.KeyedDigest;
 import io.k8scollector.protocol.HelmRelease.Chart;
 import io.k8scollector.protocol.HelmRelease.ResourceRef;
+import io.k8scollector.protocol.HelmRelease;
 import io.k8scollector.protocol.Json;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

@@ -3,10 +3,10 @@ package io.k8scollector.collector.enrichment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-import io.k8scollector.collector.redaction.KeyedDigest;
-import io.k8scollector.protocol.HelmRelease;
+import io.k8scollector.collector.digest.KeyedDigest;
 import io.k8scollector.protocol.HelmRelease.Chart;
 import io.k8scollector.protocol.HelmRelease.ResourceRef;
+import io.k8scollector.protocol.HelmRelease;
 import io.k8scollector.protocol.Json;
 import io.k8scollector.protocol.Skipped;
 import java.nio.charset.StandardCharsets;
@@ -207,7 +207,7 @@ class HelmReleasesTest {
         releases.observe(HelmStorage.secret(revision("small", 1, "deployed")));
 
         assertThat(releases.releases()).extracting(HelmRelease::name).containsExactly("small");
-        assertThat(releases.skipped()).extracting(Skipped::kind, Skipped::recordKind, Skipped::name, Skipped::reason)
+        assertThat(releases.skipped()).extracting(Skipped::subject, Skipped::recordKind, Skipped::name, Skipped::reason)
                 .containsExactly(
                         tuple("record", "helmRelease", "prod/read-field", "too-large"),
                         tuple("record", "helmRelease", "prod/skipped-field", "too-large"));

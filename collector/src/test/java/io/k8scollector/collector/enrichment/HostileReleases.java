@@ -1,6 +1,6 @@
 package io.k8scollector.collector.enrichment;
 
-import io.k8scollector.collector.redaction.KeyedDigest;
+import io.k8scollector.collector.digest.KeyedDigest;
 import io.k8scollector.protocol.HelmRelease;
 import io.k8scollector.protocol.Skipped;
 import java.nio.charset.StandardCharsets;

@@ -6,9 +6,9 @@ import io.k8scollector.collector.ConnectedCluster;
 import io.k8scollector.collector.config.CollectorConfig.Selection;
 import io.k8scollector.collector.config.ConfigSource;
 import io.k8scollector.collector.config.KubeAccess;
+import io.k8scollector.collector.config.RedactionSettings;
 import io.k8scollector.collector.discovery.RequestRate;
 import io.k8scollector.collector.discovery.ResourceType;
-import io.k8scollector.collector.redaction.RedactionSettings;
 import io.k8scollector.collector.redaction.Redactor;
 import io.k8scollector.collector.retry.FakeTime;
 import io.k8scollector.collector.retry.Retrier;
@@ -28,7 +28,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.node.ObjectNode;
 
-/** Listing against the test cluster, page by page, with each fault a real API server produces. */
+/** ConcurrentLister against the test cluster, page by page, with each fault a real API server produces. */
 class TypeListerTest {
 
     private static final List<String> VERBS = List.of("get", "list", "watch");
@@ -46,7 +46,7 @@ class TypeListerTest {
         return new TypeLister(connected.server(), selection, 25, new RequestRate(1000), time.retrier());
     }
 
-    private TypeListing list(ResourceType type, Selection selection, List<ObjectNode> into) {
+    private ListingOutcome list(ResourceType type, Selection selection, List<ObjectNode> into) {
         return lister(selection).list(type, ItemReader.TREE, listed -> into.add(listed.head()));
     }
 
@@ -67,7 +67,7 @@ class TypeListerTest {
     void pagesThroughEveryObjectSettingApiVersionAndKindAndDroppingManagedFields() {
         List<ObjectNode> objects = new ArrayList<>();
 
-        TypeListing listing = list(PODS, EVERYTHING, objects);
+        ListingOutcome listing = list(PODS, EVERYTHING, objects);
 
         assertThat(listing.complete()).isTrue();
         assertThat(listing.objects()).isEqualTo(connected.cluster().store().count("", "pods")).isGreaterThan(100);
@@ -96,7 +96,7 @@ class TypeListerTest {
         connected.cluster().faults().expireContinueOnce("", "pods");
         List<ObjectNode> objects = new ArrayList<>();
 
-        TypeListing listing = list(PODS, EVERYTHING, objects);
+        ListingOutcome listing = list(PODS, EVERYTHING, objects);
 
         assertThat(listing.complete()).isTrue();
         assertThat(uids(objects)).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(connected.cluster().store().uids("", "pods"));
@@ -107,7 +107,7 @@ class TypeListerTest {
         long before = podListRequests();
         List<ObjectNode> objects = new ArrayList<>();
 
-        TypeListing listing = list(PODS, EVERYTHING, objects);
+        ListingOutcome listing = list(PODS, EVERYTHING, objects);
 
         long pages = (connected.cluster().store().count("", "pods") + 24) / 25;
         assertThat(listing.complete()).isTrue();
@@ -119,7 +119,7 @@ class TypeListerTest {
         connected.cluster().faults().breakOffOnce("", "pods");
         List<ObjectNode> objects = new ArrayList<>();
 
-        TypeListing listing = list(PODS, EVERYTHING, objects);
+        ListingOutcome listing = list(PODS, EVERYTHING, objects);
 
         assertThat(listing.complete()).isTrue();
         assertThat(uids(objects)).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(connected.cluster().store().uids("", "pods"));
@@ -153,7 +153,7 @@ class TypeListerTest {
         long before = podListRequests();
         List<ObjectNode> objects = new ArrayList<>();
 
-        TypeListing listing = list(PODS, EVERYTHING, objects);
+        ListingOutcome listing = list(PODS, EVERYTHING, objects);
 
         assertThat(objects).isEmpty();
         assertThat(listing.skipReason()).isEqualTo(Skipped.Reason.FAILED);
@@ -167,7 +167,7 @@ class TypeListerTest {
         connected.cluster().faults().failAlways("", "pods", 503);
         Retrier impatient = time.retrier(RetryPolicy.of(100, Duration.ofSeconds(5)));
 
-        TypeListing listing = new TypeLister(connected.server(), EVERYTHING, 25, new RequestRate(1000), impatient)
+        ListingOutcome listing = new TypeLister(connected.server(), EVERYTHING, 25, new RequestRate(1000), impatient)
                 .list(PODS, ItemReader.TREE, listed -> { });
 
         assertThat(listing.skipReason()).isEqualTo(Skipped.Reason.FAILED);
@@ -181,7 +181,7 @@ class TypeListerTest {
         connected.cluster().faults().failAlways("", "pods", status);
         long before = podListRequests();
 
-        TypeListing listing = list(PODS, EVERYTHING, new ArrayList<>());
+        ListingOutcome listing = list(PODS, EVERYTHING, new ArrayList<>());
 
         assertThat(listing.skipReason()).isEqualTo(Skipped.Reason.FAILED);
         assertThat(listing.message()).contains("HTTP " + status).contains("/api/v1/pods");
@@ -194,11 +194,11 @@ class TypeListerTest {
         connected.cluster().faults().forbid("", "pods");
         List<ObjectNode> objects = new ArrayList<>();
 
-        TypeListing listing = list(PODS, EVERYTHING, objects);
+        ListingOutcome listing = list(PODS, EVERYTHING, objects);
 
         assertThat(objects).isEmpty();
         assertThat(listing.skipped()).hasValueSatisfying(skipped -> {
-            assertThat(skipped.kind()).isEqualTo(Skipped.TYPE);
+            assertThat(skipped.subject()).isEqualTo(Skipped.TYPE);
             assertThat(skipped.reason()).isEqualTo("forbidden");
             assertThat(skipped.resource()).isEqualTo("pods");
             assertThat(skipped.message()).contains("HTTP 403").contains("/api/v1/pods");
@@ -253,13 +253,13 @@ class TypeListerTest {
         try {
             List<String> names = new ArrayList<>();
 
-            TypeListing listing = lister(EVERYTHING)
+            ListingOutcome listing = lister(EVERYTHING)
                     .list(PODS, reader, listed -> names.add(listed.metadata().path("name").asString()));
 
             assertThat(listing.complete()).isTrue();
             assertThat(names).doesNotHaveDuplicates().contains("just-deep-enough").doesNotContainAnyElementsOf(planted)
                     .hasSize(connected.cluster().store().count("", "pods") - planted.size());
-            assertThat(listing.refused()).extracting(Skipped::kind, Skipped::resource, Skipped::reason)
+            assertThat(listing.refused()).extracting(Skipped::subject, Skipped::resource, Skipped::reason)
                     .containsOnly(org.assertj.core.groups.Tuple.tuple("object", "pods", "unparseable"));
             assertThat(listing.refused()).extracting(Skipped::name)
                     .containsExactlyInAnyOrder("deep", "huge-number", "huge-float", "long-name", null);

@@ -7,6 +7,8 @@ import io.k8scollector.collector.PlantedSecrets;
 import io.k8scollector.collector.config.CollectorConfig.Selection;
 import io.k8scollector.collector.config.ConfigSource;
 import io.k8scollector.collector.config.KubeAccess;
+import io.k8scollector.collector.config.RedactionSettings;
+import io.k8scollector.collector.digest.KeyedDigest;
 import io.k8scollector.collector.discovery.RequestRate;
 import io.k8scollector.collector.discovery.ResourceType;
 import io.k8scollector.collector.discovery.TypeDiscovery;

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.k8scollector.collector.config.ConfigSource;
 import io.k8scollector.collector.config.KubeAccess;
+import io.k8scollector.collector.config.RedactionSettings;
+import io.k8scollector.collector.digest.KeyedDigest;
 import io.k8scollector.collector.discovery.ResourceType;
 import io.k8scollector.collector.listing.ObjectView;
 import io.k8scollector.protocol.Json;

@@ -2,6 +2,8 @@ package io.k8scollector.collector.redaction;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.k8scollector.collector.config.RedactionSettings;
+import io.k8scollector.collector.digest.KeyedDigest;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;

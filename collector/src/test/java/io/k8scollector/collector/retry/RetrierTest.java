@@ -39,7 +39,7 @@ class RetrierTest {
         Retrier.Answered<Integer> answered = retrier.request().until(answering(503, 0, 429, 200), listener());
 
         assertThat(answered.answer()).isEqualTo(200);
-        assertThat(answered.verdict().kind()).isEqualTo(Verdict.Kind.DONE);
+        assertThat(answered.verdict().action()).isEqualTo(Verdict.Action.DONE);
         assertThat(told).containsExactly("503 1/3", "io 2/3", "429 3/3");
         assertThat(time.waits()).hasSize(3).allSatisfy(wait -> assertThat(wait).isBetween(Duration.ZERO, Duration.ofMillis(400)));
     }
@@ -48,7 +48,7 @@ class RetrierTest {
     void aFinalAnswerIsNeverRetried() throws Exception {
         Retrier.Answered<Integer> answered = retrier.request().until(answering(404, 200), listener());
 
-        assertThat(answered.verdict().kind()).isEqualTo(Verdict.Kind.FAIL);
+        assertThat(answered.verdict().action()).isEqualTo(Verdict.Action.FAIL);
         assertThat(answered.answer()).isEqualTo(404);
         assertThat(time.waits()).isEmpty();
     }

@@ -20,22 +20,22 @@ class VerdictTest {
         "429, RETRY", "500, RETRY", "502, RETRY", "503, RETRY", "504, RETRY", "507, RETRY",
         "301, FAIL", "400, FAIL", "401, FAIL", "403, FAIL", "404, FAIL", "409, FAIL", "410, FAIL", "415, FAIL",
         "422, FAIL"})
-    void eachStatusHasOneVerdict(int status, Verdict.Kind kind) {
+    void eachStatusHasOneVerdict(int status, Verdict.Action action) {
         Verdict verdict = Verdict.of(status, Optional.empty(), NOW);
 
-        assertThat(verdict.kind()).isEqualTo(kind);
+        assertThat(verdict.action()).isEqualTo(action);
         assertThat(verdict.status()).isEqualTo(status);
         assertThat(verdict.cause()).isEqualTo(String.valueOf(status));
-        assertThat(verdict.retryable()).isEqualTo(kind == Verdict.Kind.RETRY);
+        assertThat(verdict.retryable()).isEqualTo(action == Verdict.Action.RETRY);
         assertThat(verdict.describe()).isEqualTo("status " + status);
     }
 
     @Test
     void anAnswerThatNeverCameIsRetried() {
-        assertThat(Verdict.ioError()).extracting(Verdict::kind, Verdict::status, Verdict::cause, Verdict::describe)
-                .containsExactly(Verdict.Kind.RETRY, 0, "io", "connection error");
-        assertThat(Verdict.timeout()).extracting(Verdict::kind, Verdict::status, Verdict::cause, Verdict::describe)
-                .containsExactly(Verdict.Kind.RETRY, 0, "timeout", "no answer in time");
+        assertThat(Verdict.ioError()).extracting(Verdict::action, Verdict::status, Verdict::cause, Verdict::describe)
+                .containsExactly(Verdict.Action.RETRY, 0, "io", "connection error");
+        assertThat(Verdict.timeout()).extracting(Verdict::action, Verdict::status, Verdict::cause, Verdict::describe)
+                .containsExactly(Verdict.Action.RETRY, 0, "timeout", "no answer in time");
     }
 
     @Test
@@ -45,8 +45,8 @@ class VerdictTest {
                 .isEqualTo(Duration.ofSeconds(30));
         assertThat(Verdict.of(400, Optional.of("7"), NOW).retryAfter()).isZero();
         assertThat(Verdict.of(503, Optional.of("7"), NOW).asFailure())
-                .extracting(Verdict::kind, Verdict::status, Verdict::retryAfter)
-                .containsExactly(Verdict.Kind.FAIL, 503, Duration.ZERO);
+                .extracting(Verdict::action, Verdict::status, Verdict::retryAfter)
+                .containsExactly(Verdict.Action.FAIL, 503, Duration.ZERO);
     }
 
     @Test

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.k8scollector.collector.ConnectedCluster;
 import io.k8scollector.collector.config.CollectorConfig;
-import io.k8scollector.collector.config.Flags;
+import io.k8scollector.collector.config.CommandLineFlags;
 import io.k8scollector.collector.shipping.DryRunSink;
 import io.k8scollector.protocol.Json;
 import io.k8scollector.testkit.ClusterSpec;
@@ -41,7 +41,7 @@ class CollectionRunTest {
         }
         Path kubeconfig = Files.writeString(dir.resolve("kubeconfig"), "apiVersion: v1\nkind: Config\n");
         Map<String, String> env = new HashMap<>(Map.of("HOME", dir.toString()));
-        return CollectorConfig.from(new Flags(kubeconfig, configDir, false, true, "run-test", null), env);
+        return CollectorConfig.from(new CommandLineFlags(kubeconfig, configDir, false, true, "run-test", null), env);
     }
 
     /** Runs {@code runs} times with one CollectionRun and one sink; one document per run. */

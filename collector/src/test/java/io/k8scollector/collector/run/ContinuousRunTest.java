@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.k8scollector.collector.ConnectedCluster;
 import io.k8scollector.collector.config.CollectorConfig;
-import io.k8scollector.collector.config.Flags;
+import io.k8scollector.collector.config.CommandLineFlags;
 import io.k8scollector.collector.health.CollectorHealth;
 import io.k8scollector.collector.health.CollectorMetrics;
 import io.k8scollector.collector.shipping.DryRunSink;
@@ -252,7 +252,7 @@ class ContinuousRunTest {
         Path kubeconfig = connected.cluster().writeKubeconfig(dir.resolve("kubeconfig"));
         Map<String, String> env = Map.of("HOME", dir.toString(), "INFRALIGHT_ACCESS_KEY", IngestEndpoint.ACCESS_KEY,
                 "INFRALIGHT_SECRET_KEY", IngestEndpoint.SECRET_KEY);
-        config = CollectorConfig.from(new Flags(kubeconfig, configDir, false, false, CLUSTER, null,
+        config = CollectorConfig.from(new CommandLineFlags(kubeconfig, configDir, false, false, CLUSTER, null,
                 false), env);
         sink = new HttpSink(config.shipping());
         run = new ContinuousRun(config, connected.server(), sink, Clock.systemUTC(),

@@ -3,6 +3,8 @@ package io.k8scollector.collector.shipping;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.k8scollector.collector.config.EnvironmentProxySelector;
+import io.k8scollector.collector.config.ShippingSettings;
 import io.k8scollector.collector.retry.FakeTime;
 import io.k8scollector.collector.retry.RetryPolicy;
 import io.k8scollector.protocol.Commit;
@@ -40,10 +42,7 @@ class DeltaShippingTest {
     @BeforeEach
     void start() throws IOException {
         endpoint = new IngestEndpoint();
-        ShippingSettings settings = new ShippingSettings(endpoint.uri(), endpoint.uri(),
-                new ShippingSettings.Credentials(IngestEndpoint.ACCESS_KEY, IngestEndpoint.SECRET_KEY), false, 4,
-                2, 1, new RetryPolicy(3, Duration.ofSeconds(5), Duration.ofMillis(5), Duration.ofMillis(40)),
-                Optional.empty(), Duration.ofSeconds(2), Duration.ofSeconds(5), EnvironmentProxySelector.from(Map.of()));
+        ShippingSettings settings = settings(2, 3);
         sink = new HttpSink(settings, Compressor.gzip(1), new FakeTime().retrier(settings.retry()));
     }
 
@@ -133,11 +132,14 @@ class DeltaShippingTest {
     }
 
     private HttpSink otherSink() {
-        ShippingSettings settings = new ShippingSettings(endpoint.uri(), endpoint.uri(),
+        return new HttpSink(settings(1, 1));
+    }
+
+    private ShippingSettings settings(int concurrency, int attempts) {
+        return new ShippingSettings(endpoint.uri(), endpoint.uri(),
                 new ShippingSettings.Credentials(IngestEndpoint.ACCESS_KEY, IngestEndpoint.SECRET_KEY), false, 4,
-                1, 1, new RetryPolicy(1, Duration.ofSeconds(5), Duration.ofMillis(5), Duration.ofMillis(40)),
+                concurrency, 1, new RetryPolicy(attempts, Duration.ofSeconds(5), Duration.ofMillis(5), Duration.ofMillis(40)),
                 Optional.empty(), Duration.ofSeconds(2), Duration.ofSeconds(5), EnvironmentProxySelector.from(Map.of()));
-        return new HttpSink(settings);
     }
 
     private String open(String base) {

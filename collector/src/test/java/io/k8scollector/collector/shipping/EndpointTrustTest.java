@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.k8scollector.collector.config.ConfigException;
 import io.k8scollector.collector.config.ConfigSource;
+import io.k8scollector.collector.config.EndpointTrust;
+import io.k8scollector.collector.config.EnvironmentProxySelector;
+import io.k8scollector.collector.config.ShippingSettings;
 import io.k8scollector.collector.retry.RetryPolicy;
 import io.k8scollector.protocol.Commit;
 import io.k8scollector.protocol.FetchingId;

@@ -10,6 +10,8 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.k8scollector.collector.CollectorException;
 import io.k8scollector.collector.config.ConfigSource;
+import io.k8scollector.collector.config.EnvironmentProxySelector;
+import io.k8scollector.collector.config.ShippingSettings;
 import io.k8scollector.collector.retry.FakeTime;
 import io.k8scollector.collector.retry.RetryPolicy;
 import io.k8scollector.protocol.Abort;
@@ -546,7 +548,7 @@ class HttpSinkTest {
         open(sink);
 
         List<ILoggingEvent> logged = logged(() -> sink.abort(
-                new CollectorException("Listing pods at https://10.0.0.1 failed: connection refused."), Instant.now()));
+                new CollectorException("ConcurrentLister pods at https://10.0.0.1 failed: connection refused."), Instant.now()));
 
         assertThat(endpoint.requests("abort")).isEqualTo(1);
         assertThat(lastBody()).contains("\"reason\":\"api-unreachable\"");

@@ -58,12 +58,12 @@ final class ClustersCommand {
         @Override
         public void run() {
             if (!ClusterId.isValid(id)) {
-                throw new IllegalArgumentException("Invalid cluster id '" + id + "': use " + ClusterId.RULE + ".");
+                throw new BadInput("Invalid cluster id '" + id + "': use " + ClusterId.RULE + ".");
             }
             try (Database database = Database.open(db.url)) {
                 Map<String, Integer> deleted = new ClusterData(database).delete(id);
                 if (deleted.isEmpty()) {
-                    throw new IllegalArgumentException("Unknown cluster '" + id + "': see clusters list.");
+                    throw new BadInput("Unknown cluster '" + id + "': see clusters list.");
                 }
                 System.err.println("Deleted cluster " + id + " " + deleted);
             }

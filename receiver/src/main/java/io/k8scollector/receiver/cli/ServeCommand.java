@@ -98,7 +98,7 @@ final class ServeCommand implements Callable<Integer> {
             throw new BadInput("Invalid --retain " + retain + ": keep at least 1 snapshot.");
         }
         if (retainHours < 0) {
-            throw new IllegalArgumentException("Invalid --retain-hours " + retainHours + ": use 0 or more hours.");
+            throw new BadInput("Invalid --retain-hours " + retainHours + ": use 0 or more hours.");
         }
         if (maxRequestsPerKey < 1) {
             throw new BadInput("Invalid --max-requests-per-key " + maxRequestsPerKey + ": allow at least 1.");

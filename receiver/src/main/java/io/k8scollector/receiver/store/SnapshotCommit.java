@@ -74,7 +74,7 @@ final class SnapshotCommit {
             return null;
         }
         for (Skipped before : Json.MAPPER.readValue(baseSkipped, new TypeReference<List<Skipped>>() {})) {
-            if (!Skipped.TYPE.equals(before.kind()) || commit.skipped().stream().anyMatch(now -> sameType(before, now))) {
+            if (!Skipped.TYPE.equals(before.subject()) || commit.skipped().stream().anyMatch(now -> sameType(before, now))) {
                 continue;
             }
             boolean complete = commit.completeTypesOrEmpty().stream().anyMatch(t -> t.isObjectType()
@@ -88,7 +88,7 @@ final class SnapshotCommit {
     }
 
     private static boolean sameType(Skipped a, Skipped b) {
-        return Skipped.TYPE.equals(b.kind()) && text(a.group()).equals(text(b.group()))
+        return Skipped.TYPE.equals(b.subject()) && text(a.group()).equals(text(b.group()))
                 && Objects.equals(a.resource(), b.resource());
     }
 
@@ -102,7 +102,7 @@ final class SnapshotCommit {
         if (!commit.completeTypesOrEmpty().isEmpty()) {
             Map<String, String> kinds = typeKinds();
             List<Skipped> skippedObjects = commit.skippedOrEmpty().stream()
-                    .filter(s -> Skipped.OBJECT.equals(s.kind())).toList();
+                    .filter(s -> Skipped.OBJECT.equals(s.subject())).toList();
             for (CompleteType type : commit.completeTypesOrEmpty()) {
                 completeType(type, kinds, skippedObjects);
             }
@@ -227,7 +227,7 @@ final class SnapshotCommit {
     private boolean skipped(String cls, String group, String kind, String namespace, String name,
             Map<String, String> kinds) {
         for (Skipped s : commit.skippedOrEmpty()) {
-            String type = s.kind() == null ? "" : s.kind();
+            String type = s.subject() == null ? "" : s.subject();
             boolean covers = switch (type) {
                 case Skipped.GROUP -> OBJECT.equals(cls) && text(s.group()).equals(text(group));
                 case Skipped.TYPE -> OBJECT.equals(cls) && text(s.group()).equals(text(group))

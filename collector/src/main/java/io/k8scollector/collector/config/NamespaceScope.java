@@ -1,4 +1,4 @@
-package io.k8scollector.collector.run;
+package io.k8scollector.collector.config;
 
 import io.k8scollector.collector.config.CollectorConfig.Selection;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.k8scollector.collector.redaction;
+package io.k8scollector.collector.digest;
 
 import io.k8scollector.protocol.Json;
 import java.io.OutputStream;

@@ -6,19 +6,19 @@ import java.util.Optional;
  * A request body the endpoint can be sent in two forms: encoded (gzip, the normal case) and plain
  * JSON, the fallback after a {@code 415} or when compression failed.
  */
-interface Payload {
+interface RequestBody {
 
     /** The body as normally sent; plain when compression failed. */
-    Body encoded();
+    Form encoded();
 
     /** The body as plain JSON, without {@code Content-Encoding}. */
-    Body plain();
+    Form plain();
 
     /**
-     * Bytes as they go on the wire.
+     * One form of the body: bytes as they go on the wire.
      *
      * @param encoding the {@code Content-Encoding}, empty for plain JSON
      * @param plainSize the size before compression
      */
-    record Body(byte[] bytes, Optional<String> encoding, long plainSize) {}
+    record Form(byte[] bytes, Optional<String> encoding, long plainSize) {}
 }

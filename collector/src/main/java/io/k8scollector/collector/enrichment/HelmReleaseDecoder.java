@@ -1,6 +1,6 @@
 package io.k8scollector.collector.enrichment;
 
-import io.k8scollector.collector.redaction.KeyedDigest;
+import io.k8scollector.collector.digest.KeyedDigest;
 import io.k8scollector.protocol.HelmRelease.Chart;
 import io.k8scollector.protocol.HelmRelease.ResourceRef;
 import io.k8scollector.protocol.Json;
@@ -15,8 +15,8 @@ import java.util.List;
 import java.util.function.Consumer;
 import java.util.zip.GZIPInputStream;
 import tools.jackson.core.JsonParser;
-import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.JsonToken;
+import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.exc.JacksonIOException;
 import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.JsonNode;
@@ -33,7 +33,7 @@ import tools.jackson.databind.node.NullNode;
  * gigabytes), the length of a string, the values' tree and the manifest's references.
  * Thread-safe.
  */
-final class HelmReleasePayload {
+final class HelmReleaseDecoder {
 
     private static final int GZIP_MAGIC_1 = 0x1f;
     private static final int GZIP_MAGIC_2 = 0x8b;
@@ -44,7 +44,7 @@ final class HelmReleasePayload {
     private final JsonMapper mapper;
 
     /** A decoder digesting values with {@code digest}, within {@code limits}. */
-    HelmReleasePayload(KeyedDigest digest, HelmLimits limits) {
+    HelmReleaseDecoder(KeyedDigest digest, HelmLimits limits) {
         this.digest = digest;
         this.limits = limits;
         StreamReadConstraints constraints = StreamReadConstraints.builder().maxStringLength(limits.stringChars()).build();

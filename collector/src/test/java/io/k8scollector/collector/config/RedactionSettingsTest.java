@@ -1,4 +1,4 @@
-package io.k8scollector.collector.redaction;
+package io.k8scollector.collector.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,9 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import io.k8scollector.collector.config.ConfigException;
-import io.k8scollector.collector.config.ConfigSource;
-import io.k8scollector.collector.config.KubeAccess;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -17,12 +17,12 @@ import org.slf4j.MDC;
  * line of a type's listing carries the run's MDC plus {@code type}. A type that cannot be listed
  * is skipped (see {@link TypeLister}); an exception thrown by the consumer fails the whole listing.
  */
-public final class Listing {
+public final class ConcurrentLister {
 
     private final TypeLister lister;
     private final int concurrency;
 
-    public Listing(TypeLister lister, int concurrency) {
+    public ConcurrentLister(TypeLister lister, int concurrency) {
         this.lister = lister;
         this.concurrency = concurrency;
     }
@@ -33,7 +33,7 @@ public final class Listing {
      *
      * @return one outcome per type, in the order of {@code types}
      */
-    public List<TypeListing> listAll(List<ResourceType> types, Function<ResourceType, TypeReading> readings) {
+    public List<ListingOutcome> listAll(List<ResourceType> types, Function<ResourceType, TypeReading> readings) {
         Map<String, String> context = MDC.getCopyOfContextMap();
         ExecutorService pool = Executors.newFixedThreadPool(concurrency, runnable -> {
             Thread thread = new Thread(runnable, "lister");
@@ -41,7 +41,7 @@ public final class Listing {
             return thread;
         });
         try {
-            List<Future<TypeListing>> futures = new ArrayList<>();
+            List<Future<ListingOutcome>> futures = new ArrayList<>();
             for (ResourceType type : types) {
                 futures.add(pool.submit(() -> {
                     if (context != null) {
@@ -56,8 +56,8 @@ public final class Listing {
                     }
                 }));
             }
-            List<TypeListing> listings = new ArrayList<>();
-            for (Future<TypeListing> future : futures) {
+            List<ListingOutcome> listings = new ArrayList<>();
+            for (Future<ListingOutcome> future : futures) {
                 listings.add(outcome(future));
             }
             return listings;
@@ -66,14 +66,14 @@ public final class Listing {
         }
     }
 
-    private static TypeListing outcome(Future<TypeListing> future) {
+    private static ListingOutcome outcome(Future<ListingOutcome> future) {
         try {
             return future.get();
         } catch (ExecutionException e) {
             if (e.getCause() instanceof CollectorException collector) {
                 throw collector;
             }
-            throw new CollectorException("Listing failed: " + e.getCause(), e.getCause());
+            throw new CollectorException("ConcurrentLister failed: " + e.getCause(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CollectorException("Interrupted while listing.", e);

@@ -1,6 +1,5 @@
-package io.k8scollector.collector.redaction;
+package io.k8scollector.collector.config;
 
-import io.k8scollector.collector.config.ConfigException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

@@ -1,8 +1,5 @@
-package io.k8scollector.collector.redaction;
+package io.k8scollector.collector.config;
 
-import io.k8scollector.collector.config.ConfigException;
-import io.k8scollector.collector.config.ConfigSource;
-import io.k8scollector.collector.config.KubeAccess;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

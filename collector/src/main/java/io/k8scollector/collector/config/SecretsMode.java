@@ -1,4 +1,4 @@
-package io.k8scollector.collector.redaction;
+package io.k8scollector.collector.config;
 
 import java.util.List;
 import java.util.Locale;

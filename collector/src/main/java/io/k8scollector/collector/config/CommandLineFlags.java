@@ -11,14 +11,14 @@ import java.nio.file.Path;
  * @param context the kubeconfig context ({@code --context}), or null for the current one
  * @param watch {@code -watch}: continuous mode, whatever {@code collector.mode} says
  */
-public record Flags(
+public record CommandLineFlags(
         Path external, Path configDir, boolean debug, boolean dryRun, String clusterId, String context, boolean watch) {
 
     /** The config directory the original collector read when {@code -config} is not given. */
     public static final Path DEFAULT_CONFIG_DIR = Path.of("/etc/config");
 
     /** The flags of a run without {@code -watch}. */
-    public Flags(Path external, Path configDir, boolean debug, boolean dryRun, String clusterId, String context) {
+    public CommandLineFlags(Path external, Path configDir, boolean debug, boolean dryRun, String clusterId, String context) {
         this(external, configDir, debug, dryRun, clusterId, context, false);
     }
 }

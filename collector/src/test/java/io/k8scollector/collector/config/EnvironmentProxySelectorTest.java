@@ -1,9 +1,8 @@
-package io.k8scollector.collector.shipping;
+package io.k8scollector.collector.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.k8scollector.collector.config.ConfigException;
 import java.net.InetSocketAddress;
 import java.net.Proxy;
 import java.net.URI;

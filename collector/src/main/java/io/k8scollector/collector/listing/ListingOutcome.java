@@ -16,11 +16,11 @@ import java.util.Optional;
  *     snapshot every page is of), where a watch of the type starts; null when skipped or the
  *     server said none
  */
-public record TypeListing(
+public record ListingOutcome(
         ResourceType type, long objects, Skipped.Reason skipReason, String message, List<Skipped> refused,
         String resourceVersion) {
 
-    public TypeListing {
+    public ListingOutcome {
         refused = List.copyOf(refused);
     }
 

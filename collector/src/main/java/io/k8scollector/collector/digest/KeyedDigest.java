@@ -1,4 +1,4 @@
-package io.k8scollector.collector.redaction;
+package io.k8scollector.collector.digest;
 
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -90,7 +90,7 @@ public final class KeyedDigest {
     }
 
     /** The bytes of a stored value: base64-decoded when {@code base64} and it decodes, else its UTF-8 text. */
-    static byte[] bytes(String value, boolean base64) {
+    public static byte[] bytes(String value, boolean base64) {
         if (base64) {
             try {
                 return Base64.getMimeDecoder().decode(value);

@@ -1,6 +1,5 @@
-package io.k8scollector.collector.shipping;
+package io.k8scollector.collector.config;
 
-import io.k8scollector.collector.config.ConfigException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Proxy;

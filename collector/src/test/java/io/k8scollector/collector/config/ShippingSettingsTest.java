@@ -1,10 +1,8 @@
-package io.k8scollector.collector.shipping;
+package io.k8scollector.collector.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.k8scollector.collector.config.ConfigException;
-import io.k8scollector.collector.config.ConfigSource;
 import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;

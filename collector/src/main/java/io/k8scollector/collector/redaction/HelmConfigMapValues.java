@@ -1,5 +1,6 @@
 package io.k8scollector.collector.redaction;
 
+import io.k8scollector.collector.digest.KeyedDigest;
 import io.k8scollector.collector.discovery.HelmStorage;
 import io.k8scollector.collector.discovery.ResourceType;
 import tools.jackson.databind.node.ObjectNode;
@@ -9,11 +10,11 @@ import tools.jackson.databind.node.ObjectNode;
  * value of {@code data} (the encoded release, values and all) and of {@code binaryData} becomes
  * its digest. The digest of a release is the same as when it is stored in a Secret.
  */
-final class HelmConfigMapPayload implements RedactionStep {
+final class HelmConfigMapValues implements RedactionStep {
 
     private final KeyedDigest digest;
 
-    HelmConfigMapPayload(KeyedDigest digest) {
+    HelmConfigMapValues(KeyedDigest digest) {
         this.digest = digest;
     }
 

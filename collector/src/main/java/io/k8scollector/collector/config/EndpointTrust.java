@@ -1,6 +1,5 @@
-package io.k8scollector.collector.shipping;
+package io.k8scollector.collector.config;
 
-import io.k8scollector.collector.config.ConfigException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -22,7 +21,7 @@ import javax.net.ssl.X509TrustManager;
  * {@code collector.endpointCaFile} is set, the certificates of that PEM file (a private CA in
  * front of the endpoint). Host names are always verified.
  */
-final class EndpointTrust {
+public final class EndpointTrust {
 
     private EndpointTrust() {}
 
@@ -32,7 +31,7 @@ final class EndpointTrust {
      * @throws ConfigException naming {@code collector.endpointCaFile} when the file cannot be read
      *     or holds no certificate
      */
-    static SSLContext sslContext(Optional<Path> caFile) {
+    public static SSLContext sslContext(Optional<Path> caFile) {
         try {
             if (caFile.isEmpty()) {
                 return SSLContext.getDefault();

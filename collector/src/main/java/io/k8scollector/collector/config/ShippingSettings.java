@@ -1,7 +1,5 @@
-package io.k8scollector.collector.shipping;
+package io.k8scollector.collector.config;
 
-import io.k8scollector.collector.config.ConfigException;
-import io.k8scollector.collector.config.ConfigSource;
 import io.k8scollector.collector.retry.RetryPolicy;
 import java.net.URI;
 import java.net.URISyntaxException;

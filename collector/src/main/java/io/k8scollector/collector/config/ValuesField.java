@@ -1,6 +1,5 @@
-package io.k8scollector.collector.redaction;
+package io.k8scollector.collector.config;
 
-import io.k8scollector.collector.config.ConfigException;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
