@@ -220,6 +220,7 @@ public final class ContinuousRun {
                     return FAILED;
                 }
                 if (e.unreachable()) {
+                    metrics.retry();
                     LOG.warn("The endpoint is unreachable; waiting {} ms, then a full fetching: {}", backoff.toMillis(),
                             e.getMessage());
                     pause(backoff);
@@ -229,6 +230,7 @@ public final class ContinuousRun {
                 }
                 needFull = true;
             } catch (CollectorException e) {
+                metrics.retry();
                 LOG.warn("The collection failed; waiting {} ms, then a full fetching: {}", backoff.toMillis(),
                         e.getMessage());
                 pause(backoff);
