@@ -1,4 +1,5 @@
-# The receiver side of the receiver benchmarks (receiver-load.sh, heartbeat-load.sh): builds the
+# The receiver side of the receiver benchmarks (receiver-load.sh, heartbeat-load.sh,
+# receiver-browser.sh, which uses only the build, root, jar, bench_cp and work): builds the
 # receiver and bench jars, starts a receiver on each database in turn with a fresh key, runs a
 # load generator against it and prints its result line with the receiver's peak RSS and CPU and
 # PostgreSQL's CPU. Callers set max_requests (the receiver's --max-requests-per-key) and

@@ -3,6 +3,7 @@ package io.k8scollector.collector.retry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Random;
 import java.util.random.RandomGenerator;
 
 /**
@@ -27,9 +28,13 @@ public final class Retrier {
         this.random = random;
     }
 
-    /** A retrier on real time. */
+    /**
+     * A retrier on real time. Its jitter comes from {@link Random}: thread-safe, as the listing
+     * threads share one retrier, and in {@code java.base}, where the image's runtime has it
+     * ({@code RandomGenerator.getDefault()} needs the {@code jdk.random} module, which it leaves out).
+     */
     public static Retrier of(RetryPolicy policy) {
-        return new Retrier(policy, Clock.systemUTC(), Sleeper.SYSTEM, RandomGenerator.getDefault());
+        return new Retrier(policy, Clock.systemUTC(), Sleeper.SYSTEM, new Random());
     }
 
     public RetryPolicy policy() {

@@ -68,7 +68,7 @@ public final class QueryEndpoints {
     private void clusters(Context ctx) {
         Caller caller = auth.caller(ctx, Scope.READ);
         int limit = limit(ctx);
-        String after = clusterAfter(ctx);
+        String after = continueAfter(ctx);
         List<ClusterStatus> visible = new ArrayList<>();
         String next = null;
         for (ClusterStatus cluster : statuses.list()) {
@@ -121,14 +121,23 @@ public final class QueryEndpoints {
         String clusterId = PathParams.clusterId(ctx);
         auth.caller(ctx, clusterId, Scope.READ);
         String uid = ctx.pathParam("uid");
-        byte[] body = inventory.object(clusterId, uid, at(ctx)).orElseThrow(() -> ApiException.notFound(
-                "No object with uid " + uid + " in " + snapshotName(ctx) + " of cluster '" + clusterId + "'."));
+        byte[] body = inventory.object(clusterId, uid, at(ctx)).orElseThrow(() -> noObject(ctx, clusterId, uid));
         String accept = ctx.header("Accept");
         if ("yaml".equals(ctx.queryParam("format")) || (accept != null && accept.contains("yaml"))) {
-            ctx.contentType("application/yaml").result(YAML.writeValueAsString(Json.MAPPER.readTree(body)));
+            ctx.contentType("application/yaml").result(yaml(body));
         } else {
             ctx.contentType("application/json").result(body);
         }
+    }
+
+    /** An object's JSON body as the YAML the object route answers with {@code ?format=yaml}. */
+    static String yaml(byte[] body) {
+        return YAML.writeValueAsString(Json.MAPPER.readTree(body));
+    }
+
+    static ApiException noObject(Context ctx, String clusterId, String uid) {
+        return ApiException.notFound("No object with uid " + uid + " in " + snapshotName(ctx) + " of cluster '" + clusterId
+                + "'.");
     }
 
     private void tree(Context ctx) {
@@ -198,7 +207,7 @@ public final class QueryEndpoints {
         ctx.contentType("application/json").result(Json.MAPPER.writeValueAsBytes(page));
     }
 
-    private static int limit(Context ctx) {
+    static int limit(Context ctx) {
         String raw = ctx.queryParam("limit");
         if (raw == null || raw.isBlank()) {
             return DEFAULT_LIMIT;
@@ -214,8 +223,8 @@ public final class QueryEndpoints {
         throw ApiException.badRequest("Invalid limit '" + raw + "': use a whole number from 1 to " + MAX_LIMIT + ".");
     }
 
-    /** The cluster id a {@code /v1/clusters} page continues after, or null. */
-    private static String clusterAfter(Context ctx) {
+    /** The key a page of a list in key order (such as {@code /v1/clusters}) continues after, or null. */
+    static String continueAfter(Context ctx) {
         String token = blank(ctx.queryParam("continue"));
         return token == null ? null : decode(token);
     }
@@ -244,12 +253,12 @@ public final class QueryEndpoints {
         }
     }
 
-    private static ApiException badToken() {
+    static ApiException badToken() {
         return ApiException.badRequest("Invalid continue token: pass the \"continue\" of the previous page as it is.");
     }
 
     /** The snapshot {@code ?at=} names (a fetchingId or an RFC 3339 time), null for the current one. */
-    private static String at(Context ctx) {
+    static String at(Context ctx) {
         String at = blank(ctx.queryParam("at"));
         if (at != null && !FetchingId.isValid(at)) {
             time(at, "at");
@@ -257,7 +266,7 @@ public final class QueryEndpoints {
         return at;
     }
 
-    private static void time(String value, String parameter) {
+    static void time(String value, String parameter) {
         try {
             Instant.parse(value);
         } catch (java.time.format.DateTimeParseException e) {
@@ -271,11 +280,11 @@ public final class QueryEndpoints {
         return at == null ? "the current snapshot" : "the snapshot at " + at;
     }
 
-    private static String encode(String key) {
+    static String encode(String key) {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(key.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static String blank(String value) {
+    static String blank(String value) {
         return value == null || value.isBlank() ? null : value;
     }
 }

@@ -13,9 +13,11 @@ import io.k8scollector.receiver.ingest.BodyReader;
 import io.k8scollector.receiver.ingest.IngestEndpoints;
 import io.k8scollector.receiver.ingest.Limits;
 import io.k8scollector.receiver.keys.AccessKeys;
+import io.k8scollector.receiver.query.InventoryEndpoints;
 import io.k8scollector.receiver.query.QueryEndpoints;
 import io.k8scollector.receiver.store.Database;
 import io.k8scollector.receiver.store.Inventory;
+import io.k8scollector.receiver.store.InventoryViews;
 import io.k8scollector.receiver.store.Refused;
 import io.k8scollector.receiver.store.Snapshots;
 import io.k8scollector.receiver.web.InventoryPage;
@@ -61,7 +63,9 @@ public final class ReceiverServer implements AutoCloseable {
         IngestEndpoints ingest = new IngestEndpoints(keys, auth, new LoginThrottle(quotas, settings.trustedProxyHeader()),
                 snapshots, new BodyReader(Limits.LOGIN, metrics), new BodyReader(settings.limits(), metrics), metrics,
                 activity, clock);
-        QueryEndpoints query = new QueryEndpoints(auth, snapshots, new Inventory(db), statuses);
+        Inventory inventory = new Inventory(db);
+        QueryEndpoints query = new QueryEndpoints(auth, snapshots, inventory, statuses);
+        InventoryEndpoints browser = new InventoryEndpoints(auth, snapshots, inventory, new InventoryViews(db));
         ClusterEndpoints cluster = new ClusterEndpoints(auth, statuses);
         InventoryPage page = new InventoryPage();
         Javalin app = Javalin.create(config -> {
@@ -77,6 +81,7 @@ public final class ReceiverServer implements AutoCloseable {
             ingest.register(config.routes);
             query.register(config.routes);
             cluster.register(config.routes);
+            browser.register(config.routes);
             page.register(config.routes);
             config.routes.get("/healthz", ctx -> ctx.result("ok"));
             config.routes.get("/readyz", ctx -> {

@@ -100,7 +100,8 @@ public final class Inventory {
         });
     }
 
-    private static void condition(StringBuilder sql, List<Object> args, String column, String value) {
+    /** Appends {@code AND column = ?} with its argument, when {@code value} is not null. */
+    static void condition(StringBuilder sql, List<Object> args, String column, String value) {
         if (value != null) {
             sql.append(" AND ").append(column).append(" = ?");
             args.add(value);
@@ -262,7 +263,7 @@ public final class Inventory {
      * cluster, or a snapshot never committed or merged away; {@link Refused.Reason#BAD_REQUEST}
      * for anything else.
      */
-    private static Optional<Snapshot> snapshot(Connection c, String clusterId, String at) throws SQLException {
+    static Optional<Snapshot> snapshot(Connection c, String clusterId, String at) throws SQLException {
         if (string(c, "SELECT id FROM clusters WHERE id = ?", clusterId).isEmpty()) {
             throw new Refused(Refused.Reason.NOT_FOUND, "Unknown cluster '" + clusterId + "'.");
         }
@@ -308,7 +309,7 @@ public final class Inventory {
         return new Snapshot(seq.get(), fetchingId);
     }
 
-    private static String fetchingIdOf(Connection c, String clusterId, long seq) {
+    static String fetchingIdOf(Connection c, String clusterId, long seq) {
         try {
             return string(c, "SELECT fetching_id FROM fetchings WHERE cluster_id = ? AND seq = ?", clusterId, seq)
                     .orElseThrow();

@@ -41,6 +41,7 @@ class HotQueriesTest {
         try (Database db = Database.open(url, statements::add)) {
             Snapshots store = new Snapshots(db, new Retention(10, Duration.ZERO), Duration.ofMinutes(15), 4);
             Inventory inventory = new Inventory(db);
+            InventoryViews views = new InventoryViews(db);
             Instant now = Instant.now();
             String full = FetchingId.generate(now);
             store.start("hot", new FetchingStart(FetchingStart.PROTOCOL_1_1, full, null, "uid", false, null, now), now);
@@ -56,16 +57,25 @@ class HotQueriesTest {
             store.delete("hot", delta, List.of(Deletion.object("a", "v1", "ConfigMap", "a", "a")), now);
             store.commit("hot", delta, new Commit(new Counts(1, 0, 0, 0, 1), now, null,
                     List.of(CompleteType.records(RecordKind.TREES)), null), now);
+            long contentAfterDelta = views.contentSeq("hot");
             String beat = FetchingId.generate(now);
             store.start("hot", new FetchingStart(FetchingStart.PROTOCOL_1_1, beat, delta, "uid", false, null, now), now);
             store.commit("hot", beat, new Commit(Counts.ZERO, now, null, null, null), now);
+            // The browser's image cache is keyed on it: a heartbeat must leave it.
+            assertThat(views.contentSeq("hot")).isEqualTo(contentAfterDelta).isPositive();
             for (String at : new String[] {null, again, now.plusSeconds(1).toString()}) {
                 inventory.list("hot", RecordKind.OBJECTS, RecordFilter.ALL, at, null, null, 10);
                 inventory.kinds("hot", at);
                 inventory.object("hot", "b", at);
                 inventory.tree("hot", "b", at);
                 inventory.eachTree("hot", at, body -> { });
+                views.objects("hot", new InventoryViews.ObjectQuery("", "ConfigMap", "a", "b", l -> true), at, null, 10);
+                views.namespaces("hot", "", "ConfigMap", at);
+                views.object("hot", "b", at);
             }
+            views.eachOfKind("hot", "", "Pod", body -> { }, body -> { });
+            assertThat(views.history("hot", "b")).extracting(InventoryViews.HistoryEntry::change)
+                    .containsExactly("added", "changed");
             inventory.changes("hot", null, null);
             inventory.changes("hot", again, delta);
             inventory.list("hot", RecordKind.OBJECTS, RecordFilter.ALL, null, delta, "u:b", 10);
