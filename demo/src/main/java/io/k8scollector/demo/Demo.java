@@ -20,6 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -63,6 +64,15 @@ public final class Demo implements Callable<Integer> {
                     + "and a key to sign in with.")
     boolean keepRunning;
 
+    @Option(names = "--watch",
+            description = "Continuous mode: the test cluster changes (--churn), the collector watches it and ships each "
+                    + "change as a delta; a line per delta until Ctrl-C.")
+    boolean watch;
+
+    @Option(names = "--churn", defaultValue = "5",
+            description = "With --watch: changes per second in the test cluster (default: ${DEFAULT-VALUE}).")
+    double churn;
+
     @Option(names = "--verbose",
             description = "Log lines of the test cluster, receiver and collector on stderr instead of in a log file.")
     boolean verbose;
@@ -94,7 +104,7 @@ public final class Demo implements Callable<Integer> {
         }
         out.println("Starting a test cluster with " + pods + " pods and a receiver (SQLite in " + work + ")...");
         CountDownLatch tidy = new CountDownLatch(1);
-        try (TestCluster cluster = TestCluster.start(ClusterSpec.builder().pods(pods).build());
+        try (TestCluster cluster = TestCluster.start(ClusterSpec.builder().pods(pods).churn(watch ? churn : 0).build());
                 Database db = Database.open("jdbc:sqlite:" + work.resolve("receiver.db"));
                 ReceiverServer receiver = ReceiverServer.start(ReceiverSettings.onPort(port).withHost("127.0.0.1"),
                         db, Clock.systemUTC())) {
@@ -104,10 +114,19 @@ public final class Demo implements Callable<Integer> {
             Path kubeconfig = cluster.writeKubeconfig(work.resolve("kubeconfig"));
             Path config = Files.createDirectory(work.resolve("config"));
             Files.writeString(config.resolve("endpoint"), endpoint);
-            out.println("Collecting the test cluster into the receiver...");
+            List<String> args = new ArrayList<>(List.of("-external", kubeconfig.toString(), "-config", config.toString()));
+            if (watch) {
+                Files.writeString(config.resolve("collector.metricsPort"), "0");
+                args.add("-watch");
+                DemoLogging.deltasTo(out);
+                installTidyHook(tidy);
+                out.println("Watching the test cluster (" + churn + " changes/s): a line per delta until Ctrl-C...");
+            } else {
+                out.println("Collecting the test cluster into the receiver...");
+            }
+            args.add(CLUSTER_ID);
 
-            int code = Main.runEmbedded(
-                    new String[] {"-external", kubeconfig.toString(), "-config", config.toString(), CLUSTER_ID},
+            int code = Main.runEmbedded(args.toArray(String[]::new),
                     Map.of("INFRALIGHT_ACCESS_KEY", ingest.accessKey(), "INFRALIGHT_SECRET_KEY", ingest.secretKey(),
                             // the demo's digests need not outlive it: no key file in the user's home
                             "REDACTION_KEY", UUID.randomUUID().toString()),
@@ -116,8 +135,8 @@ public final class Demo implements Callable<Integer> {
                 out.println("The collector failed with exit code " + code + "; " + seeTheLog + ".");
                 return code;
             }
-            out.println("The snapshot is committed.");
-            if (keepRunning) {
+            out.println(watch ? "The collector stopped." : "The snapshot is committed.");
+            if (keepRunning && !watch) {
                 NewKey read = keys.create(List.of(CLUSTER_ID), Set.of(Scope.READ), Instant.now());
                 printPage(endpoint, read);
                 awaitCtrlC(tidy);
@@ -138,15 +157,20 @@ public final class Demo implements Callable<Integer> {
      */
     private static void awaitCtrlC(CountDownLatch tidy) throws InterruptedException {
         CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "demo-stopped"));
+        installTidyHook(tidy);
+        stopped.await();
+    }
+
+    /** At exit (Ctrl-C), the JVM waits for {@code tidy}: the demo's parts closed and its folder deleted. */
+    private static void installTidyHook(CountDownLatch tidy) {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            stopped.countDown();
             try {
                 tidy.await(TIDY_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }, "demo-shutdown"));
-        stopped.await();
     }
 
     private void printPage(String endpoint, NewKey read) {

@@ -4,10 +4,13 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.FileAppender;
 import ch.qos.logback.core.OutputStreamAppender;
+import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.LocalTime;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +29,9 @@ final class DemoLogging {
     private static final List<String> QUIET = List.of("io.fabric8", "org.eclipse.jetty", "com.zaxxer.hikari",
             "org.flywaydb", "io.javalin");
 
+    /** The continuous run's logger of its deltas. */
+    private static final String DELTAS = "io.k8scollector.collector.run.ContinuousRun.deltas";
+
     private DemoLogging() {}
 
     /** Sends every log line to {@code file}, which is created or appended to. */
@@ -40,6 +46,26 @@ final class DemoLogging {
         ConsoleAppender<ILoggingEvent> appender = new ConsoleAppender<>();
         appender.setTarget("System.err");
         install("stderr", appender);
+    }
+
+    /**
+     * Prints the continuous run's line per delta and heartbeat to {@code out}, as they come
+     * ({@code demo --watch}), besides the log.
+     */
+    static void deltasTo(PrintStream out) {
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        AppenderBase<ILoggingEvent> appender = new AppenderBase<>() {
+            @Override
+            protected void append(ILoggingEvent event) {
+                out.println(LocalTime.now().withNano(0) + " " + event.getFormattedMessage());
+            }
+        };
+        appender.setContext(context);
+        appender.setName("deltas");
+        appender.start();
+        ch.qos.logback.classic.Logger deltas = context.getLogger(DELTAS);
+        deltas.setLevel(Level.DEBUG);
+        deltas.addAppender(appender);
     }
 
     private static void install(String name, OutputStreamAppender<ILoggingEvent> appender) {

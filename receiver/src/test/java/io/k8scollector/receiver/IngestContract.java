@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.k8scollector.protocol.Commit;
 import io.k8scollector.protocol.Counts;
+import io.k8scollector.protocol.Deletion;
 import io.k8scollector.protocol.ErrorBody;
 import io.k8scollector.protocol.FetchingId;
 import io.k8scollector.protocol.FetchingStart;
@@ -12,6 +13,7 @@ import io.k8scollector.protocol.LoginRequest;
 import io.k8scollector.protocol.LoginResponse;
 import io.k8scollector.protocol.Paths;
 import io.k8scollector.protocol.RecordKind;
+import io.k8scollector.protocol.StartAnswer;
 import io.k8scollector.protocol.TypeRecord;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -40,6 +42,9 @@ import tools.jackson.databind.JsonNode;
 abstract class IngestContract {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
+
+    /** The fetchingId of the last {@link #start11}. */
+    private String lastStarted;
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(TIMEOUT).build();
@@ -105,6 +110,80 @@ abstract class IngestContract {
         expect2xx(commit(cluster, fetching, new Counts(1, 0, 0, 0), token));
 
         expectError(page(cluster, fetching, RecordKind.OBJECTS, List.of(pod), token), 409, ErrorBody.FETCHING_COMMITTED);
+    }
+
+    @Test
+    void aProtocol11StartIsAnsweredWithItsModeAndADeltaNeedsTheCurrentBase() {
+        String token = login();
+        String cluster = cluster();
+        HttpResponse<String> full = start11(cluster, FetchingId.generate(Instant.now()), null, token);
+        assertThat(full.statusCode()).as(full.body()).isEqualTo(200);
+        assertThat(Json.MAPPER.readValue(full.body(), StartAnswer.class).mode()).isEqualTo(StartAnswer.FULL);
+        String base = lastStarted;
+        expect2xx(commit(cluster, base, Counts.ZERO, token));
+
+        String wrong = FetchingId.generate(Instant.now());
+        HttpResponse<String> mismatch = start11(cluster, FetchingId.generate(Instant.now()), wrong, token);
+        expectError(mismatch, 409, ErrorBody.BASE_MISMATCH);
+        assertThat(Json.MAPPER.readValue(mismatch.body(), ErrorBody.class).current()).isEqualTo(base);
+
+        HttpResponse<String> delta = start11(cluster, FetchingId.generate(Instant.now()), base, token);
+        assertThat(delta.statusCode()).as(delta.body()).isEqualTo(200);
+        assertThat(Json.MAPPER.readValue(delta.body(), StartAnswer.class)).isEqualTo(StartAnswer.delta(base));
+    }
+
+    @Test
+    void deletionsArePagesOfDeltasOnlyAndAKeyIsNeverBothSentAndDeleted() {
+        String token = login();
+        String cluster = cluster();
+        start11(cluster, FetchingId.generate(Instant.now()), null, token);
+        String base = lastStarted;
+        String uid = UUID.randomUUID().toString();
+        String pod = object("v1", "Pod", "shop", "web-1", uid);
+        String deletion = Json.MAPPER.writeValueAsString(Deletion.object(uid, "v1", "Pod", "shop", "web-1"));
+        expectError(deletions(cluster, base, deletion, token), 400, ErrorBody.BAD_REQUEST);
+        expect2xx(page(cluster, base, RecordKind.OBJECTS, List.of(pod), token));
+        expect2xx(commit(cluster, base, new Counts(1, 0, 0, 0), token));
+
+        start11(cluster, FetchingId.generate(Instant.now()), base, token);
+        String delta = lastStarted;
+        expect2xx(page(cluster, delta, RecordKind.OBJECTS, List.of(pod), token));
+        expect2xx(deletions(cluster, delta, deletion, token));
+
+        expectError(commit(cluster, delta, new Counts(1, 0, 0, 0, 1), token), 400, ErrorBody.BAD_REQUEST);
+    }
+
+    @Test
+    void aDeltaWhoseBaseStoppedBeingCurrentIsAMismatchAtItsCommit() {
+        String token = login();
+        String cluster = cluster();
+        start11(cluster, FetchingId.generate(Instant.now()), null, token);
+        String base = lastStarted;
+        expect2xx(commit(cluster, base, Counts.ZERO, token));
+        start11(cluster, FetchingId.generate(Instant.now()), base, token);
+        String first = lastStarted;
+        start11(cluster, FetchingId.generate(Instant.now()), base, token);
+        String second = lastStarted;
+        expect2xx(commit(cluster, second, Counts.ZERO, token));
+
+        HttpResponse<String> late = commit(cluster, first, Counts.ZERO, token);
+
+        expectError(late, 409, ErrorBody.BASE_MISMATCH);
+        assertThat(Json.MAPPER.readValue(late.body(), ErrorBody.class).current()).isEqualTo(second);
+    }
+
+    private HttpResponse<String> start11(String cluster, String fetching, String base, String token) {
+        lastStarted = fetching;
+        return post(Paths.fetchings(cluster), new FetchingStart(FetchingStart.PROTOCOL_1_1, fetching, base,
+                "uid-" + cluster, false, new FetchingStart.Collector("contract", FetchingStart.Collector.CONTINUOUS, 60),
+                Instant.now()), token);
+    }
+
+    private HttpResponse<String> deletions(String cluster, String fetching, String deletion, String token) {
+        return send(HttpRequest.newBuilder(base().resolve(Paths.deletions(cluster, fetching)))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"" + Paths.DELETIONS + "\":[" + deletion + "]}")));
     }
 
     private static String cluster() {

@@ -7,11 +7,16 @@ import io.k8scollector.collector.config.CommandLineFlags;
 import io.k8scollector.collector.config.ConfigException;
 import io.k8scollector.collector.config.ContinuousSettings;
 import io.k8scollector.collector.discovery.ApiServer;
+import io.k8scollector.collector.health.CollectorHealth;
+import io.k8scollector.collector.health.CollectorMetrics;
+import io.k8scollector.collector.health.HealthServer;
 import io.k8scollector.collector.run.CollectionRun;
+import io.k8scollector.collector.run.ContinuousRun;
 import io.k8scollector.collector.run.RunReport;
 import io.k8scollector.collector.shipping.DryRunSink;
 import io.k8scollector.collector.shipping.HttpSink;
 import io.k8scollector.collector.shipping.Sink;
+import io.k8scollector.collector.watching.WatchTiming;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -192,17 +197,8 @@ public final class Main implements Callable<Integer> {
             stderr.println("k8s-collector: " + e.getMessage());
             return BAD_INPUT;
         }
-        if (config.continuous().continuous()) {
-            // Validated, but refused until the continuous run exists, so that nothing half-built runs.
-            String key = watch ? "-watch" : ContinuousSettings.MODE;
-            stderr.println("k8s-collector: " + key + ": continuous mode is not available in this build; allowed: "
-                    + ContinuousSettings.Mode.CRONJOB.wireName() + ".");
-            return BAD_INPUT;
-        }
-        try (ApiServer server = ApiServer.connect(config.kube()); Sink sink = sink(config)) {
-            RunReport report = new CollectionRun(config, server, sink, Clock.systemUTC()).run();
-            stderr.print(report.summary());
-            return OK;
+        try {
+            return config.continuous().continuous() ? continuous(config) : once(config);
         } catch (ConfigException e) {
             stderr.println("k8s-collector: " + e.getMessage());
             return BAD_INPUT;
@@ -210,6 +206,53 @@ public final class Main implements Callable<Integer> {
             LOG.error("The run failed: {}", e.getMessage());
             stderr.println("k8s-collector: the run failed: " + e.getMessage());
             return FAILED;
+        }
+    }
+
+    /** CronJob mode and dry-runs: one collection, its summary on stderr. */
+    private int once(CollectorConfig config) {
+        try (ApiServer server = ApiServer.connect(config.kube()); Sink sink = sink(config)) {
+            RunReport report = new CollectionRun(config, server, sink, Clock.systemUTC()).run();
+            stderr.print(report.summary());
+            return OK;
+        }
+    }
+
+    /**
+     * Continuous mode: runs until SIGTERM (exit 0, once the pending changes are shipped within
+     * {@code collector.shutdownSeconds}) or a failure it cannot get past (exit 1). The shutdown
+     * hook asks the run to stop and waits for it.
+     */
+    private int continuous(CollectorConfig config) {
+        ContinuousSettings settings = config.continuous();
+        CollectorHealth health = new CollectorHealth(Clock.systemUTC(), settings.heartbeat());
+        CollectorMetrics metrics = new CollectorMetrics();
+        try (ApiServer server = ApiServer.connect(config.kube()); HttpSink sink = new HttpSink(config.shipping());
+                HealthServer healthServer = settings.metricsPort().map(port -> HealthServer.start(port, health, metrics))
+                        .orElse(null)) {
+            ContinuousRun run = new ContinuousRun(config, server, sink, Clock.systemUTC(), health, metrics,
+                    WatchTiming.DEFAULT);
+            Thread hook = new Thread(() -> {
+                run.stop();
+                try {
+                    run.awaitFinished(settings.shutdown().plusSeconds(5));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                if (ownsLogging) {
+                    // A JVM ended by SIGTERM exits 143 once its hooks are done; the protocol asks for 0
+                    // once the last delta had its chance. Embedded (the demo), the host program decides.
+                    Runtime.getRuntime().halt(OK);
+                }
+            }, "shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            int code = run.run();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                LOG.debug("Stopping on SIGTERM.");
+            }
+            return code == ContinuousRun.STOPPED ? OK : FAILED;
         }
     }
 

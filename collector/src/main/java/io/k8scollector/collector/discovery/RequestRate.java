@@ -2,6 +2,7 @@ package io.k8scollector.collector.discovery;
 
 import io.k8scollector.collector.CollectorException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A token bucket shared by every request of a run to the API server ({@code collector.apiQps}):
@@ -13,6 +14,7 @@ public final class RequestRate {
     private final long intervalNanos;
     private final long burstNanos;
     private long nextFree;
+    private final AtomicLong requests = new AtomicLong();
 
     public RequestRate(int qps) {
         this.intervalNanos = TimeUnit.SECONDS.toNanos(1) / qps;
@@ -20,8 +22,14 @@ public final class RequestRate {
         this.nextFree = System.nanoTime() - burstNanos;
     }
 
+    /** The requests made under this rate so far (each {@link #acquire()}), for the run's report. */
+    public long requests() {
+        return requests.get();
+    }
+
     /** Blocks until one more request fits under the rate. */
     public void acquire() {
+        requests.incrementAndGet();
         long wait;
         synchronized (this) {
             long now = System.nanoTime();

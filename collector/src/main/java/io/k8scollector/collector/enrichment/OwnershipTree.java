@@ -9,6 +9,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -37,7 +38,9 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <p>While objects stream by only a small reference is kept per object (its uid as two longs, its
  * name, shared strings for namespace, apiVersion and kind, and its owners' uids); the trees are
- * built once, in linear time, by {@link #roots()}. {@link #observe} is thread-safe.
+ * built, in linear time, by {@link #roots()}. An object observed twice (a page listed twice) is in
+ * the tree once, as first seen. A continuous run keeps the references up to date with each watched
+ * change ({@link #replace}, {@link #forget}) and asks for the roots again. Thread-safe.
  */
 public final class OwnershipTree implements ObjectObserver {
 
@@ -47,10 +50,8 @@ public final class OwnershipTree implements ObjectObserver {
     private static final Logger LOG = LoggerFactory.getLogger(OwnershipTree.class);
     private static final Pattern ORDINAL = Pattern.compile("-\\d+$");
     private static final int ROOT = -1;
-    /** An object seen again (a page listed twice): it is in the tree once, where it was first seen. */
-    private static final int REPEATED = -2;
 
-    private final List<Ref> refs = new ArrayList<>();
+    private final Map<UidBits, Ref> refs = new LinkedHashMap<>();
     private final Map<String, String> shared = new ConcurrentHashMap<>();
     private final AtomicLong cut = new AtomicLong();
 
@@ -65,30 +66,55 @@ public final class OwnershipTree implements ObjectObserver {
                 : ObjectView.HEAD;
     }
 
-    /** Keeps a reference to {@code object} (any kind; one without a uid is ignored). */
+    /** Keeps a reference to {@code object} (any kind; one without a uid is ignored) unless it has one already. */
     @Override
     public void observe(ObjectNode object) {
+        Ref ref = ref(object);
+        if (ref != null) {
+            synchronized (refs) {
+                refs.putIfAbsent(ref.bits(), ref);
+            }
+        }
+    }
+
+    /** Keeps a reference to {@code object} in place of the one it had: the object changed. */
+    public void replace(ObjectNode object) {
+        Ref ref = ref(object);
+        if (ref != null) {
+            synchronized (refs) {
+                refs.put(ref.bits(), ref);
+            }
+        }
+    }
+
+    /** Forgets the object of {@code uid}: it was deleted. */
+    public void forget(String uid) {
+        if (!uid.isEmpty()) {
+            synchronized (refs) {
+                refs.remove(UidBits.of(uid));
+            }
+        }
+    }
+
+    private Ref ref(ObjectNode object) {
         JsonNode metadata = object.path("metadata");
         String uid = metadata.path("uid").asString("");
         if (uid.isEmpty()) {
-            return;
+            return null;
         }
         String apiVersion = share(object.path("apiVersion").asString(""));
         String kind = share(object.path("kind").asString(""));
         String namespace = metadata.path("namespace").asString("");
-        Ref ref = new Ref(uid, apiVersion, kind, metadata.path("name").asString(""),
+        return new Ref(uid, apiVersion, kind, metadata.path("name").asString(""),
                 namespace.isEmpty() ? null : share(namespace), owners(metadata.path("ownerReferences")),
                 links(kind, object));
-        synchronized (refs) {
-            refs.add(ref);
-        }
     }
 
     /** The roots that have at least one child, with their trees; sorted by namespace, kind and name. */
     public List<TreeNode> roots() {
         List<Ref> all;
         synchronized (refs) {
-            all = List.copyOf(refs);
+            all = List.copyOf(refs.values());
         }
         int[] parents = parents(all);
         int[][] children = children(all, parents);
@@ -125,10 +151,7 @@ public final class OwnershipTree implements ObjectObserver {
         int[] parents = new int[all.size()];
         for (int i = 0; i < all.size(); i++) {
             Ref ref = all.get(i);
-            if (byUid.putIfAbsent(new UidBits(ref.uidHigh, ref.uidLow), i) != null) {
-                parents[i] = REPEATED;
-                continue;
-            }
+            byUid.put(ref.bits(), i);
             switch (linkKind(ref)) {
                 case "Service" -> services.put(ref.namespace + "/" + ref.name, i);
                 case "StatefulSet" -> {
@@ -145,9 +168,6 @@ public final class OwnershipTree implements ObjectObserver {
             }
         }
         for (int i = 0; i < all.size(); i++) {
-            if (parents[i] == REPEATED) {
-                continue;
-            }
             Ref ref = all.get(i);
             Integer parent = null;
             if (ref.owners != null) {
@@ -310,6 +330,10 @@ public final class OwnershipTree implements ObjectObserver {
             this.namespace = namespace;
             this.owners = owners;
             this.links = links;
+        }
+
+        UidBits bits() {
+            return new UidBits(uidHigh, uidLow);
         }
 
         String uid() {

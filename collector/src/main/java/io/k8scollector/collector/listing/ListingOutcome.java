@@ -12,9 +12,13 @@ import java.util.Optional;
  * @param skipReason why the type was left out (forbidden, not found, failed), or null when listed
  * @param message what happened, naming the type and the URL; null when listed
  * @param refused the objects left out alone because the parser refused them ({@code unparseable})
+ * @param resourceVersion the list's {@code metadata.resourceVersion} (its first page's: the
+ *     snapshot every page is of), where a watch of the type starts; null when skipped or the
+ *     server said none
  */
 public record ListingOutcome(
-        ResourceType type, long objects, Skipped.Reason skipReason, String message, List<Skipped> refused) {
+        ResourceType type, long objects, Skipped.Reason skipReason, String message, List<Skipped> refused,
+        String resourceVersion) {
 
     public ListingOutcome {
         refused = List.copyOf(refused);

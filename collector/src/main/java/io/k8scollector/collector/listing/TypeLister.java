@@ -81,7 +81,8 @@ public final class TypeLister {
             for (int restart = 0; ; restart++) {
                 try {
                     walk.fromStart();
-                    return new ListingOutcome(type, walk.emitted.size(), null, null, List.copyOf(walk.refused.values()));
+                    return new ListingOutcome(type, walk.emitted.size(), null, null, List.copyOf(walk.refused.values()),
+                            walk.resourceVersion);
                 } catch (ContinueExpired expired) {
                     if (restart == MAX_RESTARTS) {
                         throw new TypeSkip(Skipped.Reason.FAILED, "its continue token expired " + (restart + 1) + " times");
@@ -92,7 +93,7 @@ public final class TypeLister {
         } catch (TypeSkip skip) {
             LOG.warn("Skipping {}: {}.", type.qualifiedName(), skip.getMessage());
             return new ListingOutcome(type, walk.emitted.size(), skip.reason, type.qualifiedName() + ": " + skip.getMessage() + ".",
-                    List.copyOf(walk.refused.values()));
+                    List.copyOf(walk.refused.values()), null);
         }
     }
 
@@ -111,6 +112,8 @@ public final class TypeLister {
         private final Map<String, Skipped> refused = new LinkedHashMap<>();
         private int position;
         private Sent ahead;
+        /** The first page's resourceVersion: the snapshot every later page of this walk is of. */
+        private String resourceVersion;
 
         Walk(ResourceType type, ItemReader reader, Consumer<ListedObject> emit) {
             this.type = type;
@@ -120,6 +123,7 @@ public final class TypeLister {
 
         void fromStart() {
             position = 0;
+            resourceVersion = null;
             String token = null;
             do {
                 token = page(token);
@@ -248,7 +252,12 @@ public final class TypeLister {
                     String field = parser.currentName();
                     JsonToken value = parser.nextToken();
                     if (field.equals("metadata") && value == JsonToken.START_OBJECT) {
-                        token = parser.<JsonNode>readValueAsTree().path("continue").asString("");
+                        JsonNode metadata = parser.readValueAsTree();
+                        token = metadata.path("continue").asString("");
+                        if (resourceVersion == null) {
+                            String version = metadata.path("resourceVersion").asString("");
+                            resourceVersion = version.isEmpty() ? null : version;
+                        }
                         if (!token.isEmpty()) {
                             sendAhead(token);
                         }

@@ -1,8 +1,9 @@
 package io.k8scollector.collector.run;
 
 import io.k8scollector.collector.Version;
-import io.k8scollector.collector.config.CollectorConfig.Selection;
 import io.k8scollector.collector.config.CollectorConfig;
+import io.k8scollector.collector.config.CollectorConfig.Selection;
+import io.k8scollector.collector.config.ContinuousSettings;
 import io.k8scollector.collector.config.NamespaceScope;
 import io.k8scollector.collector.digest.KeyedDigest;
 import io.k8scollector.collector.discovery.ApiServer;
@@ -21,6 +22,7 @@ import io.k8scollector.collector.listing.TypeLister;
 import io.k8scollector.collector.redaction.Redactor;
 import io.k8scollector.collector.retry.Retrier;
 import io.k8scollector.collector.shipping.ShippedRecord;
+import io.k8scollector.collector.shipping.ShippingStats;
 import io.k8scollector.collector.shipping.Sink;
 import io.k8scollector.protocol.Commit;
 import io.k8scollector.protocol.Counts;
@@ -38,6 +40,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -61,8 +64,15 @@ public final class CollectionRun {
     private final Clock clock;
     private final Redactor redactor;
     private final KeyedDigest digest;
+    private final Supplier<OwnershipTree> trees;
 
     public CollectionRun(CollectorConfig config, ApiServer server, Sink sink, Clock clock) {
+        this(config, server, sink, clock, OwnershipTree::new);
+    }
+
+    /** A run whose ownership trees are built in what {@code trees} gives for each run (the continuous run keeps them). */
+    CollectionRun(CollectorConfig config, ApiServer server, Sink sink, Clock clock, Supplier<OwnershipTree> trees) {
+        this.trees = trees;
         this.config = config;
         this.server = server;
         this.sink = sink;
@@ -90,10 +100,10 @@ public final class CollectionRun {
             String clusterUniqueId = server.clusterUniqueId();
             Catalog catalog = new TypeDiscovery(server, TypeSelection.of(config.selection()), apiRate, apiRetrier)
                     .discover();
-            sink.open(config.clusterId(), new FetchingStart(fetchingId, clusterUniqueId,
-                    config.shipping().overrideUniqueClusterId(), new FetchingStart.Collector(Version.current()), started));
+            sink.open(config.clusterId(), new FetchingStart(FetchingStart.PROTOCOL_1_1, fetchingId, null,
+                    clusterUniqueId, config.shipping().overrideUniqueClusterId(), collector(config), started));
 
-            OwnershipTree trees = new OwnershipTree();
+            OwnershipTree trees = this.trees.get();
             ArgoApplications argo = new ArgoApplications(digest);
             HelmReleases helm = new HelmReleases(digest);
             HelmStorageReading helmStorage = new HelmStorageReading(helm, catalog.helmStorage(), catalog.selected(),
@@ -133,7 +143,7 @@ public final class CollectionRun {
             if (config.redaction().randomKey()) {
                 notes.add("Digests use a random key for this dry-run only: they will not match another run's.");
             }
-            Counts counts = sink.commit(skipped, clock.instant(), new Commit.Report(config.redaction().keyId()));
+            Counts counts = sink.commit(skipped, clock.instant(), report(started, apiRate, listings));
             Duration duration = Duration.between(started, clock.instant());
             RunReport report = new RunReport(fetchingId, clusterUniqueId, listings, skipped, counts, duration,
                     sink.stats(), trees.cut(), notes);
@@ -145,6 +155,26 @@ public final class CollectionRun {
         } finally {
             MDC.remove("runId");
         }
+    }
+
+    /** What the collector says of itself at a start (protocol 1.1): its version, its mode, its heartbeat. */
+    static FetchingStart.Collector collector(CollectorConfig config) {
+        ContinuousSettings continuous = config.continuous();
+        return new FetchingStart.Collector(Version.current(), continuous.mode().wireName(),
+                continuous.continuous() ? (int) continuous.heartbeat().toSeconds() : null);
+    }
+
+    /** The commit's report: time, API requests, retries and bytes so far, objects per type. */
+    private Commit.Report report(Instant started, RequestRate apiRate, List<ListingOutcome> listings) {
+        ShippingStats stats = sink.stats();
+        long retries = stats.retriesByCause().values().stream().mapToLong(Long::longValue).sum();
+        List<Commit.TypeReport> types = listings.stream().filter(ListingOutcome::complete)
+                .map(listing -> new Commit.TypeReport(listing.type().group(), listing.type().resource(),
+                        listing.objects(), null, null))
+                .toList();
+        return new Commit.Report(Duration.between(started, clock.instant()).toMillis(), apiRate.requests(), 0L,
+                retries, stats.bytesBeforeCompression(), stats.bytesAfterCompression(), config.redaction().keyId(),
+                types);
     }
 
     /**

@@ -14,6 +14,7 @@ import io.k8scollector.protocol.Skipped;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -36,11 +37,21 @@ public final class ObjectPipeline {
     private final Redactor redactor;
     private final List<ObjectObserver> observers;
     private final int maxItemSizeKb;
-    private final Sink sink;
+    private final Consumer<ShippedRecord> sink;
     private final Queue<Skipped> skipped = new ConcurrentLinkedQueue<>();
 
     /** Objects redacted by {@code redactor}, watched by {@code observers}, sent to {@code sink} unless over {@code maxItemSizeKb}. */
     public ObjectPipeline(Redactor redactor, List<ObjectObserver> observers, int maxItemSizeKb, Sink sink) {
+        this(redactor, observers, maxItemSizeKb, sink::accept);
+    }
+
+    /**
+     * Objects redacted by {@code redactor}, watched by {@code observers}, handed to {@code sink}
+     * unless over {@code maxItemSizeKb}: the continuous run's watched objects, which wait for the
+     * next delta rather than go to a sink at once.
+     */
+    public ObjectPipeline(Redactor redactor, List<ObjectObserver> observers, int maxItemSizeKb,
+            Consumer<ShippedRecord> sink) {
         this.redactor = redactor;
         this.observers = List.copyOf(observers);
         this.maxItemSizeKb = maxItemSizeKb;

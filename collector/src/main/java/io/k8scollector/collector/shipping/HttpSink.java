@@ -5,18 +5,24 @@ import io.k8scollector.collector.config.ShippingSettings;
 import io.k8scollector.collector.retry.Retrier;
 import io.k8scollector.protocol.Abort;
 import io.k8scollector.protocol.Commit;
+import io.k8scollector.protocol.CompleteType;
+import io.k8scollector.protocol.Deletion;
+import io.k8scollector.protocol.Json;
 import io.k8scollector.protocol.Counts;
 import io.k8scollector.protocol.FetchingStart;
 import io.k8scollector.protocol.Paths;
 import io.k8scollector.protocol.RecordKey;
 import io.k8scollector.protocol.RecordKind;
 import io.k8scollector.protocol.Skipped;
+import io.k8scollector.protocol.StartAnswer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,6 +35,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
+import tools.jackson.core.JacksonException;
 
 /**
  * Ships a snapshot to the ingest endpoint under the protocol (docs/protocol.md). {@link #open}
@@ -52,8 +59,10 @@ public final class HttpSink implements Sink {
     private final BodyEncoder encoder;
     private final Retrier retrier;
     private final ShippingTally tally = new ShippingTally();
-    private final Map<RecordKind, Page> open = new EnumMap<>(RecordKind.class);
+    /** The open page of each field: a record kind's, or the deletions'. */
+    private final Map<String, Page> open = new HashMap<>();
     private final Map<RecordKind, Set<Long>> produced = new EnumMap<>(RecordKind.class);
+    private final Set<Long> deleted = ConcurrentHashMap.newKeySet();
     private final Queue<ShippedRecord> rejected = new ConcurrentLinkedQueue<>();
     private final AtomicReference<CollectorException> failure = new AtomicReference<>();
     private final Semaphore slots;
@@ -64,6 +73,9 @@ public final class HttpSink implements Sink {
     /** The opening thread's MDC (the run id): the senders log under it too. */
     private volatile Map<String, String> runContext = Map.of();
     private volatile boolean started;
+    /** The 1.1 server's answer to the open fetching's start; null when a 1.0 server answered 204. */
+    private volatile StartAnswer answer;
+    private volatile boolean fetchingOpen;
 
     /** A sink for {@code settings}, which must name an endpoint and a key pair (not a dry-run's). */
     public HttpSink(ShippingSettings settings) {
@@ -89,41 +101,109 @@ public final class HttpSink implements Sink {
         }
     }
 
+    /**
+     * Starts a fetching; the sink logs in at its first. A sink ships one fetching at a time and may
+     * open the next once the last one committed or failed (a continuous run's deltas share the
+     * login and the senders). A 1.1 start answered {@code 200} says whether the fetching is a
+     * delta ({@link #startAnswer()}); {@code 204} is a 1.0 server's answer.
+     *
+     * @throws BaseMismatch when a delta's base is not the cluster's current snapshot
+     */
     @Override
     public void open(String clusterId, FetchingStart start) {
-        if (client != null) {
-            throw new IllegalStateException("the sink is already open");
+        synchronized (open) {
+            if (fetchingOpen) {
+                throw new IllegalStateException("fetching " + fetchingId + " is still open: commit it first");
+            }
+            fetchingOpen = true;
         }
         this.clusterId = clusterId;
         this.fetchingId = start.fetchingId();
+        produced.values().forEach(Set::clear);
+        deleted.clear();
+        rejected.clear();
+        failure.set(null);
+        answer = null;
         Map<String, String> context = MDC.getCopyOfContextMap();
         this.runContext = context == null ? Map.of() : context;
-        String version = start.collector() == null ? "unknown" : start.collector().version();
-        client = new IngestClient(settings, version, encoder, tally, retrier);
-        client.login();
-        client.post(Paths.fetchings(clusterId), new JsonBody(start, encoder));
+        try {
+            if (client == null) {
+                String version = start.collector() == null ? "unknown" : start.collector().version();
+                client = new IngestClient(settings, version, encoder, tally, retrier);
+                client.login();
+            }
+            IngestClient.Answer started = client.post(Paths.fetchings(clusterId), new JsonBody(start, encoder));
+            answer = started.status() == 200 ? startAnswer(started.body()) : null;
+        } catch (RuntimeException e) {
+            closeFetching();
+            throw e;
+        }
         started = true;
-        LOG.info("Fetching {} of cluster {} started at {}", fetchingId, clusterId, settings.endpoint());
+        if (start.base() == null) {
+            LOG.info("Fetching {} of cluster {} started at {}", fetchingId, clusterId, settings.endpoint());
+        } else {
+            LOG.debug("Delta {} on {} of cluster {} started: {}", fetchingId, start.base(), clusterId, answer);
+        }
+    }
+
+    /**
+     * The 1.1 server's answer to the last start, empty when the server answered {@code 204} (it
+     * speaks 1.0: no deletions, no deltas).
+     */
+    public Optional<StartAnswer> startAnswer() {
+        return Optional.ofNullable(answer);
+    }
+
+    private StartAnswer startAnswer(byte[] body) {
+        try {
+            StartAnswer read = Json.MAPPER.readValue(body, StartAnswer.class);
+            if (read != null && read.mode() != null) {
+                return read;
+            }
+        } catch (JacksonException e) {
+            LOG.debug("Unreadable start answer: {}", e.getMessage());
+        }
+        throw new ShippingException("POST", Paths.fetchings(clusterId), 200, "POST " + settings.endpoint()
+                + Paths.fetchings(clusterId) + " answered 200 without a protocol 1.1 start answer; check "
+                + ShippingSettings.ENDPOINT + ".");
+    }
+
+    /**
+     * Adds a deletion to the open delta's {@code deletions} pages (protocol 1.1), paged, sent and
+     * retried as the records are; the commit counts distinct deletions.
+     *
+     * @throws IllegalStateException when the open fetching is not a delta the server accepted
+     */
+    public void delete(Deletion deletion) {
+        if (answer == null || !answer.isDelta()) {
+            throw new IllegalStateException("fetching " + fetchingId + " is not a delta: it takes no deletions");
+        }
+        throwIfFailed();
+        deleted.add(keyHash(deletion.key()));
+        add(Paths.DELETIONS, ShippedRecord.deletion(deletion, Json.MAPPER.writeValueAsBytes(deletion)));
     }
 
     @Override
     public void accept(ShippedRecord record) {
-        if (client == null) {
+        if (!fetchingOpen) {
             throw new IllegalStateException("open the sink before handing it records");
         }
         throwIfFailed();
-        RecordKind kind = record.kind();
-        produced.get(kind).add(keyHash(record.key()));
+        produced.get(record.kind()).add(keyHash(record.key()));
+        add(record.kind().field(), record);
+    }
+
+    private void add(String field, ShippedRecord record) {
         Page full = null;
         synchronized (open) {
-            Page page = open.get(kind);
+            Page page = open.get(field);
             if (page == null) {
-                page = new Page(kind, encoder);
-                open.put(kind, page);
+                page = new Page(field, encoder);
+                open.put(field, page);
             } else if (!page.fits(record, settings.pageSizeBytes())) {
                 full = page;
-                page = new Page(kind, encoder);
-                open.put(kind, page);
+                page = new Page(field, encoder);
+                open.put(field, page);
             }
             page.add(record);
         }
@@ -134,6 +214,38 @@ public final class HttpSink implements Sink {
 
     @Override
     public Counts commit(List<Skipped> skipped, Instant finishedAt, Commit.Report report) {
+        return finish(skipped == null ? List.of() : skipped, List.of(), finishedAt, report);
+    }
+
+    /**
+     * Commits the open delta (protocol 1.1): like {@link #commit}, with {@code completeTypes}, and
+     * {@code skipped} null when it is unchanged from the base.
+     *
+     * @throws BaseMismatch when another fetching became current since the delta's start
+     */
+    public Counts commitDelta(List<Skipped> skipped, List<CompleteType> completeTypes, Instant finishedAt,
+            Commit.Report report) {
+        return finish(skipped, completeTypes, finishedAt, report);
+    }
+
+    private Counts finish(List<Skipped> skipped, List<CompleteType> completeTypes, Instant finishedAt,
+            Commit.Report report) {
+        try {
+            return send(skipped, completeTypes, finishedAt, report);
+        } finally {
+            closeFetching();
+        }
+    }
+
+    private void closeFetching() {
+        synchronized (open) {
+            open.clear();
+            fetchingOpen = false;
+        }
+    }
+
+    private Counts send(List<Skipped> skipped, List<CompleteType> completeTypes, Instant finishedAt,
+            Commit.Report report) {
         List<Page> rest;
         synchronized (open) {
             rest = new ArrayList<>(open.values());
@@ -149,16 +261,21 @@ public final class HttpSink implements Sink {
         for (ShippedRecord refused : rejected) {
             refusedKeys.computeIfAbsent(refused.kind(), kind -> new HashSet<>()).add(keyHash(refused.key()));
         }
-        Counts counts = Counts.ZERO;
+        Counts counts = Counts.ZERO.plusDeletions(deleted.size());
         for (RecordKind kind : RecordKind.values()) {
             counts = counts.plus(kind, produced.get(kind).size() - refusedKeys.getOrDefault(kind, Set.of()).size());
         }
-        List<Skipped> all = new ArrayList<>(skipped);
+        List<Skipped> all = skipped == null && rejected.isEmpty() ? null
+                : new ArrayList<>(skipped == null ? List.of() : skipped);
         rejected.forEach(refused -> all.add(refused.refused(
                 "refused with 413 by the endpoint even alone (" + refused.json().length + " bytes)")));
         client.post(Paths.commit(clusterId, fetchingId),
-                new JsonBody(new Commit(counts, finishedAt, all, report), encoder));
-        LOG.info("Fetching {} of cluster {} committed: {}", fetchingId, clusterId, counts);
+                new JsonBody(new Commit(counts, finishedAt, all, completeTypes, report), encoder));
+        if (answer != null && answer.isDelta()) {
+            LOG.debug("Delta {} of cluster {} committed: {}", fetchingId, clusterId, counts);
+        } else {
+            LOG.info("Fetching {} of cluster {} committed: {}", fetchingId, clusterId, counts);
+        }
         return counts;
     }
 
@@ -169,6 +286,7 @@ public final class HttpSink implements Sink {
      */
     @Override
     public void abort(RuntimeException failure, Instant finishedAt) {
+        closeFetching();
         if (!started) {
             return;
         }
@@ -235,7 +353,7 @@ public final class HttpSink implements Sink {
             slots.acquire();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new CollectorException("Interrupted while waiting to send a page of " + page.kind().field() + ".", e);
+            throw new CollectorException("Interrupted while waiting to send a page of " + page.field() + ".", e);
         }
         try {
             senders.execute(() -> {
@@ -248,7 +366,7 @@ public final class HttpSink implements Sink {
                     failure.compareAndSet(null, e);
                 } catch (Throwable e) {
                     // An Error too: the page is lost, so the snapshot cannot be committed.
-                    failure.compareAndSet(null, new CollectorException("Sending a page of " + page.kind().field()
+                    failure.compareAndSet(null, new CollectorException("Sending a page of " + page.field()
                             + " to fetching " + fetchingId + " failed unexpectedly: " + e, e));
                 } finally {
                     MDC.clear();
@@ -262,27 +380,39 @@ public final class HttpSink implements Sink {
     }
 
     private void deliver(Page page) {
-        String path = Paths.records(clusterId, fetchingId, page.kind());
+        String path = page.field().equals(Paths.DELETIONS) ? Paths.deletions(clusterId, fetchingId)
+                : Paths.records(clusterId, fetchingId, kindOf(page.field()));
         IngestClient.Answer answer = client.postPage(path, page);
         if (answer.status() != 413) {
             tally.page(answer.sent().plainSize(), answer.sent().bytes().length);
-            LOG.debug("Sent {} {} to fetching {}", page.size(), page.kind().field(), fetchingId);
+            LOG.debug("Sent {} {} to fetching {}", page.size(), page.field(), fetchingId);
             return;
         }
         if (page.size() == 1) {
             ShippedRecord record = page.records().get(0);
             LOG.warn("The endpoint refused a record of {} alone as too large ({} bytes); it is skipped: {}",
-                    page.kind().field(), page.plainSize(), record.key().value());
-            rejected.add(record);
+                    page.field(), page.plainSize(), record.key().value());
+            if (!page.field().equals(Paths.DELETIONS)) {
+                rejected.add(record);
+            }
             return;
         }
         tally.retry("413-split");
         List<ShippedRecord> records = page.records();
         int half = records.size() / 2;
         LOG.info("The endpoint refused a page of {} {} ({} bytes) as too large; sending it in two halves",
-                records.size(), page.kind().field(), page.plainSize());
-        deliver(Page.of(page.kind(), encoder, records.subList(0, half)));
-        deliver(Page.of(page.kind(), encoder, records.subList(half, records.size())));
+                records.size(), page.field(), page.plainSize());
+        deliver(Page.of(page.field(), encoder, records.subList(0, half)));
+        deliver(Page.of(page.field(), encoder, records.subList(half, records.size())));
+    }
+
+    private static RecordKind kindOf(String field) {
+        for (RecordKind kind : RecordKind.values()) {
+            if (kind.field().equals(field)) {
+                return kind;
+            }
+        }
+        throw new IllegalArgumentException("no record kind has the field " + field);
     }
 
     /**

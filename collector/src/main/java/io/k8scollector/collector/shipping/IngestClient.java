@@ -229,8 +229,12 @@ final class IngestClient {
         ErrorBody error = errorBody(answer);
         String said = error.error() == null ? "" : " " + error.error()
                 + (error.message() == null ? "" : " (" + oneLine(error.message()) + ")");
-        return new ShippingException(POST, path, status, POST + " " + uri + " answered " + status + said + "; "
-                + advice(status, error.error(), authorized, relogged, path));
+        String message = POST + " " + uri + " answered " + status + said + "; "
+                + advice(status, error.error(), authorized, relogged, path);
+        if (status == 409 && ErrorBody.BASE_MISMATCH.equals(error.error())) {
+            return new BaseMismatch(POST, path, error.current(), message);
+        }
+        return new ShippingException(POST, path, status, error.error(), message);
     }
 
     private static String advice(int status, String code, boolean authorized, boolean relogged, String path) {
@@ -252,6 +256,9 @@ final class IngestClient {
         if (status == 409 && ErrorBody.STALE.equals(code)) {
             return "a newer snapshot of this cluster was committed while this run went on; this one is discarded "
                     + "and the next run replaces it.";
+        }
+        if (status == 409 && ErrorBody.BASE_MISMATCH.equals(code)) {
+            return "the delta's base is no longer the cluster's current snapshot: a full fetching follows.";
         }
         if (status == 409 && ErrorBody.FETCHING_COMMITTED.equals(code)) {
             return "this fetching was already committed: run again for a new snapshot.";

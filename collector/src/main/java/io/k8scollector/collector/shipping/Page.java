@@ -1,5 +1,6 @@
 package io.k8scollector.collector.shipping;
 
+import io.k8scollector.protocol.Paths;
 import io.k8scollector.protocol.RecordKind;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -8,7 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One request's worth of records of one kind: {@code {"<field>":[r1,r2,...]}}. The records are
+ * One request's worth of records of one kind, or of deletions (protocol 1.1):
+ * {@code {"<field>":[r1,r2,...]}}. The records are
  * kept as the caller's records until the page is answered, because a {@code 413} splits the
  * page into halves built from them; the body is streamed from them into the compressor when the
  * page is first sent, by the sender's thread, so the uncompressed body is never held whole and
@@ -19,29 +21,31 @@ final class Page implements RequestBody {
 
     private static final byte[] SUFFIX = "]}".getBytes(StandardCharsets.UTF_8);
 
-    private final RecordKind kind;
+    private final String field;
     private final BodyEncoder encoder;
     private final byte[] prefix;
     private final List<ShippedRecord> records = new ArrayList<>();
     private long plainSize;
     private Form encoded;
 
-    Page(RecordKind kind, BodyEncoder encoder) {
-        this.kind = kind;
+    /** An empty page of {@code field}: a {@link RecordKind#field()}, or {@link Paths#DELETIONS}. */
+    Page(String field, BodyEncoder encoder) {
+        this.field = field;
         this.encoder = encoder;
-        this.prefix = ("{\"" + kind.field() + "\":[").getBytes(StandardCharsets.UTF_8);
+        this.prefix = ("{\"" + field + "\":[").getBytes(StandardCharsets.UTF_8);
         this.plainSize = prefix.length + SUFFIX.length;
     }
 
     /** A page of {@code records}, for one half of a split. */
-    static Page of(RecordKind kind, BodyEncoder encoder, List<ShippedRecord> records) {
-        Page page = new Page(kind, encoder);
+    static Page of(String field, BodyEncoder encoder, List<ShippedRecord> records) {
+        Page page = new Page(field, encoder);
         records.forEach(page::add);
         return page;
     }
 
-    RecordKind kind() {
-        return kind;
+    /** The JSON field of the page's records, which also names its kind in logs. */
+    String field() {
+        return field;
     }
 
     /** Whether {@code record} may join without the body passing {@code limit} bytes; an empty page takes anything. */

@@ -1,5 +1,6 @@
 package io.k8scollector.collector.shipping;
 
+import io.k8scollector.protocol.Deletion;
 import io.k8scollector.protocol.HelmRelease;
 import io.k8scollector.protocol.RecordKey;
 import io.k8scollector.protocol.RecordKind;
@@ -54,6 +55,21 @@ public record ShippedRecord(RecordKey key, Reference reference, byte[] json) {
     /** The record of the ownership tree rooted at {@code root}. */
     public static ShippedRecord of(TreeNode root, byte[] json) {
         return new ShippedRecord(RecordKey.of(root), new RecordName(qualified(root.namespace(), root.name())), json);
+    }
+
+    /**
+     * The entry of a {@code deletions} page (protocol 1.1) that removes {@code deletion}'s record:
+     * keyed, and named in logs, as that record.
+     */
+    public static ShippedRecord deletion(Deletion deletion, byte[] json) {
+        RecordKey key = deletion.key();
+        if (key.kind() != RecordKind.OBJECTS) {
+            return new ShippedRecord(key, new RecordName(key.value()), json);
+        }
+        String apiVersion = deletion.apiVersion() == null ? "" : deletion.apiVersion();
+        int slash = apiVersion.indexOf('/');
+        return new ShippedRecord(key, new ObjectReference(slash < 0 ? "" : apiVersion.substring(0, slash),
+                apiVersion.substring(slash + 1), deletion.kind(), deletion.namespace(), deletion.name()), json);
     }
 
     public RecordKind kind() {

@@ -303,11 +303,9 @@ class MainExitCodesTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "-watch -dry-run|-watch: continuous mode with -dry-run is not supported",
-        "--watch=true --dry-run|-watch: continuous mode with -dry-run is not supported",
-        "-watch|-watch: continuous mode is not available in this build; allowed: cronjob.",
-        "--watch|-watch: continuous mode is not available in this build; allowed: cronjob."
+        "--watch=true --dry-run|-watch: continuous mode with -dry-run is not supported"
     })
-    void continuousModeExitsTwoNamingTheFlagUntilTheContinuousRunExists(String flags, String message) throws Exception {
+    void continuousModeWithDryRunExitsTwoNamingTheFlag(String flags, String message) throws Exception {
         withEndpointAndKeys();
 
         int code = run(("-external " + kubeconfig + " -config " + configDir + " " + flags + " prod").split(" "));
@@ -315,16 +313,6 @@ class MainExitCodesTest {
         assertThat(code).isEqualTo(2);
         assertThat(errors()).contains(message);
         assertThat(stdout.size()).isZero();
-        assertThat(apiServerWasContacted()).isFalse();
-    }
-
-    @Test
-    void continuousModeFromTheConfigDirectoryExitsTwoNamingTheKey() throws Exception {
-        withEndpointAndKeys();
-        Files.writeString(configDir.resolve("collector.mode"), "continuous");
-
-        assertThat(run("-external", kubeconfig.toString(), "-config", configDir.toString(), "prod")).isEqualTo(2);
-        assertThat(errors()).contains("collector.mode: continuous mode is not available in this build; allowed: cronjob.");
         assertThat(apiServerWasContacted()).isFalse();
     }
 

@@ -4,13 +4,16 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import io.k8scollector.protocol.Deletion;
 import io.k8scollector.protocol.ErrorBody;
 import io.k8scollector.protocol.FetchingStart;
 import io.k8scollector.protocol.Json;
 import io.k8scollector.protocol.LoginRequest;
 import io.k8scollector.protocol.LoginResponse;
+import io.k8scollector.protocol.Paths;
 import io.k8scollector.protocol.RecordKey;
 import io.k8scollector.protocol.RecordKind;
+import io.k8scollector.protocol.StartAnswer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -66,7 +70,10 @@ public final class IngestEndpoint implements AutoCloseable {
     private final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
     private final Set<String> tokens = ConcurrentHashMap.newKeySet();
     private final Map<String, String> bindings = new ConcurrentHashMap<>();
-    private final Map<String, Map<String, Set<String>>> stored = new ConcurrentHashMap<>();
+    private final Map<String, Fetching> fetchings = new ConcurrentHashMap<>();
+    private final Map<String, ClusterSnapshot> current = new ConcurrentHashMap<>();
+    private final AtomicInteger heartbeats = new AtomicInteger();
+    private final AtomicInteger fullCommits = new AtomicInteger();
     private final List<Page> pages = Collections.synchronizedList(new ArrayList<>());
     private final List<JsonNode> commits = Collections.synchronizedList(new ArrayList<>());
     private final List<JsonNode> aborts = Collections.synchronizedList(new ArrayList<>());
@@ -79,6 +86,8 @@ public final class IngestEndpoint implements AutoCloseable {
     private volatile boolean tokensRefused;
     private volatile boolean forgetRecords;
     private volatile boolean abortRoute = true;
+    private volatile boolean protocol10;
+    private volatile boolean declineDeltas;
     private volatile CountDownLatch gate = new CountDownLatch(0);
     private final CountDownLatch pageAtGate = new CountDownLatch(1);
 
@@ -136,6 +145,38 @@ public final class IngestEndpoint implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Speaks protocol 1.0 from now on ({@code true}) or 1.1 again: every start is answered
+     * {@code 204} and is a full fetching, and the 1.1 routes ({@code deletions}, {@code abort})
+     * are unknown paths (404).
+     */
+    public IngestEndpoint protocol10(boolean on) {
+        this.protocol10 = on;
+        this.abortRoute = !on;
+        return this;
+    }
+
+    /** Answers every later 1.1 start {@code "mode": "full"}, declining deltas ({@code false}: accepts them again). */
+    public IngestEndpoint declineDeltas(boolean on) {
+        this.declineDeltas = on;
+        return this;
+    }
+
+    /** The cluster's current snapshot: the last fetching committed, full or delta; null before any. */
+    public ClusterSnapshot current(String clusterId) {
+        return current.get(clusterId);
+    }
+
+    /** Deltas committed with nothing in them (protocol 1.1 heartbeats). */
+    public int heartbeats() {
+        return heartbeats.get();
+    }
+
+    /** Full fetchings committed (every commit of a fetching without a base). */
+    public int fullCommits() {
+        return fullCommits.get();
+    }
+
     /** Whether a page reached the gate of {@link #holdPagesUntil} within {@code timeout}. */
     public boolean awaitHeldPage(Duration timeout) throws InterruptedException {
         return pageAtGate.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -191,7 +232,8 @@ public final class IngestEndpoint implements AutoCloseable {
 
     /** The keys ({@link RecordKey#value()}) of the distinct records held for a fetching, of {@code kind}. */
     public Set<String> stored(String fetchingId, RecordKind kind) {
-        return stored.getOrDefault(fetchingId, Map.of()).getOrDefault(kind.field(), Set.of());
+        Fetching fetching = fetchings.get(fetchingId);
+        return fetching == null ? Set.of() : Set.copyOf(fetching.sent.get(kind).keySet());
     }
 
     /** The uids of the objects held for a fetching (those keyed by uid). */
@@ -258,6 +300,8 @@ public final class IngestEndpoint implements AutoCloseable {
                 commit(exchange, m.group(2), json);
             } else if (m.group(3).equals("abort")) {
                 abort(exchange, m.group(2), json);
+            } else if (m.group(3).equals(Paths.DELETIONS)) {
+                deletions(exchange, m.group(2), json);
             } else {
                 page(exchange, m.group(2), json, body.length);
             }
@@ -330,7 +374,56 @@ public final class IngestEndpoint implements AutoCloseable {
             }
             bindings.put(clusterId, start.clusterUniqueId());
         }
-        stored.computeIfAbsent(start.fetchingId(), id -> new ConcurrentHashMap<>());
+        if (!start.speaks11() || protocol10) {
+            fetchings.computeIfAbsent(start.fetchingId(), id -> new Fetching(clusterId, null));
+            answer(exchange, 204, null);
+            return;
+        }
+        ClusterSnapshot now = current.get(clusterId);
+        String base = start.base();
+        if (base != null && !declineDeltas && (now == null || !now.fetchingId().equals(base))
+                && !fetchings.containsKey(start.fetchingId())) {
+            baseMismatch(exchange, now);
+            return;
+        }
+        Fetching fetching = fetchings.computeIfAbsent(start.fetchingId(),
+                id -> new Fetching(clusterId, base == null || declineDeltas ? null : base));
+        StartAnswer said = fetching.base == null ? StartAnswer.full() : StartAnswer.delta(fetching.base);
+        answer(exchange, 200, Json.MAPPER.writeValueAsBytes(said));
+    }
+
+    private void baseMismatch(HttpExchange exchange, ClusterSnapshot now) throws IOException {
+        byte[] answer = Json.MAPPER.writeValueAsBytes(new ErrorBody(ErrorBody.BASE_MISMATCH,
+                "the base is not the cluster's current snapshot", now == null ? null : now.fetchingId()));
+        answer(exchange, 409, answer);
+    }
+
+    /** A deletions page (protocol 1.1): only in a delta; each entry keyed by its record kind's key. */
+    private void deletions(HttpExchange exchange, String fetchingId, JsonNode json) throws IOException {
+        Fetching fetching = fetchings.get(fetchingId);
+        if (protocol10) {
+            error(exchange, 404, ErrorBody.NOT_FOUND, "no such path");
+            return;
+        }
+        if (fetching == null) {
+            error(exchange, 404, ErrorBody.NOT_FOUND, "unknown fetching");
+            return;
+        }
+        if (fetching.base == null) {
+            error(exchange, 400, ErrorBody.BAD_REQUEST, "a deletions page in a full fetching");
+            return;
+        }
+        if (committed.contains(fetchingId)) {
+            error(exchange, 409, ErrorBody.FETCHING_COMMITTED, "fetching already committed");
+            return;
+        }
+        List<String> keys = new ArrayList<>();
+        for (JsonNode entry : json.path(Paths.DELETIONS)) {
+            keys.add(Json.MAPPER.treeToValue(entry, Deletion.class).key().value());
+        }
+        fetching.deletions.addAll(keys);
+        pages.add(new Page(Paths.DELETIONS, exchange.getRequestHeaders().getFirst("Content-Encoding"), 0, keys,
+                exchange.getRequestHeaders().getFirst("User-Agent")));
         answer(exchange, 204, null);
     }
 
@@ -346,18 +439,24 @@ public final class IngestEndpoint implements AutoCloseable {
             error(exchange, 409, ErrorBody.FETCHING_COMMITTED, "fetching already committed");
             return;
         }
-        Map<String, Set<String>> held = stored.get(fetchingId);
-        if (held == null) {
+        Fetching fetching = fetchings.get(fetchingId);
+        if (fetching == null) {
             error(exchange, 404, ErrorBody.NOT_FOUND, "unknown fetching");
             return;
         }
         String field = json.propertyNames().iterator().next();
+        RecordKind kind = kindOf(field);
         List<String> keys = new ArrayList<>();
+        Map<String, JsonNode> records = new LinkedHashMap<>();
         for (JsonNode record : json.get(field)) {
-            keys.add(key(field, record));
+            String key = key(field, record);
+            keys.add(key);
+            records.put(key, record);
         }
         if (!forgetRecords) {
-            held.computeIfAbsent(field, f -> ConcurrentHashMap.newKeySet()).addAll(keys);
+            synchronized (fetching) {
+                fetching.sent.get(kind).putAll(records);
+            }
         }
         pages.add(new Page(field, exchange.getRequestHeaders().getFirst("Content-Encoding"), plainSize, keys,
                 exchange.getRequestHeaders().getFirst("User-Agent")));
@@ -385,23 +484,99 @@ public final class IngestEndpoint implements AutoCloseable {
         return node.path(field).asString(null);
     }
 
+    /**
+     * Checks the counts against what is held (deletions too), then makes the cluster's new
+     * snapshot: a full fetching's records with the previous snapshot's skipped ones carried over,
+     * or a delta applied to its base, which must still be current ({@code 409 base_mismatch}).
+     * A key both sent and deleted in a delta, or {@code completeTypes} in a full fetching, is 400.
+     */
     private void commit(HttpExchange exchange, String fetchingId, JsonNode json) throws IOException {
-        Map<String, Set<String>> held = stored.getOrDefault(fetchingId, Map.of());
-        StringBuilder shortfall = new StringBuilder();
-        for (RecordKind kind : RecordKind.values()) {
-            long counted = json.path("counts").path(kind.field()).asLong(0);
-            int have = held.getOrDefault(kind.field(), Set.of()).size();
-            if (have < counted) {
-                shortfall.append(kind.field()).append(": ").append(counted - have).append(" missing; ");
-            }
-        }
-        if (shortfall.length() > 0) {
-            error(exchange, 409, ErrorBody.INCOMPLETE, shortfall.toString().trim());
+        Fetching fetching = fetchings.get(fetchingId);
+        if (fetching == null) {
+            error(exchange, 404, ErrorBody.NOT_FOUND, "unknown fetching");
             return;
         }
-        committed.add(fetchingId);
-        commits.add(json);
+        if (committed.contains(fetchingId)) {
+            answer(exchange, 204, null);
+            return;
+        }
+        synchronized (fetching) {
+            StringBuilder shortfall = new StringBuilder();
+            for (RecordKind kind : RecordKind.values()) {
+                long counted = json.path("counts").path(kind.field()).asLong(0);
+                int have = fetching.sent.get(kind).size();
+                if (have < counted) {
+                    shortfall.append(kind.field()).append(": ").append(counted - have).append(" missing; ");
+                }
+            }
+            long deletionsCounted = json.path("counts").path(Paths.DELETIONS).asLong(0);
+            if (fetching.deletions.size() < deletionsCounted) {
+                shortfall.append("deletions: ").append(deletionsCounted - fetching.deletions.size()).append(" missing; ");
+            }
+            if (shortfall.length() > 0) {
+                error(exchange, 409, ErrorBody.INCOMPLETE, shortfall.toString().trim());
+                return;
+            }
+            List<JsonNode> completeTypes = new ArrayList<>();
+            json.path("completeTypes").forEach(completeTypes::add);
+            List<JsonNode> skipped = null;
+            if (json.has("skipped") && !json.get("skipped").isNull()) {
+                skipped = new ArrayList<>();
+                json.get("skipped").forEach(skipped::add);
+            }
+            ClusterSnapshot now = current.get(fetching.clusterId);
+            ClusterSnapshot next;
+            if (fetching.base == null) {
+                if (!completeTypes.isEmpty()) {
+                    error(exchange, 400, ErrorBody.BAD_REQUEST, "completeTypes in a full fetching");
+                    return;
+                }
+                next = ClusterSnapshot.full(fetchingId, fetching.sent, skipped == null ? List.of() : skipped, now);
+                fullCommits.incrementAndGet();
+            } else {
+                for (Map<String, JsonNode> byKey : fetching.sent.values()) {
+                    if (byKey.keySet().stream().anyMatch(fetching.deletions::contains)) {
+                        error(exchange, 400, ErrorBody.BAD_REQUEST, "a key both sent and deleted in one delta");
+                        return;
+                    }
+                }
+                if (now == null || !now.fetchingId().equals(fetching.base)) {
+                    baseMismatch(exchange, now);
+                    return;
+                }
+                next = now.delta(fetchingId, fetching.sent, fetching.deletions, completeTypes, skipped);
+                if (json.path("counts").propertyNames().stream().allMatch(name -> json.path("counts").path(name).asLong(0) == 0)
+                        && skipped == null && completeTypes.isEmpty()) {
+                    heartbeats.incrementAndGet();
+                }
+            }
+            current.put(fetching.clusterId, next);
+            committed.add(fetchingId);
+            commits.add(json);
+        }
         answer(exchange, 204, null);
+    }
+
+    private static RecordKind kindOf(String field) {
+        for (RecordKind kind : RecordKind.values()) {
+            if (kind.field().equals(field)) {
+                return kind;
+            }
+        }
+        throw new IllegalArgumentException("no record kind has the field " + field);
+    }
+
+    /** One started fetching: its cluster, its base (null: full), what it was sent. */
+    private static final class Fetching {
+        final String clusterId;
+        final String base;
+        final Map<RecordKind, Map<String, JsonNode>> sent = ClusterSnapshot.empty();
+        final Set<String> deletions = ConcurrentHashMap.newKeySet();
+
+        Fetching(String clusterId, String base) {
+            this.clusterId = clusterId;
+            this.base = base;
+        }
     }
 
     /** 204 for a started fetching, also when repeated; 404 for one never started. */
@@ -410,7 +585,7 @@ public final class IngestEndpoint implements AutoCloseable {
             error(exchange, 404, ErrorBody.NOT_FOUND, "no such path");
             return;
         }
-        if (!stored.containsKey(fetchingId)) {
+        if (!fetchings.containsKey(fetchingId)) {
             error(exchange, 404, ErrorBody.NOT_FOUND, "unknown fetching");
             return;
         }

@@ -1,0 +1,366 @@
+package io.k8scollector.collector.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.k8scollector.collector.ConnectedCluster;
+import io.k8scollector.collector.config.CollectorConfig;
+import io.k8scollector.collector.config.CommandLineFlags;
+import io.k8scollector.collector.health.CollectorHealth;
+import io.k8scollector.collector.health.CollectorMetrics;
+import io.k8scollector.collector.shipping.DryRunSink;
+import io.k8scollector.collector.shipping.HttpSink;
+import io.k8scollector.collector.watching.WatchTiming;
+import io.k8scollector.protocol.Json;
+import io.k8scollector.protocol.RecordKey;
+import io.k8scollector.protocol.RecordKind;
+import io.k8scollector.testkit.ClusterSpec;
+import io.k8scollector.testkit.catalog.TypeKey;
+import io.k8scollector.testkit.ingest.ClusterSnapshot;
+import io.k8scollector.testkit.ingest.IngestEndpoint;
+import io.k8scollector.testkit.store.StoredObject;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The continuous run against the test cluster and the 1.1 test endpoint: after each kind of change
+ * and fault, the endpoint's current snapshot holds what the cluster holds, within seconds.
+ */
+@Timeout(90)
+class ContinuousRunTest {
+
+    private static final String CLUSTER = "watching";
+    private static final String SECRET_VALUE = "planted-watch-secret-5b1f";
+    private static final Duration SOON = Duration.ofSeconds(20);
+    /** Short server timeouts, so that streams end and resume within a test. */
+    private static final WatchTiming QUICK = new WatchTiming(2, 3, Duration.ofSeconds(1), Duration.ofMillis(20),
+            Duration.ofMillis(200));
+
+    @RegisterExtension
+    static final ConnectedCluster connected = new ConnectedCluster(ClusterSpec.builder().pods(20).seed(14)
+            .bookmarkInterval(Duration.ofMillis(200)).build());
+
+    @TempDir
+    Path dir;
+
+    private IngestEndpoint endpoint;
+    private CollectorConfig config;
+    private HttpSink sink;
+    private ContinuousRun run;
+    private Future<Integer> running;
+    private final ExecutorService thread = Executors.newSingleThreadExecutor();
+
+    @BeforeEach
+    void startEndpoint() throws Exception {
+        endpoint = new IngestEndpoint();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (run != null) {
+            run.stop();
+            running.get(30, TimeUnit.SECONDS);
+        }
+        thread.shutdownNow();
+        if (sink != null) {
+            sink.close();
+        }
+        endpoint.close();
+    }
+
+    @Test
+    void addedModifiedAndDeletedObjectsArriveAsDeltasWithoutASecondFullFetching() throws Exception {
+        start(Map.of());
+        awaitEqual();
+        putConfigMap("shop", "cm-added", "one");
+        putSecret("shop", "watched-secret");
+        awaitEqual();
+        putConfigMap("shop", "cm-added", "two");
+        deleteConfigMap("shop", "cm-added");
+        putConfigMap("shop", "cm-kept", "three");
+        awaitEqual();
+
+        assertThat(endpoint.fullCommits()).isEqualTo(1);
+        assertThat(endpoint.requests("deletions")).isPositive();
+        assertNoSecretSent();
+    }
+
+    @Test
+    void podChurnAndHelmUpgradesLeaveTheEndpointWithWhatAFreshFullRunSends() throws Exception {
+        start(Map.of());
+        awaitEqual();
+        Map<String, JsonNode> before = records(RecordKind.HELM_RELEASES);
+        for (int i = 0; i < 150; i++) {
+            connected.cluster().churn().step();
+        }
+        awaitEqual();
+        await(() -> records(RecordKind.HELM_RELEASES).equals(fresh(RecordKind.HELM_RELEASES)));
+        assertThat(records(RecordKind.HELM_RELEASES)).as("the churn upgraded a release").isNotEqualTo(before);
+        await(() -> records(RecordKind.TREES).equals(fresh(RecordKind.TREES)));
+        assertThat(endpoint.fullCommits()).isEqualTo(1);
+        assertNoSecretSent();
+    }
+
+    @Test
+    void aNewCustomResourceDefinitionsTypeIsCollectedAndWatched() throws Exception {
+        start(Map.of());
+        awaitEqual();
+        ObjectNode crd = Json.MAPPER.createObjectNode();
+        crd.put("apiVersion", "apiextensions.k8s.io/v1");
+        crd.put("kind", "CustomResourceDefinition");
+        crd.putObject("metadata").put("name", "things.acme.io");
+        ObjectNode spec = crd.putObject("spec");
+        spec.put("group", "acme.io");
+        spec.put("scope", "Cluster");
+        spec.putObject("names").put("plural", "things").put("kind", "Thing");
+        spec.putArray("versions").addObject().put("name", "v1").put("served", true);
+        connected.cluster().store().put(crd);
+        ObjectNode thing = Json.MAPPER.createObjectNode();
+        thing.put("apiVersion", "acme.io/v1");
+        thing.put("kind", "Thing");
+        thing.putObject("metadata").put("name", "first");
+        connected.cluster().store().put(thing);
+        try {
+            await(() -> endpoint.current(CLUSTER) != null && !uids(endpoint.current(CLUSTER), "Thing").isEmpty()
+                    && uids(endpoint.current(CLUSTER), "Thing").equals(connected.cluster().store().uids("acme.io", "things")));
+            int fulls = endpoint.fullCommits();
+            thing.putObject("metadata").put("name", "second");
+            connected.cluster().store().put(thing);
+            await(() -> uids(endpoint.current(CLUSTER), "Thing").equals(connected.cluster().store().uids("acme.io", "things")));
+            assertThat(endpoint.fullCommits()).as("the new type is watched: no full fetching for its objects").isEqualTo(fulls);
+        } finally {
+            connected.cluster().store().delete("apiextensions.k8s.io", "customresourcedefinitions", null, "things.acme.io");
+        }
+    }
+
+    @Test
+    void nothingChangedMeansHeartbeats() throws Exception {
+        start(Map.of("collector.heartbeatSeconds", "1"));
+        await(() -> endpoint.heartbeats() >= 2);
+        assertThat(endpoint.fullCommits()).isEqualTo(1);
+        awaitEqual();
+    }
+
+    @Test
+    void droppedWatchesResumeWithoutARelist() throws Exception {
+        start(Map.of());
+        awaitEqual();
+        connected.cluster().faults().dropWatches();
+        putConfigMap("shop", "cm-after-drop", "a");
+        awaitEqual();
+        assertThat(endpoint.fullCommits()).isEqualTo(1);
+        assertThat(endpoint.commits()).noneMatch(commit -> commit.has("completeTypes"));
+    }
+
+    @Test
+    void anExpiredWatchListsItsTypeAgainAndSendsItWhole() throws Exception {
+        start(Map.of());
+        awaitEqual();
+        putConfigMap("shop", "cm-before-compaction", "a");
+        awaitEqual();
+        // Changes while no watch runs, then history gone: the resumed watch gets 410.
+        connected.cluster().faults().stallWatches("", "configmaps", Duration.ofSeconds(2));
+        Thread.sleep(300);
+        deleteConfigMap("shop", "cm-before-compaction");
+        putConfigMap("shop", "cm-while-stalled", "b");
+        connected.cluster().store().compact();
+        connected.cluster().faults().dropWatches();
+        awaitEqual();
+        assertThat(endpoint.commits()).anyMatch(commit -> commit.has("completeTypes"));
+        assertThat(endpoint.fullCommits()).isEqualTo(1);
+    }
+
+    @Test
+    void anEndpointDownForAWhileIsWaitedOutAndCaughtUp() throws Exception {
+        start(Map.of());
+        awaitEqual();
+        for (int i = 0; i < 6; i++) {
+            endpoint.fault("/fetchings", 503, Map.of());
+        }
+        putConfigMap("shop", "cm-while-down", "a");
+        awaitEqual();
+        assertThat(endpoint.requests("start")).isGreaterThan(6);
+    }
+
+    @Test
+    void aProtocol10EndpointGetsFullFetchingsOnly() throws Exception {
+        endpoint.protocol10(true);
+        start(Map.of("collector.fullFetchingMinSeconds", "1"));
+        awaitEqual();
+        putConfigMap("shop", "cm-for-10", "a");
+        awaitEqual();
+        deleteConfigMap("shop", "cm-for-10");
+        awaitEqual();
+        assertThat(endpoint.fullCommits()).isGreaterThan(1);
+        assertThat(endpoint.requests("deletions")).isZero();
+    }
+
+    @Test
+    void stoppingShipsWhatIsPending() throws Exception {
+        start(Map.of("collector.flushSeconds", "60", "collector.heartbeatSeconds", "600"));
+        awaitEqual();
+        putConfigMap("shop", "cm-at-stop", "a");
+        Thread.sleep(500);
+        run.stop();
+        assertThat(running.get(30, TimeUnit.SECONDS)).isEqualTo(ContinuousRun.STOPPED);
+        run = null;
+        assertThat(configMaps(endpoint.current(CLUSTER))).isEqualTo(clusterConfigMaps());
+    }
+
+    @Test
+    void refusedCredentialsEndTheRun() throws Exception {
+        endpoint.refuseTokens();
+        start(Map.of());
+        assertThat(running.get(30, TimeUnit.SECONDS)).isEqualTo(ContinuousRun.FAILED);
+        run = null;
+    }
+
+    private void start(Map<String, String> keys) throws Exception {
+        Path configDir = Files.createDirectory(dir.resolve("config"));
+        Map<String, String> all = new HashMap<>(Map.of(
+                "endpoint", endpoint.uri().toString(),
+                "collector.mode", "continuous",
+                "collector.resources.secrets", "true",
+                "collector.metricsPort", "0",
+                "collector.retry.maxAttempts", "2",
+                "collector.retry.deadlineSeconds", "2"));
+        all.putAll(keys);
+        for (Map.Entry<String, String> key : all.entrySet()) {
+            Files.writeString(configDir.resolve(key.getKey()), key.getValue());
+        }
+        Path kubeconfig = connected.cluster().writeKubeconfig(dir.resolve("kubeconfig"));
+        Map<String, String> env = Map.of("HOME", dir.toString(), "INFRALIGHT_ACCESS_KEY", IngestEndpoint.ACCESS_KEY,
+                "INFRALIGHT_SECRET_KEY", IngestEndpoint.SECRET_KEY);
+        config = CollectorConfig.from(new CommandLineFlags(kubeconfig, configDir, false, false, CLUSTER, null,
+                false), env);
+        sink = new HttpSink(config.shipping());
+        run = new ContinuousRun(config, connected.server(), sink, Clock.systemUTC(),
+                new CollectorHealth(Clock.systemUTC(), config.continuous().heartbeat()), new CollectorMetrics(), QUICK);
+        running = thread.submit(run::run);
+    }
+
+    /** Waits until the endpoint's snapshot holds the cluster's pods, ConfigMaps and Secrets, by uid. */
+    private void awaitEqual() throws InterruptedException {
+        await(() -> {
+            ClusterSnapshot snapshot = endpoint.current(CLUSTER);
+            return snapshot != null && configMaps(snapshot).equals(clusterConfigMaps())
+                    && uids(snapshot, "Pod").equals(connected.cluster().store().uids("", "pods"))
+                    && uids(snapshot, "Secret").equals(connected.cluster().store().uids("", "secrets"));
+        });
+    }
+
+    private static void await(BooleanSupplier condition) throws InterruptedException {
+        long until = System.nanoTime() + SOON.toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("the condition within %s", SOON).isLessThan(until);
+            Thread.sleep(50);
+        }
+    }
+
+    /** The ConfigMaps held as uid to resourceVersion: a modification that did not arrive shows. */
+    private static Map<String, String> configMaps(ClusterSnapshot snapshot) {
+        Map<String, String> versions = new HashMap<>();
+        for (JsonNode object : snapshot.records(RecordKind.OBJECTS).values()) {
+            if (object.path("kind").asString("").equals("ConfigMap")) {
+                versions.put(object.path("metadata").path("uid").asString(),
+                        object.path("metadata").path("resourceVersion").asString());
+            }
+        }
+        return versions;
+    }
+
+    /** The cluster's ConfigMaps as uid to resourceVersion. */
+    private static Map<String, String> clusterConfigMaps() {
+        Map<String, String> versions = new HashMap<>();
+        for (StoredObject stored : connected.cluster().store().snapshot(new TypeKey("", "configmaps")).objects()) {
+            versions.put(stored.uid(), Json.MAPPER.readTree(stored.body()).path("metadata").path("resourceVersion")
+                    .asString());
+        }
+        return versions;
+    }
+
+    /** The endpoint's current records of {@code kind}, by key. */
+    private Map<String, JsonNode> records(RecordKind kind) {
+        ClusterSnapshot snapshot = endpoint.current(CLUSTER);
+        return snapshot == null ? Map.of() : snapshot.records(kind);
+    }
+
+    /** The Helm releases or trees a full run sends now, by key, through a dry-run document. */
+    private Map<String, JsonNode> fresh(RecordKind kind) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (DryRunSink dryRun = new DryRunSink(out)) {
+            new CollectionRun(config, connected.server(), dryRun, Clock.systemUTC()).run();
+        }
+        Map<String, JsonNode> records = new HashMap<>();
+        for (JsonNode record : Json.MAPPER.readTree(out.toByteArray()).path(kind.field())) {
+            RecordKey key = kind == RecordKind.TREES ? RecordKey.tree(record.path("uid").asString())
+                    : RecordKey.helmRelease(record.path("source").asString(), record.path("namespace").asString(),
+                            record.path("name").asString());
+            records.put(key.value(), record);
+        }
+        return records;
+    }
+
+    private static Set<String> uids(ClusterSnapshot snapshot, String kind) {
+        Set<String> uids = new HashSet<>();
+        for (JsonNode object : snapshot.records(RecordKind.OBJECTS).values()) {
+            if (object.path("kind").asString("").equals(kind)) {
+                uids.add(object.path("metadata").path("uid").asString());
+            }
+        }
+        return uids;
+    }
+
+    private void assertNoSecretSent() {
+        String encoded = Base64.getEncoder().encodeToString(SECRET_VALUE.getBytes(StandardCharsets.UTF_8));
+        for (byte[] body : endpoint.bodies()) {
+            String text = new String(body, StandardCharsets.UTF_8);
+            assertThat(text).doesNotContain(SECRET_VALUE).doesNotContain(encoded);
+        }
+    }
+
+    private static void putConfigMap(String namespace, String name, String value) {
+        put("ConfigMap", namespace, name, "value", value);
+    }
+
+    private static void putSecret(String namespace, String name) {
+        put("Secret", namespace, name, "password",
+                Base64.getEncoder().encodeToString(SECRET_VALUE.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static void put(String kind, String namespace, String name, String key, String value) {
+        ObjectNode object = Json.MAPPER.createObjectNode();
+        object.put("apiVersion", "v1");
+        object.put("kind", kind);
+        ObjectNode metadata = object.putObject("metadata");
+        metadata.put("name", name);
+        metadata.put("namespace", namespace);
+        object.putObject("data").put(key, value);
+        connected.cluster().store().put(object);
+    }
+
+    private static void deleteConfigMap(String namespace, String name) {
+        connected.cluster().store().delete("", "configmaps", namespace, name);
+    }
+}
