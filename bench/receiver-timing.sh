@@ -38,11 +38,11 @@ case $mode in
   delta)
     objects=${2:-100000} changes=${3:-10} deltas=${4:-20}
     # logback prints its status to stdout (two logback.xml on this classpath): only the steps' lines are kept.
-    java -Xmx2g -cp "$out:$cp" io.k8scollector.receiver.ingest.DeltaTiming "jdbc:sqlite:$out/timing.db" \
+    java -Xmx6g -cp "$out:$cp" io.k8scollector.receiver.ingest.DeltaTiming "jdbc:sqlite:$out/timing.db" \
         "$objects" "$changes" "$deltas" 2>/dev/null | grep -E '^(full|delta|heartbeat)' | sed 's/^/sqlite /'
     schema="timing_$$"
     psql -q -h 127.0.0.1 -U postgres -d test -c "CREATE SCHEMA $schema" >&2
-    java -Xmx2g -cp "$out:$cp" io.k8scollector.receiver.ingest.DeltaTiming \
+    java -Xmx6g -cp "$out:$cp" io.k8scollector.receiver.ingest.DeltaTiming \
         "jdbc:postgresql://127.0.0.1:5432/test?user=postgres&currentSchema=$schema" "$objects" "$changes" "$deltas" \
         2>/dev/null | grep -E '^(full|delta|heartbeat)' | sed 's/^/postgresql /'
     psql -q -h 127.0.0.1 -U postgres -d test -c "DROP SCHEMA $schema CASCADE" >/dev/null 2>&1
