@@ -79,6 +79,7 @@ public final class IngestEndpoint implements AutoCloseable {
     private final List<JsonNode> aborts = Collections.synchronizedList(new ArrayList<>());
     private final List<byte[]> bodies = Collections.synchronizedList(new ArrayList<>());
     private final Set<String> committed = ConcurrentHashMap.newKeySet();
+    private final Set<String> fullStarts = ConcurrentHashMap.newKeySet();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger maxInFlight = new AtomicInteger();
     private volatile int bodyLimit = 64 * 1024 * 1024;
@@ -175,6 +176,11 @@ public final class IngestEndpoint implements AutoCloseable {
     /** Full fetchings committed (every commit of a fetching without a base). */
     public int fullCommits() {
         return fullCommits.get();
+    }
+
+    /** Full fetchings started (distinct fetchingIds whose start named no base), committed or not. */
+    public int fullStarts() {
+        return fullStarts.size();
     }
 
     /** Whether a page reached the gate of {@link #holdPagesUntil} within {@code timeout}. */
@@ -373,6 +379,9 @@ public final class IngestEndpoint implements AutoCloseable {
                 return;
             }
             bindings.put(clusterId, start.clusterUniqueId());
+        }
+        if (start.base() == null) {
+            fullStarts.add(start.fetchingId());
         }
         if (!start.speaks11() || protocol10) {
             fetchings.computeIfAbsent(start.fetchingId(), id -> new Fetching(clusterId, null));
