@@ -466,8 +466,8 @@ public final class ContinuousRun {
         metrics.pending(pending.size());
         boolean resyncDue = settings.resync().isPresent() && !now.isBefore(lastResync.plus(settings.resync().get()));
         if (protocol10) {
-            boolean changed = pending.overflowed() || pending.size() > 0 || hasExpired() || !helmChangedIsEmpty() || typesChanged
-                    || resyncDue || !watchesLost.isEmpty() || helmResync;
+            boolean changed = pending.overflowed() || pending.size() > 0 || hasExpired() || !helmChangedIsEmpty()
+                    || typesChanged || resyncDue || !watchesLost.isEmpty() || helmResync;
             return changed && !now.isBefore(lastFull.plus(settings.fullFetchingMin()));
         }
         if (pending.overflowed()) {
@@ -478,8 +478,8 @@ public final class ContinuousRun {
             for (CompleteType type : completeNext) {
                 if (type.isObjectType()) {
                     catalog.selected().stream()
-                            .filter(selected -> selected.group().equals(type.group()) && selected.resource().equals(type.resource()))
-                            .forEach(selected -> shipped.ofType(selected).forEach(object -> shipped.remove(object.key())));
+                            .filter(listed -> listed.group().equals(type.group()) && listed.resource().equals(type.resource()))
+                            .forEach(listed -> shipped.ofType(listed).forEach(object -> shipped.remove(object.key())));
                 }
             }
             // the trees dropped with them are sent again, all of them, and the endpoint's others deleted
@@ -489,7 +489,11 @@ public final class ContinuousRun {
             probeFirst = true;
             queueEveryType(true);
         }
-        if (probeFirst && delta(PendingChanges.Batch.EMPTY, List.of(), null)) {
+        if (probeFirst) {
+            // a heartbeat first: nothing is listed again until the endpoint takes it
+            if (!delta(PendingChanges.Batch.EMPTY, List.of(), null)) {
+                return true;
+            }
             probeFirst = false;
         }
         takeLostWatches();
@@ -1149,8 +1153,9 @@ public final class ContinuousRun {
         /** The API server answered this watch: it is reachable. */
         private void answered(ResourceType type) {
             health.progressed();
-            if (!helmOnly && failing.remove(type)) {
-                health.apiServerAnswered();
+            health.apiServerAnswered();
+            if (!helmOnly) {
+                failing.remove(type);
             }
         }
 

@@ -320,16 +320,14 @@ class ContinuousRunTest {
         start(Map.of("collector.resources.secrets", "false"));
         await(() -> endpoint.current(CLUSTER) != null);
         Map<String, JsonNode> before = records(RecordKind.HELM_RELEASES);
-        long listsBefore = connected.cluster().listRequestCount();
         for (int i = 0; i < 150; i++) {
             connected.cluster().churn().step();
         }
+        // no resync is due and no full fetching is sent: only the watch of the release Secrets can tell
         await(() -> records(RecordKind.HELM_RELEASES).equals(fresh(RecordKind.HELM_RELEASES)));
         assertThat(records(RecordKind.HELM_RELEASES)).as("the churn upgraded a release").isNotEqualTo(before);
-        assertThat(uids(endpoint.current(CLUSTER), "Secret")).isEmpty();
+        assertThat(uids(endpoint.current(CLUSTER), "Secret")).as("Secrets are still not collected").isEmpty();
         assertThat(endpoint.fullStarts()).isEqualTo(1);
-        assertThat(connected.cluster().listRequests().keySet()).contains("/api/v1/secrets");
-        assertThat(listsBefore).isPositive();
     }
 
     @Test
