@@ -411,6 +411,16 @@ public final class ContinuousRun {
         watching = 0;
     }
 
+    /** Stops the main watch of {@code type}, if any; answers it (its state and resourceVersion stay readable). */
+    private TypeWatch stopWatch(ResourceType type) {
+        TypeWatch watch = watches.remove(type);
+        if (watch != null) {
+            watch.close();
+        }
+        watching = watches.size();
+        return watch;
+    }
+
     /** Whether the main watch of Helm storage type {@code type} sees every one of its storage objects. */
     private boolean helmCovered(ResourceType type) {
         return watches.containsKey(type) && config.selection().labelSelector() == null;
@@ -535,11 +545,7 @@ public final class ContinuousRun {
     private void takeLostWatches() {
         for (ResourceType type : List.copyOf(watchesLost.keySet())) {
             Skipped entry = watchesLost.remove(type);
-            TypeWatch lost = watches.remove(type);
-            if (lost != null) {
-                lost.close();
-            }
-            watching = watches.size();
+            stopWatch(type);
             failing.remove(type);
             unwatched.add(type);
             skip(entry);
@@ -591,11 +597,7 @@ public final class ContinuousRun {
             }
         }
         for (ResourceType type : removed) {
-            TypeWatch old = watches.remove(type);
-            if (old != null) {
-                old.close();
-            }
-            watching = watches.size();
+            stopWatch(type);
             unwatched.remove(type);
             relist.remove(type);
             listingFailures.remove(type);
@@ -789,11 +791,7 @@ public final class ContinuousRun {
      * @return null when done, else why the listing failed (the type stays queued)
      */
     private String relistOne(ResourceType type, boolean mustSucceed) {
-        TypeWatch old = watches.remove(type);
-        if (old != null) {
-            old.close();
-        }
-        watching = watches.size();
+        TypeWatch old = stopWatch(type);
         metrics.relist(type.resource());
         int listing = ++round;
         listingType = type;

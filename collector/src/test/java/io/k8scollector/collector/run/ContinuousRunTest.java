@@ -190,54 +190,29 @@ class ContinuousRunTest {
     void anExpiredWatchListsItsTypeAgainAndSendsOnlyTheDifferences() throws Exception {
         start(Map.of());
         awaitEqual();
-        putConfigMap("shop", "cm-before-compaction", "a");
-        awaitEqual();
-        String goneUid = configMapUid("cm-before-compaction");
         // Changes while no watch runs, then history gone: every resumed watch gets 410.
-        connected.cluster().faults().stallWatches("", "configmaps", Duration.ofSeconds(2));
-        Thread.sleep(300);
-        deleteConfigMap("shop", "cm-before-compaction");
-        putConfigMap("shop", "cm-while-stalled", "b");
-        String addedUid = configMapUid("cm-while-stalled");
-        int pagesBefore = endpoint.pages().size();
-        Map<String, Long> listsBefore = connected.cluster().listRequests();
+        MissedChanges missed = missChanges("cm-before-compaction", "cm-while-stalled", Duration.ofSeconds(2));
         connected.cluster().store().compact();
         connected.cluster().faults().dropWatches();
         awaitEqual();
 
-        List<IngestEndpoint.Page> pages = endpoint.pages().subList(pagesBefore, endpoint.pages().size());
-        assertThat(keys(pages, "objects")).as("only what changed is sent again").containsExactly("u:" + addedUid);
-        assertThat(keys(pages, "deletions")).contains("u:" + goneUid);
+        assertOnlyThoseSent(missed);
         assertThat(endpoint.commits()).noneMatch(commit -> !commit.path("completeTypes").isEmpty());
-        assertThat(endpoint.fullStarts()).isEqualTo(1);
-        assertListedAtMostOnceMore(listsBefore);
-        assertThat(connected.cluster().listRequests().get("/api/v1/configmaps")).isGreaterThan(listsBefore.get("/api/v1/configmaps"));
+        assertThat(connected.cluster().listRequests().get("/api/v1/configmaps"))
+                .isGreaterThan(missed.listsBefore().get("/api/v1/configmaps"));
     }
 
     @Test
     void aResyncListsEveryTypeAgainAndSendsOnlyWhatTheWatchesMissedAsADelta() throws Exception {
         start(Map.of("collector.resyncMinutes", "1"));
         awaitEqual();
-        putConfigMap("shop", "cm-resync-doomed", "a");
-        awaitEqual();
-        String doomed = configMapUid("cm-resync-doomed");
         // The watch sees nothing for a while: only the resync can tell these changes.
-        connected.cluster().faults().stallWatches("", "configmaps", Duration.ofSeconds(30));
-        Thread.sleep(300);
-        deleteConfigMap("shop", "cm-resync-doomed");
-        putConfigMap("shop", "cm-resync-new", "b");
-        String added = configMapUid("cm-resync-new");
-        int pagesBefore = endpoint.pages().size();
-        Map<String, Long> listsBefore = connected.cluster().listRequests();
+        MissedChanges missed = missChanges("cm-resync-doomed", "cm-resync-new", Duration.ofSeconds(30));
         clock.shift(Duration.ofMinutes(2));
         awaitEqual();
 
-        List<IngestEndpoint.Page> pages = endpoint.pages().subList(pagesBefore, endpoint.pages().size());
-        assertThat(keys(pages, "objects")).containsExactly("u:" + added);
-        assertThat(keys(pages, "deletions")).contains("u:" + doomed);
-        assertThat(endpoint.fullStarts()).as("a resync is a delta").isEqualTo(1);
-        assertListedAtMostOnceMore(listsBefore);
-        assertThat(connected.cluster().listRequests().get("/api/v1/pods")).isEqualTo(listsBefore.get("/api/v1/pods") + 1);
+        assertOnlyThoseSent(missed);
+        assertThat(connected.cluster().listRequests().get("/api/v1/pods")).isEqualTo(missed.listsBefore().get("/api/v1/pods") + 1);
     }
 
     @Test
@@ -270,6 +245,21 @@ class ContinuousRunTest {
         assertThat(endpoint.fullStarts()).isEqualTo(1);
         assertThat(endpoint.aborts()).as("the deltas left open are aborted").isNotEmpty();
         assertThat(connected.cluster().listRequestCount()).as("no list: the watches went on").isEqualTo(listsBefore);
+    }
+
+    @Test
+    void aCommitWhoseAnswerWasLostButWhichTheEndpointMadeCurrentBecomesTheBase() throws Exception {
+        start(Map.of());
+        awaitEqual();
+        // both attempts of one commit are taken, and neither answer arrives
+        endpoint.fault("/commit", IngestEndpoint.ANSWER_LOST, Map.of());
+        endpoint.fault("/commit", IngestEndpoint.ANSWER_LOST, Map.of());
+        putConfigMap("shop", "cm-answer-lost", "a");
+        awaitEqual();
+        putConfigMap("shop", "cm-after-lost-answer", "b");
+        awaitEqual();
+
+        assertThat(endpoint.fullStarts()).as("the lost answer's fetching is the base: no full fetching").isEqualTo(1);
     }
 
     @Test
@@ -468,6 +458,36 @@ class ContinuousRunTest {
             records.put(key.value(), record);
         }
         return records;
+    }
+
+    /**
+     * Makes ConfigMap {@code doomed}, waits for it at the endpoint, then, while the ConfigMaps' watch
+     * is stalled for {@code stall}, deletes it and adds {@code added}: what only a list can tell.
+     */
+    private MissedChanges missChanges(String doomed, String added, Duration stall) throws InterruptedException {
+        putConfigMap("shop", doomed, "a");
+        awaitEqual();
+        String gone = configMapUid(doomed);
+        connected.cluster().faults().stallWatches("", "configmaps", stall);
+        Thread.sleep(300);
+        deleteConfigMap("shop", doomed);
+        putConfigMap("shop", added, "b");
+        return new MissedChanges(gone, configMapUid(added), endpoint.pages().size(), connected.cluster().listRequests());
+    }
+
+    /** Changes the watches missed, and what the endpoint and the test cluster had seen before them. */
+    private record MissedChanges(String goneUid, String addedUid, int pagesBefore, Map<String, Long> listsBefore) {}
+
+    /**
+     * Since {@code missed}: the added ConfigMap alone was sent, the gone one deleted, no full
+     * fetching started, and every type listed at most once more.
+     */
+    private void assertOnlyThoseSent(MissedChanges missed) {
+        List<IngestEndpoint.Page> pages = endpoint.pages().subList(missed.pagesBefore(), endpoint.pages().size());
+        assertThat(keys(pages, "objects")).as("only what changed is sent again").containsExactly("u:" + missed.addedUid());
+        assertThat(keys(pages, "deletions")).contains("u:" + missed.goneUid());
+        assertThat(endpoint.fullStarts()).as("as a delta").isEqualTo(1);
+        assertListedAtMostOnceMore(missed.listsBefore());
     }
 
     /** Every type path listed no more than once since {@code before}, beside Helm's storage (read again by its label). */
