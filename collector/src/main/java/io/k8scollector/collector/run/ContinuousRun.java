@@ -392,7 +392,7 @@ public final class ContinuousRun {
         LOG.info("Watching {} types from fetching {}; {} listed at each resync instead.", watches.size(), base,
                 unwatched.size());
         if (!protocol10 && catalog.helmStorage().stream().anyMatch(type -> !helmCovered(type))) {
-            resyncHelm();
+            resyncHelm(true);
         }
     }
 
@@ -516,7 +516,7 @@ public final class ContinuousRun {
         }
         List<CompleteType> complete = relistExpired();
         if (helmResync) {
-            resyncHelm();
+            resyncHelm(false);
         }
         deriveHelmReleases();
         if (objectsChanged) {
@@ -889,8 +889,11 @@ public final class ContinuousRun {
      * releases as a full run does, and makes pending those that differ from what was shipped and
      * the deletion of those gone; then watches by that label each storage type the main watches
      * do not cover, from its new list. Nothing is deleted unless every storage type was read.
+     *
+     * @param uncoveredOnly list only the storage the main watches do not cover (after a full
+     *     fetching, which read the rest): to start its watches
      */
-    private void resyncHelm() {
+    private void resyncHelm(boolean uncoveredOnly) {
         helmResync = false;
         HelmReleases helm = new HelmReleases(digest);
         Selection selection = config.selection();
@@ -898,8 +901,11 @@ public final class ContinuousRun {
                 selection.watchNamespace(), selection.ignoreNamespaces(), HelmStorage.SELECTOR);
         TypeLister lister = new TypeLister(server, helmOnly, config.limits().listPageSize(), watchRate,
                 Retrier.of(config.shipping().retry()));
-        boolean readAll = true;
+        boolean readAll = !uncoveredOnly;
         for (ResourceType storage : catalog.helmStorage()) {
+            if (uncoveredOnly && helmCovered(storage)) {
+                continue;
+            }
             TypeWatch old = helmWatches.remove(storage);
             if (old != null) {
                 old.close();
