@@ -306,6 +306,31 @@ class ContinuousRunTest {
     }
 
     @Test
+    void aTypeWhoseWatchKeepsFailingIsGivenUpReportedAndListedAtEachResync() throws Exception {
+        start(Map.of("collector.resyncMinutes", "1"));
+        awaitEqual();
+        connected.cluster().faults().failWatches("", "configmaps", 503);
+        connected.cluster().faults().dropWatches();
+        await(() -> skippedTypes().contains("/configmaps"));
+        assertThat(health.readiness().ok()).as("the other watches work: the API server answers").isTrue();
+        putConfigMap("shop", "cm-watch-failing", "a");
+        clock.shift(Duration.ofMinutes(2));
+        awaitEqual();
+        // tried again at the resync, and given up again
+        await(() -> skippedTypes().contains("/configmaps"));
+        connected.cluster().faults().clear();
+        long podLists = connected.cluster().listRequests().get("/api/v1/pods");
+        clock.shift(Duration.ofMinutes(2));
+        await(() -> connected.cluster().listRequests().get("/api/v1/pods") > podLists
+                && !skippedTypes().contains("/configmaps"));
+        long listsBefore = connected.cluster().listRequestCount();
+        putConfigMap("shop", "cm-watch-back", "b");
+        awaitEqual();
+        assertThat(connected.cluster().listRequestCount()).as("watched again: no list").isEqualTo(listsBefore);
+        assertThat(endpoint.fullStarts()).isEqualTo(1);
+    }
+
+    @Test
     void helmStorageIsWatchedByItsOwnLabelWhenSecretsAreNotCollected() throws Exception {
         start(Map.of("collector.resources.secrets", "false"));
         await(() -> endpoint.current(CLUSTER) != null);

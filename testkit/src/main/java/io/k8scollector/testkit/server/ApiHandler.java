@@ -151,7 +151,10 @@ final class ApiHandler implements HttpHandler {
                     .about(request.resource(), group, request.name()));
             return;
         }
-        if (watch && request.name() == null) {
+        OptionalInt watchFailure = faults.watchFailure(type.get().key());
+        if (watch && request.name() == null && watchFailure.isPresent()) {
+            exchange.status(Status.reasonFor(watchFailure.getAsInt(), "the watch failed (a fault asked for)"));
+        } else if (watch && request.name() == null) {
             watches.serve(exchange, type.get(), request);
         } else if (request.name() == null) {
             lists.computeIfAbsent(exchange.path(), p -> new LongAdder()).increment();
