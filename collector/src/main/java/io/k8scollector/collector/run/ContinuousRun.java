@@ -624,19 +624,22 @@ public final class ContinuousRun {
         sendTypeRecords();
     }
 
+    /** Makes record {@code json} pending unless the endpoint holds it as it is; its key is not {@code gone}. */
+    private void offer(RecordKey key, byte[] json, Set<RecordKey> gone, Instant now) {
+        gone.remove(key);
+        Long was = recordsShipped.get(key);
+        if (was == null || was != digestOf(json)) {
+            pending.upsert(key, json, now);
+        }
+    }
+
     /** Makes pending the type records that changed since shipped, and the deletion of those no longer served. */
     private void sendTypeRecords() {
         Instant now = clock.instant();
         Set<RecordKey> gone = new HashSet<>();
         recordsShipped.keySet().stream().filter(key -> key.kind() == RecordKind.TYPES).forEach(gone::add);
         for (TypeRecord type : catalog.typeRecords(listingFailures)) {
-            RecordKey key = RecordKey.of(type);
-            gone.remove(key);
-            byte[] json = Json.MAPPER.writeValueAsBytes(type);
-            Long was = recordsShipped.get(key);
-            if (was == null || was != digestOf(json)) {
-                pending.upsert(key, json, now);
-            }
+            offer(RecordKey.of(type), Json.MAPPER.writeValueAsBytes(type), gone, now);
         }
         for (RecordKey key : gone) {
             int slash = key.value().lastIndexOf('/');
@@ -935,13 +938,7 @@ public final class ContinuousRun {
                 .filter(key -> key.kind() == RecordKind.HELM_RELEASES && key.value().startsWith(HelmReleases.SOURCE + "/"))
                 .forEach(gone::add);
         for (HelmRelease release : helm.releases()) {
-            RecordKey key = RecordKey.of(release);
-            gone.remove(key);
-            byte[] json = Json.MAPPER.writeValueAsBytes(release);
-            Long was = recordsShipped.get(key);
-            if (was == null || was != digestOf(json)) {
-                pending.upsert(key, json, now);
-            }
+            offer(RecordKey.of(release), Json.MAPPER.writeValueAsBytes(release), gone, now);
         }
         if (readAll) {
             for (RecordKey key : gone) {
