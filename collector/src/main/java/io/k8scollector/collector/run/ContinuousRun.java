@@ -76,6 +76,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -583,11 +584,17 @@ public final class ContinuousRun {
      * taken for removed.
      */
     private void rediscover() {
-        typesChanged = false;
-        Catalog fresh = new TypeDiscovery(server, TypeSelection.of(config.selection()), watchRate,
+        Catalog found = new TypeDiscovery(server, TypeSelection.of(config.selection()), watchRate,
                 Retrier.of(config.shipping().retry())).discover();
+        typesChanged = false;
         Set<String> failedGroups = new HashSet<>();
-        fresh.skippedGroups().forEach(group -> failedGroups.add(group.group()));
+        found.skippedGroups().forEach(group -> failedGroups.add(group.group()));
+        // the types of a group whose discovery failed now stay as they were
+        List<ResourceType> served = new ArrayList<>(found.served());
+        List<ResourceType> selected = new ArrayList<>(found.selected());
+        catalog.served().stream().filter(type -> failedGroups.contains(type.group())).forEach(served::add);
+        catalog.selected().stream().filter(type -> failedGroups.contains(type.group())).forEach(selected::add);
+        Catalog fresh = new Catalog(served, selected, found.skippedGroups());
         Set<ResourceType> now = new LinkedHashSet<>(fresh.selected());
         Instant seen = clock.instant();
         List<ResourceType> removed = new ArrayList<>();
@@ -757,9 +764,6 @@ public final class ContinuousRun {
                 failed.add(failure);
             }
         }
-        if (!completeNext.isEmpty() && !failed.isEmpty()) {
-            LOG.debug("Sending what was listed again so far; {} types wait.", failed.size());
-        }
         List<CompleteType> complete = List.copyOf(completeNext);
         if (!failed.isEmpty()) {
             throw new CollectorException("Listing " + failed.size() + " types again failed; they are listed again later: "
@@ -860,8 +864,10 @@ public final class ContinuousRun {
         } else {
             unwatched.add(type);
         }
-        LOG.info("Listed {} again: {} objects, {} new or changed and {} gone since shipped{}.", type.qualifiedName(),
-                outcome.objects(), changed.get(), gone.size(), whole ? ", sent whole (it was skipped)" : "");
+        // a resync that finds nothing is no news: only differences are worth an INFO line
+        LOG.atLevel(changed.get() > 0 || !gone.isEmpty() || whole ? Level.INFO : Level.DEBUG)
+                .log("Listed {} again: {} objects, {} new or changed and {} gone since shipped{}.", type.qualifiedName(),
+                        outcome.objects(), changed.get(), gone.size(), whole ? ", sent whole (it was skipped)" : "");
         return null;
     }
 
