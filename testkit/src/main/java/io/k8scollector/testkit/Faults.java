@@ -23,6 +23,7 @@ public final class Faults {
     private final Map<TypeKey, Integer> throttle = new ConcurrentHashMap<>();
     private final Map<TypeKey, Integer> fail = new ConcurrentHashMap<>();
     private final Map<TypeKey, Integer> failAlways = new ConcurrentHashMap<>();
+    private final Map<TypeKey, Integer> failWatches = new ConcurrentHashMap<>();
     private final Set<TypeKey> breakOff = ConcurrentHashMap.newKeySet();
     private final AtomicLong watchDrops = new AtomicLong();
     private final Map<TypeKey, Long> stalledUntil = new ConcurrentHashMap<>();
@@ -66,6 +67,20 @@ public final class Faults {
      */
     public void failAlways(String group, String resource, int status) {
         failAlways.put(new TypeKey(group, resource), status);
+    }
+
+    /**
+     * Every watch request of the type answers {@code status} (such as 503) until cleared, while its
+     * lists still work: a watch that fails again and again, as behind a proxy that cuts long requests.
+     */
+    public void failWatches(String group, String resource, int status) {
+        failWatches.put(new TypeKey(group, resource), status);
+    }
+
+    /** The status watches of the type answer, when they fail on demand. */
+    public OptionalInt watchFailure(TypeKey type) {
+        Integer status = failWatches.get(type);
+        return status == null ? OptionalInt.empty() : OptionalInt.of(status);
     }
 
     /**
@@ -122,6 +137,7 @@ public final class Faults {
         throttle.clear();
         fail.clear();
         failAlways.clear();
+        failWatches.clear();
         breakOff.clear();
         stalledUntil.clear();
         expiredWatchesAnswer410 = false;

@@ -159,6 +159,29 @@ public final class TestCluster implements AutoCloseable {
         return server.requests();
     }
 
+    /** List requests so far (each page of a collection's GET without {@code watch}), by path without query. */
+    public Map<String, Long> listRequests() {
+        return server.listRequests();
+    }
+
+    /** The sum of {@link #listRequests()}. */
+    public long listRequestCount() {
+        return server.listRequests().values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /**
+     * Goes down: stops listening (connections are refused) and closes every connection, open
+     * watches included, until {@link #resume()}; the store keeps changing meanwhile if asked to.
+     */
+    public void suspend() {
+        server.suspend();
+    }
+
+    /** Listens again on the same port after {@link #suspend()}. */
+    public void resume() {
+        server.resume();
+    }
+
     @Override
     public void close() {
         churn.close();

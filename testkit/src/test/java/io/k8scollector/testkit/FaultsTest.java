@@ -36,6 +36,20 @@ class FaultsTest {
     }
 
     @Test
+    void failingWatchesAnswerTheirStatusWhileListsWorkUntilCleared() {
+        running.cluster().faults().failWatches("", "configmaps", 503);
+        String version = running.client().json("/api/v1/configmaps").path("metadata").path("resourceVersion").asString();
+        String watch = "/api/v1/configmaps?watch=1&timeoutSeconds=1&resourceVersion=" + version;
+        JsonNode refused = running.client().json(watch);
+        assertThat(refused.path("code").asInt()).isEqualTo(503);
+        assertThat(refused.path("kind").asString()).isEqualTo("Status");
+        assertThat(running.client().get("/api/v1/secrets?watch=1&timeoutSeconds=1&resourceVersion=" + version)
+                .statusCode()).isEqualTo(200);
+        running.cluster().faults().clear();
+        assertThat(running.client().get(watch).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void aBrokenAggregatedGroupStaysListedButItsDiscoveryFails() {
         running.cluster().faults().failDiscovery("metrics.k8s.io", "v1beta1", 503);
         assertThat(running.client().json("/apis").path("groups").findValuesAsString("name")).contains("metrics.k8s.io");

@@ -12,8 +12,9 @@ import java.time.Instant;
  *       watch again, or progress of a listing (the first collection, a relist, a resync). Wedged,
  *       and so not alive, only after {@value #WEDGED_MINUTES} minutes without any: an unreachable
  *       API server still shows attempts, and an unreachable endpoint never counts.
- *   <li><b>Ready</b> once a full fetching committed, and while the last commit or heartbeat
- *       succeeded within {@value #READY_HEARTBEATS} heartbeats.
+ *   <li><b>Ready</b> once a full fetching committed, while the last commit or heartbeat
+ *       succeeded within {@value #READY_HEARTBEATS} heartbeats, and while the API server answers
+ *       (not while every watch fails, or a relist could not reach it).
  * </ul>
  *
  * The clock is injected so that tests skip the minutes. Thread-safe.
@@ -29,6 +30,8 @@ public final class CollectorHealth {
     private volatile Instant lastProgress;
     private volatile Instant lastCommit;
     private volatile boolean fullCommitted;
+    /** Why the API server is taken for unreachable now, or null while it answers. */
+    private volatile String apiServerDown;
 
     /** @param heartbeat {@code collector.heartbeatSeconds}: readiness allows three of them between commits */
     public CollectorHealth(Clock clock, Duration heartbeat) {
@@ -53,6 +56,16 @@ public final class CollectorHealth {
         }
     }
 
+    /** The API server cannot be reached now ({@code why} names what failed): not ready until it answers again. */
+    public void apiServerUnreachable(String why) {
+        apiServerDown = why;
+    }
+
+    /** The API server answered (a watch event or bookmark, a list). */
+    public void apiServerAnswered() {
+        apiServerDown = null;
+    }
+
     /** {@code /healthz}. */
     public Verdict liveness() {
         Duration quiet = Duration.between(lastProgress, clock.instant());
@@ -67,6 +80,10 @@ public final class CollectorHealth {
     public Verdict readiness() {
         if (!fullCommitted) {
             return new Verdict(false, "not ready: the first full fetching is not committed yet");
+        }
+        String down = apiServerDown;
+        if (down != null) {
+            return new Verdict(false, "not ready: the API server is unreachable (" + down + ")");
         }
         Duration since = Duration.between(lastCommit, clock.instant());
         if (since.compareTo(readyWithin) > 0) {

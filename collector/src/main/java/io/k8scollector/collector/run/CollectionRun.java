@@ -18,6 +18,7 @@ import io.k8scollector.collector.enrichment.HelmStorageReading;
 import io.k8scollector.collector.enrichment.OwnershipTree;
 import io.k8scollector.collector.listing.ConcurrentLister;
 import io.k8scollector.collector.listing.ListingOutcome;
+import io.k8scollector.collector.listing.ObjectObserver;
 import io.k8scollector.collector.listing.TypeLister;
 import io.k8scollector.collector.redaction.Redactor;
 import io.k8scollector.collector.retry.Retrier;
@@ -65,14 +66,20 @@ public final class CollectionRun {
     private final Redactor redactor;
     private final KeyedDigest digest;
     private final Supplier<OwnershipTree> trees;
+    private final ObjectObserver shipped;
 
     public CollectionRun(CollectorConfig config, ApiServer server, Sink sink, Clock clock) {
-        this(config, server, sink, clock, OwnershipTree::new);
+        this(config, server, sink, clock, OwnershipTree::new, null);
     }
 
-    /** A run whose ownership trees are built in what {@code trees} gives for each run (the continuous run keeps them). */
-    CollectionRun(CollectorConfig config, ApiServer server, Sink sink, Clock clock, Supplier<OwnershipTree> trees) {
+    /**
+     * A run whose ownership trees are built in what {@code trees} gives for each run, and whose
+     * listed objects {@code shipped} also sees, when not null (the continuous run keeps both).
+     */
+    CollectionRun(CollectorConfig config, ApiServer server, Sink sink, Clock clock, Supplier<OwnershipTree> trees,
+            ObjectObserver shipped) {
         this.trees = trees;
+        this.shipped = shipped;
         this.config = config;
         this.server = server;
         this.sink = sink;
@@ -108,8 +115,11 @@ public final class CollectionRun {
             HelmReleases helm = new HelmReleases(digest);
             HelmStorageReading helmStorage = new HelmStorageReading(helm, catalog.helmStorage(), catalog.selected(),
                     config.selection());
-            ObjectPipeline objects = new ObjectPipeline(redactor, List.of(helmStorage, argo, trees),
-                    config.limits().maxItemSizeKb(), sink);
+            List<ObjectObserver> observers = new ArrayList<>(List.of(helmStorage, argo, trees));
+            if (shipped != null) {
+                observers.add(shipped);
+            }
+            ObjectPipeline objects = new ObjectPipeline(redactor, observers, config.limits().maxItemSizeKb(), sink);
             List<ListingOutcome> listings = listing(config.selection(), apiRate, apiRetrier).listAll(catalog.selected(), objects::reading);
 
             List<Skipped> skipped = new ArrayList<>(catalog.skippedGroups());
@@ -146,7 +156,7 @@ public final class CollectionRun {
             Counts counts = sink.commit(skipped, clock.instant(), report(started, apiRate, listings));
             Duration duration = Duration.between(started, clock.instant());
             RunReport report = new RunReport(fetchingId, clusterUniqueId, listings, skipped, counts, duration,
-                    sink.stats(), trees.cut(), notes);
+                    sink.stats(), trees.cut(), notes, catalog);
             report.log(LOG);
             return report;
         } catch (RuntimeException e) {

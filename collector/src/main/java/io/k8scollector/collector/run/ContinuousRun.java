@@ -5,9 +5,12 @@ import io.k8scollector.collector.config.CollectorConfig;
 import io.k8scollector.collector.config.CollectorConfig.Selection;
 import io.k8scollector.collector.config.ContinuousSettings;
 import io.k8scollector.collector.discovery.ApiServer;
+import io.k8scollector.collector.discovery.Catalog;
 import io.k8scollector.collector.discovery.HelmStorage;
 import io.k8scollector.collector.discovery.RequestRate;
 import io.k8scollector.collector.discovery.ResourceType;
+import io.k8scollector.collector.discovery.TypeDiscovery;
+import io.k8scollector.collector.discovery.TypeSelection;
 import io.k8scollector.collector.enrichment.HelmReleases;
 import io.k8scollector.collector.enrichment.OwnershipTree;
 import io.k8scollector.collector.health.CollectorHealth;
@@ -26,6 +29,10 @@ import io.k8scollector.collector.shipping.BaseMismatch;
 import io.k8scollector.collector.shipping.HttpSink;
 import io.k8scollector.collector.shipping.ShippedRecord;
 import io.k8scollector.collector.shipping.ShippingException;
+import io.k8scollector.collector.shipping.ShippingStats;
+import io.k8scollector.collector.shipping.Sink;
+import io.k8scollector.collector.tracking.IndexedObject;
+import io.k8scollector.collector.tracking.ObjectIndex;
 import io.k8scollector.collector.tracking.PendingChanges;
 import io.k8scollector.collector.watching.ObjectHead;
 import io.k8scollector.collector.watching.TypeWatch;
@@ -47,6 +54,7 @@ import io.k8scollector.protocol.RecordKind;
 import io.k8scollector.protocol.Skipped;
 import io.k8scollector.protocol.StartAnswer;
 import io.k8scollector.protocol.TreeNode;
+import io.k8scollector.protocol.TypeRecord;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -62,11 +70,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -79,17 +89,27 @@ import tools.jackson.databind.node.ObjectNode;
  * nothing changed for {@code collector.heartbeatSeconds}. One fetching is open at a time: the
  * flushes run on the run's own thread, one after the other.
  *
- * <p>What it cannot ship as a delta it ships as a full fetching, which restarts every watch from
- * its new lists: {@code base_mismatch}, a delta declined or refused, pending changes dropped past
- * {@code collector.maxPendingMb}, an endpoint that was unreachable (its lost delta is covered so),
- * a changed CustomResourceDefinition (discovery again), and each {@code collector.resyncMinutes}.
- * A Helm release whose storage changed is read again from its storage and sent (or deleted).
- * A type whose watch expired ({@code 410 Gone}) is listed again and sent whole, named in
- * {@code completeTypes}. Against a 1.0 endpoint (a start answered {@code 204}) it sends full
- * fetchings only, at most one per {@code collector.fullFetchingMinSeconds}, and says so once.
- * An unreachable endpoint or API server is waited out with backoff; credentials refused and an
- * identity conflict end it ({@link #FAILED}, after an abort); {@link #stop()} (SIGTERM) ships
- * what is pending within {@code collector.shutdownSeconds} and ends it ({@link #STOPPED}).
+ * <p>What the endpoint holds is kept without bodies: per object its identity and resourceVersion
+ * ({@link ObjectIndex}, put as each object is committed, removed on its deletion's commit), per Helm
+ * release and type record a digest. A relist compares what it lists with that and sends only the
+ * differences, as a delta (new or changed objects redacted by the same pipeline, deletions for
+ * what is gone), then watches the type from the new list: each {@code collector.resyncMinutes}
+ * (every type), after a {@code 410 Gone} (that type), after pending changes were dropped past
+ * {@code collector.maxPendingMb} (every type, once the endpoint answers a heartbeat), and for a
+ * type whose watch was refused or keeps failing (listed at each resync, reported skipped, watched
+ * again when it can be). A changed CustomResourceDefinition runs discovery again: a new type is
+ * listed and watched, a removed one's type record and objects are deleted. Helm's storage is
+ * watched by its own label when the main watches do not cover it. A delta the endpoint could not
+ * take because it was unreachable is put back into the pending changes and sent again, on the
+ * same base, once it answers (the fetching left open is aborted first).
+ *
+ * <p>It sends a full fetching again only on {@code base_mismatch}, a delta declined or refused
+ * ({@code 400}, {@code 404}, {@code 409 incomplete}), and against a 1.0 endpoint (a start
+ * answered {@code 204}): full fetchings only, at most one per
+ * {@code collector.fullFetchingMinSeconds}, said once. An unreachable endpoint or API server is
+ * waited out with backoff (reported in {@code /readyz}); credentials refused and an identity
+ * conflict end it ({@link #FAILED}, after an abort); {@link #stop()} (SIGTERM) ships what is
+ * pending within {@code collector.shutdownSeconds} and ends it ({@link #STOPPED}).
  */
 public final class ContinuousRun {
 
@@ -107,6 +127,8 @@ public final class ContinuousRun {
     /** The type whose changes change the types served. */
     private static final ResourceType CRDS = new ResourceType("apiextensions.k8s.io", "v1", "CustomResourceDefinition",
             "customresourcedefinitions", false, List.of());
+    /** Consecutive failures after which a watch is given up while other watches work: its type is listed at each resync. */
+    private static final int GIVE_UP_AFTER = 8;
 
     private final CollectorConfig config;
     private final ContinuousSettings settings;
@@ -125,7 +147,43 @@ public final class ContinuousRun {
     /** Helm releases whose storage changed since the last flush: derived again from their storage. */
     private final Set<HelmName> helmChanged = new LinkedHashSet<>();
     private final KeyedDigest digest;
-    /** A CustomResourceDefinition changed: discovery runs again (a full fetching). */
+    /** What the endpoint holds of each object, as committed: identity and resourceVersion, no body. */
+    private volatile ObjectIndex shipped = new ObjectIndex();
+    /** A digest of each Helm release and type record the endpoint holds, by key, as committed. */
+    private final Map<RecordKey, Long> recordsShipped = new HashMap<>();
+    /** Types to list again and compare with what was shipped; true where it must succeed (changes were lost). */
+    private final Map<ResourceType, Boolean> relist = new LinkedHashMap<>();
+    /** Types listed without a watch (none, refused, given up): listed at each resync instead. */
+    private final Set<ResourceType> unwatched = new LinkedHashSet<>();
+    /** Watches refused or given up since the last flush, with the skipped entry that reports them. */
+    private final Map<ResourceType, Skipped> watchesLost = new ConcurrentHashMap<>();
+    /** Watches whose last attempt failed, with no event or bookmark since. */
+    private final Set<ResourceType> failing = ConcurrentHashMap.newKeySet();
+    /** The watches of Helm's storage by its own label, where the main watches do not cover it. */
+    private final Map<ResourceType, TypeWatch> helmWatches = new LinkedHashMap<>();
+    private volatile int watching;
+    /** The Helm storage is to be listed again and its releases compared with those shipped. */
+    private volatile boolean helmResync;
+    private Catalog catalog;
+    /** The selected types whose listing failed, for their type records. */
+    private final Map<ResourceType, Skipped.Reason> listingFailures = new HashMap<>();
+    /** The skipped entries the endpoint's current snapshot holds, or will once the next delta commits. */
+    private final List<Skipped> skippedNow = new ArrayList<>();
+    private boolean skippedChanged;
+    /** Types and record kinds the next delta sends whole. */
+    private final Set<CompleteType> completeNext = new LinkedHashSet<>();
+    /** Pending changes were dropped: a heartbeat must commit before the resync that replaces them. */
+    private boolean probeFirst;
+    /** The delta the endpoint could not be reached for, still open there; aborted before the next start. */
+    private String leftOpen;
+    /** The delta whose commit was sent without an answer: if the endpoint made it current, it is the base. */
+    private String committing;
+    private int round;
+    /** The type being listed again and its round: what a delta shipped meanwhile counts as listed. */
+    private ResourceType listingType;
+    private int listingRound;
+    private Instant lastResync;
+    /** A CustomResourceDefinition changed: discovery runs again. */
     private volatile boolean typesChanged;
     /** An object changed since the last flush: the trees are built again and the changed ones sent. */
     private volatile boolean objectsChanged;
@@ -210,9 +268,17 @@ public final class ContinuousRun {
                     needFull = flush();
                 }
                 backoff = FIRST_BACKOFF;
-            } catch (BaseMismatch e) {
-                LOG.info("The endpoint's current snapshot is {}, not {}: sending a full fetching.", e.current(), base);
+            } catch (DeltaDeclined e) {
                 needFull = true;
+            } catch (BaseMismatch e) {
+                if (committing != null && committing.equals(e.current())) {
+                    LOG.info("Delta {} was committed though its answer was lost: going on from it.", committing);
+                    base = committing;
+                    committing = null;
+                } else {
+                    LOG.info("The endpoint's current snapshot is {}, not {}: sending a full fetching.", e.current(), base);
+                    needFull = true;
+                }
             } catch (ShippingException e) {
                 if (fatal(e)) {
                     LOG.error("The endpoint refused the collector for good, stopping: {}", e.getMessage());
@@ -221,21 +287,20 @@ public final class ContinuousRun {
                 }
                 if (e.unreachable()) {
                     metrics.retry();
-                    LOG.warn("The endpoint is unreachable; waiting {} ms, then a full fetching: {}", backoff.toMillis(),
-                            e.getMessage());
+                    LOG.warn("The endpoint is unreachable; waiting {} ms, then {}: {}", backoff.toMillis(),
+                            needFull ? "a full fetching" : "the same changes as a delta", e.getMessage());
                     pause(backoff);
                     backoff = next(backoff);
                 } else {
                     LOG.warn("The endpoint refused a delta ({}); sending a full fetching instead.", e.getMessage());
+                    needFull = true;
                 }
-                needFull = true;
             } catch (CollectorException e) {
                 metrics.retry();
-                LOG.warn("The collection failed; waiting {} ms, then a full fetching: {}", backoff.toMillis(),
-                        e.getMessage());
+                LOG.warn("{}; waiting {} ms, then {}: {}", needFull ? "The collection failed" : "Listing again failed",
+                        backoff.toMillis(), needFull ? "a full fetching" : "listing again", e.getMessage());
                 pause(backoff);
                 backoff = next(backoff);
-                needFull = true;
             }
         }
         if (!needFull) {
@@ -254,10 +319,23 @@ public final class ContinuousRun {
         return doubled.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : doubled;
     }
 
-    /** A full fetching of everything, then a watch of each type it listed from its list's resourceVersion. */
+    /**
+     * A full fetching of everything, then a watch of each type it listed from its list's
+     * resourceVersion; what it shipped becomes what relists compare with.
+     */
     private void full() {
+        abortLeftOpen();
         closeWatches();
         pending.dropAll();
+        relist.clear();
+        unwatched.clear();
+        watchesLost.clear();
+        failing.clear();
+        completeNext.clear();
+        skippedChanged = false;
+        probeFirst = false;
+        helmResync = false;
+        committing = null;
         synchronized (expired) {
             expired.clear();
         }
@@ -267,7 +345,10 @@ public final class ContinuousRun {
         typesChanged = false;
         objectsChanged = false;
         OwnershipTree fresh = new OwnershipTree();
-        RunReport report = new CollectionRun(config, server, sink, clock, () -> fresh).run();
+        ObjectIndex index = new ObjectIndex();
+        Map<RecordKey, Long> records = new HashMap<>();
+        RunReport report = new CollectionRun(config, server, new Recording(sink, records), clock, () -> fresh,
+                new Indexing(index)).run();
         trees = fresh;
         treesShipped.clear();
         for (TreeNode root : fresh.roots()) {
@@ -275,9 +356,17 @@ public final class ContinuousRun {
         }
         base = report.fetchingId();
         clusterUniqueId = report.clusterUniqueId();
+        shipped = index;
+        recordsShipped.clear();
+        recordsShipped.putAll(records);
+        catalog = report.catalog();
+        skippedNow.clear();
+        skippedNow.addAll(report.skipped());
+        listingFailures.clear();
         Instant now = clock.instant();
         lastCommit = now;
         lastFull = now;
+        lastResync = now;
         protocol10 = sink.startAnswer().isEmpty();
         if (protocol10 && !saidProtocol10) {
             LOG.warn("The endpoint speaks protocol 1.0: changes are shipped as full fetchings, at most one every {} s.",
@@ -290,22 +379,61 @@ public final class ContinuousRun {
         metrics.fullFetching(now);
         summary.full();
         for (ListingOutcome listing : report.listings()) {
-            if (listing.complete() && listing.resourceVersion() != null && listing.type().verbs().contains("watch")) {
-                watch(listing.type(), listing.resourceVersion());
+            ResourceType type = listing.type();
+            typesByApiKind.put(type.apiVersion() + "/" + type.kind(), type);
+            if (!listing.complete()) {
+                listingFailures.put(type, listing.skipReason());
+            }
+            if (listing.complete() && listing.resourceVersion() != null && type.verbs().contains("watch")) {
+                watch(type, listing.resourceVersion());
+            } else {
+                unwatched.add(type);
             }
         }
-        LOG.info("Watching {} types from fetching {}.", watches.size(), base);
+        LOG.info("Watching {} types from fetching {}; {} listed at each resync instead.", watches.size(), base,
+                unwatched.size());
+        if (!protocol10 && catalog.helmStorage().stream().anyMatch(type -> !helmCovered(type))) {
+            resyncHelm(true);
+        }
     }
 
     private void watch(ResourceType type, String resourceVersion) {
         typesByApiKind.put(type.apiVersion() + "/" + type.kind(), type);
         watches.put(type, TypeWatch.start(server, type, WatchScope.of(config.selection()), timing, watchRate,
-                resourceVersion, new Listener()));
+                resourceVersion, new Listener(false)));
+        watching = watches.size();
     }
 
     private void closeWatches() {
         watches.values().forEach(TypeWatch::close);
         watches.clear();
+        helmWatches.values().forEach(TypeWatch::close);
+        helmWatches.clear();
+        watching = 0;
+    }
+
+    /** Stops the main watch of {@code type}, if any; answers it (its state and resourceVersion stay readable). */
+    private TypeWatch stopWatch(ResourceType type) {
+        TypeWatch watch = watches.remove(type);
+        if (watch != null) {
+            watch.close();
+        }
+        watching = watches.size();
+        return watch;
+    }
+
+    /** Whether the main watch of Helm storage type {@code type} sees every one of its storage objects. */
+    private boolean helmCovered(ResourceType type) {
+        return watches.containsKey(type) && config.selection().labelSelector() == null;
+    }
+
+    /** Aborts, best effort, the delta left open when the endpoint could not be reached. */
+    private void abortLeftOpen() {
+        if (leftOpen != null) {
+            sink.abort(new ShippingException("POST", "/fetchings/" + leftOpen, 0, "delta " + leftOpen
+                    + " could not reach the endpoint; its changes go in a later fetching"), clock.instant());
+            leftOpen = null;
+        }
     }
 
     /** Waits for the next flush: {@code collector.flushSeconds}, or sooner on {@link #stop()}. */
@@ -332,9 +460,13 @@ public final class ContinuousRun {
     }
 
     /**
-     * Ships what changed since the last commit, as the endpoint can take it.
+     * Ships what changed since the last commit, as the endpoint can take it: first what the
+     * watches could not tell (types refused or given up, a CustomResourceDefinition changed, the
+     * resync, watches expired, pending changes dropped) is listed again and compared with what was
+     * shipped, then the pending changes go as one delta.
      *
-     * @return whether a full fetching must follow (pending changes dropped, or a 1.0 endpoint's turn)
+     * @return whether a full fetching must follow (a delta declined, or a 1.0 endpoint's turn)
+     * @throws CollectorException when a type that must be listed again could not be (it stays queued)
      */
     private boolean flush() {
         Instant now = clock.instant();
@@ -343,34 +475,183 @@ public final class ContinuousRun {
             summary = new Summary(now);
         }
         metrics.pending(pending.size());
-        if (pending.overflowed()) {
-            LOG.warn("More than {} MB of changes waited for the endpoint: dropped them; a full fetching resyncs.",
-                    settings.maxPendingBytes() / (1024 * 1024));
-            return true;
-        }
-        if (settings.resync().isPresent() && !now.isBefore(lastFull.plus(settings.resync().get()))) {
-            LOG.info("Resyncing: a full fetching, as every collector.resyncMinutes.");
-            return true;
-        }
-        if (typesChanged) {
-            LOG.info("A CustomResourceDefinition changed: discovering the types again with a full fetching.");
-            return true;
-        }
+        boolean resyncDue = settings.resync().isPresent() && !now.isBefore(lastResync.plus(settings.resync().get()));
         if (protocol10) {
-            boolean changed = pending.size() > 0 || hasExpired() || !helmChangedIsEmpty();
+            boolean changed = pending.overflowed() || pending.size() > 0 || hasExpired() || !helmChangedIsEmpty()
+                    || typesChanged || resyncDue || !watchesLost.isEmpty() || helmResync;
             return changed && !now.isBefore(lastFull.plus(settings.fullFetchingMin()));
         }
+        if (pending.overflowed()) {
+            LOG.warn("More than {} MB of changes waited for the endpoint: dropped them; every type is listed again once"
+                    + " it answers, and the differences sent.", settings.maxPendingBytes() / (1024 * 1024));
+            pending.dropAll();
+            // a type to be sent whole lost its objects with them: the relist finds them all new again
+            for (CompleteType type : completeNext) {
+                if (type.isObjectType()) {
+                    catalog.selected().stream()
+                            .filter(listed -> listed.group().equals(type.group()) && listed.resource().equals(type.resource()))
+                            .forEach(listed -> shipped.ofType(listed).forEach(object -> shipped.remove(object.key())));
+                }
+            }
+            // the trees dropped with them are sent again, all of them, and the endpoint's others deleted
+            treesShipped.clear();
+            objectsChanged = true;
+            completeNext.add(CompleteType.records(RecordKind.TREES));
+            probeFirst = true;
+            queueEveryType(true);
+        }
+        if (probeFirst) {
+            // a heartbeat first: nothing is listed again until the endpoint takes it
+            if (!delta(PendingChanges.Batch.EMPTY, List.of(), null)) {
+                return true;
+            }
+            probeFirst = false;
+        }
+        takeLostWatches();
+        if (typesChanged) {
+            rediscover();
+        }
+        if (resyncDue) {
+            LOG.info("Resyncing: every type listed again and the differences sent, as every collector.resyncMinutes.");
+            queueEveryType(false);
+        }
         List<CompleteType> complete = relistExpired();
+        if (helmResync) {
+            resyncHelm(false);
+        }
         deriveHelmReleases();
         if (objectsChanged) {
             objectsChanged = false;
             changedTrees();
         }
         PendingChanges.Batch batch = pending.drain();
-        if (batch.isEmpty() && complete.isEmpty() && now.isBefore(lastCommit.plus(settings.heartbeat()))) {
+        List<Skipped> skipped = skippedChanged ? List.copyOf(skippedNow) : null;
+        if (batch.isEmpty() && complete.isEmpty() && skipped == null
+                && now.isBefore(lastCommit.plus(settings.heartbeat()))) {
             return false;
         }
-        return !delta(batch, complete);
+        return !delta(batch, complete, skipped);
+    }
+
+    /** Every selected type, to be listed again ({@code mustSucceed}: changes were lost, retried until it is). */
+    private void queueEveryType(boolean mustSucceed) {
+        for (ResourceType type : catalog.selected()) {
+            relist.merge(type, mustSucceed, Boolean::logicalOr);
+        }
+        helmResync = true;
+        lastResync = clock.instant();
+    }
+
+    /** Types whose watch was refused or given up: reported skipped, listed at each resync instead. */
+    private void takeLostWatches() {
+        for (ResourceType type : List.copyOf(watchesLost.keySet())) {
+            Skipped entry = watchesLost.remove(type);
+            stopWatch(type);
+            failing.remove(type);
+            unwatched.add(type);
+            skip(entry);
+        }
+    }
+
+    /** The skipped entry of {@code type} in what the endpoint holds, or null. */
+    private Skipped skipEntry(ResourceType type) {
+        for (Skipped entry : skippedNow) {
+            if (sameType(entry, type.group(), type.resource())) {
+                return entry;
+            }
+        }
+        return null;
+    }
+
+    private static boolean sameType(Skipped entry, String group, String resource) {
+        return Skipped.TYPE.equals(entry.subject()) && group.equals(entry.group() == null ? "" : entry.group())
+                && resource.equals(entry.resource());
+    }
+
+    /** Reports {@code entry}'s type skipped from the next delta on, in place of an entry it had. */
+    private void skip(Skipped entry) {
+        String group = entry.group() == null ? "" : entry.group();
+        skippedNow.removeIf(held -> sameType(held, group, entry.resource()));
+        skippedNow.add(entry);
+        skippedChanged = true;
+    }
+
+    /**
+     * Runs discovery again (a CustomResourceDefinition changed): a new type is queued to be listed
+     * (its objects sent) and watched; a removed type's watch ends, its objects are deleted (the
+     * endpoint deletes only the type record of a deleted type); the type records that changed are
+     * sent, and those of the removed types deleted. A type of a group whose discovery failed is not
+     * taken for removed.
+     */
+    private void rediscover() {
+        Catalog found = new TypeDiscovery(server, TypeSelection.of(config.selection()), watchRate,
+                Retrier.of(config.shipping().retry())).discover();
+        typesChanged = false;
+        Set<String> failedGroups = new HashSet<>();
+        found.skippedGroups().forEach(group -> failedGroups.add(group.group()));
+        // the types of a group whose discovery failed now stay as they were
+        List<ResourceType> served = new ArrayList<>(found.served());
+        List<ResourceType> selected = new ArrayList<>(found.selected());
+        catalog.served().stream().filter(type -> failedGroups.contains(type.group())).forEach(served::add);
+        catalog.selected().stream().filter(type -> failedGroups.contains(type.group())).forEach(selected::add);
+        Catalog fresh = new Catalog(served, selected, found.skippedGroups());
+        Set<ResourceType> now = new LinkedHashSet<>(fresh.selected());
+        Instant seen = clock.instant();
+        List<ResourceType> removed = new ArrayList<>();
+        for (ResourceType type : catalog.selected()) {
+            if (!now.contains(type) && !failedGroups.contains(type.group())) {
+                removed.add(type);
+            }
+        }
+        for (ResourceType type : removed) {
+            stopWatch(type);
+            unwatched.remove(type);
+            relist.remove(type);
+            listingFailures.remove(type);
+            Skipped entry = skipEntry(type);
+            if (entry != null) {
+                skippedNow.remove(entry);
+                skippedChanged = true;
+                completeNext.add(CompleteType.objects(type.group(), type.resource(), type.kind()));
+            }
+            for (IndexedObject object : shipped.ofType(type)) {
+                pending.delete(object.deletion(), seen);
+                trees.forget(object.uid());
+            }
+            objectsChanged = true;
+        }
+        List<ResourceType> added = fresh.selected().stream().filter(type -> !catalog.selected().contains(type)).toList();
+        for (ResourceType type : added) {
+            typesByApiKind.put(type.apiVersion() + "/" + type.kind(), type);
+            relist.put(type, true);
+        }
+        catalog = fresh;
+        LOG.info("A CustomResourceDefinition changed: discovery found {} new and {} removed types.", added.size(),
+                removed.size());
+        sendTypeRecords();
+    }
+
+    /** Makes record {@code json} pending unless the endpoint holds it as it is; its key is not {@code gone}. */
+    private void offer(RecordKey key, byte[] json, Set<RecordKey> gone, Instant now) {
+        gone.remove(key);
+        Long was = recordsShipped.get(key);
+        if (was == null || was != digestOf(json)) {
+            pending.upsert(key, json, now);
+        }
+    }
+
+    /** Makes pending the type records that changed since shipped, and the deletion of those no longer served. */
+    private void sendTypeRecords() {
+        Instant now = clock.instant();
+        Set<RecordKey> gone = new HashSet<>();
+        recordsShipped.keySet().stream().filter(key -> key.kind() == RecordKind.TYPES).forEach(gone::add);
+        for (TypeRecord type : catalog.typeRecords(listingFailures)) {
+            offer(RecordKey.of(type), Json.MAPPER.writeValueAsBytes(type), gone, now);
+        }
+        for (RecordKey key : gone) {
+            int slash = key.value().lastIndexOf('/');
+            pending.delete(Deletion.type(key.value().substring(0, slash), key.value().substring(slash + 1)), now);
+        }
     }
 
     /**
@@ -423,7 +704,8 @@ public final class ContinuousRun {
             helmChanged.clear();
         }
         Selection selection = config.selection();
-        for (HelmName release : changed) {
+        for (int i = 0; i < changed.size(); i++) {
+            HelmName release = changed.get(i);
             HelmReleases helm = new HelmReleases(digest);
             Selection one = new Selection(selection.resources(), selection.toggles(), selection.excludes(),
                     release.namespace(), selection.ignoreNamespaces(), HelmStorage.SELECTOR + ",name=" + release.name());
@@ -431,6 +713,9 @@ public final class ContinuousRun {
                     Retrier.of(config.shipping().retry()))
                     .list(release.type(), ItemReader.TREE, listed -> helm.observe(listed.head()));
             if (!listing.complete()) {
+                synchronized (helmChanged) {
+                    helmChanged.addAll(changed.subList(i, changed.size()));
+                }
                 throw new CollectorException("Reading the storage of Helm release " + release.namespace() + "/"
                         + release.name() + " failed: " + listing.message());
             }
@@ -454,67 +739,303 @@ public final class ContinuousRun {
     }
 
     /**
-     * Lists each type whose watch expired again into the pending changes, and watches it from that list.
+     * Lists again each type whose watch expired and each type queued (resync, dropped changes, a
+     * new type, a type without a watch), compares what it lists with what was shipped and makes
+     * the differences pending; then watches each type from its new list.
      *
-     * @return the types to name in {@code completeTypes}
+     * @return the types to name in {@code completeTypes}: those whose objects the endpoint carried
+     *     over as skipped, which the delta now sends whole
+     * @throws CollectorException when a type that must be listed again could not be; it stays
+     *     queued, and what was found so far stays pending
      */
     private List<CompleteType> relistExpired() {
-        List<ResourceType> types;
         synchronized (expired) {
-            types = new ArrayList<>(expired);
+            expired.forEach(type -> relist.put(type, true));
             expired.clear();
         }
-        List<CompleteType> complete = new ArrayList<>();
-        for (ResourceType type : types) {
-            TypeWatch old = watches.remove(type);
-            if (old != null) {
-                old.close();
+        if (!relist.isEmpty() && pending.size() > 0) {
+            // what the watches saw goes first, so that what is pending of a type listed again comes from its list
+            shipMidway();
+        }
+        List<String> failed = new ArrayList<>();
+        for (Map.Entry<ResourceType, Boolean> queued : List.copyOf(relist.entrySet())) {
+            String failure = relistOne(queued.getKey(), queued.getValue());
+            if (failure != null) {
+                failed.add(failure);
             }
-            metrics.relist(type.resource());
-            TypeLister lister = new TypeLister(server, config.selection(), config.limits().listPageSize(), watchRate,
-                    Retrier.of(config.shipping().retry()));
-            TypeReading reading = pipeline.reading(type);
-            ListingOutcome listing = lister.list(type, reading.reader(), reading.consumer());
-            if (!listing.complete() || listing.resourceVersion() == null) {
-                throw new CollectorException("Listing " + type.qualifiedName() + " again after its watch expired failed: "
-                        + listing.message());
-            }
-            LOG.info("The watch of {} expired (410): listed it again, {} objects, sent whole.", type.qualifiedName(),
-                    listing.objects());
-            complete.add(CompleteType.objects(type.group(), type.resource(), type.kind()));
-            watch(type, listing.resourceVersion());
+        }
+        List<CompleteType> complete = List.copyOf(completeNext);
+        if (!failed.isEmpty()) {
+            throw new CollectorException("Listing " + failed.size() + " types again failed; they are listed again later: "
+                    + String.join("; ", failed));
         }
         return complete;
     }
 
     /**
-     * One delta on {@link #base}: start, the batch's records and deletions, commit.
+     * Ships what is pending now as a delta, with the types sent whole whose objects are all in it
+     * (the trees wait for the flush's last delta): a relist whose differences pass half of
+     * {@code collector.maxPendingMb} goes out in several deltas rather than past the budget.
      *
+     * @throws DeltaDeclined when the endpoint did not take it as a delta
+     */
+    private void shipMidway() {
+        List<CompleteType> types = completeNext.stream().filter(CompleteType::isObjectType).toList();
+        if (!delta(pending.drain(), types, null)) {
+            throw new DeltaDeclined();
+        }
+    }
+
+    /**
+     * Lists {@code type} again in place of its watch and makes pending what differs from what was
+     * shipped: each object that is new or has another resourceVersion (all of them when the
+     * endpoint holds the type as skipped, which then leaves the skipped list and is sent whole),
+     * and the deletion of each object shipped and no longer listed. Then watches it from the new
+     * list (or, when it has no watch verb, leaves it to the next resync).
+     *
+     * @param mustSucceed whether a failed listing stays queued (changes were lost); else the old
+     *     watch resumes where it was
+     * @return null when done, else why the listing failed (the type stays queued)
+     */
+    private String relistOne(ResourceType type, boolean mustSucceed) {
+        TypeWatch old = stopWatch(type);
+        metrics.relist(type.resource());
+        int listing = ++round;
+        listingType = type;
+        listingRound = listing;
+        boolean whole = skipEntry(type) != null;
+        ObjectIndex index = shipped;
+        AtomicLong changed = new AtomicLong();
+        TypeReading reading = pipeline.reading(type);
+        TypeLister lister = new TypeLister(server, config.selection(), config.limits().listPageSize(), watchRate,
+                Retrier.of(config.shipping().retry()));
+        ListingOutcome outcome;
+        try {
+            outcome = relisting(lister, type, reading, index, whole, changed);
+        } finally {
+            listingType = null;
+        }
+        if (!outcome.complete()) {
+            boolean refused = outcome.skipReason() != Skipped.Reason.FAILED;
+            if (old != null && old.state() == TypeWatch.State.CLOSED && !refused) {
+                watch(type, old.resourceVersion());
+            }
+            if (refused) {
+                LOG.warn("Listing {} again was refused; it stays skipped: {}", type.qualifiedName(), outcome.message());
+                relist.remove(type);
+                unwatched.add(type);
+                listingFailures.put(type, outcome.skipReason());
+                outcome.skipped().ifPresent(this::skip);
+                sendTypeRecords();
+                return null;
+            }
+            health.apiServerUnreachable(outcome.message());
+            if (!mustSucceed && old != null && old.state() == TypeWatch.State.CLOSED) {
+                LOG.warn("Listing {} again failed; its watch goes on: {}", type.qualifiedName(), outcome.message());
+                relist.remove(type);
+                return null;
+            }
+            return outcome.message();
+        }
+        health.apiServerAnswered();
+        relist.remove(type);
+        Instant now = clock.instant();
+        List<IndexedObject> gone = index.unlisted(type, listing);
+        for (IndexedObject object : gone) {
+            pending.delete(object.deletion(), now);
+            trees.forget(object.uid());
+        }
+        objectsChanged = true;
+        if (HelmStorage.holds(type) && (changed.get() > 0 || !gone.isEmpty())) {
+            // which releases a vanished storage object held is not kept: every release is derived again
+            helmResync = true;
+        }
+        if (whole) {
+            skippedNow.remove(skipEntry(type));
+            skippedChanged = true;
+            completeNext.add(CompleteType.objects(type.group(), type.resource(), type.kind()));
+        }
+        if (listingFailures.remove(type) != null) {
+            sendTypeRecords();
+        }
+        if (outcome.resourceVersion() != null && type.verbs().contains("watch")) {
+            unwatched.remove(type);
+            watch(type, outcome.resourceVersion());
+        } else {
+            unwatched.add(type);
+        }
+        // a resync that finds nothing is no news: only differences are worth an INFO line
+        LOG.atLevel(changed.get() > 0 || !gone.isEmpty() || whole ? Level.INFO : Level.DEBUG)
+                .log("Listed {} again: {} objects, {} new or changed and {} gone since shipped{}.", type.qualifiedName(),
+                        outcome.objects(), changed.get(), gone.size(), whole ? ", sent whole (it was skipped)" : "");
+        return null;
+    }
+
+    /** Lists {@code type}, handing on to the pipeline what differs from what {@code index} holds (all when {@code whole}). */
+    private ListingOutcome relisting(TypeLister lister, ResourceType type, TypeReading reading, ObjectIndex index,
+            boolean whole, AtomicLong changed) {
+        return lister.list(type, reading.reader(), listed -> {
+            health.progressed();
+            JsonNode metadata = listed.metadata();
+            if (metadata.path("uid").asString("").isEmpty() && metadata.path("name").asString("").isEmpty()) {
+                reading.consumer().accept(listed);
+                return;
+            }
+            ObjectHead head = ObjectHead.of(listed.head());
+            String version = index.listed(head.key(), listingRound);
+            if (whole || version == null || !version.equals(head.resourceVersion())) {
+                changed.incrementAndGet();
+                reading.consumer().accept(listed);
+                if (!whole && pending.bytes() > settings.maxPendingBytes() / 2) {
+                    shipMidway();
+                }
+            }
+        });
+    }
+
+    /**
+     * Lists Helm's storage again by its own label ({@value HelmStorage#SELECTOR}), derives the
+     * releases as a full run does, and makes pending those that differ from what was shipped and
+     * the deletion of those gone; then watches by that label each storage type the main watches
+     * do not cover, from its new list. Nothing is deleted unless every storage type was read.
+     *
+     * @param uncoveredOnly list only the storage the main watches do not cover (after a full
+     *     fetching, which read the rest): to start its watches
+     */
+    private void resyncHelm(boolean uncoveredOnly) {
+        helmResync = false;
+        HelmReleases helm = new HelmReleases(digest);
+        Selection selection = config.selection();
+        Selection helmOnly = new Selection(selection.resources(), selection.toggles(), selection.excludes(),
+                selection.watchNamespace(), selection.ignoreNamespaces(), HelmStorage.SELECTOR);
+        TypeLister lister = new TypeLister(server, helmOnly, config.limits().listPageSize(), watchRate,
+                Retrier.of(config.shipping().retry()));
+        boolean readAll = !uncoveredOnly;
+        for (ResourceType storage : catalog.helmStorage()) {
+            if (uncoveredOnly && helmCovered(storage)) {
+                continue;
+            }
+            TypeWatch old = helmWatches.remove(storage);
+            if (old != null) {
+                old.close();
+            }
+            ListingOutcome listing = lister.list(storage, ItemReader.TREE, listed -> helm.observe(listed.head()));
+            if (!listing.complete()) {
+                readAll = false;
+                LOG.warn("Helm releases stored in {} were not read again: {}", storage.qualifiedName(), listing.message());
+                if (old != null && old.state() == TypeWatch.State.CLOSED) {
+                    helmWatches.put(storage, TypeWatch.start(server, storage,
+                            WatchScope.of(selection).withLabelSelector(HelmStorage.SELECTOR), timing, watchRate,
+                            old.resourceVersion(), new Listener(true)));
+                } else if (listing.skipReason() == Skipped.Reason.FAILED) {
+                    helmResync = true;
+                }
+                continue;
+            }
+            if (!helmCovered(storage) && listing.resourceVersion() != null && storage.verbs().contains("watch")) {
+                helmWatches.put(storage, TypeWatch.start(server, storage,
+                        WatchScope.of(selection).withLabelSelector(HelmStorage.SELECTOR), timing, watchRate,
+                        listing.resourceVersion(), new Listener(true)));
+            }
+        }
+        Instant now = clock.instant();
+        Set<RecordKey> gone = new HashSet<>();
+        recordsShipped.keySet().stream()
+                .filter(key -> key.kind() == RecordKind.HELM_RELEASES && key.value().startsWith(HelmReleases.SOURCE + "/"))
+                .forEach(gone::add);
+        for (HelmRelease release : helm.releases()) {
+            offer(RecordKey.of(release), Json.MAPPER.writeValueAsBytes(release), gone, now);
+        }
+        if (readAll) {
+            for (RecordKey key : gone) {
+                String[] parts = key.value().split("/", 3);
+                pending.delete(Deletion.helmRelease(parts[0], parts[1], parts[2]), now);
+            }
+        }
+    }
+
+    /**
+     * One delta on {@link #base}: start, the batch's records and deletions, commit; then what it
+     * committed is what the endpoint holds (the index and the digests). When the endpoint cannot be
+     * reached, the batch goes back into the pending changes (newer ones win) and the fetching is
+     * left open, to be aborted before the next start.
+     *
+     * @param skipped the complete skipped list when it changed, else null
      * @return false when the endpoint did not take it as a delta (1.0, or declined): a full fetching follows
      */
-    private boolean delta(PendingChanges.Batch batch, List<CompleteType> complete) {
+    private boolean delta(PendingChanges.Batch batch, List<CompleteType> complete, List<Skipped> skipped) {
+        abortLeftOpen();
         Instant started = clock.instant();
         String fetchingId = FetchingId.generate(started);
-        sink.open(config.clusterId(), new FetchingStart(FetchingStart.PROTOCOL_1_1, fetchingId, base, clusterUniqueId,
-                config.shipping().overrideUniqueClusterId(), CollectionRun.collector(config), started));
-        StartAnswer answer = sink.startAnswer().orElse(null);
-        if (answer == null || !answer.isDelta()) {
-            LOG.warn("The endpoint took delta {} as a full fetching ({}); sending a full fetching instead.", fetchingId,
-                    answer == null ? "protocol 1.0" : "declined");
-            sink.abort(new CollectorException("delta " + fetchingId + " was not taken as a delta"), clock.instant());
-            return false;
+        List<ObjectHead> heads = new ArrayList<>();
+        List<ResourceType> headTypes = new ArrayList<>();
+        Counts counts;
+        try {
+            sink.open(config.clusterId(), new FetchingStart(FetchingStart.PROTOCOL_1_1, fetchingId, base,
+                    clusterUniqueId, config.shipping().overrideUniqueClusterId(), CollectionRun.collector(config),
+                    started));
+            StartAnswer answer = sink.startAnswer().orElse(null);
+            if (answer == null || !answer.isDelta()) {
+                LOG.warn("The endpoint took delta {} as a full fetching ({}); sending a full fetching instead.",
+                        fetchingId, answer == null ? "protocol 1.0" : "declined");
+                sink.abort(new CollectorException("delta " + fetchingId + " was not taken as a delta"), clock.instant());
+                return false;
+            }
+            for (PendingChanges.Change change : batch.upserts()) {
+                if (change.key().kind() == RecordKind.OBJECTS) {
+                    JsonNode object = Json.MAPPER.readTree(change.record());
+                    heads.add(ObjectHead.of(object));
+                    headTypes.add(typeOf(object));
+                    sink.accept(shipped(change, object));
+                } else {
+                    sink.accept(shipped(change, null));
+                }
+            }
+            for (PendingChanges.Change change : batch.deletions()) {
+                sink.delete(change.deletion());
+            }
+            long seen = events.getAndSet(0);
+            Commit.Report report = new Commit.Report(Duration.between(started, clock.instant()).toMillis(), 0L, seen,
+                    null, null, null, config.redaction().keyId(), null);
+            committing = fetchingId;
+            counts = sink.commitDelta(skipped, complete, clock.instant(), report);
+            committing = null;
+        } catch (RuntimeException e) {
+            sink.abandon();
+            leftOpen = fetchingId;
+            // kept for the next delta; a full fetching that follows a refusal drops them
+            if (!pending.putBack(batch)) {
+                LOG.warn("The changes of delta {} did not fit in collector.maxPendingMb again.", fetchingId);
+            }
+            throw e;
+        }
+        base = fetchingId;
+        leftOpen = null;
+        for (int i = 0; i < heads.size(); i++) {
+            ResourceType type = headTypes.get(i);
+            if (type != null) {
+                shipped.put(type, heads.get(i), null);
+                if (type.equals(listingType)) {
+                    shipped.listed(heads.get(i).key(), listingRound);
+                }
+            }
         }
         for (PendingChanges.Change change : batch.upserts()) {
-            sink.accept(shipped(change));
+            if (change.key().kind() == RecordKind.HELM_RELEASES || change.key().kind() == RecordKind.TYPES) {
+                recordsShipped.put(change.key(), digestOf(change.record()));
+            }
         }
         for (PendingChanges.Change change : batch.deletions()) {
-            sink.delete(change.deletion());
+            if (change.key().kind() == RecordKind.OBJECTS) {
+                shipped.remove(change.key());
+            } else {
+                recordsShipped.remove(change.key());
+            }
         }
-        long seen = events.getAndSet(0);
-        Commit.Report report = new Commit.Report(Duration.between(started, clock.instant()).toMillis(), 0L, seen, null,
-                null, null, config.redaction().keyId(), null);
-        Counts counts = sink.commitDelta(null, complete, clock.instant(), report);
-        base = fetchingId;
+        completeNext.removeAll(complete);
+        if (skipped != null) {
+            skippedChanged = false;
+        }
         Instant now = clock.instant();
         lastCommit = now;
         health.committed(false);
@@ -542,7 +1063,7 @@ public final class ContinuousRun {
         }
         Thread last = new Thread(() -> {
             try {
-                delta(pending.drain(), List.of());
+                delta(pending.drain(), List.copyOf(completeNext), skippedChanged ? List.copyOf(skippedNow) : null);
             } catch (RuntimeException e) {
                 LOG.warn("The last delta could not be committed; the next run's full fetching covers it: {}",
                         e.getMessage());
@@ -561,17 +1082,16 @@ public final class ContinuousRun {
     }
 
     /**
-     * A pending record as the sink takes it: a Helm release named by its key; an object's type
-     * named by its apiVersion and kind.
+     * A pending record as the sink takes it: a Helm release named by its key; an object
+     * ({@code object}: its record parsed) named by its type, else its apiVersion and kind.
      */
-    private ShippedRecord shipped(PendingChanges.Change change) {
+    private ShippedRecord shipped(PendingChanges.Change change, JsonNode object) {
         if (change.key().kind() != RecordKind.OBJECTS) {
             return new ShippedRecord(change.key(), new ShippedRecord.RecordName(change.key().value()), change.record());
         }
-        JsonNode object = Json.MAPPER.readTree(change.record());
         JsonNode metadata = object.path("metadata");
         String apiVersion = object.path("apiVersion").asString("");
-        ResourceType type = typesByApiKind.get(apiVersion + "/" + object.path("kind").asString(""));
+        ResourceType type = typeOf(object);
         int slash = apiVersion.indexOf('/');
         String group = type != null ? type.group() : slash < 0 ? "" : apiVersion.substring(0, slash);
         return ShippedRecord.object(group, apiVersion.substring(slash + 1),
@@ -580,19 +1100,33 @@ public final class ContinuousRun {
                 metadata.path("name").asString(null), change.record());
     }
 
+    /** The type {@code object} was listed or watched as, by its apiVersion and kind; null when none is known. */
+    private ResourceType typeOf(JsonNode object) {
+        return typesByApiKind.get(object.path("apiVersion").asString("") + "/" + object.path("kind").asString(""));
+    }
+
     /** An object redacted by the pipeline: it waits for the next delta. */
     private void changed(ShippedRecord record) {
         pending.upsert(record.key(), record.json(), clock.instant());
     }
 
-    /** What the watches tell the run. */
+    /**
+     * What the watches tell the run. A watch of Helm's storage by its own label ({@code helmOnly})
+     * only marks the releases whose storage changed: its objects are not collected.
+     */
     private final class Listener implements WatchListener {
+
+        private final boolean helmOnly;
+
+        Listener(boolean helmOnly) {
+            this.helmOnly = helmOnly;
+        }
 
         @Override
         public void changed(WatchEvent event) {
             events.incrementAndGet();
             metrics.watchEvent(event.type().resource());
-            health.progressed();
+            answered(event.type());
             if (event.type().group().equals(CRDS.group()) && event.type().resource().equals(CRDS.resource())) {
                 typesChanged = true;
             }
@@ -603,6 +1137,9 @@ public final class ContinuousRun {
                         helmChanged.add(new HelmName(event.type(), event.head().namespace(), release));
                     }
                 }
+            }
+            if (helmOnly) {
+                return;
             }
             objectsChanged = true;
             if (event.change() == WatchEvent.Change.DELETED) {
@@ -617,11 +1154,24 @@ public final class ContinuousRun {
 
         @Override
         public void progressed(ResourceType type, String resourceVersion) {
+            answered(type);
+        }
+
+        /** The API server answered this watch: it is reachable. */
+        private void answered(ResourceType type) {
             health.progressed();
+            health.apiServerAnswered();
+            if (!helmOnly) {
+                failing.remove(type);
+            }
         }
 
         @Override
         public void expired(ResourceType type) {
+            if (helmOnly) {
+                helmResync = true;
+                return;
+            }
             synchronized (expired) {
                 expired.add(type);
             }
@@ -629,8 +1179,15 @@ public final class ContinuousRun {
 
         @Override
         public void refused(ResourceType type, Skipped.Reason reason, String message) {
-            LOG.warn("The watch of {} was refused ({}): its changes are shipped at the next full fetching. {}",
+            if (helmOnly) {
+                LOG.warn("The watch of Helm's storage in {} was refused ({}): its releases are read at each resync. {}",
+                        type.qualifiedName(), reason, message);
+                return;
+            }
+            LOG.warn("The watch of {} was refused ({}): the type is listed at each resync instead. {}",
                     type.qualifiedName(), reason, message);
+            watchesLost.put(type, Skipped.type(type.group(), type.version(), type.resource(), reason,
+                    "its watch was refused (" + message + "); it is listed at each resync instead."));
         }
 
         @Override
@@ -642,6 +1199,22 @@ public final class ContinuousRun {
                         failures, delay.toMillis(), why);
             } else {
                 LOG.debug("The watch of {} restarts in {} ms: {}", type.qualifiedName(), delay.toMillis(), why);
+            }
+            if (helmOnly) {
+                return;
+            }
+            if (failures == 0) {
+                answered(type);
+                return;
+            }
+            failing.add(type);
+            if (failing.size() >= watching) {
+                health.apiServerUnreachable("every watch failed; the last: " + why);
+            } else if (failures >= GIVE_UP_AFTER) {
+                LOG.warn("The watch of {} failed {} times while other watches work: the type is listed at each resync"
+                        + " instead.", type.qualifiedName(), failures);
+                watchesLost.put(type, Skipped.type(type.group(), type.version(), type.resource(), Skipped.Reason.FAILED,
+                        "its watch failed " + failures + " times (" + why + "); it is listed at each resync instead."));
             }
         }
 
@@ -663,6 +1236,91 @@ public final class ContinuousRun {
         @Override
         public void observe(ObjectNode object) {
             trees.replace(object);
+        }
+    }
+
+    /**
+     * The full fetching's observer of every object it lists: each goes into the index of what was
+     * shipped (by its type, known from {@link #view}, asked once per type before its objects).
+     */
+    private static final class Indexing implements ObjectObserver {
+        private final ObjectIndex index;
+        private final Map<String, ResourceType> types = new ConcurrentHashMap<>();
+
+        Indexing(ObjectIndex index) {
+            this.index = index;
+        }
+
+        @Override
+        public ObjectView view(ResourceType type) {
+            types.put(type.apiVersion() + "/" + type.kind(), type);
+            return ObjectView.HEAD;
+        }
+
+        @Override
+        public void observe(ObjectNode object) {
+            ResourceType type = types.get(object.path("apiVersion").asString("") + "/" + object.path("kind").asString(""));
+            JsonNode metadata = object.path("metadata");
+            if (type != null && !(metadata.path("uid").asString("").isEmpty() && metadata.path("name").asString("").isEmpty())) {
+                index.put(type, ObjectHead.of(object), null);
+            }
+        }
+    }
+
+    /**
+     * The full fetching's sink, which keeps a digest of each Helm release and type record it ships
+     * (what a resync and a changed CustomResourceDefinition compare with).
+     */
+    private static final class Recording implements Sink {
+        private final HttpSink sink;
+        private final Map<RecordKey, Long> records;
+
+        Recording(HttpSink sink, Map<RecordKey, Long> records) {
+            this.sink = sink;
+            this.records = records;
+        }
+
+        @Override
+        public void open(String clusterId, FetchingStart start) {
+            sink.open(clusterId, start);
+        }
+
+        @Override
+        public void accept(ShippedRecord record) {
+            if (record.kind() == RecordKind.HELM_RELEASES || record.kind() == RecordKind.TYPES) {
+                synchronized (records) {
+                    records.put(record.key(), digestOf(record.json()));
+                }
+            }
+            sink.accept(record);
+        }
+
+        @Override
+        public Counts commit(List<Skipped> skipped, Instant finishedAt, Commit.Report report) {
+            return sink.commit(skipped, finishedAt, report);
+        }
+
+        @Override
+        public void abort(RuntimeException failure, Instant finishedAt) {
+            sink.abort(failure, finishedAt);
+        }
+
+        @Override
+        public ShippingStats stats() {
+            return sink.stats();
+        }
+
+        /** The sink outlives the full fetching: the run closes it. */
+        @Override
+        public void close() {}
+    }
+
+    /** The endpoint took a delta sent in the middle of a relist as a full fetching: a full fetching follows. */
+    private static final class DeltaDeclined extends CollectorException {
+        private static final long serialVersionUID = 1L;
+
+        DeltaDeclined() {
+            super("the endpoint did not take a delta as a delta");
         }
     }
 

@@ -1,5 +1,6 @@
 package io.k8scollector.collector.run;
 
+import io.k8scollector.collector.discovery.Catalog;
 import io.k8scollector.collector.listing.ListingOutcome;
 import io.k8scollector.collector.shipping.ShippingStats;
 import io.k8scollector.protocol.Counts;
@@ -19,6 +20,7 @@ import org.slf4j.Logger;
  * @param skipped every group, type and object left out, as committed
  * @param treesCut nodes left out of ownership trees cut at their deepest level
  * @param notes what else a person should know of this run (Helm storage unread, a random redaction key)
+ * @param catalog what discovery found: the types served and selected
  */
 public record RunReport(
         String fetchingId,
@@ -29,7 +31,8 @@ public record RunReport(
         Duration duration,
         ShippingStats shipping,
         long treesCut,
-        List<String> notes) {
+        List<String> notes,
+        Catalog catalog) {
 
     public RunReport {
         listings = List.copyOf(listings);

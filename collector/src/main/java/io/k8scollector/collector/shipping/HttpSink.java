@@ -280,6 +280,19 @@ public final class HttpSink implements Sink {
     }
 
     /**
+     * Closes the open fetching without a word to the endpoint (it could not be reached), once the
+     * pages in flight are done: the next {@link #open} may start another, and {@link #abort} still
+     * names this one until then.
+     */
+    public void abandon() {
+        try {
+            awaitSenders();
+        } finally {
+            closeFetching();
+        }
+    }
+
+    /**
      * POSTs the abort on a thread of its own and waits for it at most {@link Sink#ABORT_BUDGET}
      * (a login again on the way included), so that an endpoint that hangs cannot hold the exit.
      * A 404 is what an endpoint of protocol 1.0, without the route, answers: logged at DEBUG.

@@ -53,6 +53,8 @@ public final class ObjectIndex {
         String textUid;
         String textVersion;
         String link;
+        /** The last listing round that saw the object ({@link #listed}); 0 for none. */
+        int round;
         byte keyForm;
         byte controller;
     }
@@ -94,6 +96,33 @@ public final class ObjectIndex {
         long[] bits = bits(key, uidOf(key));
         Entry entry = find(bits[0], bits[1]);
         return entry == null ? null : version(entry);
+    }
+
+    /**
+     * Marks the object of {@code key} as seen by listing round {@code round} (a relist, which then
+     * asks for what it did not see, {@link #unlisted}).
+     *
+     * @return the resourceVersion recorded for it, or null when none was: whether it changed since shipped
+     */
+    public synchronized String listed(RecordKey key, int round) {
+        long[] bits = bits(key, uidOf(key));
+        Entry entry = find(bits[0], bits[1]);
+        if (entry == null) {
+            return null;
+        }
+        entry.round = round;
+        return version(entry);
+    }
+
+    /** The objects of {@code type} that listing round {@code round} did not see: gone since they were shipped. */
+    public synchronized List<IndexedObject> unlisted(ResourceType type, int round) {
+        List<IndexedObject> found = new ArrayList<>();
+        for (Entry entry : table) {
+            if (entry != null && entry.type.equals(type) && entry.round != round) {
+                found.add(view(entry));
+            }
+        }
+        return found;
     }
 
     /** Forgets {@code key}; answers what was recorded, or null. */

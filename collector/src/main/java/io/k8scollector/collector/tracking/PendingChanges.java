@@ -86,6 +86,27 @@ public final class PendingChanges {
         return new Batch(upserts, deletions);
     }
 
+    /**
+     * Puts back the changes of {@code batch}, which could not be shipped, except where a newer
+     * change of the same key is pending now (it wins); each keeps its first {@code seen} time.
+     *
+     * @return false when the budget is spent: not every change was kept
+     */
+    public synchronized boolean putBack(Batch batch) {
+        boolean kept = true;
+        for (List<Change> changes : List.of(batch.upserts(), batch.deletions())) {
+            for (Change change : changes) {
+                Change newer = this.changes.get(change.key());
+                if (newer == null) {
+                    kept &= offer(change.key(), change.record(), change.deletion(), change.seen());
+                } else if (change.seen().isBefore(newer.seen())) {
+                    this.changes.put(change.key(), new Change(newer.key(), newer.record(), newer.deletion(), change.seen()));
+                }
+            }
+        }
+        return kept;
+    }
+
     /** Forgets every pending change and the overflow, as the caller starts a resync. */
     public synchronized void dropAll() {
         changes.clear();
@@ -129,6 +150,9 @@ public final class PendingChanges {
      * @param deletions deletions to send, likewise
      */
     public record Batch(List<Change> upserts, List<Change> deletions) {
+
+        /** Nothing: what a heartbeat carries. */
+        public static final Batch EMPTY = new Batch(List.of(), List.of());
 
         public Batch {
             upserts = List.copyOf(upserts);

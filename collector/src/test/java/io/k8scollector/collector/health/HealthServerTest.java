@@ -75,6 +75,20 @@ class HealthServerTest {
     }
 
     @Test
+    void readinessSaysWhileTheApiServerIsUnreachableAndLivenessHolds() throws Exception {
+        health.committed(true);
+        health.apiServerUnreachable("every watch failed: ConnectException");
+
+        HttpResponse<String> down = get("/readyz");
+
+        assertThat(down.statusCode()).isEqualTo(503);
+        assertThat(down.body()).isEqualTo("not ready: the API server is unreachable (every watch failed: ConnectException)\n");
+        assertThat(get("/healthz").statusCode()).isEqualTo(200);
+        health.apiServerAnswered();
+        assertThat(get("/readyz").statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void metricsAreServedInThePrometheusTextFormatWithTheIssuesNames() throws Exception {
         metrics.watchEvent("pods");
         metrics.watchEvent("pods");

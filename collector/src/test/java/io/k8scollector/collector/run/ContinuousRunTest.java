@@ -24,9 +24,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -66,6 +70,8 @@ class ContinuousRunTest {
 
     private IngestEndpoint endpoint;
     private CollectorConfig config;
+    private CollectorHealth health;
+    private final ShiftedClock clock = new ShiftedClock();
     private HttpSink sink;
     private ContinuousRun run;
     private Future<Integer> running;
@@ -102,6 +108,7 @@ class ContinuousRunTest {
         awaitEqual();
 
         assertThat(endpoint.fullCommits()).isEqualTo(1);
+        assertThat(endpoint.fullStarts()).isEqualTo(1);
         assertThat(endpoint.requests("deletions")).isPositive();
         assertNoSecretSent();
     }
@@ -123,7 +130,7 @@ class ContinuousRunTest {
     }
 
     @Test
-    void aNewCustomResourceDefinitionsTypeIsCollectedAndWatched() throws Exception {
+    void aNewCustomResourceDefinitionsTypeIsCollectedAndWatchedAndARemovedOnesObjectsDeletedAllAsDeltas() throws Exception {
         start(Map.of());
         awaitEqual();
         ObjectNode crd = Json.MAPPER.createObjectNode();
@@ -143,15 +150,20 @@ class ContinuousRunTest {
         connected.cluster().store().put(thing);
         try {
             await(() -> endpoint.current(CLUSTER) != null && !uids(endpoint.current(CLUSTER), "Thing").isEmpty()
-                    && uids(endpoint.current(CLUSTER), "Thing").equals(connected.cluster().store().uids("acme.io", "things")));
-            int fulls = endpoint.fullCommits();
+                    && uids(endpoint.current(CLUSTER), "Thing").equals(connected.cluster().store().uids("acme.io", "things"))
+                    && records(RecordKind.TYPES).containsKey("acme.io/things"));
+            long listsBefore = connected.cluster().listRequestCount();
             thing.putObject("metadata").put("name", "second");
             connected.cluster().store().put(thing);
             await(() -> uids(endpoint.current(CLUSTER), "Thing").equals(connected.cluster().store().uids("acme.io", "things")));
-            assertThat(endpoint.fullCommits()).as("the new type is watched: no full fetching for its objects").isEqualTo(fulls);
+            assertThat(connected.cluster().listRequestCount()).as("the new type is watched: no list for its next object")
+                    .isEqualTo(listsBefore);
         } finally {
             connected.cluster().store().delete("apiextensions.k8s.io", "customresourcedefinitions", null, "things.acme.io");
         }
+        await(() -> uids(endpoint.current(CLUSTER), "Thing").isEmpty() && !records(RecordKind.TYPES).containsKey("acme.io/things"));
+        awaitEqual();
+        assertThat(endpoint.fullStarts()).as("discovery again, as deltas").isEqualTo(1);
     }
 
     @Test
@@ -159,6 +171,7 @@ class ContinuousRunTest {
         start(Map.of("collector.heartbeatSeconds", "1"));
         await(() -> endpoint.heartbeats() >= 2);
         assertThat(endpoint.fullCommits()).isEqualTo(1);
+        assertThat(endpoint.fullStarts()).isEqualTo(1);
         awaitEqual();
     }
 
@@ -174,21 +187,32 @@ class ContinuousRunTest {
     }
 
     @Test
-    void anExpiredWatchListsItsTypeAgainAndSendsItWhole() throws Exception {
+    void anExpiredWatchListsItsTypeAgainAndSendsOnlyTheDifferences() throws Exception {
         start(Map.of());
         awaitEqual();
-        putConfigMap("shop", "cm-before-compaction", "a");
-        awaitEqual();
-        // Changes while no watch runs, then history gone: the resumed watch gets 410.
-        connected.cluster().faults().stallWatches("", "configmaps", Duration.ofSeconds(2));
-        Thread.sleep(300);
-        deleteConfigMap("shop", "cm-before-compaction");
-        putConfigMap("shop", "cm-while-stalled", "b");
+        // Changes while no watch runs, then history gone: every resumed watch gets 410.
+        MissedChanges missed = missChanges("cm-before-compaction", "cm-while-stalled", Duration.ofSeconds(2));
         connected.cluster().store().compact();
         connected.cluster().faults().dropWatches();
         awaitEqual();
-        assertThat(endpoint.commits()).anyMatch(commit -> commit.has("completeTypes"));
-        assertThat(endpoint.fullCommits()).isEqualTo(1);
+
+        assertOnlyThoseSent(missed);
+        assertThat(endpoint.commits()).noneMatch(commit -> !commit.path("completeTypes").isEmpty());
+        assertThat(connected.cluster().listRequests().get("/api/v1/configmaps"))
+                .isGreaterThan(missed.listsBefore().get("/api/v1/configmaps"));
+    }
+
+    @Test
+    void aResyncListsEveryTypeAgainAndSendsOnlyWhatTheWatchesMissedAsADelta() throws Exception {
+        start(Map.of("collector.resyncMinutes", "1"));
+        awaitEqual();
+        // The watch sees nothing for a while: only the resync can tell these changes.
+        MissedChanges missed = missChanges("cm-resync-doomed", "cm-resync-new", Duration.ofSeconds(30));
+        clock.shift(Duration.ofMinutes(2));
+        awaitEqual();
+
+        assertOnlyThoseSent(missed);
+        assertThat(connected.cluster().listRequests().get("/api/v1/pods")).isEqualTo(missed.listsBefore().get("/api/v1/pods") + 1);
     }
 
     @Test
@@ -201,6 +225,145 @@ class ContinuousRunTest {
         putConfigMap("shop", "cm-while-down", "a");
         awaitEqual();
         assertThat(endpoint.requests("start")).isGreaterThan(6);
+        assertThat(endpoint.fullStarts()).as("the delta waits, then goes on the same base").isEqualTo(1);
+    }
+
+    @Test
+    void aDeltaThatCouldNotReachTheEndpointIsSentAgainOnTheSameBaseAndTheOpenOneAborted() throws Exception {
+        start(Map.of());
+        awaitEqual();
+        long listsBefore = connected.cluster().listRequestCount();
+        for (int i = 0; i < 4; i++) {
+            endpoint.fault("/objects", 503, Map.of());
+        }
+        putConfigMap("shop", "cm-page-lost", "a");
+        await(() -> endpoint.requests("objects") > 4);
+        putConfigMap("shop", "cm-page-lost", "b");
+        putConfigMap("shop", "cm-after-loss", "c");
+        awaitEqual();
+
+        assertThat(endpoint.fullStarts()).isEqualTo(1);
+        assertThat(endpoint.aborts()).as("the deltas left open are aborted").isNotEmpty();
+        assertThat(connected.cluster().listRequestCount()).as("no list: the watches went on").isEqualTo(listsBefore);
+    }
+
+    @Test
+    void aCommitWhoseAnswerWasLostButWhichTheEndpointMadeCurrentBecomesTheBase() throws Exception {
+        start(Map.of());
+        awaitEqual();
+        // both attempts of one commit are taken, and neither answer arrives
+        endpoint.fault("/commit", IngestEndpoint.ANSWER_LOST, Map.of());
+        endpoint.fault("/commit", IngestEndpoint.ANSWER_LOST, Map.of());
+        putConfigMap("shop", "cm-answer-lost", "a");
+        awaitEqual();
+        putConfigMap("shop", "cm-after-lost-answer", "b");
+        awaitEqual();
+
+        assertThat(endpoint.fullStarts()).as("the lost answer's fetching is the base: no full fetching").isEqualTo(1);
+    }
+
+    @Test
+    void changesPastMaxPendingMbAreDroppedAndResyncedAsADeltaOnceTheEndpointAnswers() throws Exception {
+        start(Map.of("collector.maxPendingMb", "1"));
+        awaitEqual();
+        Map<String, Long> listsBefore = connected.cluster().listRequests();
+        for (int i = 0; i < 6; i++) {
+            endpoint.fault("/fetchings", 503, Map.of());
+        }
+        String large = "x".repeat(8 * 1024);
+        try {
+            for (int i = 0; i < 200; i++) {
+                putConfigMap("shop", "cm-flood-" + i, large);
+            }
+            awaitEqual();
+            assertThat(endpoint.fullStarts()).as("the resync is a delta").isEqualTo(1);
+            assertListedAtMostOnceMore(listsBefore);
+        } finally {
+            for (int i = 0; i < 200; i++) {
+                deleteConfigMap("shop", "cm-flood-" + i);
+            }
+        }
+    }
+
+    @Test
+    void aForbiddenTypeIsReportedSkippedListedAtEachResyncAndWatchedAgainOnceAllowed() throws Exception {
+        start(Map.of("collector.resyncMinutes", "1"));
+        awaitEqual();
+        connected.cluster().faults().forbid("", "configmaps");
+        connected.cluster().faults().dropWatches();
+        await(() -> skippedTypes().contains("/configmaps"));
+        putConfigMap("shop", "cm-while-forbidden", "a");
+        connected.cluster().faults().clear();
+        clock.shift(Duration.ofMinutes(2));
+        awaitEqual();
+        await(() -> !skippedTypes().contains("/configmaps"));
+        assertThat(endpoint.commits()).anyMatch(commit -> commit.path("completeTypes").toString().contains("\"configmaps\""));
+        long listsBefore = connected.cluster().listRequestCount();
+        putConfigMap("shop", "cm-watched-again", "b");
+        awaitEqual();
+        assertThat(connected.cluster().listRequestCount()).as("watched again: no list").isEqualTo(listsBefore);
+        assertThat(endpoint.fullStarts()).isEqualTo(1);
+    }
+
+    @Test
+    void aTypeWhoseWatchKeepsFailingIsGivenUpReportedAndListedAtEachResync() throws Exception {
+        start(Map.of("collector.resyncMinutes", "1"));
+        awaitEqual();
+        connected.cluster().faults().failWatches("", "configmaps", 503);
+        connected.cluster().faults().dropWatches();
+        await(() -> skippedTypes().contains("/configmaps"));
+        assertThat(health.readiness().ok()).as("the other watches work: the API server answers").isTrue();
+        putConfigMap("shop", "cm-watch-failing", "a");
+        clock.shift(Duration.ofMinutes(2));
+        awaitEqual();
+        // tried again at the resync, and given up again
+        await(() -> skippedTypes().contains("/configmaps"));
+        connected.cluster().faults().clear();
+        long podLists = connected.cluster().listRequests().get("/api/v1/pods");
+        clock.shift(Duration.ofMinutes(2));
+        await(() -> connected.cluster().listRequests().get("/api/v1/pods") > podLists
+                && !skippedTypes().contains("/configmaps"));
+        long listsBefore = connected.cluster().listRequestCount();
+        putConfigMap("shop", "cm-watch-back", "b");
+        awaitEqual();
+        assertThat(connected.cluster().listRequestCount()).as("watched again: no list").isEqualTo(listsBefore);
+        assertThat(endpoint.fullStarts()).isEqualTo(1);
+    }
+
+    @Test
+    void helmStorageIsWatchedByItsOwnLabelWhenSecretsAreNotCollected() throws Exception {
+        start(Map.of("collector.resources.secrets", "false"));
+        await(() -> endpoint.current(CLUSTER) != null);
+        Map<String, JsonNode> before = records(RecordKind.HELM_RELEASES);
+        for (int i = 0; i < 150; i++) {
+            connected.cluster().churn().step();
+        }
+        // no resync is due and no full fetching is sent: only the watch of the release Secrets can tell
+        await(() -> records(RecordKind.HELM_RELEASES).equals(fresh(RecordKind.HELM_RELEASES)));
+        assertThat(records(RecordKind.HELM_RELEASES)).as("the churn upgraded a release").isNotEqualTo(before);
+        assertThat(uids(endpoint.current(CLUSTER), "Secret")).as("Secrets are still not collected").isEmpty();
+        assertThat(endpoint.fullStarts()).isEqualTo(1);
+    }
+
+    @Test
+    void anApiServerDownForAWhileIsWaitedOutReportedInReadinessAndCaughtUp() throws Exception {
+        start(Map.of());
+        awaitEqual();
+        assertThat(health.readiness().ok()).isTrue();
+        connected.cluster().suspend();
+        try {
+            putConfigMap("shop", "cm-while-api-down", "a");
+            deleteConfigMap("shop", "cm-while-api-down");
+            putConfigMap("shop", "cm-kept-while-api-down", "b");
+            await(() -> !health.readiness().ok());
+            assertThat(health.readiness().reason()).contains("API server is unreachable");
+            assertThat(running.isDone()).isFalse();
+        } finally {
+            connected.cluster().resume();
+        }
+        awaitEqual();
+        await(() -> health.readiness().ok());
+        assertThat(endpoint.fullStarts()).isEqualTo(1);
     }
 
     @Test
@@ -255,8 +418,8 @@ class ContinuousRunTest {
         config = CollectorConfig.from(new CommandLineFlags(kubeconfig, configDir, false, false, CLUSTER, null,
                 false), env);
         sink = new HttpSink(config.shipping());
-        run = new ContinuousRun(config, connected.server(), sink, Clock.systemUTC(),
-                new CollectorHealth(Clock.systemUTC(), config.continuous().heartbeat()), new CollectorMetrics(), QUICK);
+        health = new CollectorHealth(Clock.systemUTC(), config.continuous().heartbeat());
+        run = new ContinuousRun(config, connected.server(), sink, clock, health, new CollectorMetrics(), QUICK);
         running = thread.submit(run::run);
     }
 
@@ -322,6 +485,89 @@ class ContinuousRunTest {
         return records;
     }
 
+    /**
+     * Makes ConfigMap {@code doomed}, waits for it at the endpoint, then, while the ConfigMaps' watch
+     * is stalled for {@code stall}, deletes it and adds {@code added}: what only a list can tell.
+     */
+    private MissedChanges missChanges(String doomed, String added, Duration stall) throws InterruptedException {
+        putConfigMap("shop", doomed, "a");
+        awaitEqual();
+        String gone = configMapUid(doomed);
+        connected.cluster().faults().stallWatches("", "configmaps", stall);
+        Thread.sleep(300);
+        deleteConfigMap("shop", doomed);
+        putConfigMap("shop", added, "b");
+        return new MissedChanges(gone, configMapUid(added), endpoint.pages().size(), connected.cluster().listRequests());
+    }
+
+    /** Changes the watches missed, and what the endpoint and the test cluster had seen before them. */
+    private record MissedChanges(String goneUid, String addedUid, int pagesBefore, Map<String, Long> listsBefore) {}
+
+    /**
+     * Since {@code missed}: the added ConfigMap alone was sent, the gone one deleted, no full
+     * fetching started, and every type listed at most once more.
+     */
+    private void assertOnlyThoseSent(MissedChanges missed) {
+        List<IngestEndpoint.Page> pages = endpoint.pages().subList(missed.pagesBefore(), endpoint.pages().size());
+        assertThat(keys(pages, "objects")).as("only what changed is sent again").containsExactly("u:" + missed.addedUid());
+        assertThat(keys(pages, "deletions")).contains("u:" + missed.goneUid());
+        assertThat(endpoint.fullStarts()).as("as a delta").isEqualTo(1);
+        assertListedAtMostOnceMore(missed.listsBefore());
+    }
+
+    /** Every type path listed no more than once since {@code before}, beside Helm's storage (read again by its label). */
+    private static void assertListedAtMostOnceMore(Map<String, Long> before) {
+        Map<String, Long> after = connected.cluster().listRequests();
+        for (Map.Entry<String, Long> path : after.entrySet()) {
+            long more = path.getValue() - before.getOrDefault(path.getKey(), 0L);
+            boolean helmStorage = path.getKey().equals("/api/v1/secrets") || path.getKey().equals("/api/v1/configmaps");
+            assertThat(more).as("lists of %s", path.getKey()).isLessThanOrEqualTo(helmStorage ? 2 : 1);
+        }
+    }
+
+    /** The keys of the records or deletions in {@code pages} of {@code kind}. */
+    private static List<String> keys(List<IngestEndpoint.Page> pages, String kind) {
+        return pages.stream().filter(page -> page.kind().equals(kind)).flatMap(page -> page.keys().stream()).distinct().toList();
+    }
+
+    /** The types the endpoint's current snapshot holds as skipped, as group/resource. */
+    private Set<String> skippedTypes() {
+        ClusterSnapshot snapshot = endpoint.current(CLUSTER);
+        Set<String> types = new HashSet<>();
+        if (snapshot != null) {
+            for (JsonNode entry : snapshot.skipped()) {
+                if (entry.path("kind").asString("").equals("type")) {
+                    types.add(entry.path("group").asString("") + "/" + entry.path("resource").asString(""));
+                }
+            }
+        }
+        return types;
+    }
+
+    /** The system clock, moved on by hand: a resync is due without waiting for it. */
+    private static final class ShiftedClock extends Clock {
+        private volatile Duration shift = Duration.ZERO;
+
+        void shift(Duration by) {
+            shift = shift.plus(by);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            throw new UnsupportedOperationException("the shifted clock is UTC");
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.now().plus(shift);
+        }
+    }
+
     private static Set<String> uids(ClusterSnapshot snapshot, String kind) {
         Set<String> uids = new HashSet<>();
         for (JsonNode object : snapshot.records(RecordKind.OBJECTS).values()) {
@@ -358,6 +604,11 @@ class ContinuousRunTest {
         metadata.put("namespace", namespace);
         object.putObject("data").put(key, value);
         connected.cluster().store().put(object);
+    }
+
+    private static String configMapUid(String name) {
+        return connected.cluster().store().get("", "configmaps", "shop", name).orElseThrow().path("metadata").path("uid")
+                .asString();
     }
 
     private static void deleteConfigMap(String namespace, String name) {

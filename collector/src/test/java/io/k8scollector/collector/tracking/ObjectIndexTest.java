@@ -145,4 +145,23 @@ class ObjectIndexTest {
         }
         return used;
     }
+
+    @Test
+    void aListingRoundFindsWhatItDidNotSeeOfItsTypeAndGivesTheShippedVersions() {
+        ObjectIndex index = new ObjectIndex();
+        ObjectHead kept = pod(UUID.randomUUID().toString(), "shop", "kept", "10", List.of());
+        ObjectHead gone = pod(UUID.randomUUID().toString(), "shop", "gone", "11", List.of());
+        ObjectHead node = new ObjectHead(UUID.randomUUID().toString(), "v1", "Node", "", "node-1", "9", List.of());
+        index.put(PODS, kept, null);
+        index.put(PODS, gone, null);
+        index.put(NODES, node, null);
+
+        assertThat(index.listed(kept.key(), 1)).isEqualTo("10");
+        assertThat(index.listed(pod(UUID.randomUUID().toString(), "shop", "new", "12", List.of()).key(), 1)).isNull();
+
+        assertThat(index.unlisted(PODS, 1)).extracting(IndexedObject::name).containsExactly("gone");
+        assertThat(index.unlisted(NODES, 1)).extracting(IndexedObject::name).containsExactly("node-1");
+        assertThat(index.listed(gone.key(), 2)).isEqualTo("11");
+        assertThat(index.unlisted(PODS, 2)).extracting(IndexedObject::name).containsExactly("kept");
+    }
 }

@@ -89,4 +89,36 @@ class PendingChangesTest {
     void aBudgetMustHoldSomething() {
         assertThatThrownBy(() -> new PendingChanges(0)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0");
     }
+
+    @Test
+    void aBatchPutBackKeepsItsChangesUnlessANewerOneOfTheSameKeyIsPending() {
+        PendingChanges pending = new PendingChanges(1 << 20);
+        pending.upsert(WEB, record("{\"v\":1}"), T0);
+        pending.upsert(DB, record("{\"db\":1}"), T0);
+        PendingChanges.Batch unshipped = pending.drain();
+        pending.delete(Deletion.object("uid-web", "v1", "Pod", "shop", "web"), T0.plusSeconds(5));
+
+        assertThat(pending.putBack(unshipped)).isTrue();
+
+        PendingChanges.Batch again = pending.drain();
+        assertThat(again.upserts()).singleElement().satisfies(change -> {
+            assertThat(change.key()).isEqualTo(DB);
+            assertThat(new String(change.record(), StandardCharsets.UTF_8)).isEqualTo("{\"db\":1}");
+        });
+        assertThat(again.deletions()).singleElement().satisfies(change -> {
+            assertThat(change.key()).isEqualTo(WEB);
+            assertThat(change.seen()).as("the lag counts from the first change").isEqualTo(T0);
+        });
+    }
+
+    @Test
+    void aBatchPutBackPastTheBudgetOverflows() {
+        PendingChanges pending = new PendingChanges(1500);
+        pending.upsert(WEB, new byte[1000], T0);
+        PendingChanges.Batch unshipped = pending.drain();
+        pending.upsert(DB, new byte[1000], T0.plusSeconds(1));
+
+        assertThat(pending.putBack(unshipped)).isFalse();
+        assertThat(pending.overflowed()).isTrue();
+    }
 }

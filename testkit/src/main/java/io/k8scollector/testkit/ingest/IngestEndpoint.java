@@ -55,13 +55,18 @@ public final class IngestEndpoint implements AutoCloseable {
 
     public static final String ACCESS_KEY = "AKIA-TEST-ACCESS";
     public static final String SECRET_KEY = "secret-do-not-log-42";
+    /** The status of a {@link #fault} whose request is handled but whose answer never leaves: a lost answer. */
+    public static final int ANSWER_LOST = -1;
 
     private static final Pattern FETCHING = Pattern.compile("/v1/clusters/([^/]+)/fetchings(?:/([0-9a-f]{24})/([a-z-]+))?");
 
     /** A page the endpoint accepted, as it arrived. */
     public record Page(String kind, String encoding, long plainSize, List<String> keys, String userAgent) {}
 
-    /** A fault: the next request whose path ends with {@code pathSuffix} gets {@code status} (0: connection reset). */
+    /**
+     * A fault: the next request whose path ends with {@code pathSuffix} gets {@code status} (0:
+     * connection reset; {@link #ANSWER_LOST}: handled as usual, then the connection reset instead of the answer).
+     */
     record Fault(String pathSuffix, int status, Map<String, String> headers) {}
 
     private final HttpServer server;
@@ -79,6 +84,7 @@ public final class IngestEndpoint implements AutoCloseable {
     private final List<JsonNode> aborts = Collections.synchronizedList(new ArrayList<>());
     private final List<byte[]> bodies = Collections.synchronizedList(new ArrayList<>());
     private final Set<String> committed = ConcurrentHashMap.newKeySet();
+    private final Set<String> fullStarts = ConcurrentHashMap.newKeySet();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger maxInFlight = new AtomicInteger();
     private volatile int bodyLimit = 64 * 1024 * 1024;
@@ -89,6 +95,8 @@ public final class IngestEndpoint implements AutoCloseable {
     private volatile boolean protocol10;
     private volatile boolean declineDeltas;
     private volatile CountDownLatch gate = new CountDownLatch(0);
+    /** Set while a request whose answer is to be lost is handled. */
+    private final ThreadLocal<Boolean> losing = ThreadLocal.withInitial(() -> false);
     private final CountDownLatch pageAtGate = new CountDownLatch(1);
 
     public IngestEndpoint() throws IOException {
@@ -175,6 +183,11 @@ public final class IngestEndpoint implements AutoCloseable {
     /** Full fetchings committed (every commit of a fetching without a base). */
     public int fullCommits() {
         return fullCommits.get();
+    }
+
+    /** Full fetchings started (distinct fetchingIds whose start named no base), committed or not. */
+    public int fullStarts() {
+        return fullStarts.size();
     }
 
     /** Whether a page reached the gate of {@link #holdPagesUntil} within {@code timeout}. */
@@ -269,7 +282,8 @@ public final class IngestEndpoint implements AutoCloseable {
                 inFlight.decrementAndGet();
                 throw new IOException("injected connection reset");
             }
-            if (fault != null) {
+            losing.set(fault != null && fault.status() == ANSWER_LOST);
+            if (fault != null && fault.status() != ANSWER_LOST) {
                 fault.headers().forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
                 error(exchange, fault.status(), "injected", "injected fault");
                 return;
@@ -373,6 +387,9 @@ public final class IngestEndpoint implements AutoCloseable {
                 return;
             }
             bindings.put(clusterId, start.clusterUniqueId());
+        }
+        if (start.base() == null) {
+            fullStarts.add(start.fetchingId());
         }
         if (!start.speaks11() || protocol10) {
             fetchings.computeIfAbsent(start.fetchingId(), id -> new Fetching(clusterId, null));
@@ -601,6 +618,10 @@ public final class IngestEndpoint implements AutoCloseable {
     /** Every answer goes out here, so that a request stops counting as in flight before its answer can arrive. */
     private void answer(HttpExchange exchange, int status, byte[] body) throws IOException {
         inFlight.decrementAndGet();
+        if (losing.get()) {
+            losing.set(false);
+            throw new IOException("injected: the answer is lost");
+        }
         if (body == null) {
             exchange.sendResponseHeaders(status, -1);
             return;

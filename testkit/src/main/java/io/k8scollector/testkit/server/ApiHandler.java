@@ -45,6 +45,7 @@ final class ApiHandler implements HttpHandler {
     private final AccessReviews reviews;
     private final ListPages pages = ListPages.sizedToHeap();
     private final Map<String, LongAdder> requests = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> lists = new ConcurrentHashMap<>();
 
     ApiHandler(ObjectStore store, Faults faults, String token, String serverAddress, WatchLimits limits) {
         this.store = store;
@@ -58,6 +59,11 @@ final class ApiHandler implements HttpHandler {
 
     Map<String, LongAdder> requests() {
         return requests;
+    }
+
+    /** List requests (a collection's GET without {@code watch}) by path, each page counted. */
+    Map<String, LongAdder> lists() {
+        return lists;
     }
 
     @Override
@@ -145,9 +151,13 @@ final class ApiHandler implements HttpHandler {
                     .about(request.resource(), group, request.name()));
             return;
         }
-        if (watch && request.name() == null) {
+        OptionalInt watchFailure = faults.watchFailure(type.get().key());
+        if (watch && request.name() == null && watchFailure.isPresent()) {
+            exchange.status(Status.reasonFor(watchFailure.getAsInt(), "the watch failed (a fault asked for)"));
+        } else if (watch && request.name() == null) {
             watches.serve(exchange, type.get(), request);
         } else if (request.name() == null) {
+            lists.computeIfAbsent(exchange.path(), p -> new LongAdder()).increment();
             list(exchange, type.get(), request);
         } else {
             get(exchange, type.get(), request);

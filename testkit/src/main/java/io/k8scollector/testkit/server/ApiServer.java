@@ -13,6 +13,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The HTTPS listener on 127.0.0.1 that serves a store as a Kubernetes API server. Its connections
@@ -34,14 +35,18 @@ public final class ApiServer implements AutoCloseable {
         }
     }
 
-    private final HttpsServer server;
     private final ExecutorService executor;
     private final ApiHandler handler;
+    private final HttpsConfigurator tls;
+    private final int port;
+    private HttpsServer server;
 
-    private ApiServer(HttpsServer server, ExecutorService executor, ApiHandler handler) {
+    private ApiServer(HttpsServer server, ExecutorService executor, ApiHandler handler, HttpsConfigurator tls) {
         this.server = server;
         this.executor = executor;
         this.handler = handler;
+        this.tls = tls;
+        this.port = server.getAddress().getPort();
     }
 
     /**
@@ -54,22 +59,30 @@ public final class ApiServer implements AutoCloseable {
      */
     public static ApiServer start(ObjectStore store, Faults faults, String token, int port,
             ServerCertificate certificate, WatchLimits limits) {
+        HttpsConfigurator tls = new HttpsConfigurator(certificate.sslContext());
+        AtomicInteger threads = new AtomicInteger();
+        // Unbounded: an open watch holds its thread, and must never hold one that another request needs.
+        ExecutorService executor = Executors.newCachedThreadPool(task -> {
+            Thread thread = new Thread(task, "testcluster-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        HttpsServer server = listen(port, tls, executor, null);
+        ApiHandler handler = new ApiHandler(store, faults, token, "127.0.0.1:" + server.getAddress().getPort(), limits);
+        server.createContext("/", handler);
+        server.start();
+        return new ApiServer(server, executor, handler, tls);
+    }
+
+    private static HttpsServer listen(int port, HttpsConfigurator tls, ExecutorService executor, ApiHandler handler) {
         try {
             HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 256);
-            server.setHttpsConfigurator(new HttpsConfigurator(certificate.sslContext()));
-            AtomicInteger threads = new AtomicInteger();
-            // Unbounded: an open watch holds its thread, and must never hold one that another request needs.
-            ExecutorService executor = Executors.newCachedThreadPool(task -> {
-                Thread thread = new Thread(task, "testcluster-" + threads.incrementAndGet());
-                thread.setDaemon(true);
-                return thread;
-            });
+            server.setHttpsConfigurator(tls);
             server.setExecutor(executor);
-            ApiHandler handler = new ApiHandler(store, faults, token,
-                    "127.0.0.1:" + server.getAddress().getPort(), limits);
-            server.createContext("/", handler);
-            server.start();
-            return new ApiServer(server, executor, handler);
+            if (handler != null) {
+                server.createContext("/", handler);
+            }
+            return server;
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot listen on 127.0.0.1:" + port, e);
         }
@@ -77,18 +90,45 @@ public final class ApiServer implements AutoCloseable {
 
     /** The port it listens on. */
     public int port() {
-        return server.getAddress().getPort();
+        return port;
     }
 
     /** Requests received so far, by path (without query), in path order. */
     public Map<String, Long> requests() {
+        return counts(handler.requests());
+    }
+
+    /** List requests (pages of a collection, watches not counted) so far, by path, in path order. */
+    public Map<String, Long> listRequests() {
+        return counts(handler.lists());
+    }
+
+    private static Map<String, Long> counts(Map<String, LongAdder> adders) {
         Map<String, Long> counts = new TreeMap<>();
-        handler.requests().forEach((path, count) -> counts.put(path, count.sum()));
+        adders.forEach((path, count) -> counts.put(path, count.sum()));
         return counts;
     }
 
+    /**
+     * Stops listening and closes every connection, open watches included, as an API server that
+     * went down: connections to its port are refused until {@link #resume()}.
+     */
+    public synchronized void suspend() {
+        server.stop(0);
+    }
+
+    /**
+     * Listens again on the same port, with the same store, faults and token, after {@link #suspend()}.
+     *
+     * @throws UncheckedIOException when the port was taken meanwhile
+     */
+    public synchronized void resume() {
+        server = listen(port, tls, executor, handler);
+        server.start();
+    }
+
     @Override
-    public void close() {
+    public synchronized void close() {
         server.stop(0);
         executor.shutdownNow();
     }
