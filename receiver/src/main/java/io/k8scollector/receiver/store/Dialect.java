@@ -5,9 +5,9 @@ import java.util.Map;
 
 /** What differs between the two databases the store runs on. */
 enum Dialect {
-    SQLITE("INTEGER PRIMARY KEY AUTOINCREMENT", "BLOB", "", "", null, false, null, null, null),
+    SQLITE("INTEGER PRIMARY KEY AUTOINCREMENT", "BLOB", "", "", null, false, null, null, null, null),
     POSTGRESQL("BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY", "BYTEA", " FOR SHARE", " FOR UPDATE",
-            "SET LOCAL synchronous_commit = off", true,
+            "SET LOCAL synchronous_commit = off", true, "ANALYZE versions",
             "SELECT pg_advisory_xact_lock_shared(" + Dialect.BODIES_LOCK + ", hashtext(current_schema()))",
             "SELECT pg_advisory_xact_lock(" + Dialect.BODIES_LOCK + ", hashtext(current_schema()))",
             "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
@@ -26,18 +26,20 @@ enum Dialect {
     private final String forUpdate;
     private final String unflushedCommit;
     private final boolean copies;
+    private final String analyze;
     private final String bodiesShared;
     private final String bodiesExclusive;
     private final String consistentRead;
 
     Dialect(String serial, String bytes, String forShare, String forUpdate, String unflushedCommit, boolean copies,
-            String bodiesShared, String bodiesExclusive, String consistentRead) {
+            String analyze, String bodiesShared, String bodiesExclusive, String consistentRead) {
         this.serial = serial;
         this.bytes = bytes;
         this.forShare = forShare;
         this.forUpdate = forUpdate;
         this.unflushedCommit = unflushedCommit;
         this.copies = copies;
+        this.analyze = analyze;
         this.bodiesShared = bodiesShared;
         this.bodiesExclusive = bodiesExclusive;
         this.consistentRead = consistentRead;
@@ -78,6 +80,28 @@ enum Dialect {
      */
     boolean copies() {
         return copies;
+    }
+
+    /**
+     * Whether a list of keys is bound as one array ({@link Versions#current}); SQLite binds
+     * each key (an IN list), PostgreSQL one array joined key by key to the versions.
+     */
+    boolean bindsArrays() {
+        return this == POSTGRESQL;
+    }
+
+    /**
+     * The statement that refreshes the planner's statistics of the versions, run by a commit that
+     * at least doubles them ({@link Snapshots#commit}); null for SQLite, whose plans are chosen
+     * without statistics (and kept so).
+     */
+    String analyze() {
+        return analyze;
+    }
+
+    /** How many versions the statistics count (negative: never analysed); only where {@link #analyze()} is not null. */
+    String analyzedRows() {
+        return "SELECT reltuples::bigint FROM pg_class WHERE oid = 'versions'::regclass";
     }
 
     /** Row lock that keeps a commit out while a page is written (SQLite has one writer anyway). */

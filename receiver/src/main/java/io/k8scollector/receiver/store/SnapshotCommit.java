@@ -36,11 +36,13 @@ final class SnapshotCommit {
     private static final String OBJECT = Versions.code(RecordKind.OBJECTS);
 
     private final Connection c;
+    private final Dialect dialect;
     private final String clusterId;
     private final long seq;
     private final StagedFetching staged;
     private final Commit commit;
-    private final Map<String, Set<String>> closes = new HashMap<>();
+    /** The versions to close, by class and key: their {@code valid_from} (with the key, their primary key). */
+    private final Map<String, Map<String, Long>> closes = new HashMap<>();
     private final List<String[]> inserts = new ArrayList<>();
     private final List<String[]> copies = new ArrayList<>();
     private final List<byte[]> copyHashes = new ArrayList<>();
@@ -49,8 +51,9 @@ final class SnapshotCommit {
     private long changed;
     private long deleted;
 
-    SnapshotCommit(Connection c, String clusterId, long seq, StagedFetching staged, Commit commit) {
+    SnapshotCommit(Connection c, Dialect dialect, String clusterId, long seq, StagedFetching staged, Commit commit) {
         this.c = c;
+        this.dialect = dialect;
         this.clusterId = clusterId;
         this.seq = seq;
         this.staged = staged;
@@ -96,8 +99,8 @@ final class SnapshotCommit {
     Result delta() throws SQLException {
         applySent();
         for (Map.Entry<String, Set<String>> deletions : staged.deletions.entrySet()) {
-            Map<String, Versions.Hashes> current = Versions.current(c, clusterId, deletions.getKey(), deletions.getValue());
-            current.keySet().forEach(key -> delete(deletions.getKey(), key));
+            Versions.current(c, dialect, clusterId, deletions.getKey(), deletions.getValue())
+                    .forEach((key, open) -> delete(deletions.getKey(), key, open.validFrom()));
         }
         if (!commit.completeTypesOrEmpty().isEmpty()) {
             Map<String, String> kinds = typeKinds();
@@ -115,8 +118,8 @@ final class SnapshotCommit {
         applySent();
         if (hasCurrent) {
             Map<String, String> kinds = typeKinds();
-            try (PreparedStatement ps = c.prepareStatement("SELECT class, record_key, api_group, kind, namespace, name"
-                    + " FROM versions WHERE cluster_id = ? AND valid_to = " + Versions.OPEN)) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT class, record_key, api_group, kind, namespace, name,"
+                    + " valid_from FROM versions WHERE cluster_id = ? AND valid_to = " + Versions.OPEN)) {
                 ps.setString(1, clusterId);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -124,7 +127,7 @@ final class SnapshotCommit {
                         String key = rs.getString(2);
                         if (!staged.sent(cls, key) && !skipped(cls, rs.getString(3), rs.getString(4), rs.getString(5),
                                 rs.getString(6), kinds)) {
-                            delete(cls, key);
+                            delete(cls, key, rs.getLong(7));
                         }
                     }
                 }
@@ -142,10 +145,10 @@ final class SnapshotCommit {
             Map<String, byte[]> seen = staged.seen.getOrDefault(cls, Map.of());
             Set<String> keys = new HashSet<>(sent.keySet());
             keys.addAll(seen.keySet());
-            Map<String, Versions.Hashes> current = Versions.current(c, clusterId, cls, keys);
+            Map<String, Versions.Open> current = Versions.current(c, dialect, clusterId, cls, keys);
             stagedRows += sent.size();
             sent.forEach((key, hashes) -> {
-                Versions.Hashes now = current.get(key);
+                Versions.Open now = current.get(key);
                 if (now != null && now.sameBody(hashes.body())) {
                     return;
                 }
@@ -153,7 +156,7 @@ final class SnapshotCommit {
                 inserts.add(new String[] {cls, key});
             });
             seen.forEach((key, bodyHash) -> {
-                Versions.Hashes now = current.get(key);
+                Versions.Open now = current.get(key);
                 if (now == null || !now.sameBody(bodyHash)) {
                     // The page matched a version that another commit replaced since: that version is copied.
                     replace(cls, key, now, null);
@@ -165,9 +168,9 @@ final class SnapshotCommit {
     }
 
     /** Counts and closes what a new version of {@code key} replaces ({@code content} null: not known). */
-    private void replace(String cls, String key, Versions.Hashes now, byte[] content) {
+    private void replace(String cls, String key, Versions.Open now, byte[] content) {
         if (now != null) {
-            closes.computeIfAbsent(cls, k -> new HashSet<>()).add(key);
+            closes.computeIfAbsent(cls, k -> new HashMap<>()).put(key, now.validFrom());
         }
         if (OBJECT.equals(cls)) {
             if (now == null) {
@@ -178,8 +181,8 @@ final class SnapshotCommit {
         }
     }
 
-    private void delete(String cls, String key) {
-        if (closes.computeIfAbsent(cls, k -> new HashSet<>()).add(key) && OBJECT.equals(cls)) {
+    private void delete(String cls, String key, long validFrom) {
+        if (closes.computeIfAbsent(cls, k -> new HashMap<>()).put(key, validFrom) == null && OBJECT.equals(cls)) {
             deleted++;
         }
     }
@@ -187,7 +190,7 @@ final class SnapshotCommit {
     private void completeType(CompleteType type, Map<String, String> kinds, List<Skipped> skippedObjects)
             throws SQLException {
         String cls = type.isObjectType() ? OBJECT : Versions.code(RecordKind.fromRecordKind(type.recordKind()));
-        String sql = "SELECT record_key, namespace, name FROM versions WHERE cluster_id = ? AND class = ? AND valid_to = "
+        String sql = "SELECT record_key, namespace, name, valid_from FROM versions WHERE cluster_id = ? AND class = ? AND valid_to = "
                 + Versions.OPEN + (type.isObjectType() ? " AND api_group = ? AND kind = ?" : "");
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             if (type.isObjectType()) {
@@ -201,7 +204,7 @@ final class SnapshotCommit {
                     boolean named = type.isObjectType() && skippedObjects.stream().anyMatch(s ->
                             coversObject(s, text(type.group()), type.kind(), rs, kinds));
                     if (!staged.sent(cls, key) && !named) {
-                        delete(cls, key);
+                        delete(cls, key, rs.getLong(4));
                     }
                 }
             }
@@ -270,11 +273,14 @@ final class SnapshotCommit {
 
     /** Writes the closes and the new versions, and clears the fetching's staging. */
     private Result write() throws SQLException {
+        // By the whole primary key, the one index every plan takes for it: "valid_to = 2^63-1"
+        // here would let a planner short of statistics read the cluster's open versions of the
+        // class through versions_open_type instead (docs/receiver.md, "Query plans of the hot queries").
         try (PreparedStatement ps = c.prepareStatement("UPDATE versions SET valid_to = ? WHERE cluster_id = ? AND class = ?"
-                + " AND record_key = ? AND valid_to = " + Versions.OPEN)) {
-            for (Map.Entry<String, Set<String>> cls : closes.entrySet()) {
-                for (String key : cls.getValue()) {
-                    bind(ps, seq, clusterId, cls.getKey(), key);
+                + " AND record_key = ? AND valid_from = ?")) {
+            for (Map.Entry<String, Map<String, Long>> cls : closes.entrySet()) {
+                for (Map.Entry<String, Long> key : cls.getValue().entrySet()) {
+                    bind(ps, seq, clusterId, cls.getKey(), key.getKey(), key.getValue());
                     ps.addBatch();
                 }
             }

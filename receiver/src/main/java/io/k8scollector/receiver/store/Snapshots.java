@@ -49,6 +49,8 @@ public final class Snapshots {
     private static final String ABORTED = Refused.Reason.FETCHING_ABORTED.name();
     /** The longest abort message stored; the protocol asks for one line. */
     private static final int ABORT_MESSAGE_CHARS = 1000;
+    /** Objects a commit adds at least for it to refresh PostgreSQL's statistics ({@link Dialect#analyze()}). */
+    private static final long ANALYZE_ADDED = 1000;
     private static final String STAGED_COLUMNS = "cluster_id, fetching, class, record_key, " + Versions.COLUMNS;
 
     private final Database db;
@@ -208,12 +210,12 @@ public final class Snapshots {
             // Read before the versions: the versions the page compares with are at least this new.
             long comparedAt = current(c, clusterId).orElse(-1L);
             // A cluster without a snapshot has no versions: its first fetching looks nothing up.
-            Map<String, Versions.Hashes> current = comparedAt < 0 ? Map.of()
-                    : Versions.current(c, clusterId, cls, unique.keySet());
+            Map<String, Versions.Open> current = comparedAt < 0 ? Map.of()
+                    : Versions.current(c, db.dialect(), clusterId, cls, unique.keySet());
             Map<String, byte[]> seen = new TreeMap<>();
             List<RecordRow> changed = new ArrayList<>();
             for (RecordRow r : unique.values()) {
-                Versions.Hashes now0 = current.get(r.key());
+                Versions.Open now0 = current.get(r.key());
                 if (now0 != null && now0.sameBody(r.bodyHash())) {
                     seen.put(r.key(), r.bodyHash());
                 } else {
@@ -431,7 +433,7 @@ public final class Snapshots {
                         + "' was bound to another clusterUniqueId after fetching " + fetchingId + " started."));
             }
             Long previous = current(c, clusterId).orElse(null);
-            SnapshotCommit apply = new SnapshotCommit(c, clusterId, seq, staged, commit);
+            SnapshotCommit apply = new SnapshotCommit(c, db.dialect(), clusterId, seq, staged, commit);
             if (base != null) {
                 if (!base.equals(previous)) {
                     return refuseForGood(c, clusterId, seq, baseMismatch(clusterId,
@@ -460,6 +462,16 @@ public final class Snapshots {
             update(c, "UPDATE clusters SET current_fetching = ? WHERE id = ?", seq, clusterId);
             if (!heartbeat) {
                 merge(c, clusterId, now);
+            }
+            if (db.dialect().analyze() != null && result.added() >= ANALYZE_ADDED
+                    && result.added() >= longValue(c, db.dialect().analyzedRows())) {
+                // Plans are chosen on the statistics of the last ANALYZE: ones that count a few
+                // versions where there are now many make reading all of a cluster's versions by its
+                // prefix look cheap. Autovacuum analyses a table that grew by a tenth, but up to a
+                // minute later, or never where it is off: a commit that at least doubles the
+                // versions (a first full fetching into a young table) analyses them itself. In its
+                // transaction ANALYZE samples the new rows too, and the statistics come with them.
+                execute(c, db.dialect().analyze());
             }
             return new Committed(base != null, heartbeat, staged.deletionCount());
         });

@@ -25,8 +25,22 @@ final class Versions {
     static final String COLUMNS = "uid, api_version, api_group, kind, namespace, name, labels, body_hash, content_hash";
     /** The condition "visible in snapshot ?" on the versions aliased {@code v} (two arguments: the seq twice). */
     static final String VISIBLE = " v.valid_from <= ? AND v.valid_to > ?";
-    /** Keys looked up per statement. */
+    /** Keys looked up per statement: bound one by one (SQLite), or as one array (PostgreSQL). */
     private static final int CHUNK = 500;
+    private static final int ARRAY_CHUNK = 5000;
+    /**
+     * PostgreSQL: one primary-key probe per key of the array, whatever the statistics say. With
+     * an IN list the planner, when it counts few versions for the cluster (a table not analysed
+     * since a bulk load, or a cluster new in a big table), reads every version of the cluster's
+     * class through the key's prefix and filters them; the lateral subquery (kept apart by
+     * OFFSET 0) can only be run once per key, and the primary key is then its one index that
+     * takes the key ("+valid_to" keeps {@code versions_open_type} out, which would take the
+     * cluster and class alone). docs/receiver.md, "Query plans of the hot queries".
+     */
+    private static final String ARRAY_LOOKUP = "SELECT k.key, v.valid_from, v.body_hash, v.content_hash"
+            + " FROM unnest(?::text[]) AS k(key) CROSS JOIN LATERAL (SELECT valid_from, body_hash, content_hash"
+            + " FROM versions WHERE cluster_id = ? AND class = ? AND record_key = k.key AND +valid_to = " + OPEN
+            + " OFFSET 0) v";
 
     private static final Map<RecordKind, String> CLASS = Map.of(
             RecordKind.OBJECTS, "o", RecordKind.HELM_RELEASES, "h", RecordKind.TYPES, "t", RecordKind.TREES, "r");
@@ -43,30 +57,58 @@ final class Versions {
         return CLASS.entrySet().stream().filter(e -> e.getValue().equals(code)).findFirst().orElseThrow().getKey();
     }
 
-    /** The hashes of the current versions of {@code keys} (of one class), by key; absent keys have none. */
-    static Map<String, Hashes> current(Connection c, String clusterId, String cls, Collection<String> keys)
+    /** The current versions of {@code keys} (of one class), by key; absent keys have none. */
+    static Map<String, Open> current(Connection c, Dialect dialect, String clusterId, String cls, Collection<String> keys)
             throws SQLException {
-        Map<String, Hashes> found = new HashMap<>();
+        Map<String, Open> found = new HashMap<>();
         List<String> all = new ArrayList<>(keys);
-        for (int from = 0; from < all.size(); from += CHUNK) {
-            List<String> chunk = all.subList(from, Math.min(all.size(), from + CHUNK));
-            String marks = "?,".repeat(chunk.size());
-            // "+valid_to": SQLite, without statistics, would rather read every current version of the
-            // cluster through versions_to than look the keys up in the primary key.
-            try (PreparedStatement ps = c.prepareStatement("SELECT record_key, body_hash, content_hash FROM versions"
-                    + " WHERE cluster_id = ? AND class = ? AND +valid_to = " + OPEN + " AND record_key IN ("
-                    + marks.substring(0, marks.length() - 1) + ")")) {
-                List<Object> args = new ArrayList<>(List.of(clusterId, cls));
-                args.addAll(chunk);
-                Statements.bind(ps, args.toArray());
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        found.put(rs.getString(1), new Hashes(rs.getBytes(2), rs.getBytes(3)));
-                    }
+        int chunkSize = dialect.bindsArrays() ? ARRAY_CHUNK : CHUNK;
+        for (int from = 0; from < all.size(); from += chunkSize) {
+            List<String> chunk = all.subList(from, Math.min(all.size(), from + chunkSize));
+            try (PreparedStatement ps = dialect.bindsArrays() ? arrayLookup(c, clusterId, cls, chunk)
+                    : listLookup(c, clusterId, cls, chunk);
+                    ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    found.put(rs.getString(1), new Open(rs.getLong(2), new Hashes(rs.getBytes(3), rs.getBytes(4))));
                 }
             }
         }
         return found;
+    }
+
+    private static PreparedStatement arrayLookup(Connection c, String clusterId, String cls, List<String> keys)
+            throws SQLException {
+        PreparedStatement ps = c.prepareStatement(ARRAY_LOOKUP);
+        ps.setArray(1, c.createArrayOf("text", keys.toArray()));
+        ps.setString(2, clusterId);
+        ps.setString(3, cls);
+        return ps;
+    }
+
+    private static PreparedStatement listLookup(Connection c, String clusterId, String cls, List<String> keys)
+            throws SQLException {
+        String marks = "?,".repeat(keys.size());
+        // "+valid_to": SQLite, without statistics, would rather read every current version of the
+        // cluster through versions_to than look the keys up in the primary key.
+        PreparedStatement ps = c.prepareStatement("SELECT record_key, valid_from, body_hash, content_hash FROM versions"
+                + " WHERE cluster_id = ? AND class = ? AND +valid_to = " + OPEN + " AND record_key IN ("
+                + marks.substring(0, marks.length() - 1) + ")");
+        List<Object> args = new ArrayList<>(List.of(clusterId, cls));
+        args.addAll(keys);
+        Statements.bind(ps, args.toArray());
+        return ps;
+    }
+
+    /** A current version: its {@code valid_from} (with its key, the row's primary key) and its hashes. */
+    record Open(long validFrom, Hashes hashes) {
+
+        boolean sameBody(byte[] other) {
+            return hashes.sameBody(other);
+        }
+
+        boolean sameContent(byte[] other) {
+            return hashes.sameContent(other);
+        }
     }
 
     /** A version's two hashes: its body's address and its content hash. */
