@@ -5,6 +5,7 @@ import io.k8scollector.testkit.generator.Churn;
 import io.k8scollector.testkit.generator.ClusterGenerator;
 import io.k8scollector.testkit.server.ApiServer;
 import io.k8scollector.testkit.server.ServerCertificate;
+import io.k8scollector.testkit.server.Traffic;
 import io.k8scollector.testkit.server.WatchLimits;
 import io.k8scollector.testkit.store.ObjectStore;
 import java.io.IOException;
@@ -157,6 +158,11 @@ public final class TestCluster implements AutoCloseable {
     /** Requests received so far, by path without query. */
     public Map<String, Long> requests() {
         return server.requests();
+    }
+
+    /** What it has served so far: requests and response body bytes, by kind of request. */
+    public Traffic traffic() {
+        return server.traffic();
     }
 
     @Override

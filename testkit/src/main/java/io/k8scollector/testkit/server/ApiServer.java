@@ -87,6 +87,11 @@ public final class ApiServer implements AutoCloseable {
         return counts;
     }
 
+    /** What the server has served so far: requests and response body bytes, by kind of request. */
+    public Traffic traffic() {
+        return handler.traffic();
+    }
+
     @Override
     public void close() {
         server.stop(0);
