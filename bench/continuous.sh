@@ -13,13 +13,13 @@
 #                            event (/proc/PID/io wchar: an upper bound of the bytes it sent)
 #   exit                     the collector's exit code after SIGTERM (0)
 #   bench/continuous.sh [PODS [RATE [SECONDS]]]     defaults: 100000 100 300
-# The idle comparison is RATE 0 with SECONDS 600, against a CronJob every 15 minutes (run
-# bench/collect-and-ship.sh PODS for the CronJob's bytes and requests per run, times 4 per hour).
+# The idle comparison against a CronJob every 15 minutes is bench/idle-vs-cronjob.sh.
 # TESTCLUSTER_JAVA_OPTS are the test cluster's JVM options (100k pods take about 1.7 GB).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 source bin/lib/await.sh
+source bench/lib/continuous.sh
 pods=${1:-100000}
 rate=${2:-100}
 seconds=${3:-300}
@@ -35,43 +35,23 @@ mvn -q -B -ntp -DskipTests -Dmaven.test.skip=true -pl collector,testkit,receiver
 out="$root/bench/results/continuous-$(date -u +%Y%m%dT%H%M%SZ)"
 config="$out/config"
 mkdir -p "$config"
-kubeconfig="$out/kubeconfig"
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 pids=()
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done' EXIT
 
-JAVA_OPTS=${TESTCLUSTER_JAVA_OPTS:-} bin/k8s-testcluster --pods "$pods" --churn "$rate" --kubeconfig "$kubeconfig" \
-  > "$out/testcluster.log" 2>&1 &
-pids+=($!)
-
-receiver_jar="$root/receiver/target/k8s-receiver.jar"
-db="jdbc:sqlite:$out/receiver.db"
-key=$(cd "$out" && java -cp "$receiver_jar" io.k8scollector.receiver.cli.Main keys create --all-clusters --scope ingest,read --db "$db")
-receiver_port=$(free_port)
-(cd "$out" && exec java -Xmx512m -cp "$receiver_jar" io.k8scollector.receiver.cli.Main serve --port "$receiver_port" \
-  --db "$db" 2> "$out/receiver.log") &
-pids+=($!)
-for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$receiver_port/healthz" >/dev/null && break; sleep 0.2; done
-await "$kubeconfig" "${pids[0]}" "the test cluster" "$out/testcluster.log"
+start_test_cluster "$out" "$pods" "$rate"
+start_receiver "$out" "$config"
+await_test_cluster "$out"
 
 metrics_port=$(free_port)
-echo "http://127.0.0.1:$receiver_port" > "$config/endpoint"
 echo continuous > "$config/collector.mode"
 echo "$metrics_port" > "$config/collector.metricsPort"
-export INFRALIGHT_ACCESS_KEY INFRALIGHT_SECRET_KEY
-INFRALIGHT_ACCESS_KEY=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["accessKey"])' <<<"$key")
-INFRALIGHT_SECRET_KEY=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["secretKey"])' <<<"$key")
 
-JAVA_OPTS=${JAVA_OPTS:--Xmx128m} bin/k8s-collector -external "$kubeconfig" -config "$config" bench \
+JAVA_OPTS=${JAVA_OPTS:--Xmx128m} bin/k8s-collector -external "$out/kubeconfig" -config "$config" bench \
   > "$out/collector.out" 2> "$out/collector.log" &
 collector=$!
 pids+=("$collector")
-for _ in $(seq 1 1200); do
-  curl -sf "http://127.0.0.1:$metrics_port/readyz" >/dev/null && break
-  kill -0 "$collector" 2>/dev/null || { echo "the collector exited; see $out/collector.log" >&2; exit 1; }
-  sleep 0.5
-done
+await_ready "$collector" "$metrics_port" "$out/collector.log"
 # The launcher execs java, so the collector's pid is the JVM's.
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$collector/stat"; }
 wchar() { awk '/^wchar/ {print $2}' "/proc/$collector/io"; }

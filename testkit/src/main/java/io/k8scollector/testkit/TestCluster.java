@@ -5,6 +5,7 @@ import io.k8scollector.testkit.generator.Churn;
 import io.k8scollector.testkit.generator.ClusterGenerator;
 import io.k8scollector.testkit.server.ApiServer;
 import io.k8scollector.testkit.server.ServerCertificate;
+import io.k8scollector.testkit.server.Traffic;
 import io.k8scollector.testkit.server.WatchLimits;
 import io.k8scollector.testkit.store.ObjectStore;
 import java.io.IOException;
@@ -180,6 +181,11 @@ public final class TestCluster implements AutoCloseable {
     /** Listens again on the same port after {@link #suspend()}. */
     public void resume() {
         server.resume();
+    }
+
+    /** What it has served so far: requests and response body bytes, by kind of request. */
+    public Traffic traffic() {
+        return server.traffic();
     }
 
     @Override

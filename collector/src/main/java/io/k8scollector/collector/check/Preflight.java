@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletionException;
 
 /**
  * The checks, in the order a run meets them: the configuration (already resolved as a run resolves
@@ -34,11 +33,14 @@ public final class Preflight {
 
     private final CollectorConfig config;
     private final ApiServer server;
+    /** Retries discovery and the permission checks as a run retries its requests to the API server. */
+    private final Retrier retrier;
     private final List<CheckLine> lines = new ArrayList<>();
 
     public Preflight(CollectorConfig config, ApiServer server) {
         this.config = config;
         this.server = server;
+        this.retrier = Retrier.of(config.shipping().retry());
     }
 
     /** Runs every check once. */
@@ -78,7 +80,7 @@ public final class Preflight {
         Catalog catalog;
         try {
             catalog = new TypeDiscovery(server, TypeSelection.of(config.selection()),
-                    new RequestRate(config.limits().apiQps()), Retrier.of(config.shipping().retry())).discover();
+                    new RequestRate(config.limits().apiQps()), retrier).discover();
         } catch (CollectorException e) {
             lines.add(CheckLine.fail("discovery", e.getMessage() + " A run fails at once."));
             return Optional.empty();
@@ -101,10 +103,9 @@ public final class Preflight {
         asked.addAll(helmStorage);
         Answers answers;
         try {
-            answers = new ListPermissions(server, config.selection().watchNamespace()).check(List.copyOf(asked));
-        } catch (CompletionException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            lines.add(CheckLine.fail("list permissions", "the API server stopped answering (" + cause + ")."));
+            answers = new ListPermissions(server, config.selection().watchNamespace(), retrier).check(List.copyOf(asked));
+        } catch (CollectorException e) {
+            lines.add(CheckLine.fail("list permissions", e.getMessage()));
             return;
         }
         answers.refusal().ifPresent(refusal -> lines.add(CheckLine.ok("access reviews",

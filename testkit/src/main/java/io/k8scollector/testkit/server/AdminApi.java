@@ -14,23 +14,27 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The admin API under {@code /testkit/}, for scripts that change the cluster between two collections
  * (documented in docs/testkit.md): upsert and delete objects (each a change that watches see), set and
- * clear faults, compact the watch history.
+ * clear faults, compact the watch history, read what the server has served ({@link Traffic}).
  */
 final class AdminApi {
 
     private final ObjectStore store;
     private final Faults faults;
+    private final Traffic traffic;
 
-    AdminApi(ObjectStore store, Faults faults) {
+    AdminApi(ObjectStore store, Faults faults, Traffic traffic) {
         this.store = store;
         this.faults = faults;
+        this.traffic = traffic;
     }
 
     void handle(Exchange exchange) throws IOException {
         String path = exchange.path();
         String method = exchange.method();
         try {
-            if (path.equals("/testkit/objects") && method.equals("POST")) {
+            if (path.equals("/testkit/traffic") && method.equals("GET")) {
+                exchange.json(200, traffic.toJson());
+            } else if (path.equals("/testkit/objects") && method.equals("POST")) {
                 upsert(exchange);
             } else if (path.startsWith("/testkit/raw-objects/") && method.equals("POST")) {
                 upsertRaw(exchange, path.substring("/testkit/raw-objects/".length()).split("/"));

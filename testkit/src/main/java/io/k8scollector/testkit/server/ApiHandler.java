@@ -46,13 +46,14 @@ final class ApiHandler implements HttpHandler {
     private final ListPages pages = ListPages.sizedToHeap();
     private final Map<String, LongAdder> requests = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> lists = new ConcurrentHashMap<>();
+    private final Traffic traffic = new Traffic();
 
     ApiHandler(ObjectStore store, Faults faults, String token, String serverAddress, WatchLimits limits) {
         this.store = store;
         this.faults = faults;
         this.authorization = "Bearer " + token;
         this.discovery = new Discovery(store.catalog(), serverAddress);
-        this.admin = new AdminApi(store, faults);
+        this.admin = new AdminApi(store, faults, traffic);
         this.watches = new WatchStream(store, faults, limits);
         this.reviews = new AccessReviews(faults);
     }
@@ -66,9 +67,13 @@ final class ApiHandler implements HttpHandler {
         return lists;
     }
 
+    Traffic traffic() {
+        return traffic;
+    }
+
     @Override
     public void handle(HttpExchange http) throws IOException {
-        Exchange exchange = new Exchange(http);
+        Exchange exchange = new Exchange(http, traffic);
         requests.computeIfAbsent(exchange.path(), p -> new LongAdder()).increment();
         boolean dropped = false;
         try {
@@ -81,6 +86,7 @@ final class ApiHandler implements HttpHandler {
             LOG.warn("Request {} {} failed", exchange.method(), exchange.path(), e);
             exchange.status(Status.reasonFor(500, "the test cluster failed: " + e.getClass().getSimpleName()));
         } finally {
+            exchange.kind(Traffic.Kind.OTHER);
             if (!dropped) {
                 http.close();
             }
@@ -91,8 +97,10 @@ final class ApiHandler implements HttpHandler {
         if (!authorization.equals(exchange.header("Authorization"))) {
             exchange.status(Status.reasonFor(401, "Unauthorized"));
         } else if (exchange.path().startsWith("/testkit/")) {
+            exchange.kind(Traffic.Kind.ADMIN);
             admin.handle(exchange);
         } else if (exchange.method().equals("POST") && exchange.path().equals(AccessReviews.PATH)) {
+            exchange.kind(Traffic.Kind.REVIEW);
             reviews.answer(exchange);
         } else if (!exchange.method().equals("GET")) {
             exchange.status(Status.reasonFor(405, "the test cluster serves only GET on API paths, "
@@ -106,14 +114,18 @@ final class ApiHandler implements HttpHandler {
         String path = exchange.path();
         String[] parts = Arrays.stream(path.split("/")).filter(s -> !s.isEmpty()).toArray(String[]::new);
         if (path.equals("/version")) {
+            exchange.kind(Traffic.Kind.DISCOVERY);
             exchange.json(200, Discovery.version());
         } else if (parts.length == 1 && parts[0].equals("api")) {
+            exchange.kind(Traffic.Kind.DISCOVERY);
             exchange.json(200, discovery.apiVersions());
         } else if (parts.length == 1 && parts[0].equals("apis")) {
+            exchange.kind(Traffic.Kind.DISCOVERY);
             exchange.json(200, discovery.groupList());
         } else if (parts.length >= 2 && parts[0].equals("api") && parts[1].equals("v1")) {
             versioned(exchange, "", "v1", Arrays.copyOfRange(parts, 2, parts.length));
         } else if (parts.length == 2 && parts[0].equals("apis") && store.catalog().group(parts[1]).isPresent()) {
+            exchange.kind(Traffic.Kind.DISCOVERY);
             exchange.json(200, discovery.group(parts[1]));
         } else if (parts.length >= 3 && parts[0].equals("apis")
                 && store.catalog().group(parts[1]).filter(g -> g.versions().contains(parts[2])).isPresent()) {
@@ -124,6 +136,9 @@ final class ApiHandler implements HttpHandler {
     }
 
     private void versioned(Exchange exchange, String group, String version, String[] rest) throws IOException {
+        if (rest.length == 0) {
+            exchange.kind(Traffic.Kind.DISCOVERY);
+        }
         OptionalInt broken = faults.discoveryFailure(group, version);
         if (broken.isPresent()) {
             exchange.status(Status.reasonFor(broken.getAsInt(), "the server is currently unable to handle the request"));
@@ -142,6 +157,7 @@ final class ApiHandler implements HttpHandler {
         ResourcePath request = parsed.get();
         boolean watch = "true".equals(exchange.param("watch")) || "1".equals(exchange.param("watch"));
         String verb = request.name() != null ? "get" : watch ? "watch" : "list";
+        exchange.kind(request.name() != null ? Traffic.Kind.GET : watch ? Traffic.Kind.WATCH : Traffic.Kind.LIST);
         if (faults.forbidden(type.get().key())) {
             exchange.status(forbidden(type.get(), request, verb));
             return;

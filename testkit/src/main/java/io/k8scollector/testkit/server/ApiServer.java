@@ -127,6 +127,11 @@ public final class ApiServer implements AutoCloseable {
         server.start();
     }
 
+    /** What the server has served so far: requests and response body bytes, by kind of request. */
+    public Traffic traffic() {
+        return handler.traffic();
+    }
+
     @Override
     public synchronized void close() {
         server.stop(0);

@@ -9,15 +9,36 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 
-/** One request and its answer, with the query decoded and JSON answers written in one place. */
+/**
+ * One request and its answer, with the query decoded and JSON answers written in one place; the
+ * answer's body bytes are counted in the server's {@link Traffic} under the kind the handler gives it.
+ */
 final class Exchange {
 
     private final HttpExchange http;
     private final Map<String, String> query;
+    private final Traffic traffic;
+    private Traffic.Kind kind = Traffic.Kind.OTHER;
+    private boolean counted;
 
-    Exchange(HttpExchange http) {
+    Exchange(HttpExchange http, Traffic traffic) {
         this.http = http;
         this.query = parseQuery(http.getRequestURI().getRawQuery());
+        this.traffic = traffic;
+    }
+
+    /** Counts this request as one of {@code kind}, once: the first kind given is the one counted. */
+    void kind(Traffic.Kind routed) {
+        if (!counted) {
+            kind = routed;
+            counted = true;
+            traffic.answered(routed);
+        }
+    }
+
+    /** The kind this request counts as: {@link Traffic.Kind#OTHER} until the handler says. */
+    Traffic.Kind kind() {
+        return kind;
     }
 
     String method() {
@@ -43,7 +64,7 @@ final class Exchange {
 
     void json(int code, byte[] body) throws IOException {
         startAnswer(code, body.length);
-        try (OutputStream out = http.getResponseBody()) {
+        try (OutputStream out = responseBody()) {
             out.write(body);
         }
     }
@@ -64,7 +85,7 @@ final class Exchange {
     /** Starts a JSON answer of {@code length} bytes; the caller writes exactly that many and closes. */
     OutputStream streamJson(long length) throws IOException {
         startAnswer(200, length);
-        return new BufferedOutputStream(http.getResponseBody(), 1 << 16);
+        return new BufferedOutputStream(responseBody(), 1 << 16);
     }
 
     /**
@@ -73,7 +94,11 @@ final class Exchange {
      */
     OutputStream streamChunked() throws IOException {
         startAnswer(200, 0);
-        return new BufferedOutputStream(http.getResponseBody(), 1 << 16);
+        return new BufferedOutputStream(responseBody(), 1 << 16);
+    }
+
+    private OutputStream responseBody() {
+        return traffic.counting(http.getResponseBody(), this);
     }
 
     private void startAnswer(int code, long length) throws IOException {
