@@ -12,10 +12,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -29,7 +27,8 @@ import tools.jackson.databind.node.ObjectNode;
  * namespace), an EndpointSlice the Service of its {@code kubernetes.io/service-name} label, a
  * PersistentVolumeClaim the StatefulSet whose volumeClaimTemplates make its name
  * ({@code <template>-<statefulset>-<ordinal>}), a PersistentVolume the claim bound to it
- * ({@code spec.volumeName}).
+ * ({@code spec.volumeName}). When two objects offer the same implied link (two StatefulSets whose
+ * templates make the same claim name), the one with the lower uid is the parent.
  *
  * <p>A tree is cut at {@value #MAX_LEVELS} levels: the node at that level is sent without its
  * children (they are still sent as objects). An ownership chain that long is hostile or broken,
@@ -40,20 +39,34 @@ import tools.jackson.databind.node.ObjectNode;
  * name, shared strings for namespace, apiVersion and kind, and its owners' uids); the trees are
  * built, in linear time, by {@link #roots()}. An object observed twice (a page listed twice) is in
  * the tree once, as first seen. A continuous run keeps the references up to date with each watched
- * change ({@link #replace}, {@link #forget}) and asks for the roots again. Thread-safe.
+ * change ({@link #replace}, {@link #forget}); from the first such change on, an index of owners and
+ * implied links is kept as well, so that {@link #changes()} builds again only the trees those
+ * changes can have touched, in time proportional to the changes and those trees. Thread-safe.
  */
 public final class OwnershipTree implements ObjectObserver {
 
     /** The deepest level a tree is sent to; its root is level 1. */
     public static final int MAX_LEVELS = 200;
+    /** The order of a node's children: by kind, name and uid. */
+    static final Comparator<TreeNode> SIBLINGS =
+            Comparator.comparing(TreeNode::kind).thenComparing(TreeNode::name).thenComparing(TreeNode::uid);
 
     private static final Logger LOG = LoggerFactory.getLogger(OwnershipTree.class);
-    private static final Pattern ORDINAL = Pattern.compile("-\\d+$");
     private static final int ROOT = -1;
 
-    private final Map<UidBits, Ref> refs = new LinkedHashMap<>();
+    private final Map<UidBits, OwnershipRef> refs = new LinkedHashMap<>();
     private final Map<String, String> shared = new ConcurrentHashMap<>();
     private final AtomicLong cut = new AtomicLong();
+    /** Null until the first {@link #replace} or {@link #forget}: a full run never pays for it. */
+    private OwnershipIndex index;
+
+    /**
+     * A tree that may have changed since the last {@link #changes()}.
+     *
+     * @param root the uid of its root
+     * @param tree the tree now; null when {@code root} is gone, has an owner now or has no child left
+     */
+    public record Change(String root, TreeNode tree) {}
 
     /**
      * Every object's head, and the whole of a claim (its volume) and of a StatefulSet (its claim
@@ -69,20 +82,24 @@ public final class OwnershipTree implements ObjectObserver {
     /** Keeps a reference to {@code object} (any kind; one without a uid is ignored) unless it has one already. */
     @Override
     public void observe(ObjectNode object) {
-        Ref ref = ref(object);
+        OwnershipRef ref = ref(object);
         if (ref != null) {
             synchronized (refs) {
-                refs.putIfAbsent(ref.bits(), ref);
+                if (index == null) {
+                    refs.putIfAbsent(ref.bits(), ref);
+                } else if (!refs.containsKey(ref.bits())) {
+                    index.put(ref);
+                }
             }
         }
     }
 
     /** Keeps a reference to {@code object} in place of the one it had: the object changed. */
     public void replace(ObjectNode object) {
-        Ref ref = ref(object);
+        OwnershipRef ref = ref(object);
         if (ref != null) {
             synchronized (refs) {
-                refs.put(ref.bits(), ref);
+                live().put(ref);
             }
         }
     }
@@ -91,12 +108,36 @@ public final class OwnershipTree implements ObjectObserver {
     public void forget(String uid) {
         if (!uid.isEmpty()) {
             synchronized (refs) {
-                refs.remove(UidBits.of(uid));
+                live().remove(UidBits.of(uid));
             }
         }
     }
 
-    private Ref ref(ObjectNode object) {
+    /**
+     * The trees that may have changed through {@link #replace} and {@link #forget} since the last
+     * call (or since the first of them), each with its tree now or without one when it is no tree
+     * any more; a tree not among them is as it was. Those deeper than {@value #MAX_LEVELS} levels
+     * are cut as in {@link #roots()}, and said at WARN.
+     */
+    public List<Change> changes() {
+        long[] leftOut = new long[1];
+        List<OwnershipRef> cutUnder = new ArrayList<>();
+        List<Change> changes;
+        synchronized (refs) {
+            changes = index == null ? List.of() : index.drain(leftOut, cutUnder);
+        }
+        warnOfCuts(cutUnder, leftOut[0]);
+        return changes;
+    }
+
+    private OwnershipIndex live() {
+        if (index == null) {
+            index = new OwnershipIndex(refs);
+        }
+        return index;
+    }
+
+    private OwnershipRef ref(ObjectNode object) {
         JsonNode metadata = object.path("metadata");
         String uid = metadata.path("uid").asString("");
         if (uid.isEmpty()) {
@@ -105,14 +146,14 @@ public final class OwnershipTree implements ObjectObserver {
         String apiVersion = share(object.path("apiVersion").asString(""));
         String kind = share(object.path("kind").asString(""));
         String namespace = metadata.path("namespace").asString("");
-        return new Ref(uid, apiVersion, kind, metadata.path("name").asString(""),
+        return new OwnershipRef(uid, apiVersion, kind, metadata.path("name").asString(""),
                 namespace.isEmpty() ? null : share(namespace), owners(metadata.path("ownerReferences")),
                 links(kind, object));
     }
 
     /** The roots that have at least one child, with their trees; sorted by namespace, kind and name. */
     public List<TreeNode> roots() {
-        List<Ref> all;
+        List<OwnershipRef> all;
         synchronized (refs) {
             all = List.copyOf(refs.values());
         }
@@ -120,22 +161,17 @@ public final class OwnershipTree implements ObjectObserver {
         int[][] children = children(all, parents);
         List<TreeNode> roots = new ArrayList<>();
         long[] leftOut = new long[1];
-        int treesCut = 0;
-        Ref firstCut = null;
+        List<OwnershipRef> cutUnder = new ArrayList<>();
         for (int i = 0; i < all.size(); i++) {
             if (parents[i] == ROOT && children[i].length > 0) {
                 long before = leftOut[0];
                 roots.add(node(i, 1, all, children, leftOut));
-                if (leftOut[0] > before && treesCut++ == 0) {
-                    firstCut = all.get(i);
+                if (leftOut[0] > before) {
+                    cutUnder.add(all.get(i));
                 }
             }
         }
-        if (firstCut != null) {
-            LOG.warn("{} ownership tree(s) deeper than {} levels were cut there, {} node(s) left out of them"
-                            + " (the first under {} {}/{}); the objects themselves are still sent.",
-                    treesCut, MAX_LEVELS, leftOut[0], firstCut.kind, firstCut.namespace, firstCut.name);
-        }
+        warnOfCuts(cutUnder, leftOut[0]);
         cut.set(leftOut[0]);
         roots.sort(Comparator.comparing(TreeNode::namespace, Comparator.nullsFirst(Comparator.<String>naturalOrder()))
                 .thenComparing(TreeNode::kind)
@@ -143,64 +179,43 @@ public final class OwnershipTree implements ObjectObserver {
         return roots;
     }
 
-    private static int[] parents(List<Ref> all) {
+    private static void warnOfCuts(List<OwnershipRef> cutUnder, long leftOut) {
+        if (!cutUnder.isEmpty()) {
+            OwnershipRef first = cutUnder.get(0);
+            LOG.warn("{} ownership tree(s) deeper than {} levels were cut there, {} node(s) left out of them"
+                            + " (the first under {} {}/{}); the objects themselves are still sent.",
+                    cutUnder.size(), MAX_LEVELS, leftOut, first.kind, first.namespace, first.name);
+        }
+    }
+
+    /** Each object's parent, by index, or {@code ROOT}: its first owner collected, else the lowest uid offering the link it seeks. */
+    private static int[] parents(List<OwnershipRef> all) {
         Map<UidBits, Integer> byUid = new HashMap<>(all.size() * 2);
-        Map<String, Integer> services = new HashMap<>();
-        Map<String, Integer> claimPrefixes = new HashMap<>();
-        Map<String, Integer> claimsByVolume = new HashMap<>();
+        Map<String, Integer> offered = new HashMap<>();
         int[] parents = new int[all.size()];
         for (int i = 0; i < all.size(); i++) {
-            Ref ref = all.get(i);
+            OwnershipRef ref = all.get(i);
             byUid.put(ref.bits(), i);
-            switch (linkKind(ref)) {
-                case "Service" -> services.put(ref.namespace + "/" + ref.name, i);
-                case "StatefulSet" -> {
-                    for (String template : ref.links) {
-                        claimPrefixes.put(ref.namespace + "/" + template + "-" + ref.name, i);
-                    }
-                }
-                case "PersistentVolumeClaim" -> {
-                    if (ref.links.length > 0) {
-                        claimsByVolume.put(ref.links[0], i);
-                    }
-                }
-                default -> { }
+            for (String link : ref.offers()) {
+                offered.merge(link, i, (one, other) -> all.get(other).precedes(all.get(one)) ? other : one);
             }
         }
         for (int i = 0; i < all.size(); i++) {
-            Ref ref = all.get(i);
+            OwnershipRef ref = all.get(i);
             Integer parent = null;
-            if (ref.owners != null) {
-                for (int o = 0; o < ref.owners.length && parent == null; o += 2) {
-                    parent = byUid.get(new UidBits(ref.owners[o], ref.owners[o + 1]));
-                }
-            } else {
-                parent = switch (linkKind(ref)) {
-                    case "Endpoints" -> services.get(ref.namespace + "/" + ref.name);
-                    case "EndpointSlice" -> ref.links.length > 0 ? services.get(ref.namespace + "/" + ref.links[0]) : null;
-                    case "PersistentVolumeClaim" -> claimPrefixes.get(
-                            ref.namespace + "/" + ORDINAL.matcher(ref.name).replaceFirst(""));
-                    case "PersistentVolume" -> claimsByVolume.get(ref.name);
-                    default -> null;
-                };
+            for (int o = 0; o < ref.ownerCount() && parent == null; o++) {
+                parent = byUid.get(ref.owner(o));
+            }
+            if (ref.owners == null) {
+                String sought = ref.seeks();
+                parent = sought == null ? null : offered.get(sought);
             }
             parents[i] = parent == null || parent == i ? ROOT : parent;
         }
         return parents;
     }
 
-    /** The kind, when it is one of the built-in kinds that implied links join; else empty. */
-    private static String linkKind(Ref ref) {
-        String group = ref.apiVersion.contains("/") ? ref.apiVersion.substring(0, ref.apiVersion.indexOf('/')) : "";
-        return switch (group) {
-            case "" -> ref.kind;
-            case "apps" -> "StatefulSet".equals(ref.kind) ? ref.kind : "";
-            case "discovery.k8s.io" -> "EndpointSlice".equals(ref.kind) ? ref.kind : "";
-            default -> "";
-        };
-    }
-
-    private static int[][] children(List<Ref> all, int[] parents) {
+    private static int[][] children(List<OwnershipRef> all, int[] parents) {
         int[] counts = new int[all.size()];
         for (int parent : parents) {
             if (parent >= 0) {
@@ -225,18 +240,18 @@ public final class OwnershipTree implements ObjectObserver {
         return cut.get();
     }
 
-    private static TreeNode node(int index, int level, List<Ref> all, int[][] children, long[] leftOut) {
-        Ref ref = all.get(index);
+    private static TreeNode node(int index, int level, List<OwnershipRef> all, int[][] children, long[] leftOut) {
+        OwnershipRef ref = all.get(index);
         if (level == MAX_LEVELS) {
             leftOut[0] += descendants(index, children);
-            return new TreeNode(ref.uid(), ref.apiVersion, ref.kind, ref.name, ref.namespace, List.of());
+            return ref.node(List.of());
         }
         List<TreeNode> nodes = new ArrayList<>(children[index].length);
         for (int child : children[index]) {
             nodes.add(node(child, level + 1, all, children, leftOut));
         }
-        nodes.sort(Comparator.comparing(TreeNode::kind).thenComparing(TreeNode::name).thenComparing(TreeNode::uid));
-        return new TreeNode(ref.uid(), ref.apiVersion, ref.kind, ref.name, ref.namespace, nodes);
+        nodes.sort(SIBLINGS);
+        return ref.node(nodes);
     }
 
     /** The nodes under {@code index}, counted without recursion: the chain below a cut may be any length. */
@@ -296,48 +311,10 @@ public final class OwnershipTree implements ObjectObserver {
                     .filter(name -> !name.isEmpty())
                     .toArray(String[]::new);
         }
-        return Ref.NO_LINKS;
+        return OwnershipRef.NO_LINKS;
     }
 
     private String share(String text) {
         return shared.computeIfAbsent(text, same -> same);
-    }
-
-    /** What is kept of one object: a few dozen bytes besides its name. */
-    private static final class Ref {
-
-        static final String[] NO_LINKS = new String[0];
-
-        final long uidHigh;
-        final long uidLow;
-        /** The uid's text when it is not a canonical UUID (only then; real clusters always use UUIDs). */
-        final String uidText;
-        final String apiVersion;
-        final String kind;
-        final String name;
-        final String namespace;
-        final long[] owners;
-        final String[] links;
-
-        Ref(String uid, String apiVersion, String kind, String name, String namespace, long[] owners, String[] links) {
-            UidBits bits = UidBits.of(uid);
-            this.uidHigh = bits.high();
-            this.uidLow = bits.low();
-            this.uidText = bits.text().equals(uid) ? null : uid;
-            this.apiVersion = apiVersion;
-            this.kind = kind;
-            this.name = name;
-            this.namespace = namespace;
-            this.owners = owners;
-            this.links = links;
-        }
-
-        UidBits bits() {
-            return new UidBits(uidHigh, uidLow);
-        }
-
-        String uid() {
-            return Objects.requireNonNullElseGet(uidText, () -> new UidBits(uidHigh, uidLow).text());
-        }
     }
 }

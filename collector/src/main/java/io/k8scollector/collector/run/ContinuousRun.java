@@ -63,7 +63,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -187,7 +186,7 @@ public final class ContinuousRun {
     private volatile boolean typesChanged;
     /** An object changed since the last flush: the trees are built again and the changed ones sent. */
     private volatile boolean objectsChanged;
-    /** The ownership trees of what was shipped, kept up to date with each change. */
+    /** The ownership trees of what was shipped, kept up to date with each change; it tells which trees changed. */
     private volatile OwnershipTree trees = new OwnershipTree();
     /** A digest of each tree shipped, by its root's uid: a tree is sent again only when it changed. */
     private final Map<String, Long> treesShipped = new HashMap<>();
@@ -655,25 +654,26 @@ public final class ContinuousRun {
     }
 
     /**
-     * Builds the trees again and makes pending those that changed since shipped (a root whose
-     * membership changed is sent whole) and the deletion of those whose root went or lost its last
-     * child.
+     * Makes pending the trees the changes since the last flush touched and that differ from what
+     * was shipped (a root whose membership changed is sent whole), and the deletion of those whose
+     * root went, got an owner or lost its last child. Only those trees are built and compared: the
+     * others are as shipped.
      */
     private void changedTrees() {
         Instant now = clock.instant();
-        Set<String> gone = new HashSet<>(treesShipped.keySet());
-        for (TreeNode root : trees.roots()) {
-            gone.remove(root.uid());
-            byte[] json = Json.MAPPER.writeValueAsBytes(root);
-            long digest = digestOf(json);
-            Long shipped = treesShipped.put(root.uid(), digest);
-            if (shipped == null || shipped != digest) {
-                pending.upsert(RecordKey.of(root), json, now);
+        for (OwnershipTree.Change change : trees.changes()) {
+            if (change.tree() == null) {
+                if (treesShipped.remove(change.root()) != null) {
+                    pending.delete(Deletion.tree(change.root()), now);
+                }
+                continue;
             }
-        }
-        for (String root : gone) {
-            treesShipped.remove(root);
-            pending.delete(Deletion.tree(root), now);
+            byte[] json = Json.MAPPER.writeValueAsBytes(change.tree());
+            long digest = digestOf(json);
+            Long shipped = treesShipped.put(change.root(), digest);
+            if (shipped == null || shipped != digest) {
+                pending.upsert(RecordKey.of(change.tree()), json, now);
+            }
         }
     }
 
