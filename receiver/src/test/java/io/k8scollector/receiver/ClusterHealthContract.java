@@ -23,6 +23,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -363,13 +364,18 @@ abstract class ClusterHealthContract {
                 }
             }
             try (Database db = Database.open(before)) {
-                Map<String, CollectorActivity.Activity> rows = new CollectorActivity(db).all();
-                assertThat(rows.get("ok").lastSeenAt()).isEqualTo(Instant.ofEpochMilli(8000));
-                assertThat(rows.get("ok").collectorVersion()).isEqualTo("1.0.5");
-                assertThat(rows.get("ok").lastCommitAt()).isEqualTo(Instant.ofEpochMilli(6000));
-                assertThat(rows.get("ok").failing()).isFalse();
-                assertThat(rows.get("down").lastSeenAt()).isEqualTo(Instant.ofEpochMilli(9000));
-                assertThat(rows.get("down").failing()).isTrue();
+                List<String> rows = db.read(c -> {
+                    List<String> read = new ArrayList<>();
+                    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT cluster_id, last_seen_at,"
+                            + " collector_version, last_commit_at, failing FROM cluster_health ORDER BY cluster_id")) {
+                        while (rs.next()) {
+                            read.add(rs.getString(1) + " " + rs.getLong(2) + " " + rs.getString(3) + " " + rs.getLong(4)
+                                    + " " + rs.getBoolean(5));
+                        }
+                    }
+                    return read;
+                });
+                assertThat(rows).containsExactly("down 9000 1.0.0 6000 true", "ok 8000 1.0.5 6000 false");
             }
         } finally {
             drop(before);

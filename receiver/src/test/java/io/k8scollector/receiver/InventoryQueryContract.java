@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.k8scollector.protocol.FetchingId;
 import io.k8scollector.protocol.Json;
+import io.k8scollector.protocol.RecordKind;
 import io.k8scollector.receiver.keys.Scope;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -209,6 +211,50 @@ abstract class InventoryQueryContract {
         assertThat(all.get(0).get("outdated").asInt()).isEqualTo(2);
         assertThat(get("/v1/helm-charts?search=payments-db", limited).get("items").get(0).get("chart").asString())
                 .isEqualTo("postgresql");
+    }
+
+    @Test
+    void chartsOfOneNameFromHelmAndFromArgoCdAreKeptApart() {
+        String fetching = FetchingId.generate(Instant.now());
+        receiver.start("charts", fetching, "uid-charts");
+        receiver.page("charts", fetching, RecordKind.HELM_RELEASES, List.of(
+                Map.of("name", "cache", "namespace", "shop", "revision", 2, "status", "deployed", "source", "helm",
+                        "storage", "secret", "chart", Map.of("name", "redis", "version", "18.0.0")),
+                Map.of("name", "sessions", "namespace", "argocd", "revision", 1, "status", "Synced", "source", "argocd",
+                        "storage", "argocd", "destinationNamespace", "shop", "chart", Map.of("name", "redis", "version", "17.0.0"))));
+        TestReceiver.expect204(receiver.commit("charts", fetching, Map.of("counts", Map.of("helmReleases", 2))));
+
+        JsonNode charts = get("/v1/helm-charts?cluster=charts", receiver.token).get("items");
+        assertThat(charts.valueStream().map(c -> c.get("chart").asString() + " " + c.get("source").asString() + " "
+                + c.get("newestVersion").asString() + " " + c.get("outdated").asInt() + " "
+                + c.get("releases").get(0).get("name").asString()))
+                .containsExactly("redis argocd 17.0.0 0 sessions", "redis helm 18.0.0 0 cache");
+        assertThat(charts.get(0).propertyNames()).containsExactly("chart", "source", "newestVersion", "outdated",
+                "clusters", "releases");
+        JsonNode first = get("/v1/helm-charts?cluster=charts&limit=1", receiver.token);
+        assertThat(first.get("items").get(0).get("source").asString()).isEqualTo("argocd");
+        JsonNode second = get("/v1/helm-charts?cluster=charts&limit=1&continue=" + first.get("continue").asString(),
+                receiver.token);
+        assertThat(second.get("items").get(0).get("source").asString()).isEqualTo("helm");
+        assertThat(second.get("continue").isNull()).isTrue();
+    }
+
+    @Test
+    void imagesCountEphemeralContainers() {
+        ObjectNode pod = Json.MAPPER.createObjectNode().put("apiVersion", "v1").put("kind", "Pod");
+        pod.putObject("metadata").put("uid", "debugged-pod").put("namespace", "shop").put("name", "web-0");
+        ObjectNode spec = pod.putObject("spec");
+        spec.putArray("containers").addObject().put("name", "web").put("image", "nginx:1.27.3");
+        spec.putArray("ephemeralContainers").addObject().put("name", "debugger").put("image", "busybox:1.37-debug")
+                .put("targetContainerName", "web");
+        pod.putObject("status").putArray("ephemeralContainerStatuses").addObject().put("name", "debugger")
+                .put("image", "busybox:1.37-debug").put("imageID", "docker.io/library/busybox@sha256:" + "d".repeat(64));
+        receiver.snapshot("debugged", FetchingId.generate(Instant.now()), List.of(pod), List.of());
+
+        JsonNode images = get("/v1/images?cluster=debugged", receiver.token).get("items");
+        assertThat(texts(images, "image")).containsExactly("busybox:1.37-debug", "nginx:1.27.3");
+        assertThat(images.get(0).get("pods").asLong()).isEqualTo(1);
+        assertThat(images.get(0).get("runningDigests").get(0).asString()).isEqualTo("sha256:" + "d".repeat(64));
     }
 
     @Test

@@ -54,7 +54,12 @@ public final class TestReceiver implements AutoCloseable {
 
     /** A receiver with {@code settings} whose every "now" is {@code clock}'s. */
     public TestReceiver(String url, ReceiverSettings settings, Clock clock) {
-        db = Database.open(url);
+        this(Database.open(url), settings, clock);
+    }
+
+    /** A receiver with {@code settings} over {@code db}, which it closes when closed. */
+    public TestReceiver(Database db, ReceiverSettings settings, Clock clock) {
+        this.db = db;
         server = ReceiverServer.start(settings, db, clock);
         keys = new AccessKeys(db);
         token = login(keys.create(List.of(), EnumSet.allOf(Scope.class), Instant.now()));

@@ -3,13 +3,9 @@ package io.k8scollector.receiver.cli;
 import io.k8scollector.protocol.ClusterId;
 import io.k8scollector.protocol.Json;
 import io.k8scollector.receiver.health.ClusterStatuses;
-import io.k8scollector.receiver.health.CollectorActivity;
 import io.k8scollector.receiver.health.HealthRule;
-import io.k8scollector.receiver.server.Quotas;
 import io.k8scollector.receiver.store.ClusterData;
 import io.k8scollector.receiver.store.Database;
-import io.k8scollector.receiver.store.Retention;
-import io.k8scollector.receiver.store.Snapshots;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -36,9 +32,7 @@ final class ClustersCommand {
         @Override
         public void run() {
             try (Database database = Database.open(db.url)) {
-                Snapshots snapshots = new Snapshots(database, new Retention(Retention.DEFAULT_MINIMUM, Retention.DEFAULT_AGE),
-                        Quotas.DEFAULT.openFetchingIdle(), Quotas.DEFAULT.openFetchingsPerCluster());
-                new ClusterStatuses(snapshots, new CollectorActivity(database), new HealthRule(staleAfter), Clock.systemUTC())
+                new ClusterStatuses(database, new HealthRule(staleAfter), Clock.systemUTC())
                         .list().forEach(s -> System.out.println(Json.MAPPER.writeValueAsString(s)));
             }
         }

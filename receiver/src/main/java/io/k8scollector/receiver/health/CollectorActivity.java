@@ -6,11 +6,9 @@ import io.k8scollector.protocol.Json;
 import io.k8scollector.receiver.store.Database;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -42,12 +40,6 @@ public final class CollectorActivity {
     public CollectorActivity(Database db) {
         this.db = db;
     }
-
-    /** A cluster's row (fields null until known). */
-    public record Activity(
-            Instant lastSeenAt, String collectorVersion, String mode, Integer heartbeatSeconds, Instant lastCommitAt,
-            Commit.Report lastReport, String redactionKeyId, String previousRedactionKeyId, String redactionKeySince,
-            boolean failing) {}
 
     /**
      * A start the store accepted: the collector's version, mode (null from a 1.0 collector) and,
@@ -117,36 +109,9 @@ public final class CollectorActivity {
         written.put(clusterId, at);
     }
 
-    /** Every cluster's row, by cluster id. */
-    public Map<String, Activity> all() {
-        return db.read(c -> {
-            Map<String, Activity> rows = new LinkedHashMap<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT cluster_id, last_seen_at, collector_version, mode,"
-                    + " heartbeat_seconds, last_commit_at, last_report, redaction_key_id, previous_redaction_key_id,"
-                    + " redaction_key_since, failing FROM cluster_health");
-                    ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    String report = rs.getString(7);
-                    int heartbeat = rs.getInt(5);
-                    Integer heartbeatSeconds = rs.wasNull() ? null : heartbeat;
-                    rows.put(rs.getString(1), new Activity(instant(rs, 2), rs.getString(3), rs.getString(4),
-                            heartbeatSeconds, instant(rs, 6),
-                            report == null ? null : Json.MAPPER.readValue(report, Commit.Report.class),
-                            rs.getString(8), rs.getString(9), rs.getString(10), rs.getBoolean(11)));
-                }
-            }
-            return rows;
-        });
-    }
-
     /** The assignment that moves last_seen_at (read as {@code current}) forward, never back. */
     private static String seen(String current) {
         return "last_seen_at = CASE WHEN " + current + " IS NULL OR " + current + " < ? THEN ? ELSE " + current + " END";
-    }
-
-    private static Instant instant(ResultSet rs, int column) throws SQLException {
-        long millis = rs.getLong(column);
-        return rs.wasNull() ? null : Instant.ofEpochMilli(millis);
     }
 
     private static int update(Connection c, String sql, Object... args) throws SQLException {

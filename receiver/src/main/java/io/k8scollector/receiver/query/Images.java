@@ -9,20 +9,27 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The container images in use: derived from the Pod bodies of each cluster's current snapshot
- * (containers and initContainers), each Pod counted under its workload, the root of its
+ * (containers, initContainers and ephemeralContainers, the debug containers that {@code kubectl
+ * debug} adds to a running Pod), each Pod counted under its workload, the root of its
  * ownership tree. A cluster's images are derived once and kept under the cluster's {@link
  * InventoryViews#contentSeq}, which only a commit that stores or deletes something moves (not a
- * heartbeat every few seconds), so that a query reads the bodies of a cluster's Pods once per
- * change of content, not once per request or per commit.
+ * heartbeat every few seconds). When it moves, the Pods that changed since are compared first
+ * ({@link InventoryViews#unchangedSince}): a change that leaves every Pod's images, image IDs
+ * and owners as they were (a status update, a label, any other kind) and no tree changed keeps
+ * the images, so that a query reads the bodies of all of a cluster's Pods once per change of
+ * its images, not once per request, per commit or per status update.
  */
 final class Images {
 
@@ -70,12 +77,51 @@ final class Images {
         // One derivation per cluster at a time: a burst of first requests reads the Pods once.
         synchronized (locks.computeIfAbsent(cluster.id(), k -> new Object())) {
             known = derived.get(cluster.id());
+            if (known != null && known.contentSeq() != content) {
+                // Most changes leave every Pod's images as they were (a status update, a label):
+                // keep the images, having read only the Pods that changed since.
+                OptionalLong unchanged = inventory.unchangedSince(cluster.id(), "", "Pod", known.contentSeq(),
+                        Images::sameImages);
+                if (unchanged.isPresent()) {
+                    known = new Derived(unchanged.getAsLong(), known.images());
+                    derived.put(cluster.id(), known);
+                    return known.images();
+                }
+            }
             if (known == null || known.contentSeq() != content) {
                 known = derive(cluster.id());
                 derived.put(cluster.id(), known);
             }
             return known.images();
         }
+    }
+
+    /** Whether two bodies of a Pod (null: none) count the same images for the same workload. */
+    private static boolean sameImages(byte[] before, byte[] after) {
+        return before != null && after != null
+                && footprint(Json.MAPPER.readTree(before)).equals(footprint(Json.MAPPER.readTree(after)));
+    }
+
+    /**
+     * What {@link #count} reads of a Pod: its identity and owners (its workload), and per
+     * container its name and image, and its status's image ID (the running digest).
+     */
+    private static JsonNode footprint(JsonNode pod) {
+        ObjectNode footprint = Json.MAPPER.createObjectNode();
+        JsonNode meta = pod.path("metadata");
+        footprint.set("apiVersion", pod.path("apiVersion"));
+        for (String field : List.of("uid", "namespace", "name", "ownerReferences")) {
+            footprint.set(field, meta.path(field));
+        }
+        for (String list : CONTAINER_LISTS) {
+            ArrayNode containers = footprint.putArray(list);
+            pod.path("spec").path(list).forEach(container -> containers.addObject()
+                    .set("name", container.path("name")).set("image", container.path("image")));
+            ArrayNode statuses = footprint.putArray(statusesOf(list));
+            pod.path("status").path(statusesOf(list)).forEach(status -> statuses.addObject()
+                    .set("name", status.path("name")).set("imageID", status.path("imageID")));
+        }
+        return footprint;
     }
 
     private Derived derive(String clusterId) {
@@ -102,6 +148,14 @@ final class Images {
         return new Derived(contentSeq, images);
     }
 
+    /** Where a Pod's spec lists containers; each has its statuses under {@link #statusesOf}. */
+    private static final List<String> CONTAINER_LISTS = List.of("initContainers", "containers", "ephemeralContainers");
+
+    /** {@code initContainers} > {@code initContainerStatuses}, and so on. */
+    private static String statusesOf(String list) {
+        return list.substring(0, list.length() - 1) + "Statuses";
+    }
+
     private static final Comparator<Workload> WORKLOAD_ORDER = Comparator.comparing(Workload::cluster)
             .thenComparing(w -> w.namespace() == null ? "" : w.namespace())
             .thenComparing(Workload::kind).thenComparing(Workload::name);
@@ -116,7 +170,7 @@ final class Images {
         JsonNode meta = pod.path("metadata");
         Workload workload = workload(clusterId, pod, roots.get(meta.path("uid").asString(null)));
         Map<String, String> imageOf = new HashMap<>();
-        for (String list : List.of("initContainers", "containers")) {
+        for (String list : CONTAINER_LISTS) {
             for (JsonNode container : pod.path("spec").path(list)) {
                 String image = container.path("image").asString(null);
                 if (image != null && !image.isEmpty()) {
@@ -127,9 +181,9 @@ final class Images {
         for (String image : new TreeSet<>(imageOf.values())) {
             pods.computeIfAbsent(image, k -> new HashMap<>()).merge(workload, 1L, Long::sum);
         }
-        for (String[] statuses : new String[][] {{"initContainerStatuses", "initContainers"}, {"containerStatuses", "containers"}}) {
-            for (JsonNode status : pod.path("status").path(statuses[0])) {
-                String image = imageOf.get(statuses[1] + "/" + status.path("name").asString(""));
+        for (String list : CONTAINER_LISTS) {
+            for (JsonNode status : pod.path("status").path(statusesOf(list))) {
+                String image = imageOf.get(list + "/" + status.path("name").asString(""));
                 String digest = ImageName.digestOf(status.path("imageID").asString(null));
                 if (image != null && digest != null) {
                     digests.computeIfAbsent(image, k -> new TreeSet<>()).add(digest);

@@ -175,7 +175,7 @@ public final class InventoryEndpoints {
         }
         Predicate<Charts.ChartUse> matches = c -> search == null || c.chart().toLowerCase(Locale.ROOT).contains(search)
                 || c.releases().stream().anyMatch(r -> r.name() != null && r.name().toLowerCase(Locale.ROOT).contains(search));
-        page(ctx, Charts.of(releases).stream().filter(matches).toList(), Charts.ChartUse::chart);
+        page(ctx, Charts.of(releases).stream().filter(matches).toList(), Charts.ChartUse::key);
     }
 
     /** The clusters of {@code all} the key may read, or only {@code ?cluster=} (refused when the key may not read it). */

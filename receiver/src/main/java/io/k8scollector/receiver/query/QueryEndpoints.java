@@ -18,7 +18,6 @@ import io.k8scollector.receiver.store.Inventory;
 import io.k8scollector.receiver.store.Snapshots;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
@@ -68,21 +67,12 @@ public final class QueryEndpoints {
     private void clusters(Context ctx) {
         Caller caller = auth.caller(ctx, Scope.READ);
         int limit = limit(ctx);
-        String after = continueAfter(ctx);
-        List<ClusterStatus> visible = new ArrayList<>();
-        String next = null;
-        for (ClusterStatus cluster : statuses.list()) {
-            if (caller.allows(cluster.id()) && (after == null || cluster.id().compareTo(after) > 0)) {
-                if (visible.size() == limit) {
-                    next = visible.get(limit - 1).id();
-                    break;
-                }
-                visible.add(cluster);
-            }
-        }
+        // One more than the page: whether there is a next one.
+        List<ClusterStatus> visible = statuses.page(caller.clusters(), continueAfter(ctx), limit + 1);
+        String next = visible.size() > limit ? encode(visible.get(limit - 1).id()) : null;
         Map<String, Object> page = new java.util.LinkedHashMap<>();
-        page.put("items", visible);
-        page.put("continue", next == null ? null : encode(next));
+        page.put("items", visible.subList(0, Math.min(limit, visible.size())));
+        page.put("continue", next);
         ctx.contentType("application/json").result(Json.MAPPER.writeValueAsBytes(page));
     }
 

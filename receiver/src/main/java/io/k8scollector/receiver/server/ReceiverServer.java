@@ -59,7 +59,7 @@ public final class ReceiverServer implements AutoCloseable {
         Authenticator auth = new Authenticator(keys, clock, quotas.requestsInFlightPerKey(), metrics);
         Snapshots snapshots = new Snapshots(db, settings.retention(), quotas.openFetchingIdle(), quotas.openFetchingsPerCluster());
         CollectorActivity activity = new CollectorActivity(db);
-        ClusterStatuses statuses = new ClusterStatuses(snapshots, activity, settings.health(), clock);
+        ClusterStatuses statuses = new ClusterStatuses(db, settings.health(), clock);
         IngestEndpoints ingest = new IngestEndpoints(keys, auth, new LoginThrottle(quotas, settings.trustedProxyHeader()),
                 snapshots, new BodyReader(Limits.LOGIN, metrics), new BodyReader(settings.limits(), metrics), metrics,
                 activity, clock);

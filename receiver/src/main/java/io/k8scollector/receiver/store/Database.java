@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -33,12 +34,14 @@ public final class Database implements AutoCloseable {
     private final Dialect dialect;
     private final SqliteWriter writer;
     private final Consumer<String> statements;
+    private final Consumer<String> rows;
 
-    private Database(HikariDataSource pool, Dialect dialect, Consumer<String> statements) {
+    private Database(HikariDataSource pool, Dialect dialect, Consumer<String> statements, Consumer<String> rows) {
         this.pool = pool;
         this.dialect = dialect;
         this.writer = dialect == Dialect.SQLITE ? new SqliteWriter(pool) : null;
         this.statements = statements;
+        this.rows = rows;
     }
 
     /** Opens {@code url} (jdbc:sqlite:FILE or jdbc:postgresql://...) and runs the migrations. */
@@ -51,6 +54,15 @@ public final class Database implements AutoCloseable {
      * PostgreSQL to {@code statements} (the tests' check that each hot query filters on the cluster).
      */
     static Database open(String url, Consumer<String> statements) {
+        return open(url, statements, null);
+    }
+
+    /**
+     * As {@link #open(String, Consumer)}, also handing {@code rows} a statement's text for every
+     * row that a query read with it returns (the tests' check that a listing reads in proportion
+     * to its page, not to the database). Writes on SQLite, which go to the writer, are not seen.
+     */
+    static Database open(String url, Consumer<String> statements, Consumer<String> rows) {
         Dialect dialect = Dialect.of(url);
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
@@ -91,7 +103,7 @@ public final class Database implements AutoCloseable {
             pool.close();
             throw new StoreException("Cannot migrate the database " + redacted(url) + ": " + e.getMessage(), e);
         }
-        return new Database(pool, dialect, statements);
+        return new Database(pool, dialect, statements, rows);
     }
 
     /**
@@ -193,19 +205,44 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    /** {@code connection}, telling {@link #statements} the text of every statement prepared on it. */
+    /**
+     * {@code connection}, telling {@link #statements} the text of every statement prepared on it
+     * and {@link #rows} (when set) every row its queries return.
+     */
     private Connection recording(Connection connection) {
-        return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
-                (proxy, method, args) -> {
-                    if (method.getName().equals("prepareStatement") && args[0] instanceof String sql) {
-                        statements.accept(sql);
-                    }
-                    try {
-                        return method.invoke(connection, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
+        return proxy(Connection.class, connection, (method, args, result) -> {
+            if (method.getName().equals("prepareStatement") && args[0] instanceof String sql) {
+                statements.accept(sql);
+                if (rows != null) {
+                    return proxy(PreparedStatement.class, (PreparedStatement) result, (m, a, r) -> m.getName()
+                            .equals("executeQuery") ? proxy(ResultSet.class, (ResultSet) r, (next, none, more) -> {
+                                if (next.getName().equals("next") && Boolean.TRUE.equals(more)) {
+                                    rows.accept(sql);
+                                }
+                                return more;
+                            }) : r);
+                }
+            }
+            return result;
+        });
+    }
+
+    /** What a proxy answers for a call of {@code method} that the proxied object answered with {@code result}. */
+    private interface Answer {
+        Object of(java.lang.reflect.Method method, Object[] args, Object result) throws Throwable;
+    }
+
+    /** {@code target} as {@code type}, answering each call as {@code answer} makes of {@code target}'s answer. */
+    private static <T> T proxy(Class<T> type, T target, Answer answer) {
+        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (self, method, args) -> {
+            Object result;
+            try {
+                result = method.invoke(target, args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
+            return answer.of(method, args, result);
+        }));
     }
 
     @Override

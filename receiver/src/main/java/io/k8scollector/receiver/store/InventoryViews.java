@@ -14,6 +14,8 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.BiPredicate;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -190,6 +192,71 @@ public final class InventoryViews {
      */
     public long contentSeq(String clusterId) {
         return db.read(c -> contentSeq(c, clusterId));
+    }
+
+    /**
+     * Whether the current objects of {@code group}/{@code kind} and the trees are, as far as
+     * {@code same} can tell, what they were at content seq {@code since} (a {@link #contentSeq}
+     * read before): no tree was stored or closed since, and for every object of that kind with a
+     * version stored or closed since, {@code same} says yes to its body then and its body now
+     * (null then: added; null now: deleted). Returns the content seq now when so; empty when not,
+     * at the first object {@code same} says no to, or when {@code since} is older than the oldest
+     * snapshot kept (what changed since may have been merged away). Reads the versions stored or
+     * closed since {@code since} and the bodies of that kind's, not the cluster's.
+     */
+    public OptionalLong unchangedSince(String clusterId, String group, String kind, long since,
+            BiPredicate<byte[], byte[]> same) {
+        return db.read(c -> {
+            long oldest = optionalLong(c, "SELECT MIN(seq) FROM fetchings WHERE cluster_id = ? AND committed_at IS NOT NULL",
+                    clusterId).orElse(Long.MAX_VALUE);
+            if (since < oldest || treeChangedSince(c, clusterId, since)) {
+                return OptionalLong.empty();
+            }
+            String ofKind = " cluster_id = ? AND class = 'o' AND api_group = ? AND kind = ?";
+            try (PreparedStatement ps = c.prepareStatement("SELECT v.record_key, v.valid_from, b.body FROM versions v"
+                    + " JOIN bodies b ON b.cluster_id = v.cluster_id AND b.hash = v.body_hash"
+                    + " WHERE v.cluster_id = ? AND v.class = 'o' AND v.api_group = ? AND v.kind = ?"
+                    + " AND (v.valid_to = " + Versions.OPEN + " OR" + Versions.VISIBLE + ")"
+                    + " AND v.record_key IN (SELECT record_key FROM versions WHERE" + ofKind + " AND valid_from > ?"
+                    + " UNION SELECT record_key FROM versions WHERE" + ofKind + " AND valid_to > ? AND valid_to < "
+                    + Versions.OPEN + ") ORDER BY v.record_key, v.valid_from")) {
+                ps.setFetchSize(BATCH);
+                bind(ps, clusterId, group, kind, since, since, clusterId, group, kind, since, clusterId, group, kind, since);
+                try (ResultSet rs = ps.executeQuery()) {
+                    String key = null;
+                    byte[] then = null;
+                    byte[] now = null;
+                    while (rs.next()) {
+                        if (!rs.getString(1).equals(key)) {
+                            if (key != null && !same.test(then, now)) {
+                                return OptionalLong.empty();
+                            }
+                            key = rs.getString(1);
+                            then = null;
+                            now = null;
+                        }
+                        // A key listed here has no version both visible then and open now: one of each at most.
+                        if (rs.getLong(2) <= since) {
+                            then = rs.getBytes(3);
+                        } else {
+                            now = rs.getBytes(3);
+                        }
+                    }
+                    if (key != null && !same.test(then, now)) {
+                        return OptionalLong.empty();
+                    }
+                }
+            }
+            return OptionalLong.of(contentSeq(c, clusterId));
+        });
+    }
+
+    /** Whether a tree version was stored or closed after content seq {@code since}. */
+    private static boolean treeChangedSince(Connection c, String clusterId, long since) throws SQLException {
+        return optionalLong(c, "SELECT 1 FROM versions WHERE cluster_id = ? AND class = 'r' AND valid_from > ? LIMIT 1",
+                clusterId, since).isPresent()
+                || optionalLong(c, "SELECT 1 FROM versions WHERE cluster_id = ? AND class = 'r' AND valid_to > ?"
+                        + " AND valid_to < " + Versions.OPEN + " LIMIT 1", clusterId, since).isPresent();
     }
 
     private static long contentSeq(Connection c, String clusterId) throws SQLException {

@@ -1,24 +1,25 @@
 package io.k8scollector.receiver.store;
 
+import static io.k8scollector.receiver.store.ReleaseBeforeV8.configMap;
+import static io.k8scollector.receiver.store.ReleaseBeforeV8.fetching;
+import static io.k8scollector.receiver.store.ReleaseBeforeV8.makeCurrent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.k8scollector.protocol.Commit;
 import io.k8scollector.protocol.Counts;
 import io.k8scollector.protocol.RecordKind;
 import io.k8scollector.receiver.TestDatabases;
+import io.k8scollector.receiver.store.ReleaseBeforeV8.OldRecord;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -30,10 +31,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  * every committed snapshot's content, and an open fetching can still commit after the upgrade.
  */
 class MigrationTest {
-
-    /** One record as the release before V8 stored it: class, key, the filtered columns and the body. */
-    private record OldRecord(String cls, String key, String uid, String apiVersion, String group, String kind,
-            String namespace, String name, String body) {}
 
     private static final String FIRST = "000000010000000000000001";
     private static final String SECOND = "000000020000000000000002";
@@ -47,9 +44,7 @@ class MigrationTest {
             throws Exception {
         String url = database.equals("sqlite") ? TestDatabases.sqlite(dir) : TestDatabases.freshPostgresSchema();
         try {
-            Dialect dialect = Dialect.of(url);
-            Flyway.configure().dataSource(url, null, null).locations(dialect.migrations().toArray(String[]::new))
-                    .placeholders(dialect.placeholders()).target("6").load().migrate();
+            ReleaseBeforeV8.createSchema(url);
             OldRecord web = configMap("w", "web", "1");
             OldRecord webChanged = configMap("w", "web", "2");
             OldRecord db = configMap("d", "db", "1");
@@ -66,13 +61,13 @@ class MigrationTest {
             try (Connection c = DriverManager.getConnection(url)) {
                 long seq = 0;
                 for (Map.Entry<String, List<OldRecord>> snapshot : snapshots.entrySet()) {
-                    seq = oldFetching(c, "shop", snapshot.getKey(), snapshot.getValue(), seq == 0 ? null : seq, true);
+                    seq = fetching(c, "shop", snapshot.getKey(), snapshot.getValue(), seq == 0 ? null : seq, true);
                 }
-                oldFetching(c, "shop", OPEN, List.of(db, web), null, false);
+                fetching(c, "shop", OPEN, List.of(db, web), null, false);
                 // Another cluster holding the same body: after V8 each cluster has its own copy.
-                long other = oldFetching(c, "other", OTHER, List.of(web), null, true);
-                update(c, "UPDATE clusters SET current_fetching = ? WHERE id = ?", other, "other");
-                update(c, "UPDATE clusters SET current_fetching = ? WHERE id = ?", seq, "shop");
+                long other = fetching(c, "other", OTHER, List.of(web), null, true);
+                makeCurrent(c, "other", other);
+                makeCurrent(c, "shop", seq);
             }
 
             try (Database migrated = Database.open(url)) {
@@ -111,40 +106,5 @@ class MigrationTest {
         inventory.list(cluster, kind, RecordFilter.ALL, at, null, null, 100).bodies()
                 .forEach(b -> bodies.add(new String(b, StandardCharsets.UTF_8)));
         return bodies.stream().sorted().toList();
-    }
-
-    private static OldRecord configMap(String uid, String name, String data) {
-        return new OldRecord("o", "u:" + uid, uid, "v1", "", "ConfigMap", "shop", name,
-                "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"uid\":\"" + uid + "\",\"namespace\":\"shop\","
-                        + "\"name\":\"" + name + "\"},\"data\":{\"key\":\"" + data + "\"}}");
-    }
-
-    /** Writes a fetching and its records as the release before V8 did; returns its seq. */
-    private static long oldFetching(Connection c, String cluster, String fetchingId, List<OldRecord> records,
-            Long previous, boolean committed) throws SQLException {
-        update(c, "INSERT INTO clusters (id, unique_id) VALUES (?, ?) ON CONFLICT (id) DO NOTHING", cluster, "uid-" + cluster);
-        long now = Instant.now().toEpochMilli();
-        update(c, "INSERT INTO fetchings (cluster_id, fetching_id, unique_id, started_at, last_seen_at, committed_at,"
-                + " previous, object_count, added, changed, deleted, skipped) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, 1, 1, '[]')",
-                cluster, fetchingId, "uid-" + cluster, now, now, committed ? now : null, previous,
-                records.stream().filter(r -> r.cls().equals("o")).count());
-        long seq = Statements.longValue(c, "SELECT seq FROM fetchings WHERE cluster_id = ? AND fetching_id = ?",
-                cluster, fetchingId);
-        for (OldRecord r : records) {
-            byte[] body = r.body().getBytes(StandardCharsets.UTF_8);
-            byte[] hash = Snapshots.sha256(body);
-            update(c, "INSERT INTO bodies (hash, body) VALUES (?, ?) ON CONFLICT (hash) DO NOTHING", hash, body);
-            update(c, "INSERT INTO records (fetching, class, record_key, uid, api_version, api_group, kind, namespace,"
-                    + " name, labels, body_hash, content_hash, carried) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, FALSE)",
-                    seq, r.cls(), r.key(), r.uid(), r.apiVersion(), r.group(), r.kind(), r.namespace(), r.name(), hash, hash);
-        }
-        return seq;
-    }
-
-    private static void update(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            Statements.bind(ps, args);
-            ps.executeUpdate();
-        }
     }
 }
