@@ -1,7 +1,9 @@
 package io.k8scollector.collector.shipping;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -9,9 +11,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Encodes request bodies with one sink's {@link Compressor}. When compression fails, the body goes
- * as plain JSON without {@code Content-Encoding}, as the protocol allows; the first failure is
- * logged as a warning, later ones only at DEBUG. Thread-safe.
+ * Encodes request bodies with one sink's {@link Compressor}, and decodes them back. When
+ * compression fails, the body goes as plain JSON without {@code Content-Encoding}, as the protocol
+ * allows; the first failure is logged as a warning, later ones only at DEBUG. Thread-safe.
  */
 final class BodyEncoder {
 
@@ -44,6 +46,23 @@ final class BodyEncoder {
             return plain(writer, plainSize);
         }
         return new RequestBody.Form(wire.toByteArray(), compressor.encoding(), plainSize);
+    }
+
+    /**
+     * The plain JSON of {@code form}, which this encoder made.
+     *
+     * @throws IllegalStateException when the bytes do not decode, which only a bug can cause
+     */
+    byte[] decode(RequestBody.Form form) {
+        if (form.encoding().isEmpty()) {
+            return form.bytes();
+        }
+        try (InputStream in = compressor.unwrap(new ByteArrayInputStream(form.bytes()))) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new IllegalStateException("a body this collector compressed (" + form.bytes().length
+                    + " bytes of " + form.encoding().get() + ") does not decode: " + e.getMessage(), e);
+        }
     }
 
     /** The body {@code writer} writes, as plain JSON. */

@@ -1,13 +1,16 @@
 package io.k8scollector.collector.shipping;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Optional;
+import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 /**
  * How a request body is encoded on the wire: gzip at a level (tests plant failing ones). Names
- * its {@code Content-Encoding} and wraps the stream the body is written to.
+ * its {@code Content-Encoding}, wraps the stream the body is written to, and the stream an encoded
+ * body is read back from (a sent page keeps only its encoded body, see {@link Page}).
  */
 public interface Compressor {
 
@@ -21,6 +24,9 @@ public interface Compressor {
 
     /** A stream that encodes what is written to it into {@code out}; closing it finishes the encoding. */
     OutputStream wrap(OutputStream out) throws IOException;
+
+    /** A stream that decodes what {@link #wrap} encoded, read from {@code in}. */
+    InputStream unwrap(InputStream in) throws IOException;
 
     /** gzip at a fixed level. */
     record Gzip(int level) implements Compressor {
@@ -43,6 +49,11 @@ public interface Compressor {
                     def.setLevel(level);
                 }
             };
+        }
+
+        @Override
+        public InputStream unwrap(InputStream in) throws IOException {
+            return new GZIPInputStream(in, 16 * 1024);
         }
     }
 }

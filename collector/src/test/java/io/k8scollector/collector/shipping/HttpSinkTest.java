@@ -23,6 +23,7 @@ import io.k8scollector.protocol.RecordKind;
 import io.k8scollector.protocol.Skipped;
 import io.k8scollector.testkit.ingest.IngestEndpoint;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -206,6 +207,24 @@ class HttpSinkTest {
     }
 
     @Test
+    void aPageSplitAfterItWasSentCarriesEveryRecordByteForByte() {
+        endpoint.bodyLimit(5 * 1024);
+        HttpSink sink = sink(settings(2));
+        String fetching = open(sink);
+        List<ShippedRecord> objects = IntStream.range(0, 30)
+                .mapToObj(i -> TestRecords.object("pod-" + i, "v1", "Pod", "shop", 300 + 37 * i)).toList();
+
+        objects.forEach(sink::accept);
+        sink.commit(List.of(), Instant.now(), REPORT);
+
+        String received = endpoint.bodies().stream().map(body -> new String(body, StandardCharsets.UTF_8))
+                .filter(body -> body.startsWith("{\"objects\":[")).collect(Collectors.joining("\n"));
+        assertThat(sink.stats().retriesByCause()).containsKey("413-split");
+        assertThat(endpoint.stored(fetching, RecordKind.OBJECTS)).hasSize(30);
+        assertThat(objects).allSatisfy(record -> assertThat(received).contains(new String(record.json(), StandardCharsets.UTF_8)));
+    }
+
+    @Test
     void countsDistinctRecordsAsTheEndpointKeysThemEvenWhenOneIsHandedOverTwice() {
         HttpSink sink = sink(settings(2));
         String fetching = open(sink);
@@ -335,6 +354,11 @@ class HttpSinkTest {
                 }
                 return Compressor.gzip(1).wrap(out);
             }
+
+            @Override
+            public InputStream unwrap(InputStream in) throws IOException {
+                return Compressor.gzip(1).unwrap(in);
+            }
         };
         HttpSink sink = sink(settings(2), failsInSenders);
         open(sink);
@@ -422,6 +446,11 @@ class HttpSinkTest {
             @Override
             public OutputStream wrap(OutputStream out) throws IOException {
                 throw new IOException("deflater unavailable");
+            }
+
+            @Override
+            public InputStream unwrap(InputStream in) throws IOException {
+                throw new IOException("nothing was compressed");
             }
         };
         HttpSink sink = sink(settings(1), broken);
