@@ -49,12 +49,18 @@ final class ItemLimits extends JsonParserDelegate {
                     .build())
             .build();
 
+    /** How deep a list response nests its items: they are parsed alone, but their depth counts from the list. */
+    static final int ITEM_NESTING = 2;
+
+    private final int outside;
     private int itemDepth = Integer.MAX_VALUE;
     private String name;
     private String namespace;
 
-    ItemLimits(JsonParser parser) {
+    /** Checks the items {@code parser} reads, as nested {@code outside} levels deep. */
+    ItemLimits(JsonParser parser, int outside) {
         super(parser);
+        this.outside = outside;
     }
 
     /** Marks the {@code START_OBJECT} the parser is at as the item whose limits are checked. */
@@ -142,7 +148,7 @@ final class ItemLimits extends JsonParserDelegate {
         TokenStreamContext context = delegate.streamReadContext();
         switch (token) {
             case START_OBJECT, START_ARRAY -> {
-                if (context.getNestingDepth() > MAX_DEPTH) {
+                if (context.getNestingDepth() + outside > MAX_DEPTH) {
                     throw new Refused("it nests deeper than " + MAX_DEPTH + " levels of JSON");
                 }
             }

@@ -14,6 +14,7 @@ import io.k8scollector.collector.retry.Verdict;
 import io.k8scollector.protocol.Skipped;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -26,15 +27,16 @@ import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import tools.jackson.core.JacksonException;
-import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.databind.JsonNode;
 
 /**
  * Lists every object of one type, page by page ({@code limit} and the previous page's
- * {@code continue}), parsing each response as a stream so that only one object body is in memory
- * at a time. Bookkeeping is one uid per emitted object, so that a restart never emits twice:
+ * {@code continue}): a page reader thread reads each response and cuts it into items
+ * ({@link PageSplitter}), the calling thread parses them; about a megabyte of items is in flight
+ * between the two ({@link ItemPipe}), however large the pages. Bookkeeping is one uid per emitted object, so that a restart never emits twice:
  *
  * <ul>
  *   <li>{@code 410 Gone} on a continue token (it expired): the type is listed again from the start;
@@ -74,55 +76,195 @@ public final class TypeLister {
         this.retrier = retrier;
     }
 
-    /** Lists {@code type}, reading each item with {@code reader} and handing it to {@code emit} (on the calling thread). */
+    /**
+     * Lists {@code type}, reading each item with {@code reader} and handing it to {@code emit} (on
+     * the calling thread). The pages are read, and cut into items, by a thread of the listing's
+     * own ({@code page-reader}) while the calling thread parses the items already read: it never
+     * waits for a page's bytes unless the parsing has caught up with them.
+     */
     public ListingOutcome list(ResourceType type, ItemReader reader, Consumer<ListedObject> emit) {
-        Walk walk = new Walk(type, reader, emit);
-        try (walk) {
-            for (int restart = 0; ; restart++) {
-                try {
-                    walk.fromStart();
-                    return new ListingOutcome(type, walk.emitted.size(), null, null, List.copyOf(walk.refused.values()),
-                            walk.resourceVersion);
-                } catch (ContinueExpired expired) {
-                    if (restart == MAX_RESTARTS) {
-                        throw new TypeSkip(Skipped.Reason.FAILED, "its continue token expired " + (restart + 1) + " times");
-                    }
-                    LOG.info("The continue token of {} expired; listing it again from the start.", type.qualifiedName());
-                }
+        ItemPipe<Walked> pipe = new ItemPipe<>();
+        Map<String, String> context = MDC.getCopyOfContextMap();
+        Thread pages = new Thread(() -> {
+            if (context != null) {
+                MDC.setContextMap(context);
             }
+            walk(type, pipe);
+        }, "page-reader");
+        pages.setDaemon(true);
+        Items items = new Items(type, reader, emit);
+        pages.start();
+        boolean ended = false;
+        try {
+            Walked walked = items.drain(pipe);
+            ended = true;
+            return new ListingOutcome(type, items.emitted.size(), walked.reason(), walked.message(),
+                    List.copyOf(items.refused.values()), walked.resourceVersion());
         } catch (TypeSkip skip) {
             LOG.warn("Skipping {}: {}.", type.qualifiedName(), skip.getMessage());
-            return new ListingOutcome(type, walk.emitted.size(), skip.reason, type.qualifiedName() + ": " + skip.getMessage() + ".",
-                    List.copyOf(walk.refused.values()), null);
+            return new ListingOutcome(type, items.emitted.size(), skip.reason, type.qualifiedName() + ": "
+                    + skip.getMessage() + ".", List.copyOf(items.refused.values()), null);
+        } finally {
+            pipe.close();
+            if (!ended) {
+                pages.interrupt();
+            }
+            try {
+                pages.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
+    /** The page reader's part: every page of {@code type}, its items into {@code pipe}, then how it ended. */
+    private void walk(ResourceType type, ItemPipe<Walked> pipe) {
+        Walked walked = null;
+        RuntimeException failure = null;
+        try (Walk walk = new Walk(type, pipe)) {
+            walked = walk.all();
+        } catch (RuntimeException e) {
+            failure = e;
+        } finally {
+            pipe.end(walked, failure);
+        }
+    }
+
+    /** How the page reader ended: listed (no reason), or skipped with a reason and a message. */
+    private record Walked(Skipped.Reason reason, String message, String resourceVersion) {}
+
     /**
-     * One listing of one type: the uids emitted so far survive restarts. The next page is asked
-     * for as soon as this page's continue token has been read, which a list response gives before
-     * its items, so that the API server prepares it and the HTTP client receives its first bytes
-     * while this page's items are parsed; the listing thread never waits for a page's first byte.
+     * The calling thread's part: parses each batch of items the page reader hands over, and keeps
+     * the bookkeeping (one uid per emitted object, so that a restart never emits twice; the objects
+     * refused) which survives the reader's restarts.
      */
-    private final class Walk implements AutoCloseable {
+    private final class Items {
         private final ResourceType type;
         private final ItemReader reader;
         private final Consumer<ListedObject> emit;
         private final EmittedObjects emitted = new EmittedObjects();
         /** Objects the parser refused, by name (else position in the listing), so that a restart names each once. */
         private final Map<String, Skipped> refused = new LinkedHashMap<>();
-        private int position;
-        private Sent ahead;
-        /** The first page's resourceVersion: the snapshot every later page of this walk is of. */
-        private String resourceVersion;
 
-        Walk(ResourceType type, ItemReader reader, Consumer<ListedObject> emit) {
+        Items(ResourceType type, ItemReader reader, Consumer<ListedObject> emit) {
             this.type = type;
             this.reader = reader;
             this.emit = emit;
         }
 
+        /** Reads every batch until the page reader ends; answers how it ended, or throws what it threw. */
+        Walked drain(ItemPipe<Walked> pipe) {
+            while (true) {
+                ItemPipe.Next<Walked> next;
+                try {
+                    next = pipe.take();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new CollectorException("Interrupted while listing " + type.qualifiedName() + ".", e);
+                }
+                if (next instanceof ItemPipe.End<Walked> end) {
+                    if (end.failure() != null) {
+                        throw end.failure();
+                    }
+                    return end.concluded();
+                }
+                ItemBatch batch = ((ItemPipe.Batch<Walked>) next).items();
+                try {
+                    read(batch);
+                } catch (JacksonException e) {
+                    throw new TypeSkip(Skipped.Reason.FAILED, "a list response is not valid JSON: " + e.getOriginalMessage());
+                } finally {
+                    pipe.release(batch.bytes());
+                }
+            }
+        }
+
+        /** Reads one batch, emitting its items; an item past the parser's limits is skipped alone and named in {@link #refused}. */
+        private void read(ItemBatch batch) {
+            int position = batch.firstItem();
+            try (ItemLimits parser = new ItemLimits(ItemLimits.LIST_RESPONSES.createParser(batch.bytes(), batch.from(),
+                    batch.to() - batch.from()), ItemLimits.ITEM_NESTING)) {
+                for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
+                    if (token != JsonToken.START_OBJECT) {
+                        parser.skipChildren();
+                        continue;
+                    }
+                    parser.startItem();
+                    try {
+                        accept(reader.read(type, parser));
+                    } catch (ItemLimits.Refused e) {
+                        parser.skipItem();
+                        refuse(e, parser.itemNamespace(), parser.itemName(), position);
+                    }
+                    position++;
+                }
+            }
+        }
+
+        private void refuse(ItemLimits.Refused refusal, String namespace, String name, int position) {
+            String named = namespace == null ? String.valueOf(name) : namespace + "/" + name;
+            LOG.warn("Skipping {} {}: {}; the rest of the type is still collected.",
+                    type.qualifiedName(), named, refusal.getOriginalMessage());
+            refused.putIfAbsent(name == null ? "#" + position : named,
+                    refusal.entry(type.group(), type.version(), type.resource(), namespace, name));
+        }
+
+        private void accept(ListedObject item) {
+            JsonNode metadata = item.metadata();
+            String namespace = metadata.path("namespace").asString("");
+            if (selection.ignoreNamespaces().contains(namespace)) {
+                return;
+            }
+            String uid = metadata.path("uid").asString("");
+            String identity = uid.isEmpty() ? namespace + "/" + metadata.path("name").asString("") : uid;
+            if (emitted.add(identity)) {
+                emit.accept(item);
+            }
+        }
+    }
+
+    /**
+     * One listing of one type, on the page reader: its pages, started over when a continue token
+     * expires. The next page is asked for as soon as this page's continue token has been read,
+     * which a list response gives before its items, so that the API server prepares it and the
+     * HTTP client receives its first bytes while this page's items are still coming in.
+     */
+    private final class Walk implements AutoCloseable {
+        private final ResourceType type;
+        private final ItemPipe<Walked> pipe;
+        /** The ordinal in the listing of the next page's first item. */
+        private int nextItem;
+        private Sent ahead;
+        /** The first page's resourceVersion: the snapshot every later page of this walk is of. */
+        private String resourceVersion;
+
+        Walk(ResourceType type, ItemPipe<Walked> pipe) {
+            this.type = type;
+            this.pipe = pipe;
+        }
+
+        /** Every page, started over at most {@value #MAX_RESTARTS} times; how it ended. */
+        Walked all() {
+            try {
+                for (int restart = 0; ; restart++) {
+                    try {
+                        fromStart();
+                        return new Walked(null, null, resourceVersion);
+                    } catch (ContinueExpired expired) {
+                        if (restart == MAX_RESTARTS) {
+                            throw new TypeSkip(Skipped.Reason.FAILED, "its continue token expired " + (restart + 1) + " times");
+                        }
+                        LOG.info("The continue token of {} expired; listing it again from the start.", type.qualifiedName());
+                    }
+                }
+            } catch (TypeSkip skip) {
+                LOG.warn("Skipping {}: {}.", type.qualifiedName(), skip.getMessage());
+                return new Walked(skip.reason, type.qualifiedName() + ": " + skip.getMessage() + ".", null);
+            }
+        }
+
         void fromStart() {
-            position = 0;
+            nextItem = 1;
             resourceVersion = null;
             String token = null;
             do {
@@ -190,6 +332,10 @@ public final class TypeLister {
                     Verdict verdict = Verdict.of(response.code(), Optional.ofNullable(response.header("Retry-After")),
                             retrier.clock().instant());
                     return new Retrier.Answered<>(verdict.action() == Verdict.Action.DONE ? read(body) : null, verdict);
+                } catch (PageSplitter.NotAList e) {
+                    throw new TypeSkip(Skipped.Reason.FAILED, e.getMessage());
+                } catch (InterruptedIOException e) {
+                    throw new CollectorException("Stopped listing at " + url + ": " + e.getMessage(), e);
                 } catch (IOException | JacksonException e) {
                     LOG.debug("ConcurrentLister {} at {} failed: {}", type.qualifiedName(), url, e.toString());
                     return new Retrier.Answered<>(null, Verdict.ioError());
@@ -239,66 +385,22 @@ public final class TypeLister {
         }
 
         /**
-         * Reads one list response, emitting its items as they are parsed; answers the continue
-         * token. An item past the parser's limits is skipped alone and named in {@link #refused}.
+         * Reads one list response, handing its items to the pipe as they arrive; answers the
+         * continue token.
          */
-        private String read(InputStream body) {
-            String token = null;
-            try (ItemLimits parser = new ItemLimits(ItemLimits.LIST_RESPONSES.createParser(body))) {
-                if (parser.nextToken() != JsonToken.START_OBJECT) {
-                    throw new TypeSkip(Skipped.Reason.FAILED, "the list answer is not a JSON object");
+        private String read(InputStream body) throws IOException {
+            String[] token = {null};
+            nextItem = new PageSplitter(body, pipe, nextItem, metadata -> {
+                token[0] = metadata.path("continue").asString("");
+                if (resourceVersion == null) {
+                    String version = metadata.path("resourceVersion").asString("");
+                    resourceVersion = version.isEmpty() ? null : version;
                 }
-                while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
-                    String field = parser.currentName();
-                    JsonToken value = parser.nextToken();
-                    if (field.equals("metadata") && value == JsonToken.START_OBJECT) {
-                        JsonNode metadata = parser.readValueAsTree();
-                        token = metadata.path("continue").asString("");
-                        if (resourceVersion == null) {
-                            String version = metadata.path("resourceVersion").asString("");
-                            resourceVersion = version.isEmpty() ? null : version;
-                        }
-                        if (!token.isEmpty()) {
-                            sendAhead(token);
-                        }
-                    } else if (field.equals("items") && value == JsonToken.START_ARRAY) {
-                        while (parser.nextToken() == JsonToken.START_OBJECT) {
-                            position++;
-                            parser.startItem();
-                            try {
-                                accept(reader.read(type, parser));
-                            } catch (ItemLimits.Refused e) {
-                                parser.skipItem();
-                                refuse(e, parser.itemNamespace(), parser.itemName());
-                            }
-                        }
-                    } else {
-                        parser.skipChildren();
-                    }
+                if (!token[0].isEmpty()) {
+                    sendAhead(token[0]);
                 }
-            }
-            return token == null || token.isEmpty() ? null : token;
-        }
-
-        private void refuse(ItemLimits.Refused refusal, String namespace, String name) {
-            String named = namespace == null ? String.valueOf(name) : namespace + "/" + name;
-            LOG.warn("Skipping {} {}: {}; the rest of the type is still collected.",
-                    type.qualifiedName(), named, refusal.getOriginalMessage());
-            refused.putIfAbsent(name == null ? "#" + position : named,
-                    refusal.entry(type.group(), type.version(), type.resource(), namespace, name));
-        }
-
-        private void accept(ListedObject item) {
-            JsonNode metadata = item.metadata();
-            String namespace = metadata.path("namespace").asString("");
-            if (selection.ignoreNamespaces().contains(namespace)) {
-                return;
-            }
-            String uid = metadata.path("uid").asString("");
-            String identity = uid.isEmpty() ? namespace + "/" + metadata.path("name").asString("") : uid;
-            if (emitted.add(identity)) {
-                emit.accept(item);
-            }
+            }).split();
+            return token[0] == null || token[0].isEmpty() ? null : token[0];
         }
     }
 
