@@ -647,11 +647,11 @@ public final class Snapshots {
                 + " WHERE cluster_id = ?", clusterId).orElse(Long.MAX_VALUE));
         // The bodies of versions no kept snapshot sees, unless another version or a staged record uses them.
         update(c, "DELETE FROM bodies WHERE cluster_id = ? AND hash IN (SELECT body_hash FROM versions"
-                + " WHERE cluster_id = ? AND valid_to <= ?) AND NOT EXISTS (SELECT 1 FROM versions v"
+                + " WHERE cluster_id = ? AND valid_to <= ?" + Versions.CLOSED + ") AND NOT EXISTS (SELECT 1 FROM versions v"
                 + " WHERE v.cluster_id = bodies.cluster_id AND v.body_hash = bodies.hash AND v.valid_to > ?)"
                 + " AND NOT EXISTS (SELECT 1 FROM staged s WHERE s.cluster_id = bodies.cluster_id"
                 + " AND s.body_hash = bodies.hash)", clusterId, clusterId, floor, floor);
-        update(c, "DELETE FROM versions WHERE cluster_id = ? AND valid_to <= ?", clusterId, floor);
+        update(c, "DELETE FROM versions WHERE cluster_id = ? AND valid_to <= ?" + Versions.CLOSED, clusterId, floor);
         return dropped.size();
     }
 
