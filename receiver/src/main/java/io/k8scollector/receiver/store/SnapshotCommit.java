@@ -118,8 +118,12 @@ final class SnapshotCommit {
         applySent(hasCurrent);
         if (hasCurrent) {
             Map<String, String> kinds = typeKinds();
+            // Every class named: SQLite, without statistics, then reads the open versions through
+            // versions_open_type (cluster, class) rather than all of the cluster's versions through
+            // an index on the cluster alone.
             try (PreparedStatement ps = c.prepareStatement("SELECT class, record_key, api_group, kind, namespace, name,"
-                    + " valid_from FROM versions WHERE cluster_id = ? AND valid_to = " + Versions.OPEN)) {
+                    + " valid_from FROM versions WHERE cluster_id = ? AND class IN (" + Versions.ALL_CLASSES + ")"
+                    + " AND valid_to = " + Versions.OPEN)) {
                 ps.setString(1, clusterId);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {

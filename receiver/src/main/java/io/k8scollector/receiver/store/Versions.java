@@ -54,6 +54,10 @@ final class Versions {
     private static final Map<RecordKind, String> CLASS = Map.of(
             RecordKind.OBJECTS, "o", RecordKind.HELM_RELEASES, "h", RecordKind.TYPES, "t", RecordKind.TREES, "r");
 
+    /** Every class, as a list of SQL literals. */
+    static final String ALL_CLASSES = CLASS.values().stream().sorted().map(c -> "'" + c + "'")
+            .collect(java.util.stream.Collectors.joining(", "));
+
     private Versions() {}
 
     /** The one-letter class a kind of record is stored under. */
