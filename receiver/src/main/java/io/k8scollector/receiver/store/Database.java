@@ -33,6 +33,7 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource pool;
     private final Dialect dialect;
     private final SqliteWriter writer;
+    private final StatisticsRefresh statistics;
     private final Consumer<String> statements;
     private final Consumer<String> rows;
 
@@ -40,6 +41,7 @@ public final class Database implements AutoCloseable {
         this.pool = pool;
         this.dialect = dialect;
         this.writer = dialect == Dialect.SQLITE ? new SqliteWriter(pool) : null;
+        this.statistics = dialect.analyze() == null ? null : new StatisticsRefresh(this, dialect.analyze());
         this.statements = statements;
         this.rows = rows;
     }
@@ -142,6 +144,16 @@ public final class Database implements AutoCloseable {
 
     Dialect dialect() {
         return dialect;
+    }
+
+    /**
+     * Refreshes the planner's statistics of the versions soon, off the caller's transaction
+     * ({@link StatisticsRefresh}); nothing where plans do not use statistics (SQLite).
+     */
+    void refreshStatistics() {
+        if (statistics != null) {
+            statistics.request();
+        }
     }
 
     /** One unit of work on a connection inside a transaction. */
@@ -247,6 +259,9 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        if (statistics != null) {
+            statistics.close();
+        }
         if (writer != null) {
             writer.close();
         }

@@ -91,8 +91,8 @@ enum Dialect {
     }
 
     /**
-     * The statement that refreshes the planner's statistics of the versions, run by a commit that
-     * at least doubles them ({@link Snapshots#commit}); null for SQLite, whose plans are chosen
+     * The statement that refreshes the planner's statistics of the versions, run after a commit
+     * that at least doubles them ({@link StatisticsRefresh}); null for SQLite, whose plans are chosen
      * without statistics (and kept so).
      */
     String analyze() {

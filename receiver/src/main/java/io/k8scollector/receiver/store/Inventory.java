@@ -219,7 +219,7 @@ public final class Inventory {
         Map<String, byte[][]> hashes = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT v.record_key, v.uid, v.api_version, v.kind, v.namespace,"
                 + " v.name, v.content_hash, v.valid_from, v.valid_to FROM versions v WHERE v.cluster_id = ?"
-                + " AND v.class = 'o' AND ((v.valid_from > ? AND v.valid_from <= ?) OR (v.valid_to > ? AND v.valid_to <= ?))")) {
+                + " AND v.class = 'o' AND ((v.valid_from > ? AND v.valid_from <= ?) OR (v.valid_to > ? AND v.valid_to <= ?" + Versions.CLOSED_V + "))")) {
             bind(ps, clusterId, f, t, f, t);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

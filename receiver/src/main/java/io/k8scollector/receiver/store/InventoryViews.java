@@ -218,8 +218,8 @@ public final class InventoryViews {
                     + " WHERE v.cluster_id = ? AND v.class = 'o' AND v.api_group = ? AND v.kind = ?"
                     + " AND (v.valid_to = " + Versions.OPEN + " OR" + Versions.VISIBLE + ")"
                     + " AND v.record_key IN (SELECT record_key FROM versions WHERE" + ofKind + " AND valid_from > ?"
-                    + " UNION SELECT record_key FROM versions WHERE" + ofKind + " AND valid_to > ? AND valid_to < "
-                    + Versions.OPEN + ") ORDER BY v.record_key, v.valid_from")) {
+                    + " UNION SELECT record_key FROM versions WHERE" + ofKind + " AND valid_to > ?" + Versions.CLOSED
+                    + ") ORDER BY v.record_key, v.valid_from")) {
                 ps.setFetchSize(BATCH);
                 bind(ps, clusterId, group, kind, since, since, clusterId, group, kind, since, clusterId, group, kind, since);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -256,14 +256,14 @@ public final class InventoryViews {
         return optionalLong(c, "SELECT 1 FROM versions WHERE cluster_id = ? AND class = 'r' AND valid_from > ? LIMIT 1",
                 clusterId, since).isPresent()
                 || optionalLong(c, "SELECT 1 FROM versions WHERE cluster_id = ? AND class = 'r' AND valid_to > ?"
-                        + " AND valid_to < " + Versions.OPEN + " LIMIT 1", clusterId, since).isPresent();
+                        + Versions.CLOSED + " LIMIT 1", clusterId, since).isPresent();
     }
 
     private static long contentSeq(Connection c, String clusterId) throws SQLException {
-        // Two ends of two indexes: versions_from and versions_to.
+        // Two ends of two indexes: versions_from and versions_closed.
         long stored = optionalLong(c, "SELECT MAX(valid_from) FROM versions WHERE cluster_id = ?", clusterId).orElse(-1L);
-        long closed = optionalLong(c, "SELECT MAX(valid_to) FROM versions WHERE cluster_id = ? AND valid_to < "
-                + Versions.OPEN, clusterId).orElse(-1L);
+        long closed = optionalLong(c, "SELECT MAX(valid_to) FROM versions WHERE cluster_id = ?" + Versions.CLOSED, clusterId)
+                .orElse(-1L);
         return Math.max(stored, closed);
     }
 

@@ -97,7 +97,7 @@ final class SnapshotCommit {
 
     /** Applies a delta: what it sent, its deletions, and the types it sent whole. */
     Result delta() throws SQLException {
-        applySent();
+        applySent(true);
         for (Map.Entry<String, Set<String>> deletions : staged.deletions.entrySet()) {
             Versions.current(c, dialect, clusterId, deletions.getKey(), deletions.getValue())
                     .forEach((key, open) -> delete(deletions.getKey(), key, open.validFrom()));
@@ -115,11 +115,15 @@ final class SnapshotCommit {
 
     /** Applies a full fetching: what it sent, and the deletion of every current record it did not send nor skip. */
     Result full(boolean hasCurrent) throws SQLException {
-        applySent();
+        applySent(hasCurrent);
         if (hasCurrent) {
             Map<String, String> kinds = typeKinds();
+            // Every class named: SQLite, without statistics, then reads the open versions through
+            // versions_open_type (cluster, class) rather than all of the cluster's versions through
+            // an index on the cluster alone.
             try (PreparedStatement ps = c.prepareStatement("SELECT class, record_key, api_group, kind, namespace, name,"
-                    + " valid_from FROM versions WHERE cluster_id = ? AND valid_to = " + Versions.OPEN)) {
+                    + " valid_from FROM versions WHERE cluster_id = ? AND class IN (" + Versions.ALL_CLASSES + ")"
+                    + " AND valid_to = " + Versions.OPEN)) {
                 ps.setString(1, clusterId);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -136,8 +140,12 @@ final class SnapshotCommit {
         return write();
     }
 
-    /** Decides, for every record sent, whether it opens a version (and closes the current one). */
-    private void applySent() throws SQLException {
+    /**
+     * Decides, for every record sent, whether it opens a version (and closes the current one).
+     * Without a current snapshot (a cluster's first commit) the cluster has no versions: every
+     * record sent is new, and none is looked up.
+     */
+    private void applySent(boolean hasCurrent) throws SQLException {
         Set<String> classes = new HashSet<>(staged.staged.keySet());
         classes.addAll(staged.seen.keySet());
         for (String cls : classes) {
@@ -145,7 +153,7 @@ final class SnapshotCommit {
             Map<String, byte[]> seen = staged.seen.getOrDefault(cls, Map.of());
             Set<String> keys = new HashSet<>(sent.keySet());
             keys.addAll(seen.keySet());
-            Map<String, Versions.Open> current = Versions.current(c, dialect, clusterId, cls, keys);
+            Map<String, Versions.Open> current = hasCurrent ? Versions.current(c, dialect, clusterId, cls, keys) : Map.of();
             stagedRows += sent.size();
             sent.forEach((key, hashes) -> {
                 Versions.Open now = current.get(key);

@@ -463,23 +463,29 @@ public final class Snapshots {
             if (!heartbeat) {
                 merge(c, clusterId, now);
             }
-            if (db.dialect().analyze() != null && result.added() >= ANALYZE_ADDED
-                    && result.added() >= longValue(c, db.dialect().analyzedRows())) {
-                // Plans are chosen on the statistics of the last ANALYZE: ones that count a few
-                // versions where there are now many make reading all of a cluster's versions by its
-                // prefix look cheap. Autovacuum analyses a table that grew by a tenth, but up to a
-                // minute later, or never where it is off: a commit that at least doubles the
-                // versions (a first full fetching into a young table) analyses them itself. In its
-                // transaction ANALYZE samples the new rows too, and the statistics come with them.
-                execute(c, db.dialect().analyze());
-            }
-            return new Committed(base != null, heartbeat, staged.deletionCount());
+            // Plans are chosen on the statistics of the last ANALYZE: ones that count a few
+            // versions where there are now many make reading all of a cluster's versions by its
+            // prefix look cheap. Autovacuum analyses a table that grew by a tenth, but up to a
+            // minute later, or never where it is off: a commit that at least doubles the versions
+            // (a first full fetching into a young table) has them analysed once it is committed.
+            boolean analyze = db.dialect().analyze() != null && result.added() >= ANALYZE_ADDED
+                    && result.added() >= longValue(c, db.dialect().analyzedRows());
+            return new Committing(new Committed(base != null, heartbeat, staged.deletionCount()), analyze);
         });
         if (outcome instanceof Refused refusal) {
             throw refusal;
         }
+        if (outcome instanceof Committing done) {
+            if (done.analyze()) {
+                db.refreshStatistics();
+            }
+            return done.committed();
+        }
         return (Committed) outcome;
     }
+
+    /** A commit's transaction's outcome: what it was, and whether it asks for the versions to be analysed. */
+    private record Committing(Committed committed, boolean analyze) {}
 
     /**
      * What a commit was: a delta or a full fetching, a heartbeat, and how many distinct
@@ -647,11 +653,11 @@ public final class Snapshots {
                 + " WHERE cluster_id = ?", clusterId).orElse(Long.MAX_VALUE));
         // The bodies of versions no kept snapshot sees, unless another version or a staged record uses them.
         update(c, "DELETE FROM bodies WHERE cluster_id = ? AND hash IN (SELECT body_hash FROM versions"
-                + " WHERE cluster_id = ? AND valid_to <= ?) AND NOT EXISTS (SELECT 1 FROM versions v"
+                + " WHERE cluster_id = ? AND valid_to <= ?" + Versions.CLOSED + ") AND NOT EXISTS (SELECT 1 FROM versions v"
                 + " WHERE v.cluster_id = bodies.cluster_id AND v.body_hash = bodies.hash AND v.valid_to > ?)"
                 + " AND NOT EXISTS (SELECT 1 FROM staged s WHERE s.cluster_id = bodies.cluster_id"
                 + " AND s.body_hash = bodies.hash)", clusterId, clusterId, floor, floor);
-        update(c, "DELETE FROM versions WHERE cluster_id = ? AND valid_to <= ?", clusterId, floor);
+        update(c, "DELETE FROM versions WHERE cluster_id = ? AND valid_to <= ?" + Versions.CLOSED, clusterId, floor);
         return dropped.size();
     }
 

@@ -23,6 +23,15 @@ final class Versions {
     static final long OPEN = Long.MAX_VALUE;
     /** The columns a version shares with a staged record, after its key. */
     static final String COLUMNS = "uid, api_version, api_group, kind, namespace, name, labels, body_hash, content_hash";
+    /**
+     * The condition "closed", to AND to a condition on {@code valid_to}: the predicate of the
+     * partial index {@code versions_closed} as it is written there, which a query must name for
+     * either planner to take that index (PostgreSQL proves it from a literal only, SQLite matches
+     * the term as written).
+     */
+    static final String CLOSED = " AND valid_to < " + OPEN;
+    /** {@link #CLOSED} on the versions aliased {@code v}. */
+    static final String CLOSED_V = " AND v.valid_to < " + OPEN;
     /** The condition "visible in snapshot ?" on the versions aliased {@code v} (two arguments: the seq twice). */
     static final String VISIBLE = " v.valid_from <= ? AND v.valid_to > ?";
     /** Keys looked up per statement: bound one by one (SQLite), or as one array (PostgreSQL). */
@@ -44,6 +53,10 @@ final class Versions {
 
     private static final Map<RecordKind, String> CLASS = Map.of(
             RecordKind.OBJECTS, "o", RecordKind.HELM_RELEASES, "h", RecordKind.TYPES, "t", RecordKind.TREES, "r");
+
+    /** Every class, as a list of SQL literals. */
+    static final String ALL_CLASSES = CLASS.values().stream().sorted().map(c -> "'" + c + "'")
+            .collect(java.util.stream.Collectors.joining(", "));
 
     private Versions() {}
 
@@ -89,7 +102,7 @@ final class Versions {
             throws SQLException {
         String marks = "?,".repeat(keys.size());
         // "+valid_to": SQLite, without statistics, would rather read every current version of the
-        // cluster through versions_to than look the keys up in the primary key.
+        // cluster through versions_open_type than look the keys up in the primary key.
         PreparedStatement ps = c.prepareStatement("SELECT record_key, valid_from, body_hash, content_hash FROM versions"
                 + " WHERE cluster_id = ? AND class = ? AND +valid_to = " + OPEN + " AND record_key IN ("
                 + marks.substring(0, marks.length() - 1) + ")");
