@@ -170,6 +170,8 @@ public final class ContinuousRun {
     /** The skipped entries the endpoint's current snapshot holds, or will once the next delta commits. */
     private final List<Skipped> skippedNow = new ArrayList<>();
     private boolean skippedChanged;
+    /** The skipped entries the endpoint's current snapshot holds: what a delta without {@code skipped} keeps. */
+    private final List<Skipped> skippedHeld = new ArrayList<>();
     /** Types and record kinds the next delta sends whole. */
     private final Set<CompleteType> completeNext = new LinkedHashSet<>();
     /** Pending changes were dropped: a heartbeat must commit before the resync that replaces them. */
@@ -362,6 +364,8 @@ public final class ContinuousRun {
         catalog = report.catalog();
         skippedNow.clear();
         skippedNow.addAll(report.skipped());
+        skippedHeld.clear();
+        skippedHeld.addAll(report.skipped());
         listingFailures.clear();
         Instant now = clock.instant();
         lastCommit = now;
@@ -999,7 +1003,7 @@ public final class ContinuousRun {
             Commit.Report report = new Commit.Report(Duration.between(started, clock.instant()).toMillis(), 0L, seen,
                     null, null, null, config.redaction().keyId(), null);
             committing = fetchingId;
-            counts = sink.commitDelta(skipped, complete, clock.instant(), report);
+            counts = sink.commitDelta(skipped, List.copyOf(skippedHeld), complete, clock.instant(), report);
             committing = null;
         } catch (RuntimeException e) {
             sink.abandon();
@@ -1036,7 +1040,10 @@ public final class ContinuousRun {
         completeNext.removeAll(complete);
         if (skipped != null) {
             skippedChanged = false;
+            skippedHeld.clear();
+            skippedHeld.addAll(skipped);
         }
+        heldRefusedAlone(sink.refusedAlone());
         Instant now = clock.instant();
         lastCommit = now;
         health.committed(false);
@@ -1055,6 +1062,21 @@ public final class ContinuousRun {
                     lags.stream().mapToLong(Duration::toMillis).max().orElse(0));
         }
         return true;
+    }
+
+    /**
+     * The records the endpoint refused alone in the delta just committed are skipped in its
+     * snapshot from now on: later lists sent keep them.
+     */
+    private void heldRefusedAlone(List<Skipped> refused) {
+        for (Skipped entry : refused) {
+            if (!skippedHeld.contains(entry)) {
+                skippedHeld.add(entry);
+            }
+            if (!skippedNow.contains(entry)) {
+                skippedNow.add(entry);
+            }
+        }
     }
 
     /** SIGTERM: the pending changes as one last delta, given {@code collector.shutdownSeconds}. */
