@@ -21,7 +21,6 @@ import io.k8scollector.collector.listing.ObjectObserver;
 import io.k8scollector.collector.listing.ObjectView;
 import io.k8scollector.collector.listing.TypeLister;
 import io.k8scollector.collector.listing.ListingOutcome;
-import io.k8scollector.collector.listing.TypeReading;
 import io.k8scollector.collector.digest.KeyedDigest;
 import io.k8scollector.collector.redaction.Redactor;
 import io.k8scollector.collector.retry.Retrier;
@@ -141,6 +140,8 @@ public final class ContinuousRun {
     private final PendingChanges pending;
     private final ObjectPipeline pipeline;
     private final RequestRate watchRate;
+    /** Lists types again reading only what changed since shipped. */
+    private final ResyncListing resyncListing;
     private final Map<ResourceType, TypeWatch> watches = new LinkedHashMap<>();
     private final Map<String, ResourceType> typesByApiKind = new LinkedHashMap<>();
     private final Set<ResourceType> expired = new LinkedHashSet<>();
@@ -224,6 +225,8 @@ public final class ContinuousRun {
                 config.limits().maxItemSizeKb(), this::changed);
         this.watchRate = new RequestRate(config.limits().apiQps());
         this.digest = new KeyedDigest(config.redaction().key());
+        this.resyncListing = new ResyncListing(new TypeLister(server, config.selection(), config.limits().listPageSize(),
+                watchRate, Retrier.of(config.shipping().retry())), health::progressed);
     }
 
     /**
@@ -523,6 +526,10 @@ public final class ContinuousRun {
         if (helmResync) {
             resyncHelm(false);
         }
+        if (resyncDue) {
+            LOG.info("Resync listed every type again in {} ms; the differences go in this flush's delta.",
+                    Duration.between(now, clock.instant()).toMillis());
+        }
         deriveHelmReleases();
         if (objectsChanged) {
             objectsChanged = false;
@@ -795,8 +802,9 @@ public final class ContinuousRun {
      * Lists {@code type} again in place of its watch and makes pending what differs from what was
      * shipped: each object that is new or has another resourceVersion (all of them when the
      * endpoint holds the type as skipped, which then leaves the skipped list and is sent whole),
-     * and the deletion of each object shipped and no longer listed. Then watches it from the new
-     * list (or, when it has no watch verb, leaves it to the next resync).
+     * and the deletion of each object shipped and no longer listed; {@link ResyncListing} reads
+     * the metadata, then the bodies of only what changed. Then watches it from the new list (or,
+     * when it has no watch verb, leaves it to the next resync).
      *
      * @param mustSucceed whether a failed listing stays queued (changes were lost); else the old
      *     watch resumes where it was
@@ -805,21 +813,25 @@ public final class ContinuousRun {
     private String relistOne(ResourceType type, boolean mustSucceed) {
         TypeWatch old = stopWatch(type);
         metrics.relist(type.resource());
-        int listing = ++round;
         listingType = type;
-        listingRound = listing;
+        listingRound = ++round;
         boolean whole = skipEntry(type) != null;
         ObjectIndex index = shipped;
         AtomicLong changed = new AtomicLong();
-        TypeReading reading = pipeline.reading(type);
-        TypeLister lister = new TypeLister(server, config.selection(), config.limits().listPageSize(), watchRate,
-                Retrier.of(config.shipping().retry()));
-        ListingOutcome outcome;
+        ResyncListing.Relisted relisted;
         try {
-            outcome = relisting(lister, type, reading, index, whole, changed);
+            // changes lost (410, dropped, a new type) are many, or all: the type is listed in full
+            relisted = resyncListing.list(type, pipeline.reading(type), index, whole, !mustSucceed, listingRound,
+                    () -> listingRound = ++round, () -> {
+                        changed.incrementAndGet();
+                        if (!whole && pending.bytes() > settings.maxPendingBytes() / 2) {
+                            shipMidway();
+                        }
+                    });
         } finally {
             listingType = null;
         }
+        ListingOutcome outcome = relisted.outcome();
         if (!outcome.complete()) {
             boolean refused = outcome.skipReason() != Skipped.Reason.FAILED;
             if (old != null && old.state() == TypeWatch.State.CLOSED && !refused) {
@@ -845,7 +857,7 @@ public final class ContinuousRun {
         health.apiServerAnswered();
         relist.remove(type);
         Instant now = clock.instant();
-        List<IndexedObject> gone = index.unlisted(type, listing);
+        List<IndexedObject> gone = index.unlisted(type, relisted.round());
         for (IndexedObject object : gone) {
             pending.delete(object.deletion(), now);
             trees.forget(object.uid());
@@ -874,28 +886,6 @@ public final class ContinuousRun {
                 .log("Listed {} again: {} objects, {} new or changed and {} gone since shipped{}.", type.qualifiedName(),
                         outcome.objects(), changed.get(), gone.size(), whole ? ", sent whole (it was skipped)" : "");
         return null;
-    }
-
-    /** Lists {@code type}, handing on to the pipeline what differs from what {@code index} holds (all when {@code whole}). */
-    private ListingOutcome relisting(TypeLister lister, ResourceType type, TypeReading reading, ObjectIndex index,
-            boolean whole, AtomicLong changed) {
-        return lister.list(type, reading.reader(), listed -> {
-            health.progressed();
-            JsonNode metadata = listed.metadata();
-            if (metadata.path("uid").asString("").isEmpty() && metadata.path("name").asString("").isEmpty()) {
-                reading.consumer().accept(listed);
-                return;
-            }
-            ObjectHead head = ObjectHead.of(listed.head());
-            String version = index.listed(head.key(), listingRound);
-            if (whole || version == null || !version.equals(head.resourceVersion())) {
-                changed.incrementAndGet();
-                reading.consumer().accept(listed);
-                if (!whole && pending.bytes() > settings.maxPendingBytes() / 2) {
-                    shipMidway();
-                }
-            }
-        });
     }
 
     /**
