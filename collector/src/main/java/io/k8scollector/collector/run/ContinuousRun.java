@@ -11,6 +11,7 @@ import io.k8scollector.collector.discovery.RequestRate;
 import io.k8scollector.collector.discovery.ResourceType;
 import io.k8scollector.collector.discovery.TypeDiscovery;
 import io.k8scollector.collector.discovery.TypeSelection;
+import io.k8scollector.collector.enrichment.ArgoApplications;
 import io.k8scollector.collector.enrichment.HelmReleases;
 import io.k8scollector.collector.enrichment.OwnershipTree;
 import io.k8scollector.collector.health.CollectorHealth;
@@ -525,6 +526,8 @@ public final class ContinuousRun {
         List<CompleteType> complete = relistExpired();
         if (helmResync) {
             resyncHelm(false);
+            // Helm's storage read again may name the releases complete: in the delta that sends them
+            complete = List.copyOf(completeNext);
         }
         if (resyncDue) {
             LOG.info("Resync listed every type again in {} ms; the differences go in this flush's delta.",
@@ -946,7 +949,55 @@ public final class ContinuousRun {
                 String[] parts = key.value().split("/", 3);
                 pending.delete(Deletion.helmRelease(parts[0], parts[1], parts[2]), now);
             }
+            releasesReadAgain(helm.releases(), now);
         }
+    }
+
+    /**
+     * Helm's storage was read in full again: the skipped entries of release storage that could not
+     * be read (Helm's, and Argo CD's Applications) leave the list. Under them the endpoint carried
+     * over its base's releases, which the run never saw: the delta names every Helm release record
+     * complete and sends them all, Argo CD's too, from their Applications listed again (the
+     * protocol's rule for a type that leaves the list). When the Applications cannot be listed,
+     * the entries stay until the next resync.
+     */
+    private void releasesReadAgain(List<HelmRelease> fromStorage, Instant now) {
+        List<Skipped> entries = skippedNow.stream().filter(entry -> Skipped.RECORD.equals(entry.subject())
+                && Skipped.HELM_RELEASE.equals(entry.recordKind()) && entry.source() != null).toList();
+        if (entries.isEmpty()) {
+            return;
+        }
+        ArgoApplications argo = new ArgoApplications(digest);
+        TypeLister lister = new TypeLister(server, config.selection(), config.limits().listPageSize(), watchRate,
+                Retrier.of(config.shipping().retry()));
+        for (ResourceType type : catalog.selected()) {
+            if (argo.view(type) == ObjectView.NONE) {
+                continue;
+            }
+            ListingOutcome listing = lister.list(type, ItemReader.TREE, listed -> argo.observe(listed.head()));
+            if (!listing.complete()) {
+                LOG.warn("Argo CD Applications were not read again; the Helm releases stay reported skipped: {}",
+                        listing.message());
+                return;
+            }
+        }
+        skippedNow.removeAll(entries);
+        skippedChanged = true;
+        completeNext.add(CompleteType.records(RecordKind.HELM_RELEASES));
+        Set<RecordKey> gone = new HashSet<>();
+        recordsShipped.keySet().stream().filter(key -> key.kind() == RecordKind.HELM_RELEASES).forEach(gone::add);
+        List<HelmRelease> all = new ArrayList<>(fromStorage);
+        all.addAll(argo.releases());
+        for (HelmRelease release : all) {
+            gone.remove(RecordKey.of(release));
+            pending.upsert(RecordKey.of(release), Json.MAPPER.writeValueAsBytes(release), now);
+        }
+        for (RecordKey key : gone) {
+            String[] parts = key.value().split("/", 3);
+            pending.delete(Deletion.helmRelease(parts[0], parts[1], parts[2]), now);
+        }
+        LOG.info("Helm's release storage was read again: {} releases sent whole, no longer reported skipped.",
+                all.size());
     }
 
     /**

@@ -10,7 +10,9 @@ import io.k8scollector.collector.tracking.ObjectIndex;
 import io.k8scollector.collector.watching.ObjectHead;
 import io.k8scollector.protocol.Skipped;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.IntSupplier;
 import org.slf4j.Logger;
@@ -30,8 +32,8 @@ import tools.jackson.databind.JsonNode;
  * in full instead, in a listing round of its own, and only the differences handed on. A type is
  * listed in full at once, as before this class, when many changes are expected (the caller says:
  * changes were dropped, a watch expired, a type is new), when the endpoint holds it as skipped (it
- * is sent whole), and once the server answered a metadata list {@code 406 Not Acceptable} (an old
- * server or aggregated API).
+ * is sent whole), and once the server answered its metadata list {@code 406 Not Acceptable} (an
+ * old server, an aggregated API that does not serve that form).
  *
  * <p>Every body read goes through the type's {@link TypeReading} (the run's object pipeline:
  * redaction, size limits, keys, exactly as a full run), and every request through the same
@@ -52,7 +54,8 @@ final class ResyncListing {
     private final TypeLister lister;
     private final TypeLister metadata;
     private final Runnable progressed;
-    private boolean metadataServed = true;
+    /** The types whose server answered their metadata list 406: listed in full from then on. */
+    private final Set<ResourceType> metadataRefused = new HashSet<>();
 
     /**
      * @param lister the run's lister (its selection, page size, request rate and retrier)
@@ -77,7 +80,7 @@ final class ResyncListing {
      */
     Relisted list(ResourceType type, TypeReading reading, ObjectIndex index, boolean whole, boolean metadataFirst,
             int round, IntSupplier newRound, Runnable handedOn) {
-        if (whole || !metadataFirst || !metadataServed) {
+        if (whole || !metadataFirst || metadataRefused.contains(type)) {
             return new Relisted(listWhole(type, reading, index, whole, round, handedOn), round);
         }
         Stale stale = new Stale();
@@ -95,9 +98,9 @@ final class ResyncListing {
             }
         });
         if (heads.notAcceptable()) {
-            metadataServed = false;
-            LOG.info("The API server does not serve metadata-only lists ({}): types are listed again in full.",
-                    heads.message());
+            metadataRefused.add(type);
+            LOG.info("The API server does not serve metadata-only lists of {} ({}): the type is listed again in full.",
+                    type.qualifiedName(), heads.message());
         } else if (!heads.complete()) {
             return new Relisted(heads, round);
         }
