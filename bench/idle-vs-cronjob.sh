@@ -4,18 +4,22 @@
 # The test cluster with PODS pods and no churn, the reference receiver (protocol 1.1, SQLite), the
 # collector with its default resources (every type) and -Xmx128m:
 #   (a) continuous mode: its first full fetching (from its start to /readyz, plus 5 s for the
-#       watches to open), then MINUTES idle (heartbeats, bookmarks and watch restarts only); then
+#       watches to open), then MINUTES idle (heartbeats, bookmarks and watch restarts only), then one
+#       resync (due a minute after the idle window: collector.resyncMinutes is MINUTES + 1 for the
+#       run; measured from the end of the window until its log line, plus 5 s for its delta); then
 #       SIGTERM;
 #   (b) one CronJob run (cronjob mode, a full collection and ship) of the same cluster.
 # What the API server served comes from the test cluster's own counters (GET /testkit/traffic:
 # requests answered and response body bytes, by kind of request); what the endpoint got from the
 # receiver's /metrics (receiver_requests_total and receiver_bytes_in_total: request body bytes as
 # sent, gzip included). Neither counts HTTP headers or TLS. Prints per hour, as a Markdown table:
-# continuous idle (MINUTES extrapolated), the same plus a resync every RESYNC_MINUTES (a full
-# fetching today, so its share of the first full fetching's cost), and the CronJob (4 runs), with
-# the ratios; then the measured figures and times they come from.
+# continuous idle (MINUTES extrapolated), the same plus a resync every RESYNC_MINUTES (the resync
+# measured, less the idle traffic of its duration; and, for comparison, what it cost when a resync
+# was a full list of every type: the first full fetching's API bytes), and the CronJob (4 runs),
+# with the ratios; then the measured figures and times they come from.
 #   bench/idle-vs-cronjob.sh [PODS [MINUTES]]          defaults: 100000 10
-# RESYNC_MINUTES (default 360, the collector's default; 0 = never) is set as collector.resyncMinutes.
+# RESYNC_MINUTES (default 360, the collector's default; 0 = never) is the resync period the figures
+# per hour assume.
 # BOOKMARK_SECONDS is the test cluster's bookmark interval (its default is 5 s; kube-apiserver sends
 # a watch about one a minute). JAVA_OPTS (default -Xmx128m) is the collector's, TESTCLUSTER_JAVA_OPTS
 # the test cluster's (100k pods take about 1.7 GB). Logs and figures go under bench/results/.
@@ -66,7 +70,8 @@ mark() {
 metrics_port=$(free_port)
 echo continuous > "$continuous/collector.mode"
 echo "$metrics_port" > "$continuous/collector.metricsPort"
-echo "$resync" > "$continuous/collector.resyncMinutes"
+# one resync, a minute after the idle window (the period the figures assume is RESYNC_MINUTES)
+echo $((minutes + 1)) > "$continuous/collector.resyncMinutes"
 collector_opts=${JAVA_OPTS:--Xmx128m}
 
 mark start
@@ -83,6 +88,16 @@ mark full
 echo "Idle for $minutes minutes..." >&2
 sleep $((minutes * 60))
 mark idle
+echo "Waiting for the resync..." >&2
+for _ in $(seq 1 1200); do
+  grep -q "Resync listed every type again" "$out/continuous.log" && break
+  kill -0 "$collector" 2>/dev/null || { echo "the collector exited; see $out/continuous.log" >&2; exit 1; }
+  sleep 0.5
+done
+grep -q "Resync listed every type again" "$out/continuous.log" || {
+  echo "no resync within 600 s of the idle window; see $out/continuous.log" >&2; exit 1; }
+sleep 5
+mark resync
 curl -sf "http://127.0.0.1:$metrics_port/metrics" > "$out/collector-metrics.txt"
 kill -TERM "$collector"
 code=0
@@ -136,10 +151,15 @@ def collector_metric(prefix):
 
 full, full_kinds = window('start', 'full')
 idle, idle_kinds = window('full', 'idle')
+resynced, resync_kinds = window('idle', 'resync')
 cron, cron_kinds = window('cron-start', 'cron-end')
 idle_seconds = when('idle') - when('full')
+resync_seconds = when('resync') - when('idle')
 per_hour_idle = [x * 3600 / idle_seconds for x in idle]
-per_hour_resync = [i + f * 60 / resync for i, f in zip(per_hour_idle, full)] if resync else None
+# the resync alone: its window less the idle traffic of as long
+resync_cost = [max(0, r - i * resync_seconds / 3600) for r, i in zip(resynced, per_hour_idle)]
+per_hour_resync = [i + c * 60 / resync for i, c in zip(per_hour_idle, resync_cost)] if resync else None
+per_hour_full_resync = [i + f * 60 / resync for i, f in zip(per_hour_idle, full)] if resync else None
 per_hour_cron = [x * 4 for x in cron]
 
 def size(n):
@@ -163,12 +183,15 @@ print('| per hour | API requests | API bytes read | endpoint requests | endpoint
 print('| --- | ---: | ---: | ---: | ---: |')
 print(row(f'continuous, idle ({idle_seconds / 60:.1f} min x {3600 / idle_seconds:.2f})', per_hour_idle))
 if per_hour_resync:
-    print(row(f'continuous, idle, with a resync (a full fetching) every {resync} min', per_hour_resync))
+    print(row(f'continuous, idle, with the resync measured every {resync} min', per_hour_resync))
+    print(row(f'continuous, idle, with a resync costing a full fetching every {resync} min', per_hour_full_resync))
 print(row('CronJob every 15 min (one run x 4)', per_hour_cron))
 print('| CronJob / continuous idle | ' + ' | '.join(ratio(c, i) for c, i in zip(per_hour_cron, per_hour_idle)) + ' |')
 if per_hour_resync:
-    print(f'| CronJob / continuous with the resync | '
+    print(f'| CronJob / continuous with the resync measured | '
           + ' | '.join(ratio(c, i) for c, i in zip(per_hour_cron, per_hour_resync)) + ' |')
+    print(f'| CronJob / continuous with a resync as a full fetching | '
+          + ' | '.join(ratio(c, i) for c, i in zip(per_hour_cron, per_hour_full_resync)) + ' |')
 print()
 print(f'Headline (target at least 100x for both): API bytes read {ratio(per_hour_cron[1], per_hour_idle[1])}, '
       f'endpoint bytes sent {ratio(per_hour_cron[3], per_hour_idle[3])} less per hour idle'
@@ -188,6 +211,9 @@ print(f'- idle {idle_seconds:.0f} s: API {idle[0]:,} requests, {idle[1]:,} bytes
       f'{heartbeats:.0f} heartbeats, {collector_metric("k8s_collector_deltas_total"):.0f} deltas, '
       f'{collector_metric("k8s_collector_watch_restarts_total"):.0f} watch restarts, '
       f'{collector_metric("k8s_collector_relists_total"):.0f} relists')
+print(f'- resync (from the end of the idle window to its log line plus 5 s, {resync_seconds:.0f} s, idle traffic '
+      f'included): API {resynced[0]:,} requests, {size(resynced[1])}; endpoint {resynced[2]:,.0f} requests, '
+      f'{size(resynced[3])}. API by kind: {kinds_line(resync_kinds)}')
 print(f'- CronJob run: wall {cron_wall} s, peak RSS {cron_rss} MiB: API {cron[0]:,} requests, {size(cron[1])}; endpoint '
       f'{cron[2]:,.0f} requests, {size(cron[3])}. API by kind: {kinds_line(cron_kinds)}')
 EOF

@@ -29,6 +29,7 @@ public final class Faults {
     private final Map<TypeKey, Long> stalledUntil = new ConcurrentHashMap<>();
     private volatile boolean expiredWatchesAnswer410;
     private volatile int accessReviewRefusal;
+    private volatile boolean metadataListsRefused;
 
     /**
      * Lists, watches and gets of the type answer {@code 403 Forbidden}, as without RBAC permission,
@@ -123,6 +124,20 @@ public final class Faults {
         accessReviewRefusal = status;
     }
 
+    /**
+     * Lists that ask for metadata only ({@code Accept: application/json;as=PartialObjectMetadataList;
+     * g=meta.k8s.io;v=v1}) and accept nothing else answer {@code 406 Not Acceptable}, as an API
+     * server older than 1.15 (or an aggregated API that does not serve that form) does.
+     */
+    public void refuseMetadataLists() {
+        metadataListsRefused = true;
+    }
+
+    /** Whether metadata-only lists are refused with 406. */
+    public boolean metadataListsRefused() {
+        return metadataListsRefused;
+    }
+
     /** The status access reviews are refused with, when they are. */
     public OptionalInt accessReviewRefusal() {
         int status = accessReviewRefusal;
@@ -142,6 +157,7 @@ public final class Faults {
         stalledUntil.clear();
         expiredWatchesAnswer410 = false;
         accessReviewRefusal = 0;
+        metadataListsRefused = false;
     }
 
     /** How many times every open watch was told to drop; a watch drops when this grows after it opened. */

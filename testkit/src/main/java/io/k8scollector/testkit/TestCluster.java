@@ -160,14 +160,17 @@ public final class TestCluster implements AutoCloseable {
         return server.requests();
     }
 
-    /** List requests so far (each page of a collection's GET without {@code watch}), by path without query. */
+    /**
+     * List requests so far (each page of a collection's GET without {@code watch}), by path without
+     * query: {@link Traffic#lists()}, the count behind {@code traffic().of(LIST)} too.
+     */
     public Map<String, Long> listRequests() {
-        return server.listRequests();
+        return server.traffic().lists();
     }
 
-    /** The sum of {@link #listRequests()}. */
+    /** The sum of {@link #listRequests()}: {@code traffic().of(Kind.LIST).requests()}. */
     public long listRequestCount() {
-        return server.listRequests().values().stream().mapToLong(Long::longValue).sum();
+        return server.traffic().of(Traffic.Kind.LIST).requests();
     }
 
     /**

@@ -32,6 +32,12 @@ final class ClusterClient {
         return send(request(pathAndQuery).header("Authorization", "Bearer " + cluster.token()).GET().build());
     }
 
+    /** GET with the cluster's token and {@code accept} as the Accept header. */
+    HttpResponse<byte[]> get(String pathAndQuery, String accept) {
+        return send(request(pathAndQuery).header("Authorization", "Bearer " + cluster.token()).header("Accept", accept)
+                .GET().build());
+    }
+
     /** Opens a watch (a GET with the token whose answer streams); the caller closes it. */
     WatchClient watch(String pathAndQuery) {
         HttpRequest request = request(pathAndQuery).header("Authorization", "Bearer " + cluster.token()).GET().build();

@@ -56,6 +56,26 @@ class TrafficTest {
     }
 
     @Test
+    void listRequestsByPathAreTheListRequestsCountedRefusedOnesIncluded() {
+        Map<String, Long> before = running.cluster().listRequests();
+        running.cluster().faults().forbid("", "secrets");
+        try {
+            assertThat(running.client().get("/api/v1/secrets?limit=5").statusCode()).isEqualTo(403);
+            assertThat(running.client().get("/api/v1/namespaces/shop/configmaps?limit=2").statusCode()).isEqualTo(200);
+        } finally {
+            running.cluster().faults().clear();
+        }
+        Map<String, Long> after = running.cluster().listRequests();
+
+        assertThat(after.get("/api/v1/secrets") - before.getOrDefault("/api/v1/secrets", 0L)).isEqualTo(1);
+        assertThat(after.get("/api/v1/namespaces/shop/configmaps")
+                - before.getOrDefault("/api/v1/namespaces/shop/configmaps", 0L)).isEqualTo(1);
+        assertThat(after.values().stream().mapToLong(Long::longValue).sum())
+                .isEqualTo(running.cluster().listRequestCount())
+                .isEqualTo(running.cluster().traffic().of(Kind.LIST).requests());
+    }
+
+    @Test
     void countsAWatchAndItsBytesWhileItIsOpen() {
         assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
             Traffic traffic = running.cluster().traffic();

@@ -20,6 +20,24 @@ public interface ItemReader {
     ItemReader TREE = (type, parser) -> new ListedObject.Whole(typed(type, parser.readValueAsTree()));
 
     /**
+     * An item of a metadata-only list ({@code PartialObjectMetadata}) as the head of an object of
+     * {@code type}: its {@code apiVersion} and {@code kind} are the type's (the item's own are
+     * {@code meta.k8s.io/v1} and {@code PartialObjectMetadata}), its {@code metadata} as listed
+     * without {@code managedFields}; there is nothing else to it.
+     */
+    ItemReader METADATA = (type, parser) -> {
+        ObjectNode item = parser.readValueAsTree();
+        ObjectNode head = Json.MAPPER.createObjectNode();
+        head.put("apiVersion", type.apiVersion());
+        head.put("kind", type.kind());
+        if (item.path("metadata") instanceof ObjectNode metadata) {
+            metadata.remove("managedFields");
+            head.set("metadata", metadata);
+        }
+        return new ListedObject.Whole(head);
+    };
+
+    /**
      * Reads the item of {@code type} that starts at the parser's current {@code START_OBJECT},
      * through its {@code END_OBJECT}.
      */

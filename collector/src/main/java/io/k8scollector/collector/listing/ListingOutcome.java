@@ -15,13 +15,21 @@ import java.util.Optional;
  * @param resourceVersion the list's {@code metadata.resourceVersion} (its first page's: the
  *     snapshot every page is of), where a watch of the type starts; null when skipped or the
  *     server said none
+ * @param notAcceptable the server answered {@code 406 Not Acceptable}: it does not serve the form
+ *     asked for (a metadata-only list of an old server)
  */
 public record ListingOutcome(
         ResourceType type, long objects, Skipped.Reason skipReason, String message, List<Skipped> refused,
-        String resourceVersion) {
+        String resourceVersion, boolean notAcceptable) {
 
     public ListingOutcome {
         refused = List.copyOf(refused);
+    }
+
+    /** An outcome whose request was not refused as not acceptable. */
+    public ListingOutcome(ResourceType type, long objects, Skipped.Reason skipReason, String message,
+            List<Skipped> refused, String resourceVersion) {
+        this(type, objects, skipReason, message, refused, resourceVersion, false);
     }
 
     /** Whether the type was listed completely. */

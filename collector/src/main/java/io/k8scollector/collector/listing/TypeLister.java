@@ -47,20 +47,26 @@ import tools.jackson.databind.JsonNode;
  *       {@code failed}; the run goes on.
  * </ul>
  *
- * How an item is read is the caller's {@link ItemReader}. Safe to share between threads: each call
- * keeps its state to itself.
+ * How an item is read is the caller's {@link ItemReader}. {@link #metadataOnly()} lists the
+ * objects' metadata alone ({@code PartialObjectMetadataList}; a server that does not serve it
+ * answers {@code 406}, {@link ListingOutcome#notAcceptable()}), and {@link #listOne} one object by
+ * its name. Safe to share between threads: each call keeps its state to itself.
  */
 public final class TypeLister {
 
     private static final Logger LOG = LoggerFactory.getLogger(TypeLister.class);
 
     private static final int MAX_RESTARTS = 5;
+    private static final String OBJECTS = "application/json";
+    /** Metadata only, and nothing else: a server that cannot answer so says 406 rather than send whole objects. */
+    private static final String METADATA = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1";
 
     private final ApiServer server;
     private final Selection selection;
     private final int pageSize;
     private final RequestRate rate;
     private final Retrier retrier;
+    private final String accept;
 
     /**
      * A lister of {@code server}'s types.
@@ -69,11 +75,37 @@ public final class TypeLister {
      * @param retrier the run's retrier for requests to the API server
      */
     public TypeLister(ApiServer server, Selection selection, int pageSize, RequestRate rate, Retrier retrier) {
+        this(server, selection, pageSize, rate, retrier, OBJECTS);
+    }
+
+    private TypeLister(ApiServer server, Selection selection, int pageSize, RequestRate rate, Retrier retrier,
+            String accept) {
         this.server = server;
         this.selection = selection;
         this.pageSize = pageSize;
         this.rate = rate;
         this.retrier = retrier;
+        this.accept = accept;
+    }
+
+    /**
+     * The same lister, asking for the objects' metadata only: each item is a
+     * {@code PartialObjectMetadata} ({@code apiVersion} {@code meta.k8s.io/v1}, {@code metadata}
+     * alone), which {@link ItemReader#METADATA} reads.
+     */
+    public TypeLister metadataOnly() {
+        return new TypeLister(server, selection, pageSize, rate, retrier, METADATA);
+    }
+
+    /**
+     * Lists the one object of {@code type} named {@code name} in {@code namespace} (null for a
+     * cluster-scoped type), as {@link #list} does: the type's list in that namespace with
+     * {@code fieldSelector=metadata.name=NAME} and the label selector, so that it needs no more
+     * permission than the type's {@code list}; nothing is emitted when no such object matches now.
+     */
+    public ListingOutcome listOne(ResourceType type, String namespace, String name, ItemReader reader,
+            Consumer<ListedObject> emit) {
+        return list(type, new Scope(namespace, "metadata.name=" + name), reader, emit);
     }
 
     /**
@@ -83,13 +115,17 @@ public final class TypeLister {
      * waits for a page's bytes unless the parsing has caught up with them.
      */
     public ListingOutcome list(ResourceType type, ItemReader reader, Consumer<ListedObject> emit) {
+        return list(type, new Scope(type.namespaced() ? selection.watchNamespace() : null, null), reader, emit);
+    }
+
+    private ListingOutcome list(ResourceType type, Scope scope, ItemReader reader, Consumer<ListedObject> emit) {
         ItemPipe<Walked> pipe = new ItemPipe<>();
         Map<String, String> context = MDC.getCopyOfContextMap();
         Thread pages = new Thread(() -> {
             if (context != null) {
                 MDC.setContextMap(context);
             }
-            walk(type, pipe);
+            walk(type, scope, pipe);
         }, "page-reader");
         pages.setDaemon(true);
         Items items = new Items(type, reader, emit);
@@ -99,7 +135,7 @@ public final class TypeLister {
             Walked walked = items.drain(pipe);
             ended = true;
             return new ListingOutcome(type, items.emitted.size(), walked.reason(), walked.message(),
-                    List.copyOf(items.refused.values()), walked.resourceVersion());
+                    List.copyOf(items.refused.values()), walked.resourceVersion(), walked.notAcceptable());
         } catch (TypeSkip skip) {
             LOG.warn("Skipping {}: {}.", type.qualifiedName(), skip.getMessage());
             return new ListingOutcome(type, items.emitted.size(), skip.reason, type.qualifiedName() + ": "
@@ -118,10 +154,10 @@ public final class TypeLister {
     }
 
     /** The page reader's part: every page of {@code type}, its items into {@code pipe}, then how it ended. */
-    private void walk(ResourceType type, ItemPipe<Walked> pipe) {
+    private void walk(ResourceType type, Scope scope, ItemPipe<Walked> pipe) {
         Walked walked = null;
         RuntimeException failure = null;
-        try (Walk walk = new Walk(type, pipe)) {
+        try (Walk walk = new Walk(type, scope, pipe)) {
             walked = walk.all();
         } catch (RuntimeException e) {
             failure = e;
@@ -131,7 +167,13 @@ public final class TypeLister {
     }
 
     /** How the page reader ended: listed (no reason), or skipped with a reason and a message. */
-    private record Walked(Skipped.Reason reason, String message, String resourceVersion) {}
+    private record Walked(Skipped.Reason reason, String message, String resourceVersion, boolean notAcceptable) {}
+
+    /**
+     * Where a listing looks: the namespace of its path (null for every namespace) and a field
+     * selector (null for none).
+     */
+    private record Scope(String namespace, String fieldSelector) {}
 
     /**
      * The calling thread's part: parses each batch of items the page reader hands over, and keeps
@@ -231,6 +273,7 @@ public final class TypeLister {
      */
     private final class Walk implements AutoCloseable {
         private final ResourceType type;
+        private final Scope scope;
         private final ItemPipe<Walked> pipe;
         /** The ordinal in the listing of the next page's first item. */
         private int nextItem;
@@ -238,8 +281,9 @@ public final class TypeLister {
         /** The first page's resourceVersion: the snapshot every later page of this walk is of. */
         private String resourceVersion;
 
-        Walk(ResourceType type, ItemPipe<Walked> pipe) {
+        Walk(ResourceType type, Scope scope, ItemPipe<Walked> pipe) {
             this.type = type;
+            this.scope = scope;
             this.pipe = pipe;
         }
 
@@ -249,7 +293,7 @@ public final class TypeLister {
                 for (int restart = 0; ; restart++) {
                     try {
                         fromStart();
-                        return new Walked(null, null, resourceVersion);
+                        return new Walked(null, null, resourceVersion, false);
                     } catch (ContinueExpired expired) {
                         if (restart == MAX_RESTARTS) {
                             throw new TypeSkip(Skipped.Reason.FAILED, "its continue token expired " + (restart + 1) + " times");
@@ -259,7 +303,8 @@ public final class TypeLister {
                 }
             } catch (TypeSkip skip) {
                 LOG.warn("Skipping {}: {}.", type.qualifiedName(), skip.getMessage());
-                return new Walked(skip.reason, type.qualifiedName() + ": " + skip.getMessage() + ".", null);
+                return new Walked(skip.reason, type.qualifiedName() + ": " + skip.getMessage() + ".", null,
+                        skip.notAcceptable);
             }
         }
 
@@ -297,6 +342,10 @@ public final class TypeLister {
                 }
                 if (verdict.status() == 404) {
                     throw new TypeSkip(Skipped.Reason.NOT_FOUND, problem);
+                }
+                if (verdict.status() == 406) {
+                    throw new TypeSkip(Skipped.Reason.FAILED, problem + " (the server does not serve " + accept + ")",
+                            true);
                 }
                 throw new TypeSkip(Skipped.Reason.FAILED, problem);
             } catch (RetriesExhausted e) {
@@ -371,12 +420,15 @@ public final class TypeLister {
         }
 
         private String url(String token) {
-            String path = type.namespaced() && selection.watchNamespace() != null
-                    ? type.listPath(selection.watchNamespace())
+            String path = type.namespaced() && scope.namespace() != null
+                    ? type.listPath(scope.namespace())
                     : type.listPath();
             StringBuilder url = new StringBuilder(path).append("?limit=").append(pageSize);
             if (selection.labelSelector() != null) {
                 url.append("&labelSelector=").append(encode(selection.labelSelector()));
+            }
+            if (scope.fieldSelector() != null) {
+                url.append("&fieldSelector=").append(encode(scope.fieldSelector()));
             }
             if (token != null) {
                 url.append("&continue=").append(encode(token));
@@ -412,7 +464,7 @@ public final class TypeLister {
         rate.acquire();
         HttpRequest request = server.http().newHttpRequestBuilder()
                 .uri(server.resolve(url))
-                .header("Accept", "application/json")
+                .header("Accept", accept)
                 .build();
         BodyStream body = new BodyStream();
         CompletableFuture<HttpResponse<AsyncBody>> response = server.http().consumeBytes(request, body);
@@ -453,10 +505,16 @@ public final class TypeLister {
     private static final class TypeSkip extends RuntimeException {
         private static final long serialVersionUID = 1L;
         private final transient Skipped.Reason reason;
+        private final boolean notAcceptable;
 
         TypeSkip(Skipped.Reason reason, String message) {
+            this(reason, message, false);
+        }
+
+        TypeSkip(Skipped.Reason reason, String message, boolean notAcceptable) {
             super(message, null, false, false);
             this.reason = reason;
+            this.notAcceptable = notAcceptable;
         }
     }
 }

@@ -11,6 +11,7 @@ import io.k8scollector.collector.discovery.RequestRate;
 import io.k8scollector.collector.discovery.ResourceType;
 import io.k8scollector.collector.discovery.TypeDiscovery;
 import io.k8scollector.collector.discovery.TypeSelection;
+import io.k8scollector.collector.enrichment.ArgoApplications;
 import io.k8scollector.collector.enrichment.HelmReleases;
 import io.k8scollector.collector.enrichment.OwnershipTree;
 import io.k8scollector.collector.health.CollectorHealth;
@@ -21,7 +22,6 @@ import io.k8scollector.collector.listing.ObjectObserver;
 import io.k8scollector.collector.listing.ObjectView;
 import io.k8scollector.collector.listing.TypeLister;
 import io.k8scollector.collector.listing.ListingOutcome;
-import io.k8scollector.collector.listing.TypeReading;
 import io.k8scollector.collector.digest.KeyedDigest;
 import io.k8scollector.collector.redaction.Redactor;
 import io.k8scollector.collector.retry.Retrier;
@@ -141,6 +141,8 @@ public final class ContinuousRun {
     private final PendingChanges pending;
     private final ObjectPipeline pipeline;
     private final RequestRate watchRate;
+    /** Lists types again reading only what changed since shipped. */
+    private final ResyncListing resyncListing;
     private final Map<ResourceType, TypeWatch> watches = new LinkedHashMap<>();
     private final Map<String, ResourceType> typesByApiKind = new LinkedHashMap<>();
     private final Set<ResourceType> expired = new LinkedHashSet<>();
@@ -170,6 +172,8 @@ public final class ContinuousRun {
     /** The skipped entries the endpoint's current snapshot holds, or will once the next delta commits. */
     private final List<Skipped> skippedNow = new ArrayList<>();
     private boolean skippedChanged;
+    /** The skipped entries the endpoint's current snapshot holds: what a delta without {@code skipped} keeps. */
+    private final List<Skipped> skippedHeld = new ArrayList<>();
     /** Types and record kinds the next delta sends whole. */
     private final Set<CompleteType> completeNext = new LinkedHashSet<>();
     /** Pending changes were dropped: a heartbeat must commit before the resync that replaces them. */
@@ -222,6 +226,8 @@ public final class ContinuousRun {
                 config.limits().maxItemSizeKb(), this::changed);
         this.watchRate = new RequestRate(config.limits().apiQps());
         this.digest = new KeyedDigest(config.redaction().key());
+        this.resyncListing = new ResyncListing(new TypeLister(server, config.selection(), config.limits().listPageSize(),
+                watchRate, Retrier.of(config.shipping().retry())), health::progressed);
     }
 
     /**
@@ -362,6 +368,8 @@ public final class ContinuousRun {
         catalog = report.catalog();
         skippedNow.clear();
         skippedNow.addAll(report.skipped());
+        skippedHeld.clear();
+        skippedHeld.addAll(report.skipped());
         listingFailures.clear();
         Instant now = clock.instant();
         lastCommit = now;
@@ -518,6 +526,12 @@ public final class ContinuousRun {
         List<CompleteType> complete = relistExpired();
         if (helmResync) {
             resyncHelm(false);
+            // Helm's storage read again may name the releases complete: in the delta that sends them
+            complete = List.copyOf(completeNext);
+        }
+        if (resyncDue) {
+            LOG.info("Resync listed every type again in {} ms; the differences go in this flush's delta.",
+                    Duration.between(now, clock.instant()).toMillis());
         }
         deriveHelmReleases();
         if (objectsChanged) {
@@ -791,8 +805,9 @@ public final class ContinuousRun {
      * Lists {@code type} again in place of its watch and makes pending what differs from what was
      * shipped: each object that is new or has another resourceVersion (all of them when the
      * endpoint holds the type as skipped, which then leaves the skipped list and is sent whole),
-     * and the deletion of each object shipped and no longer listed. Then watches it from the new
-     * list (or, when it has no watch verb, leaves it to the next resync).
+     * and the deletion of each object shipped and no longer listed; {@link ResyncListing} reads
+     * the metadata, then the bodies of only what changed. Then watches it from the new list (or,
+     * when it has no watch verb, leaves it to the next resync).
      *
      * @param mustSucceed whether a failed listing stays queued (changes were lost); else the old
      *     watch resumes where it was
@@ -801,21 +816,25 @@ public final class ContinuousRun {
     private String relistOne(ResourceType type, boolean mustSucceed) {
         TypeWatch old = stopWatch(type);
         metrics.relist(type.resource());
-        int listing = ++round;
         listingType = type;
-        listingRound = listing;
+        listingRound = ++round;
         boolean whole = skipEntry(type) != null;
         ObjectIndex index = shipped;
         AtomicLong changed = new AtomicLong();
-        TypeReading reading = pipeline.reading(type);
-        TypeLister lister = new TypeLister(server, config.selection(), config.limits().listPageSize(), watchRate,
-                Retrier.of(config.shipping().retry()));
-        ListingOutcome outcome;
+        ResyncListing.Relisted relisted;
         try {
-            outcome = relisting(lister, type, reading, index, whole, changed);
+            // changes lost (410, dropped, a new type) are many, or all: the type is listed in full
+            relisted = resyncListing.list(type, pipeline.reading(type), index, whole, !mustSucceed, listingRound,
+                    () -> listingRound = ++round, () -> {
+                        changed.incrementAndGet();
+                        if (!whole && pending.bytes() > settings.maxPendingBytes() / 2) {
+                            shipMidway();
+                        }
+                    });
         } finally {
             listingType = null;
         }
+        ListingOutcome outcome = relisted.outcome();
         if (!outcome.complete()) {
             boolean refused = outcome.skipReason() != Skipped.Reason.FAILED;
             if (old != null && old.state() == TypeWatch.State.CLOSED && !refused) {
@@ -841,7 +860,7 @@ public final class ContinuousRun {
         health.apiServerAnswered();
         relist.remove(type);
         Instant now = clock.instant();
-        List<IndexedObject> gone = index.unlisted(type, listing);
+        List<IndexedObject> gone = index.unlisted(type, relisted.round());
         for (IndexedObject object : gone) {
             pending.delete(object.deletion(), now);
             trees.forget(object.uid());
@@ -870,28 +889,6 @@ public final class ContinuousRun {
                 .log("Listed {} again: {} objects, {} new or changed and {} gone since shipped{}.", type.qualifiedName(),
                         outcome.objects(), changed.get(), gone.size(), whole ? ", sent whole (it was skipped)" : "");
         return null;
-    }
-
-    /** Lists {@code type}, handing on to the pipeline what differs from what {@code index} holds (all when {@code whole}). */
-    private ListingOutcome relisting(TypeLister lister, ResourceType type, TypeReading reading, ObjectIndex index,
-            boolean whole, AtomicLong changed) {
-        return lister.list(type, reading.reader(), listed -> {
-            health.progressed();
-            JsonNode metadata = listed.metadata();
-            if (metadata.path("uid").asString("").isEmpty() && metadata.path("name").asString("").isEmpty()) {
-                reading.consumer().accept(listed);
-                return;
-            }
-            ObjectHead head = ObjectHead.of(listed.head());
-            String version = index.listed(head.key(), listingRound);
-            if (whole || version == null || !version.equals(head.resourceVersion())) {
-                changed.incrementAndGet();
-                reading.consumer().accept(listed);
-                if (!whole && pending.bytes() > settings.maxPendingBytes() / 2) {
-                    shipMidway();
-                }
-            }
-        });
     }
 
     /**
@@ -952,7 +949,55 @@ public final class ContinuousRun {
                 String[] parts = key.value().split("/", 3);
                 pending.delete(Deletion.helmRelease(parts[0], parts[1], parts[2]), now);
             }
+            releasesReadAgain(helm.releases(), now);
         }
+    }
+
+    /**
+     * Helm's storage was read in full again: the skipped entries of release storage that could not
+     * be read (Helm's, and Argo CD's Applications) leave the list. Under them the endpoint carried
+     * over its base's releases, which the run never saw: the delta names every Helm release record
+     * complete and sends them all, Argo CD's too, from their Applications listed again (the
+     * protocol's rule for a type that leaves the list). When the Applications cannot be listed,
+     * the entries stay until the next resync.
+     */
+    private void releasesReadAgain(List<HelmRelease> fromStorage, Instant now) {
+        List<Skipped> entries = skippedNow.stream().filter(entry -> Skipped.RECORD.equals(entry.subject())
+                && Skipped.HELM_RELEASE.equals(entry.recordKind()) && entry.source() != null).toList();
+        if (entries.isEmpty()) {
+            return;
+        }
+        ArgoApplications argo = new ArgoApplications(digest);
+        TypeLister lister = new TypeLister(server, config.selection(), config.limits().listPageSize(), watchRate,
+                Retrier.of(config.shipping().retry()));
+        for (ResourceType type : catalog.selected()) {
+            if (argo.view(type) == ObjectView.NONE) {
+                continue;
+            }
+            ListingOutcome listing = lister.list(type, ItemReader.TREE, listed -> argo.observe(listed.head()));
+            if (!listing.complete()) {
+                LOG.warn("Argo CD Applications were not read again; the Helm releases stay reported skipped: {}",
+                        listing.message());
+                return;
+            }
+        }
+        skippedNow.removeAll(entries);
+        skippedChanged = true;
+        completeNext.add(CompleteType.records(RecordKind.HELM_RELEASES));
+        Set<RecordKey> gone = new HashSet<>();
+        recordsShipped.keySet().stream().filter(key -> key.kind() == RecordKind.HELM_RELEASES).forEach(gone::add);
+        List<HelmRelease> all = new ArrayList<>(fromStorage);
+        all.addAll(argo.releases());
+        for (HelmRelease release : all) {
+            gone.remove(RecordKey.of(release));
+            pending.upsert(RecordKey.of(release), Json.MAPPER.writeValueAsBytes(release), now);
+        }
+        for (RecordKey key : gone) {
+            String[] parts = key.value().split("/", 3);
+            pending.delete(Deletion.helmRelease(parts[0], parts[1], parts[2]), now);
+        }
+        LOG.info("Helm's release storage was read again: {} releases sent whole, no longer reported skipped.",
+                all.size());
     }
 
     /**
@@ -999,7 +1044,7 @@ public final class ContinuousRun {
             Commit.Report report = new Commit.Report(Duration.between(started, clock.instant()).toMillis(), 0L, seen,
                     null, null, null, config.redaction().keyId(), null);
             committing = fetchingId;
-            counts = sink.commitDelta(skipped, complete, clock.instant(), report);
+            counts = sink.commitDelta(skipped, List.copyOf(skippedHeld), complete, clock.instant(), report);
             committing = null;
         } catch (RuntimeException e) {
             sink.abandon();
@@ -1036,7 +1081,10 @@ public final class ContinuousRun {
         completeNext.removeAll(complete);
         if (skipped != null) {
             skippedChanged = false;
+            skippedHeld.clear();
+            skippedHeld.addAll(skipped);
         }
+        heldRefusedAlone(sink.refusedAlone());
         Instant now = clock.instant();
         lastCommit = now;
         health.committed(false);
@@ -1055,6 +1103,21 @@ public final class ContinuousRun {
                     lags.stream().mapToLong(Duration::toMillis).max().orElse(0));
         }
         return true;
+    }
+
+    /**
+     * The records the endpoint refused alone in the delta just committed are skipped in its
+     * snapshot from now on: later lists sent keep them.
+     */
+    private void heldRefusedAlone(List<Skipped> refused) {
+        for (Skipped entry : refused) {
+            if (!skippedHeld.contains(entry)) {
+                skippedHeld.add(entry);
+            }
+            if (!skippedNow.contains(entry)) {
+                skippedNow.add(entry);
+            }
+        }
     }
 
     /** SIGTERM: the pending changes as one last delta, given {@code collector.shutdownSeconds}. */

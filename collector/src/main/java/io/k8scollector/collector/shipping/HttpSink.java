@@ -47,7 +47,8 @@ import tools.jackson.core.JacksonException;
  * refused alone: counts say what the snapshot must hold, never what happened to be acknowledged,
  * so a page lost on the way can only fail the commit ({@code incomplete}), never commit a
  * snapshot whose missing objects would look deleted. A page refused with 413 is split in two,
- * recursively; a record refused alone is left out and listed under {@code skipped}. The first
+ * recursively; a record refused alone is left out and listed under {@code skipped} (in a delta,
+ * after the skipped entries its base holds: a delta's {@code skipped} replaces the base's). The first
  * failure of a sender, whatever it throws ({@link Error}s included), stops the run: later calls
  * throw it, and nothing is committed.
  */
@@ -64,6 +65,8 @@ public final class HttpSink implements Sink {
     private final Map<RecordKind, Set<Long>> produced = new EnumMap<>(RecordKind.class);
     private final Set<Long> deleted = ConcurrentHashMap.newKeySet();
     private final Queue<ShippedRecord> rejected = new ConcurrentLinkedQueue<>();
+    /** The skipped entries for the records the endpoint refused alone in the last fetching committed. */
+    private volatile List<Skipped> refusedAlone = List.of();
     private final AtomicReference<CollectorException> failure = new AtomicReference<>();
     private final Semaphore slots;
     private final ExecutorService senders;
@@ -214,24 +217,36 @@ public final class HttpSink implements Sink {
 
     @Override
     public Counts commit(List<Skipped> skipped, Instant finishedAt, Commit.Report report) {
-        return finish(skipped == null ? List.of() : skipped, List.of(), finishedAt, report);
+        return finish(skipped == null ? List.of() : skipped, List.of(), List.of(), finishedAt, report);
     }
 
     /**
      * Commits the open delta (protocol 1.1): like {@link #commit}, with {@code completeTypes}, and
-     * {@code skipped} null when it is unchanged from the base.
+     * {@code skipped} null when it is unchanged from the base. A record the endpoint refused alone
+     * makes the list present: {@code skipped} (or, when null, {@code held}) with an entry for each
+     * such record, since a delta's list replaces the base's whole.
      *
+     * @param held the skipped entries the base holds
      * @throws BaseMismatch when another fetching became current since the delta's start
      */
-    public Counts commitDelta(List<Skipped> skipped, List<CompleteType> completeTypes, Instant finishedAt,
-            Commit.Report report) {
-        return finish(skipped, completeTypes, finishedAt, report);
+    public Counts commitDelta(List<Skipped> skipped, List<Skipped> held, List<CompleteType> completeTypes,
+            Instant finishedAt, Commit.Report report) {
+        return finish(skipped, held, completeTypes, finishedAt, report);
     }
 
-    private Counts finish(List<Skipped> skipped, List<CompleteType> completeTypes, Instant finishedAt,
-            Commit.Report report) {
+    /**
+     * The skipped entries of the records the endpoint refused alone (413) in the last fetching
+     * committed, which its commit listed under {@code skipped}: they are part of what the
+     * endpoint's snapshot holds as skipped from then on.
+     */
+    public List<Skipped> refusedAlone() {
+        return refusedAlone;
+    }
+
+    private Counts finish(List<Skipped> skipped, List<Skipped> held, List<CompleteType> completeTypes,
+            Instant finishedAt, Commit.Report report) {
         try {
-            return send(skipped, completeTypes, finishedAt, report);
+            return send(skipped, held, completeTypes, finishedAt, report);
         } finally {
             closeFetching();
         }
@@ -244,8 +259,8 @@ public final class HttpSink implements Sink {
         }
     }
 
-    private Counts send(List<Skipped> skipped, List<CompleteType> completeTypes, Instant finishedAt,
-            Commit.Report report) {
+    private Counts send(List<Skipped> skipped, List<Skipped> held, List<CompleteType> completeTypes,
+            Instant finishedAt, Commit.Report report) {
         List<Page> rest;
         synchronized (open) {
             rest = new ArrayList<>(open.values());
@@ -265,12 +280,17 @@ public final class HttpSink implements Sink {
         for (RecordKind kind : RecordKind.values()) {
             counts = counts.plus(kind, produced.get(kind).size() - refusedKeys.getOrDefault(kind, Set.of()).size());
         }
-        List<Skipped> all = skipped == null && rejected.isEmpty() ? null
-                : new ArrayList<>(skipped == null ? List.of() : skipped);
-        rejected.forEach(refused -> all.add(refused.refused(
-                "refused with 413 by the endpoint even alone (" + refused.json().length + " bytes)")));
+        List<Skipped> refused = new ArrayList<>();
+        rejected.forEach(record -> refused.add(record.refused(
+                "refused with 413 by the endpoint even alone (" + record.json().length + " bytes)")));
+        List<Skipped> all = skipped == null && refused.isEmpty() ? null
+                : new ArrayList<>(skipped != null ? skipped : held);
+        if (all != null) {
+            all.addAll(refused);
+        }
         client.post(Paths.commit(clusterId, fetchingId),
                 new JsonBody(new Commit(counts, finishedAt, all, completeTypes, report), encoder));
+        refusedAlone = List.copyOf(refused);
         if (answer != null && answer.isDelta()) {
             LOG.debug("Delta {} of cluster {} committed: {}", fetchingId, clusterId, counts);
         } else {

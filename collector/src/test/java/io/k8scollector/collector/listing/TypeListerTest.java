@@ -64,6 +64,59 @@ class TypeListerTest {
     }
 
     @Test
+    void aMetadataListingGivesEachObjectsHeadAsItsTypeWithTheListsResourceVersion() {
+        List<ObjectNode> heads = new ArrayList<>();
+        List<ObjectNode> objects = new ArrayList<>();
+
+        ListingOutcome listing = lister(EVERYTHING).metadataOnly().list(PODS, ItemReader.METADATA,
+                listed -> heads.add(listed.head()));
+        list(PODS, EVERYTHING, objects);
+
+        assertThat(listing.complete()).isTrue();
+        assertThat(listing.resourceVersion()).isEqualTo(String.valueOf(connected.cluster().store().resourceVersion()));
+        assertThat(uids(heads)).containsExactlyElementsOf(uids(objects));
+        assertThat(heads).allSatisfy(head -> {
+            assertThat(head.propertyNames()).containsExactly("apiVersion", "kind", "metadata");
+            assertThat(head.path("apiVersion").asString()).isEqualTo("v1");
+            assertThat(head.path("kind").asString()).isEqualTo("Pod");
+            assertThat(head.path("metadata").has("managedFields")).isFalse();
+        });
+        assertThat(heads.get(0).path("metadata")).isEqualTo(objects.get(0).path("metadata"));
+    }
+
+    @Test
+    void aServerThatDoesNotServeMetadataListsIsToldApartFromAFailure() {
+        connected.cluster().faults().refuseMetadataLists();
+
+        ListingOutcome listing = lister(EVERYTHING).metadataOnly().list(PODS, ItemReader.METADATA, listed -> { });
+
+        assertThat(listing.complete()).isFalse();
+        assertThat(listing.notAcceptable()).isTrue();
+        assertThat(list(PODS, EVERYTHING, new ArrayList<>()).notAcceptable()).isFalse();
+    }
+
+    @Test
+    void listingOneObjectByItsNameReadsItAloneAndNothingWhenItIsGone() {
+        List<ObjectNode> objects = new ArrayList<>();
+        list(PODS, EVERYTHING, objects);
+        ObjectNode pod = objects.get(7);
+        String namespace = pod.path("metadata").path("namespace").asString();
+        List<ObjectNode> one = new ArrayList<>();
+        List<ObjectNode> none = new ArrayList<>();
+
+        ListingOutcome found = lister(EVERYTHING).listOne(PODS, namespace, pod.path("metadata").path("name").asString(),
+                ItemReader.TREE, listed -> one.add(listed.head()));
+        ListingOutcome gone = lister(EVERYTHING).listOne(PODS, namespace, "no-such-pod", ItemReader.TREE,
+                listed -> none.add(listed.head()));
+
+        assertThat(found.complete()).isTrue();
+        assertThat(one).containsExactly(pod);
+        assertThat(gone.complete()).isTrue();
+        assertThat(none).isEmpty();
+        assertThat(connected.cluster().listRequests()).containsKey("/api/v1/namespaces/" + namespace + "/pods");
+    }
+
+    @Test
     void pagesThroughEveryObjectSettingApiVersionAndKindAndDroppingManagedFields() {
         List<ObjectNode> objects = new ArrayList<>();
 

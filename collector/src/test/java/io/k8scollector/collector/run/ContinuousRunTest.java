@@ -216,6 +216,69 @@ class ContinuousRunTest {
     }
 
     @Test
+    void aResyncReadsTheMetadataThenTheBodiesOfOnlyTheChangedAndNewObjectsRedactedAsAFullRunDoes() throws Exception {
+        start(Map.of("collector.resyncMinutes", "1"));
+        putConfigMap("shop", "cm-resync-changed", "a");
+        putConfigMap("shop", "cm-resync-gone", "a");
+        awaitEqual();
+        String gone = configMapUid("cm-resync-gone");
+        connected.cluster().faults().stallWatches("", "configmaps", Duration.ofSeconds(30));
+        connected.cluster().faults().stallWatches("", "secrets", Duration.ofSeconds(30));
+        Thread.sleep(300);
+        putConfigMap("shop", "cm-resync-changed", "b");
+        putConfigMap("shop", "cm-resync-added", "c");
+        deleteConfigMap("shop", "cm-resync-gone");
+        putSecret("shop", "secret-resync-added");
+        int pagesBefore = endpoint.pages().size();
+        Map<String, Long> listsBefore = connected.cluster().listRequests();
+        clock.shift(Duration.ofMinutes(2));
+        awaitEqual();
+        try {
+            String secret = connected.cluster().store().get("", "secrets", "shop", "secret-resync-added").orElseThrow()
+                    .path("metadata").path("uid").asString();
+            List<IngestEndpoint.Page> pages = endpoint.pages().subList(pagesBefore, endpoint.pages().size());
+            assertThat(keys(pages, "objects")).as("only the bodies of what changed are sent").containsExactlyInAnyOrder(
+                    "u:" + configMapUid("cm-resync-changed"), "u:" + configMapUid("cm-resync-added"), "u:" + secret);
+            assertThat(keys(pages, "deletions")).contains("u:" + gone);
+            Map<String, Long> lists = connected.cluster().listRequests();
+            assertThat(more(lists, listsBefore, "/api/v1/pods")).as("the pods' metadata, once").isEqualTo(1);
+            assertThat(more(lists, listsBefore, "/api/v1/namespaces/shop/configmaps"))
+                    .as("the changed and the new ConfigMap, read one by one").isEqualTo(2);
+            assertThat(more(lists, listsBefore, "/api/v1/namespaces/shop/secrets")).isEqualTo(1);
+            assertThat(more(lists, listsBefore, "/api/v1/configmaps"))
+                    .as("their metadata, and Helm's storage by its label: no whole list").isEqualTo(2);
+            assertThat(records(RecordKind.OBJECTS).get("u:" + secret)).as("redacted as a full run does")
+                    .isEqualTo(fresh(RecordKind.OBJECTS).get("u:" + secret));
+            assertThat(endpoint.fullStarts()).isEqualTo(1);
+            assertNoSecretSent();
+        } finally {
+            connected.cluster().store().delete("", "secrets", "shop", "secret-resync-added");
+            deleteConfigMap("shop", "cm-resync-changed");
+            deleteConfigMap("shop", "cm-resync-added");
+        }
+    }
+
+    @Test
+    void aServerThatRefusesMetadataListsIsResyncedWithWholeLists() throws Exception {
+        start(Map.of("collector.resyncMinutes", "1"));
+        awaitEqual();
+        connected.cluster().faults().refuseMetadataLists();
+        MissedChanges missed = missChanges("cm-406-doomed", "cm-406-new", Duration.ofSeconds(30));
+        clock.shift(Duration.ofMinutes(2));
+        awaitEqual();
+
+        List<IngestEndpoint.Page> pages = endpoint.pages().subList(missed.pagesBefore(), endpoint.pages().size());
+        assertThat(keys(pages, "objects")).as("only what changed is sent again").containsExactly("u:" + missed.addedUid());
+        assertThat(keys(pages, "deletions")).contains("u:" + missed.goneUid());
+        assertThat(endpoint.fullStarts()).as("as a delta").isEqualTo(1);
+        Map<String, Long> lists = connected.cluster().listRequests();
+        assertThat(more(lists, missed.listsBefore(), "/api/v1/pods")).as("refused (406), then listed whole")
+                .isEqualTo(2);
+        assertThat(more(lists, missed.listsBefore(), "/api/v1/namespaces/shop/configmaps")).as("none read one by one")
+                .isZero();
+    }
+
+    @Test
     void anEndpointDownForAWhileIsWaitedOutAndCaughtUp() throws Exception {
         start(Map.of());
         awaitEqual();
@@ -346,6 +409,22 @@ class ContinuousRunTest {
     }
 
     @Test
+    void helmStorageThatTheFullFetchingCouldNotReadLeavesTheSkippedListOnceReadAgain() throws Exception {
+        connected.cluster().faults().forbid("", "secrets");
+        start(Map.of("collector.resyncMinutes", "1"));
+        await(() -> endpoint.current(CLUSTER) != null && helmStorageSkipped());
+        connected.cluster().faults().clear();
+        clock.shift(Duration.ofMinutes(2));
+        awaitEqual();
+
+        await(() -> !helmStorageSkipped() && !skippedTypes().contains("/secrets"));
+        await(() -> records(RecordKind.HELM_RELEASES).equals(fresh(RecordKind.HELM_RELEASES)));
+        assertThat(endpoint.commits()).as("the releases carried over under the entry are replaced")
+                .anyMatch(commit -> commit.path("completeTypes").toString().contains("\"helmRelease\""));
+        assertThat(endpoint.fullStarts()).isEqualTo(1);
+    }
+
+    @Test
     void anApiServerDownForAWhileIsWaitedOutReportedInReadinessAndCaughtUp() throws Exception {
         start(Map.of());
         awaitEqual();
@@ -470,7 +549,7 @@ class ContinuousRunTest {
         return snapshot == null ? Map.of() : snapshot.records(kind);
     }
 
-    /** The Helm releases or trees a full run sends now, by key, through a dry-run document. */
+    /** The objects, Helm releases or trees a full run sends now, by key, through a dry-run document. */
     private Map<String, JsonNode> fresh(RecordKind kind) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (DryRunSink dryRun = new DryRunSink(out)) {
@@ -478,9 +557,14 @@ class ContinuousRunTest {
         }
         Map<String, JsonNode> records = new HashMap<>();
         for (JsonNode record : Json.MAPPER.readTree(out.toByteArray()).path(kind.field())) {
-            RecordKey key = kind == RecordKind.TREES ? RecordKey.tree(record.path("uid").asString())
-                    : RecordKey.helmRelease(record.path("source").asString(), record.path("namespace").asString(),
-                            record.path("name").asString());
+            RecordKey key = switch (kind) {
+                case TREES -> RecordKey.tree(record.path("uid").asString());
+                case OBJECTS -> RecordKey.object(record.path("metadata").path("uid").asString(),
+                        record.path("apiVersion").asString(), record.path("kind").asString(),
+                        record.path("metadata").path("namespace").asString(), record.path("metadata").path("name").asString());
+                default -> RecordKey.helmRelease(record.path("source").asString(), record.path("namespace").asString(),
+                        record.path("name").asString());
+            };
             records.put(key.value(), record);
         }
         return records;
@@ -526,6 +610,11 @@ class ContinuousRunTest {
         }
     }
 
+    /** How many more list requests {@code path} had in {@code after} than in {@code before}. */
+    private static long more(Map<String, Long> after, Map<String, Long> before, String path) {
+        return after.getOrDefault(path, 0L) - before.getOrDefault(path, 0L);
+    }
+
     /** The keys of the records or deletions in {@code pages} of {@code kind}. */
     private static List<String> keys(List<IngestEndpoint.Page> pages, String kind) {
         return pages.stream().filter(page -> page.kind().equals(kind)).flatMap(page -> page.keys().stream()).distinct().toList();
@@ -543,6 +632,14 @@ class ContinuousRunTest {
             }
         }
         return types;
+    }
+
+    /** Whether the endpoint's current snapshot holds Helm's storage as not read. */
+    private boolean helmStorageSkipped() {
+        ClusterSnapshot snapshot = endpoint.current(CLUSTER);
+        return snapshot != null && snapshot.skipped().stream().anyMatch(entry -> entry.path("kind").asString("")
+                .equals("record") && entry.path("recordKind").asString("").equals("helmRelease")
+                && entry.path("source").asString("").equals("helm"));
     }
 
     /** The system clock, moved on by hand: a resync is due without waiting for it. */

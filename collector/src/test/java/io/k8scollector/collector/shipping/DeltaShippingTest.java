@@ -14,6 +14,7 @@ import io.k8scollector.protocol.Deletion;
 import io.k8scollector.protocol.FetchingId;
 import io.k8scollector.protocol.FetchingStart;
 import io.k8scollector.protocol.RecordKind;
+import io.k8scollector.protocol.Skipped;
 import io.k8scollector.protocol.StartAnswer;
 import io.k8scollector.testkit.ingest.IngestEndpoint;
 import java.io.IOException;
@@ -66,7 +67,7 @@ class DeltaShippingTest {
         sink.accept(pod("web-30"));
         sink.delete(Deletion.object("uid-web-0", "v1", "Pod", "shop", "web-0"));
         sink.delete(Deletion.object("uid-web-1", "v1", "Pod", "shop", "web-1"));
-        Counts counts = sink.commitDelta(null, List.of(), Instant.now(), REPORT);
+        Counts counts = sink.commitDelta(null, List.of(), List.of(), Instant.now(), REPORT);
 
         assertThat(counts).isEqualTo(new Counts(1, 0, 0, 0, 2));
         assertThat(endpoint.current(CLUSTER).fetchingId()).isEqualTo(delta);
@@ -75,7 +76,7 @@ class DeltaShippingTest {
 
         open(delta);
         sink.accept(pod("web-5"));
-        sink.commitDelta(null, List.of(CompleteType.objects("", "pods", "Pod")), Instant.now(), REPORT);
+        sink.commitDelta(null, List.of(), List.of(CompleteType.objects("", "pods", "Pod")), Instant.now(), REPORT);
         assertThat(endpoint.current(CLUSTER).keys(RecordKind.OBJECTS)).containsExactlyInAnyOrder("u:uid-web-5", "u:uid-cfg");
     }
 
@@ -85,7 +86,7 @@ class DeltaShippingTest {
         sink.accept(pod("web-0"));
         sink.commit(List.of(), Instant.now(), REPORT);
         open(full);
-        assertThat(sink.commitDelta(null, List.of(), Instant.now(), REPORT).isEmpty()).isTrue();
+        assertThat(sink.commitDelta(null, List.of(), List.of(), Instant.now(), REPORT).isEmpty()).isTrue();
         assertThat(endpoint.heartbeats()).isEqualTo(1);
         assertThat(endpoint.current(CLUSTER).keys(RecordKind.OBJECTS)).containsExactly("u:uid-web-0");
     }
@@ -103,10 +104,10 @@ class DeltaShippingTest {
         // The delta stays open while a second one on the same base commits first.
         try (HttpSink other = otherSink()) {
             other.open(CLUSTER, start(raced, full));
-            other.commitDelta(null, List.of(), Instant.now(), REPORT);
+            other.commitDelta(null, List.of(), List.of(), Instant.now(), REPORT);
         }
         BaseMismatch atCommit = catchThrowableOfType(BaseMismatch.class,
-                () -> sink.commitDelta(null, List.of(), Instant.now(), REPORT));
+                () -> sink.commitDelta(null, List.of(), List.of(), Instant.now(), REPORT));
         assertThat(atCommit.current()).isEqualTo(raced);
         assertThat(endpoint.current(CLUSTER).fetchingId()).isNotEqualTo(first);
     }
@@ -129,6 +130,28 @@ class DeltaShippingTest {
         endpoint.declineDeltas(true);
         open(full);
         assertThat(sink.startAnswer()).map(StartAnswer::isDelta).contains(false);
+    }
+
+    @Test
+    void aRecordRefusedAloneInADeltaIsSkippedBesideWhatTheBaseSkipped() {
+        Skipped forbidden = Skipped.type("", "v1", "secrets", Skipped.Reason.FORBIDDEN, "secrets is forbidden");
+        String full = open(null);
+        sink.accept(pod("web-0"));
+        sink.commit(List.of(forbidden), Instant.now(), REPORT);
+
+        endpoint.bodyLimit(4 * 1024);
+        open(full);
+        sink.accept(pod("web-1"));
+        sink.accept(TestRecords.object("huge", "v1", "ConfigMap", "shop", 8 * 1024));
+        sink.commitDelta(null, List.of(forbidden), List.of(), Instant.now(), REPORT);
+
+        assertThat(endpoint.current(CLUSTER).skipped()).extracting(entry -> entry.path("kind").asString() + " "
+                + entry.path("resource").asString() + " " + entry.path("name").asString() + " "
+                + entry.path("reason").asString())
+                .containsExactlyInAnyOrder("type secrets  forbidden", "object configmaps huge rejected");
+        assertThat(sink.refusedAlone()).extracting(Skipped::name).containsExactly("huge");
+        assertThat(endpoint.current(CLUSTER).keys(RecordKind.OBJECTS)).containsExactlyInAnyOrder("u:uid-web-0",
+                "u:uid-web-1");
     }
 
     private HttpSink otherSink() {

@@ -121,9 +121,10 @@ final class AdminApi {
                     Duration.ofSeconds(number(exchange, "seconds")));
             case "expired-watch-410" -> faults.answerExpiredWatchesWith410();
             case "refuse-reviews" -> faults.refuseAccessReviews(number(exchange, "status"));
+            case "refuse-metadata-lists" -> faults.refuseMetadataLists();
             default -> throw new IllegalArgumentException("unknown fault \"" + name
                     + "\"; allowed: forbid, fail-discovery, expire-continue, throttle, fail, fail-always, break-off, compact, "
-                    + "drop-watches, stall-watches, expired-watch-410, refuse-reviews");
+                    + "drop-watches, stall-watches, expired-watch-410, refuse-reviews, refuse-metadata-lists");
         }
         exchange.noContent();
     }

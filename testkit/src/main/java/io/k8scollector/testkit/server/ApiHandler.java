@@ -24,8 +24,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Answers the Kubernetes API paths: discovery, lists, watches, single GETs and access reviews, with bearer-token
- * authentication and the configured faults; {@code /testkit/} paths go to the admin API.
+ * Answers the Kubernetes API paths: discovery, lists (of objects, or of their metadata only when the
+ * {@code Accept} header asks for a {@code PartialObjectMetadataList}), watches, single GETs and access
+ * reviews, with bearer-token authentication and the configured faults; {@code /testkit/} paths go to the admin API.
  */
 final class ApiHandler implements HttpHandler {
 
@@ -45,7 +46,6 @@ final class ApiHandler implements HttpHandler {
     private final AccessReviews reviews;
     private final ListPages pages = ListPages.sizedToHeap();
     private final Map<String, LongAdder> requests = new ConcurrentHashMap<>();
-    private final Map<String, LongAdder> lists = new ConcurrentHashMap<>();
     private final Traffic traffic = new Traffic();
 
     ApiHandler(ObjectStore store, Faults faults, String token, String serverAddress, WatchLimits limits) {
@@ -60,11 +60,6 @@ final class ApiHandler implements HttpHandler {
 
     Map<String, LongAdder> requests() {
         return requests;
-    }
-
-    /** List requests (a collection's GET without {@code watch}) by path, each page counted. */
-    Map<String, LongAdder> lists() {
-        return lists;
     }
 
     Traffic traffic() {
@@ -173,7 +168,6 @@ final class ApiHandler implements HttpHandler {
         } else if (watch && request.name() == null) {
             watches.serve(exchange, type.get(), request);
         } else if (request.name() == null) {
-            lists.computeIfAbsent(exchange.path(), p -> new LongAdder()).increment();
             list(exchange, type.get(), request);
         } else {
             get(exchange, type.get(), request);
@@ -215,10 +209,16 @@ final class ApiHandler implements HttpHandler {
             exchange.status(Status.reasonFor(400, e.getMessage()));
             return;
         }
+        Optional<ListForm> form = ListForm.negotiate(exchange.header("Accept"), !faults.metadataListsRefused());
+        if (form.isEmpty()) {
+            exchange.status(Status.reasonFor(406, "only the following media types are accepted: application/json"));
+            return;
+        }
+        boolean metadata = form.get() == ListForm.METADATA;
         boolean breakOff = faults.takeBreakOff(type.key());
         long revision = store.resourceVersion();
         ListPages.Request key = new ListPages.Request(type.key(), request.version(), request.namespace(),
-                exchange.param("labelSelector"), exchange.param("fieldSelector"), limit, continueParam);
+                exchange.param("labelSelector"), exchange.param("fieldSelector"), limit, continueParam, form.get());
         Optional<byte[]> cached = breakOff ? Optional.empty() : pages.get(key, revision);
         if (cached.isPresent()) {
             exchange.json(200, cached.get());
@@ -232,8 +232,9 @@ final class ApiHandler implements HttpHandler {
         TypeStore.Page page = store.type(type.key())
                 .page(request.namespace(), filter, from == null ? null : from.afterKey(), limit);
         StringBuilder head = new StringBuilder(160)
-                .append("{\"kind\":\"").append(type.listKind())
-                .append("\",\"apiVersion\":\"").append(type.apiVersion(request.version()))
+                .append("{\"kind\":\"").append(metadata ? ListForm.METADATA_LIST_KIND : type.listKind())
+                .append("\",\"apiVersion\":\"")
+                .append(metadata ? ListForm.METADATA_API_VERSION : type.apiVersion(request.version()))
                 .append("\",\"metadata\":{\"resourceVersion\":\"").append(resourceVersion).append('"');
         if (page.remaining() > 0) {
             head.append(",\"continue\":\"").append(new ContinueToken(resourceVersion, page.lastKey()).encode())
@@ -243,8 +244,11 @@ final class ApiHandler implements HttpHandler {
             }
         }
         head.append("},\"items\":[");
-        ListBody body = new ListBody(head.toString().getBytes(StandardCharsets.UTF_8),
-                itemPrefix(type, request.version(), type.custom()), page.items());
+        ListBody body = metadata
+                ? new ListBody(head.toString().getBytes(StandardCharsets.UTF_8), ListForm.metadataItemPrefix(),
+                        ListForm.metadataOf(page.items()))
+                : new ListBody(head.toString().getBytes(StandardCharsets.UTF_8),
+                        itemPrefix(type, request.version(), type.custom()), page.items());
         if (breakOff) {
             breakOff(exchange, body);
         } else if (body.length() > LARGEST_CACHED_PAGE) {

@@ -98,11 +98,6 @@ public final class ApiServer implements AutoCloseable {
         return counts(handler.requests());
     }
 
-    /** List requests (pages of a collection, watches not counted) so far, by path, in path order. */
-    public Map<String, Long> listRequests() {
-        return counts(handler.lists());
-    }
-
     private static Map<String, Long> counts(Map<String, LongAdder> adders) {
         Map<String, Long> counts = new TreeMap<>();
         adders.forEach((path, count) -> counts.put(path, count.sum()));

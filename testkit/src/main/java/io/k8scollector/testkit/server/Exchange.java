@@ -32,7 +32,7 @@ final class Exchange {
         if (!counted) {
             kind = routed;
             counted = true;
-            traffic.answered(routed);
+            traffic.answered(routed, path());
         }
     }
 

@@ -70,7 +70,8 @@ final class ListPages {
      * @param labelSelector as given, null when absent
      * @param fieldSelector as given, null when absent
      * @param continueToken as given, null when absent
+     * @param form objects, or their metadata only
      */
     record Request(TypeKey type, String version, String namespace, String labelSelector, String fieldSelector,
-            int limit, String continueToken) {}
+            int limit, String continueToken, ListForm form) {}
 }

@@ -28,6 +28,7 @@ record Status(int code, String reason, String message, String resource, String g
             case 403 -> "Forbidden";
             case 404 -> "NotFound";
             case 405 -> "MethodNotAllowed";
+            case 406 -> "NotAcceptable";
             case 409 -> "Conflict";
             case 410 -> "Expired";
             case 429 -> "TooManyRequests";

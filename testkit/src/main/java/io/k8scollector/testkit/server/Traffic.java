@@ -7,6 +7,8 @@ import java.io.OutputStream;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -16,7 +18,8 @@ import tools.jackson.databind.node.ObjectNode;
  * listing against a watcher's bookmarks and restarts). Body bytes are counted as the server writes
  * them, before TLS and the chunked encoding's framing and without the headers; a watch's bytes count
  * as its events go out, not when it ends. The admin API's own requests are counted apart, so that
- * reading these figures does not change them. Thread-safe.
+ * reading these figures does not change them. List requests are also counted by path: the one
+ * count behind {@link #lists()} and {@link #of}{@code (LIST)}. Thread-safe.
  */
 public final class Traffic {
 
@@ -52,6 +55,7 @@ public final class Traffic {
 
     private final Map<Kind, LongAdder> requests = new EnumMap<>(Kind.class);
     private final Map<Kind, LongAdder> bytes = new EnumMap<>(Kind.class);
+    private final Map<String, LongAdder> listsByPath = new ConcurrentHashMap<>();
 
     Traffic() {
         for (Kind kind : Kind.values()) {
@@ -63,6 +67,16 @@ public final class Traffic {
     /** The count of one kind. */
     public Count of(Kind kind) {
         return new Count(requests.get(kind).sum(), bytes.get(kind).sum());
+    }
+
+    /**
+     * List requests so far (each page of a collection's GET without {@code watch}, refused ones
+     * included), by path without query, in path order; they add up to {@code of(LIST).requests()}.
+     */
+    public Map<String, Long> lists() {
+        Map<String, Long> counts = new TreeMap<>();
+        listsByPath.forEach((path, count) -> counts.put(path, count.sum()));
+        return counts;
     }
 
     /** Every kind's count but the admin API's: what clients of the API cost. */
@@ -93,7 +107,11 @@ public final class Traffic {
         return Json.MAPPER.writeValueAsBytes(root);
     }
 
-    void answered(Kind kind) {
+    /** Counts a request to {@code path} (without query) as one of {@code kind}. */
+    void answered(Kind kind, String path) {
+        if (kind == Kind.LIST) {
+            listsByPath.computeIfAbsent(path, p -> new LongAdder()).increment();
+        }
         requests.get(kind).increment();
     }
 

@@ -40,6 +40,6 @@ class ListPagesTest {
     }
 
     private static ListPages.Request request(String continueToken) {
-        return new ListPages.Request(new TypeKey("", "configmaps"), "v1", "shop", null, null, 2, continueToken);
+        return new ListPages.Request(new TypeKey("", "configmaps"), "v1", "shop", null, null, 2, continueToken, ListForm.OBJECTS);
     }
 }
