@@ -200,6 +200,8 @@ public final class ContinuousRun {
     private boolean saidProtocol10;
     private Instant lastCommit;
     private Instant lastFull;
+    /** When the next flush is due ({@link System#nanoTime()}): one period after the last one started. */
+    private long nextFlush;
     private Summary summary;
 
     /**
@@ -366,6 +368,7 @@ public final class ContinuousRun {
         lastCommit = now;
         lastFull = now;
         lastResync = now;
+        nextFlush = System.nanoTime() + settings.flush().toNanos();
         protocol10 = sink.startAnswer().isEmpty();
         if (protocol10 && !saidProtocol10) {
             LOG.warn("The endpoint speaks protocol 1.0: changes are shipped as full fetchings, at most one every {} s.",
@@ -435,9 +438,17 @@ public final class ContinuousRun {
         }
     }
 
-    /** Waits for the next flush: {@code collector.flushSeconds}, or sooner on {@link #stop()}. */
+    /**
+     * Waits for the next flush, or less on {@link #stop()}: flushes start every
+     * {@code collector.flushSeconds} (at once when the last one took longer), so that a change waits
+     * at most that long for its delta, not that long plus the time the last delta took.
+     */
     private void waitForFlush() {
-        pause(settings.flush());
+        long left = nextFlush - System.nanoTime();
+        if (left > 0) {
+            pause(Duration.ofNanos(left));
+        }
+        nextFlush = System.nanoTime() + settings.flush().toNanos();
     }
 
     private void pause(Duration duration) {
