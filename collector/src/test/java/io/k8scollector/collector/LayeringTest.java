@@ -27,7 +27,7 @@ class LayeringTest {
             "discovery", List.of(),
             "listing", List.of("discovery"),
             "redaction", List.of("discovery", "listing"),
-            "enrichment", List.of("discovery", "listing"),
+            "enrichment", List.of("discovery", "listing", "watching", "tracking"),
             "shipping", List.of(),
             "watching", List.of("discovery"),
             "tracking", List.of("discovery", "watching"),

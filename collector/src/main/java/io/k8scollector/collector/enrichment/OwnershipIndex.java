@@ -26,17 +26,21 @@ import java.util.Set;
  */
 final class OwnershipIndex {
 
-    private final Map<UidBits, OwnershipRef> refs;
+    private final ObjectIndex refs;
     private final Map<UidBits, Set<OwnershipRef>> listers = new HashMap<>();
     private final Map<String, Set<OwnershipRef>> offering = new HashMap<>();
     private final Map<String, Set<OwnershipRef>> seeking = new HashMap<>();
     /** The roots whose trees may have changed, by uid, with the uid's text. */
     private final Map<UidBits, String> touched = new LinkedHashMap<>();
 
-    /** An index of {@code refs}, which it keeps up to date from now on through {@link #put} and {@link #remove}. */
-    OwnershipIndex(Map<UidBits, OwnershipRef> refs) {
+    /** An index of the trees' entries in {@code refs}, which it keeps up to date from now on through {@link #put} and {@link #remove}. */
+    OwnershipIndex(ObjectIndex refs) {
         this.refs = refs;
-        refs.values().forEach(this::add);
+        for (OwnershipRef ref : refs.slots()) {
+            if (ref != null && ref.is(OwnershipRef.IN_TREE)) {
+                link(ref);
+            }
+        }
     }
 
     /** Puts {@code ref} in place of the object of its uid, if any, and notes the roots it touched. */
@@ -56,7 +60,7 @@ final class OwnershipIndex {
     List<OwnershipTree.Change> drain(long[] leftOut, List<OwnershipRef> cutUnder) {
         List<OwnershipTree.Change> changes = new ArrayList<>(touched.size());
         for (Map.Entry<UidBits, String> root : touched.entrySet()) {
-            OwnershipRef ref = refs.get(root.getKey());
+            OwnershipRef ref = refs.inTree(root.getKey().high(), root.getKey().low());
             List<OwnershipRef> children = ref == null || parent(ref) != null ? List.of() : children(ref);
             TreeNode tree = null;
             if (!children.isEmpty()) {
@@ -79,7 +83,7 @@ final class OwnershipIndex {
      * object itself when its node changed, count.
      */
     private void change(UidBits bits, OwnershipRef next) {
-        OwnershipRef before = refs.get(bits);
+        OwnershipRef before = refs.inTree(bits.high(), bits.low());
         if (before == null && next == null) {
             return;
         }
@@ -138,7 +142,12 @@ final class OwnershipIndex {
     }
 
     private void add(OwnershipRef ref) {
-        refs.put(ref.bits(), ref);
+        refs.plant(ref);
+        link(ref);
+    }
+
+    /** Indexes {@code ref}'s owners and links. */
+    private void link(OwnershipRef ref) {
         for (int i = 0; i < ref.ownerCount(); i++) {
             listers.computeIfAbsent(ref.owner(i), owner -> new HashSet<>(2)).add(ref);
         }
@@ -152,7 +161,7 @@ final class OwnershipIndex {
     }
 
     private void drop(OwnershipRef ref) {
-        refs.remove(ref.bits());
+        refs.uproot(ref.bits());
         for (int i = 0; i < ref.ownerCount(); i++) {
             without(listers, ref.owner(i), ref);
         }
@@ -176,7 +185,7 @@ final class OwnershipIndex {
     private OwnershipRef parent(OwnershipRef ref) {
         OwnershipRef parent = null;
         for (int i = 0; i < ref.ownerCount() && parent == null; i++) {
-            parent = refs.get(ref.owner(i));
+            parent = refs.inTree(ref.owners[2 * i], ref.owners[2 * i + 1]);
         }
         if (ref.owners == null) {
             String sought = ref.seeks();

@@ -1,43 +1,61 @@
 package io.k8scollector.collector.enrichment;
 
 import io.k8scollector.collector.UidBits;
+import io.k8scollector.collector.discovery.ResourceType;
 import io.k8scollector.protocol.TreeNode;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * What the ownership trees keep of one object: a few dozen bytes besides its name. Its uid as two
- * longs, shared strings for apiVersion, kind and namespace, its owners' uids, and what implied
- * links need (a slice's service name, a claim's volume, a StatefulSet's claim templates).
+ * One object of an {@link ObjectIndex}: what the ownership trees read of it (its uid as two longs,
+ * shared strings for apiVersion, kind and namespace, its name as UTF-8 bytes, its owners' uids,
+ * what implied links need: a slice's service name, a claim's volume, a StatefulSet's claim
+ * templates) and, once it was shipped, its type and resourceVersion. The tree's part is fixed (a
+ * changed object is a new reference); the shipped part changes in place, under the index's lock.
  */
 final class OwnershipRef {
 
     static final String[] NO_LINKS = new String[0];
+    /** In the ownership trees: observed, and neither deleted nor forgotten since. */
+    static final byte IN_TREE = 1;
+    /** In what the endpoint holds: its type and resourceVersion are set. */
+    static final byte SHIPPED = 2;
     private static final Pattern ORDINAL = Pattern.compile("-\\d+$");
 
+    /** The uid's bits, or for an object without a uid those of its record key. */
     final long uidHigh;
     final long uidLow;
-    /** The uid's text when it is not a canonical UUID (only then; real clusters always use UUIDs). */
+    /** The uid's text when it is not a canonical UUID (only then; real clusters always use UUIDs); empty for none. */
     final String uidText;
     final String apiVersion;
     final String kind;
-    final String name;
+    private final byte[] name;
+    /** Null for a cluster-scoped object. */
     final String namespace;
     /** Owner uids as pairs of longs, the controller's first; null when the object has no owner. */
     final long[] owners;
     final String[] links;
 
-    OwnershipRef(String uid, String apiVersion, String kind, String name, String namespace, long[] owners,
-            String[] links) {
-        UidBits bits = UidBits.of(uid);
+    byte flags;
+    ResourceType type;
+    /** The shipped resourceVersion as a number, when {@link #textVersion} is null. */
+    long version;
+    String textVersion;
+    /** The last listing round that saw the object; 0 for none. */
+    int round;
+
+    /** An object of {@code uid} (empty for none), keyed by {@code bits}: the uid's, else its record key's. */
+    OwnershipRef(UidBits bits, String uid, String apiVersion, String kind, String name, String namespace,
+            long[] owners, String[] links) {
         this.uidHigh = bits.high();
         this.uidLow = bits.low();
-        this.uidText = bits.text().equals(uid) ? null : uid;
+        this.uidText = uid.isEmpty() ? "" : bits.text().equals(uid) ? null : uid;
         this.apiVersion = apiVersion;
         this.kind = kind;
-        this.name = name;
+        this.name = name.getBytes(StandardCharsets.UTF_8);
         this.namespace = namespace;
         this.owners = owners;
         this.links = links;
@@ -45,6 +63,19 @@ final class OwnershipRef {
 
     UidBits bits() {
         return new UidBits(uidHigh, uidLow);
+    }
+
+    boolean is(byte flag) {
+        return (flags & flag) != 0;
+    }
+
+    /** Takes over what {@code old}, the entry of the same uid, says was shipped. */
+    void shippedAs(OwnershipRef old) {
+        flags = (byte) (old.flags & SHIPPED);
+        type = old.type;
+        version = old.version;
+        textVersion = old.textVersion;
+        round = old.round;
     }
 
     UidBits owner(int index) {
@@ -59,15 +90,19 @@ final class OwnershipRef {
         return Objects.requireNonNullElseGet(uidText, () -> new UidBits(uidHigh, uidLow).text());
     }
 
+    String name() {
+        return new String(name, StandardCharsets.UTF_8);
+    }
+
     /** This object as a node of a tree, with {@code children}. */
     TreeNode node(List<TreeNode> children) {
-        return new TreeNode(uid(), apiVersion, kind, name, namespace, children);
+        return new TreeNode(uid(), apiVersion, kind, name(), namespace, children);
     }
 
     /** Whether {@code other} makes the same tree node (uid, apiVersion, kind, name, namespace). */
     boolean sameNode(OwnershipRef other) {
         return uidHigh == other.uidHigh && uidLow == other.uidLow && Objects.equals(uidText, other.uidText)
-                && apiVersion.equals(other.apiVersion) && kind.equals(other.kind) && name.equals(other.name)
+                && apiVersion.equals(other.apiVersion) && kind.equals(other.kind) && Arrays.equals(name, other.name)
                 && Objects.equals(namespace, other.namespace);
     }
 
@@ -86,10 +121,10 @@ final class OwnershipRef {
             return null;
         }
         return switch (linkKind()) {
-            case "Endpoints" -> service(name);
+            case "Endpoints" -> service(name());
             case "EndpointSlice" -> links.length > 0 ? service(links[0]) : null;
-            case "PersistentVolumeClaim" -> template(ORDINAL.matcher(name).replaceFirst(""));
-            case "PersistentVolume" -> volume(name);
+            case "PersistentVolumeClaim" -> template(ORDINAL.matcher(name()).replaceFirst(""));
+            case "PersistentVolume" -> volume(name());
             default -> null;
         };
     }
@@ -97,8 +132,8 @@ final class OwnershipRef {
     /** The implied links this object is the parent under, none repeated: a Service's, a StatefulSet's templates', a claim's volume's. */
     String[] offers() {
         return switch (linkKind()) {
-            case "Service" -> new String[] {service(name)};
-            case "StatefulSet" -> Arrays.stream(links).distinct().map(template -> template(template + "-" + name))
+            case "Service" -> new String[] {service(name())};
+            case "StatefulSet" -> Arrays.stream(links).distinct().map(template -> template(template + "-" + name()))
                     .toArray(String[]::new);
             case "PersistentVolumeClaim" -> links.length > 0 ? new String[] {volume(links[0])} : NO_LINKS;
             default -> NO_LINKS;

@@ -9,11 +9,10 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -35,13 +34,15 @@ import tools.jackson.databind.node.ObjectNode;
  * and a deeper tree would pass the 500 levels of JSON a request body may nest (two per level).
  * {@link #cut()} says how many nodes the cut left out.
  *
- * <p>While objects stream by only a small reference is kept per object (its uid as two longs, its
- * name, shared strings for namespace, apiVersion and kind, and its owners' uids); the trees are
- * built, in linear time, by {@link #roots()}. An object observed twice (a page listed twice) is in
- * the tree once, as first seen. A continuous run keeps the references up to date with each watched
- * change ({@link #replace}, {@link #forget}); from the first such change on, an index of owners and
- * implied links is kept as well, so that {@link #changes()} builds again only the trees those
- * changes can have touched, in time proportional to the changes and those trees. Thread-safe.
+ * <p>While objects stream by only a small reference is kept per object, in an {@link ObjectIndex}
+ * (its own, or one a continuous run shares with what it shipped): its uid as two longs, its name,
+ * shared strings for namespace, apiVersion and kind, and its owners' uids; the trees are built, in
+ * linear time, by {@link #roots()} and {@link #forEachRoot}. An object observed twice (a page
+ * listed twice) is in the tree once, as first seen. A continuous run keeps the references up to
+ * date with each watched change ({@link #replace}, {@link #forget}); from the first such change
+ * on, an index of owners and implied links is kept as well, so that {@link #changes()} builds again
+ * only the trees those changes can have touched, in time proportional to the changes and those
+ * trees. Thread-safe.
  */
 public final class OwnershipTree implements ObjectObserver {
 
@@ -54,11 +55,20 @@ public final class OwnershipTree implements ObjectObserver {
     private static final Logger LOG = LoggerFactory.getLogger(OwnershipTree.class);
     private static final int ROOT = -1;
 
-    private final Map<UidBits, OwnershipRef> refs = new LinkedHashMap<>();
-    private final Map<String, String> shared = new ConcurrentHashMap<>();
+    private final ObjectIndex refs;
     private final AtomicLong cut = new AtomicLong();
     /** Null until the first {@link #replace} or {@link #forget}: a full run never pays for it. */
     private OwnershipIndex index;
+
+    /** Trees of their own: nothing else reads their objects. */
+    public OwnershipTree() {
+        this(new ObjectIndex());
+    }
+
+    /** Trees whose references are kept in {@code objects}, with what was shipped of each. */
+    public OwnershipTree(ObjectIndex objects) {
+        this.refs = objects;
+    }
 
     /**
      * A tree that may have changed since the last {@link #changes()}.
@@ -85,10 +95,12 @@ public final class OwnershipTree implements ObjectObserver {
         OwnershipRef ref = ref(object);
         if (ref != null) {
             synchronized (refs) {
-                if (index == null) {
-                    refs.putIfAbsent(ref.bits(), ref);
-                } else if (!refs.containsKey(ref.bits())) {
-                    index.put(ref);
+                if (refs.inTree(ref.uidHigh, ref.uidLow) == null) {
+                    if (index == null) {
+                        refs.plant(ref);
+                    } else {
+                        index.put(ref);
+                    }
                 }
             }
         }
@@ -143,40 +155,43 @@ public final class OwnershipTree implements ObjectObserver {
         if (uid.isEmpty()) {
             return null;
         }
-        String apiVersion = share(object.path("apiVersion").asString(""));
-        String kind = share(object.path("kind").asString(""));
+        String apiVersion = refs.share(object.path("apiVersion").asString(""));
+        String kind = refs.share(object.path("kind").asString(""));
         String namespace = metadata.path("namespace").asString("");
-        return new OwnershipRef(uid, apiVersion, kind, metadata.path("name").asString(""),
-                namespace.isEmpty() ? null : share(namespace), owners(metadata.path("ownerReferences")),
+        return new OwnershipRef(UidBits.of(uid), uid, apiVersion, kind, metadata.path("name").asString(""),
+                namespace.isEmpty() ? null : refs.share(namespace), owners(metadata.path("ownerReferences")),
                 links(kind, object));
     }
 
-    /** The roots that have at least one child, with their trees; sorted by namespace, kind and name. */
+    /** The roots that have at least one child, with their trees; sorted by namespace, kind, name and uid. */
     public List<TreeNode> roots() {
-        List<OwnershipRef> all;
-        synchronized (refs) {
-            all = List.copyOf(refs.values());
-        }
-        int[] parents = parents(all);
-        int[][] children = children(all, parents);
         List<TreeNode> roots = new ArrayList<>();
+        forEachRoot(roots::add);
+        return roots;
+    }
+
+    /**
+     * Hands each root that has at least one child, with its tree, to {@code each}, in the order of
+     * {@link #roots()}: one tree is built at a time, so that the forest of a large cluster is never
+     * all in memory (each tree goes to the sink and is let go).
+     */
+    public void forEachRoot(Consumer<TreeNode> each) {
+        Forest forest;
+        synchronized (refs) {
+            forest = new Forest(refs);
+        }
         long[] leftOut = new long[1];
         List<OwnershipRef> cutUnder = new ArrayList<>();
-        for (int i = 0; i < all.size(); i++) {
-            if (parents[i] == ROOT && children[i].length > 0) {
-                long before = leftOut[0];
-                roots.add(node(i, 1, all, children, leftOut));
-                if (leftOut[0] > before) {
-                    cutUnder.add(all.get(i));
-                }
+        for (int root : forest.roots()) {
+            long before = leftOut[0];
+            TreeNode tree = forest.node(root, 1, leftOut);
+            if (leftOut[0] > before) {
+                cutUnder.add(forest.slots[root]);
             }
+            each.accept(tree);
         }
         warnOfCuts(cutUnder, leftOut[0]);
         cut.set(leftOut[0]);
-        roots.sort(Comparator.comparing(TreeNode::namespace, Comparator.nullsFirst(Comparator.<String>naturalOrder()))
-                .thenComparing(TreeNode::kind)
-                .thenComparing(TreeNode::name));
-        return roots;
     }
 
     private static void warnOfCuts(List<OwnershipRef> cutUnder, long leftOut) {
@@ -184,88 +199,13 @@ public final class OwnershipTree implements ObjectObserver {
             OwnershipRef first = cutUnder.get(0);
             LOG.warn("{} ownership tree(s) deeper than {} levels were cut there, {} node(s) left out of them"
                             + " (the first under {} {}/{}); the objects themselves are still sent.",
-                    cutUnder.size(), MAX_LEVELS, leftOut, first.kind, first.namespace, first.name);
+                    cutUnder.size(), MAX_LEVELS, leftOut, first.kind, first.namespace, first.name());
         }
-    }
-
-    /** Each object's parent, by index, or {@code ROOT}: its first owner collected, else the lowest uid offering the link it seeks. */
-    private static int[] parents(List<OwnershipRef> all) {
-        Map<UidBits, Integer> byUid = new HashMap<>(all.size() * 2);
-        Map<String, Integer> offered = new HashMap<>();
-        int[] parents = new int[all.size()];
-        for (int i = 0; i < all.size(); i++) {
-            OwnershipRef ref = all.get(i);
-            byUid.put(ref.bits(), i);
-            for (String link : ref.offers()) {
-                offered.merge(link, i, (one, other) -> all.get(other).precedes(all.get(one)) ? other : one);
-            }
-        }
-        for (int i = 0; i < all.size(); i++) {
-            OwnershipRef ref = all.get(i);
-            Integer parent = null;
-            for (int o = 0; o < ref.ownerCount() && parent == null; o++) {
-                parent = byUid.get(ref.owner(o));
-            }
-            if (ref.owners == null) {
-                String sought = ref.seeks();
-                parent = sought == null ? null : offered.get(sought);
-            }
-            parents[i] = parent == null || parent == i ? ROOT : parent;
-        }
-        return parents;
-    }
-
-    private static int[][] children(List<OwnershipRef> all, int[] parents) {
-        int[] counts = new int[all.size()];
-        for (int parent : parents) {
-            if (parent >= 0) {
-                counts[parent]++;
-            }
-        }
-        int[][] children = new int[all.size()][];
-        for (int i = 0; i < counts.length; i++) {
-            children[i] = new int[counts[i]];
-            counts[i] = 0;
-        }
-        for (int i = 0; i < parents.length; i++) {
-            if (parents[i] >= 0) {
-                children[parents[i]][counts[parents[i]]++] = i;
-            }
-        }
-        return children;
     }
 
     /** How many nodes the last {@link #roots()} left out of trees deeper than {@value #MAX_LEVELS} levels. */
     public long cut() {
         return cut.get();
-    }
-
-    private static TreeNode node(int index, int level, List<OwnershipRef> all, int[][] children, long[] leftOut) {
-        OwnershipRef ref = all.get(index);
-        if (level == MAX_LEVELS) {
-            leftOut[0] += descendants(index, children);
-            return ref.node(List.of());
-        }
-        List<TreeNode> nodes = new ArrayList<>(children[index].length);
-        for (int child : children[index]) {
-            nodes.add(node(child, level + 1, all, children, leftOut));
-        }
-        nodes.sort(SIBLINGS);
-        return ref.node(nodes);
-    }
-
-    /** The nodes under {@code index}, counted without recursion: the chain below a cut may be any length. */
-    private static long descendants(int index, int[][] children) {
-        long count = 0;
-        ArrayDeque<Integer> pending = new ArrayDeque<>();
-        pending.push(index);
-        while (!pending.isEmpty()) {
-            for (int child : children[pending.pop()]) {
-                count++;
-                pending.push(child);
-            }
-        }
-        return count;
     }
 
     /** Owner uids as pairs of longs, the controller's first; null when the object has no owner. */
@@ -314,7 +254,109 @@ public final class OwnershipTree implements ObjectObserver {
         return OwnershipRef.NO_LINKS;
     }
 
-    private String share(String text) {
-        return shared.computeIfAbsent(text, same -> same);
+    /**
+     * The parents and children of every object in the trees, by slot of a snapshot of the index's
+     * table: arrays of ints (every object's children in one array, each from its start), no map
+     * entry per object.
+     */
+    private static final class Forest {
+        final OwnershipRef[] slots;
+        private final int[] parents;
+        private final int[] childStart;
+        private final int[] children;
+
+        /** Under {@code index}'s lock. */
+        Forest(ObjectIndex index) {
+            OwnershipRef[] table = index.slots();
+            slots = new OwnershipRef[table.length];
+            Map<String, Integer> offered = new HashMap<>();
+            for (int i = 0; i < table.length; i++) {
+                OwnershipRef ref = table[i];
+                if (ref != null && ref.is(OwnershipRef.IN_TREE)) {
+                    slots[i] = ref;
+                    for (String link : ref.offers()) {
+                        offered.merge(link, i, (one, other) -> table[other].precedes(table[one]) ? other : one);
+                    }
+                }
+            }
+            parents = new int[slots.length];
+            int[] counts = new int[slots.length + 1];
+            for (int i = 0; i < slots.length; i++) {
+                parents[i] = ROOT;
+                OwnershipRef ref = slots[i];
+                if (ref == null) {
+                    continue;
+                }
+                int parent = ROOT;
+                for (int o = 0; o < ref.ownerCount() && parent == ROOT; o++) {
+                    parent = index.treeSlot(ref.owners[2 * o], ref.owners[2 * o + 1]);
+                }
+                if (ref.owners == null) {
+                    String sought = ref.seeks();
+                    Integer offer = sought == null ? null : offered.get(sought);
+                    parent = offer == null ? ROOT : offer;
+                }
+                if (parent != i && parent != ROOT) {
+                    parents[i] = parent;
+                    counts[parent + 1]++;
+                }
+            }
+            for (int i = 0; i < slots.length; i++) {
+                counts[i + 1] += counts[i];
+            }
+            childStart = counts.clone();
+            children = new int[counts[slots.length]];
+            for (int i = 0; i < slots.length; i++) {
+                if (parents[i] != ROOT) {
+                    children[counts[parents[i]]++] = i;
+                }
+            }
+        }
+
+        /** The slots of the roots that have a child, sorted by namespace, kind, name and uid. */
+        List<Integer> roots() {
+            List<Integer> roots = new ArrayList<>();
+            for (int i = 0; i < slots.length; i++) {
+                if (slots[i] != null && parents[i] == ROOT && childStart[i + 1] > childStart[i]) {
+                    roots.add(i);
+                }
+            }
+            Comparator<OwnershipRef> order = Comparator.comparing((OwnershipRef ref) -> ref.namespace,
+                            Comparator.nullsFirst(Comparator.<String>naturalOrder()))
+                    .thenComparing(ref -> ref.kind)
+                    .thenComparing(OwnershipRef::name)
+                    .thenComparing(OwnershipRef::uid);
+            roots.sort(Comparator.comparing(slot -> slots[slot], order));
+            return roots;
+        }
+
+        TreeNode node(int index, int level, long[] leftOut) {
+            OwnershipRef ref = slots[index];
+            if (level == MAX_LEVELS) {
+                leftOut[0] += descendants(index);
+                return ref.node(List.of());
+            }
+            List<TreeNode> nodes = new ArrayList<>(childStart[index + 1] - childStart[index]);
+            for (int c = childStart[index]; c < childStart[index + 1]; c++) {
+                nodes.add(node(children[c], level + 1, leftOut));
+            }
+            nodes.sort(SIBLINGS);
+            return ref.node(nodes);
+        }
+
+        /** The nodes under {@code index}, counted without recursion: the chain below a cut may be any length. */
+        private long descendants(int index) {
+            long count = 0;
+            ArrayDeque<Integer> pending = new ArrayDeque<>();
+            pending.push(index);
+            while (!pending.isEmpty()) {
+                int at = pending.pop();
+                for (int c = childStart[at]; c < childStart[at + 1]; c++) {
+                    count++;
+                    pending.push(children[c]);
+                }
+            }
+            return count;
+        }
     }
 }

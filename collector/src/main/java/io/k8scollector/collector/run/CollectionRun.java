@@ -32,7 +32,6 @@ import io.k8scollector.protocol.FetchingStart;
 import io.k8scollector.protocol.HelmRelease;
 import io.k8scollector.protocol.Json;
 import io.k8scollector.protocol.Skipped;
-import io.k8scollector.protocol.TreeNode;
 import io.k8scollector.protocol.TypeRecord;
 import java.time.Clock;
 import java.time.Duration;
@@ -139,9 +138,7 @@ public final class CollectionRun {
             for (TypeRecord type : catalog.typeRecords(failures)) {
                 sink.accept(ShippedRecord.of(type, Json.MAPPER.writeValueAsBytes(type)));
             }
-            for (TreeNode root : trees.roots()) {
-                sink.accept(ShippedRecord.of(root, Json.MAPPER.writeValueAsBytes(root)));
-            }
+            trees.forEachRoot(root -> sink.accept(ShippedRecord.of(root, Json.MAPPER.writeValueAsBytes(root))));
             skipped.addAll(helm.skipped());
             skipped.addAll(objects.skipped());
 

@@ -13,6 +13,7 @@ import io.k8scollector.collector.discovery.TypeDiscovery;
 import io.k8scollector.collector.discovery.TypeSelection;
 import io.k8scollector.collector.enrichment.ArgoApplications;
 import io.k8scollector.collector.enrichment.HelmReleases;
+import io.k8scollector.collector.enrichment.ObjectIndex;
 import io.k8scollector.collector.enrichment.OwnershipTree;
 import io.k8scollector.collector.health.CollectorHealth;
 import io.k8scollector.collector.health.CollectorMetrics;
@@ -32,7 +33,6 @@ import io.k8scollector.collector.shipping.ShippingException;
 import io.k8scollector.collector.shipping.ShippingStats;
 import io.k8scollector.collector.shipping.Sink;
 import io.k8scollector.collector.tracking.IndexedObject;
-import io.k8scollector.collector.tracking.ObjectIndex;
 import io.k8scollector.collector.tracking.PendingChanges;
 import io.k8scollector.collector.watching.ObjectHead;
 import io.k8scollector.collector.watching.TypeWatch;
@@ -53,7 +53,6 @@ import io.k8scollector.protocol.RecordKey;
 import io.k8scollector.protocol.RecordKind;
 import io.k8scollector.protocol.Skipped;
 import io.k8scollector.protocol.StartAnswer;
-import io.k8scollector.protocol.TreeNode;
 import io.k8scollector.protocol.TypeRecord;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
@@ -205,6 +204,8 @@ public final class ContinuousRun {
     private boolean saidProtocol10;
     private Instant lastCommit;
     private Instant lastFull;
+    /** When the next flush is due ({@link System#nanoTime()}): one period after the last one started. */
+    private long nextFlush;
     private Summary summary;
 
     /**
@@ -350,16 +351,16 @@ public final class ContinuousRun {
         }
         typesChanged = false;
         objectsChanged = false;
-        OwnershipTree fresh = new OwnershipTree();
+        // one index holds both what the trees read of each object and what was shipped of it
         ObjectIndex index = new ObjectIndex();
+        OwnershipTree fresh = new OwnershipTree(index);
         Map<RecordKey, Long> records = new HashMap<>();
-        RunReport report = new CollectionRun(config, server, new Recording(sink, records), clock, () -> fresh,
-                new Indexing(index)).run();
+        Map<String, Long> treeDigests = new HashMap<>();
+        RunReport report = new CollectionRun(config, server, new Recording(sink, records, treeDigests), clock,
+                () -> fresh, new Indexing(index)).run();
         trees = fresh;
         treesShipped.clear();
-        for (TreeNode root : fresh.roots()) {
-            treesShipped.put(root.uid(), digestOf(Json.MAPPER.writeValueAsBytes(root)));
-        }
+        treesShipped.putAll(treeDigests);
         base = report.fetchingId();
         clusterUniqueId = report.clusterUniqueId();
         shipped = index;
@@ -375,6 +376,7 @@ public final class ContinuousRun {
         lastCommit = now;
         lastFull = now;
         lastResync = now;
+        nextFlush = System.nanoTime() + settings.flush().toNanos();
         protocol10 = sink.startAnswer().isEmpty();
         if (protocol10 && !saidProtocol10) {
             LOG.warn("The endpoint speaks protocol 1.0: changes are shipped as full fetchings, at most one every {} s.",
@@ -444,9 +446,17 @@ public final class ContinuousRun {
         }
     }
 
-    /** Waits for the next flush: {@code collector.flushSeconds}, or sooner on {@link #stop()}. */
+    /**
+     * Waits for the next flush, or less on {@link #stop()}: flushes start every
+     * {@code collector.flushSeconds} (at once when the last one took longer), so that a change waits
+     * at most that long for its delta, not that long plus the time the last delta took.
+     */
     private void waitForFlush() {
-        pause(settings.flush());
+        long left = nextFlush - System.nanoTime();
+        if (left > 0) {
+            pause(Duration.ofNanos(left));
+        }
+        nextFlush = System.nanoTime() + settings.flush().toNanos();
     }
 
     private void pause(Duration duration) {
@@ -1060,7 +1070,7 @@ public final class ContinuousRun {
         for (int i = 0; i < heads.size(); i++) {
             ResourceType type = headTypes.get(i);
             if (type != null) {
-                shipped.put(type, heads.get(i), null);
+                shipped.put(type, heads.get(i));
                 if (type.equals(listingType)) {
                     shipped.listed(heads.get(i).key(), listingRound);
                 }
@@ -1326,22 +1336,25 @@ public final class ContinuousRun {
             ResourceType type = types.get(object.path("apiVersion").asString("") + "/" + object.path("kind").asString(""));
             JsonNode metadata = object.path("metadata");
             if (type != null && !(metadata.path("uid").asString("").isEmpty() && metadata.path("name").asString("").isEmpty())) {
-                index.put(type, ObjectHead.of(object), null);
+                index.put(type, ObjectHead.of(object));
             }
         }
     }
 
     /**
      * The full fetching's sink, which keeps a digest of each Helm release and type record it ships
-     * (what a resync and a changed CustomResourceDefinition compare with).
+     * (what a resync and a changed CustomResourceDefinition compare with) and of each tree, by its
+     * root's uid (what a changed tree is told from), so that the trees are built once.
      */
     private static final class Recording implements Sink {
         private final HttpSink sink;
         private final Map<RecordKey, Long> records;
+        private final Map<String, Long> trees;
 
-        Recording(HttpSink sink, Map<RecordKey, Long> records) {
+        Recording(HttpSink sink, Map<RecordKey, Long> records, Map<String, Long> trees) {
             this.sink = sink;
             this.records = records;
+            this.trees = trees;
         }
 
         @Override
@@ -1354,6 +1367,10 @@ public final class ContinuousRun {
             if (record.kind() == RecordKind.HELM_RELEASES || record.kind() == RecordKind.TYPES) {
                 synchronized (records) {
                     records.put(record.key(), digestOf(record.json()));
+                }
+            } else if (record.kind() == RecordKind.TREES) {
+                synchronized (trees) {
+                    trees.put(record.key().value(), digestOf(record.json()));
                 }
             }
             sink.accept(record);

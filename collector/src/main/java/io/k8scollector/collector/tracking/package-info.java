@@ -1,5 +1,6 @@
 /**
- * Tracking, in continuous mode: what was shipped of each object (its identity, resourceVersion and
- * ownership, never its body) and the changes waiting for the next delta, coalesced by record key.
+ * Tracking, in continuous mode: the changes waiting for the next delta, coalesced by record key, and
+ * the view of a shipped object ({@link io.k8scollector.collector.tracking.IndexedObject}) that the
+ * one per-object index ({@link io.k8scollector.collector.enrichment.ObjectIndex}) gives.
  */
 package io.k8scollector.collector.tracking;
