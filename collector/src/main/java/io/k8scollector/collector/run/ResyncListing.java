@@ -1,12 +1,12 @@
 package io.k8scollector.collector.run;
 
 import io.k8scollector.collector.discovery.ResourceType;
+import io.k8scollector.collector.enrichment.ObjectIndex;
 import io.k8scollector.collector.listing.ItemReader;
 import io.k8scollector.collector.listing.ListedObject;
 import io.k8scollector.collector.listing.ListingOutcome;
 import io.k8scollector.collector.listing.TypeLister;
 import io.k8scollector.collector.listing.TypeReading;
-import io.k8scollector.collector.tracking.ObjectIndex;
 import io.k8scollector.collector.watching.ObjectHead;
 import io.k8scollector.protocol.Skipped;
 import java.util.ArrayList;
