@@ -19,9 +19,14 @@ RUN mvn -B -ntp -pl deploy -am package -DskipTests -Djib.skip=true \
 
 FROM scratch
 COPY --from=build /image/ /
+# The JVM options and malloc arenas of bin/k8s-collector (docs/deploy.md, "Memory"), as the
+# project's image has them: options on the command line and in JDK_JAVA_OPTIONS (the chart's
+# jvmOptions) override JAVA_TOOL_OPTIONS.
 ENV JAVA_HOME=/opt/java \
     PATH=/opt/java/bin \
-    LD_LIBRARY_PATH=/opt/java/lib:/opt/java/lib/server:/lib/x86_64-linux-gnu
+    LD_LIBRARY_PATH=/opt/java/lib:/opt/java/lib/server:/lib/x86_64-linux-gnu \
+    JAVA_TOOL_OPTIONS="-XX:+UseSerialGC -Xmn24m -XX:SurvivorRatio=4 -XX:-TieredCompilation" \
+    MALLOC_ARENA_MAX=2
 USER 65532:65532
 WORKDIR /tmp
 LABEL org.opencontainers.image.title="k8s-collector" \

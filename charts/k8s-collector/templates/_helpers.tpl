@@ -201,6 +201,10 @@ containers:
             key: redactionKey
       - name: JDK_JAVA_OPTIONS
         value: {{ $root.Values.jvmOptions | quote }}
+      {{- with $root.Values.mallocArenaMax }}
+      - name: MALLOC_ARENA_MAX
+        value: {{ . | int | quote }}
+      {{- end }}
       {{- with $root.Values.extraEnv }}
       {{- toYaml . | nindent 6 }}
       {{- end }}

@@ -5,6 +5,7 @@ import io.k8scollector.collector.config.KubeAccess;
 import io.k8scollector.collector.config.RedactionSettings;
 import io.k8scollector.collector.discovery.ResourceType;
 import io.k8scollector.collector.listing.ItemReader;
+import io.k8scollector.collector.listing.ItemSource;
 import io.k8scollector.collector.listing.ListedObject;
 import io.k8scollector.collector.redaction.Redactor;
 import io.k8scollector.protocol.Json;
@@ -63,7 +64,7 @@ public class RedactionBenchmark {
     public byte[] recordThroughTree() {
         try (JsonParser parser = Json.MAPPER.createParser(podBytes)) {
             parser.nextToken();
-            ObjectNode object = ItemReader.TREE.read(PODS, parser).head();
+            ObjectNode object = ItemReader.TREE.read(PODS, parser, ItemSource.of(podBytes)).head();
             redactor.redact(PODS, object);
             return Json.MAPPER.writeValueAsBytes(object);
         }
@@ -74,7 +75,7 @@ public class RedactionBenchmark {
     public byte[] recordThroughCopy() {
         try (JsonParser parser = Json.MAPPER.createParser(podBytes)) {
             parser.nextToken();
-            return ((ListedObject.Copied) redactor.copy().read(PODS, parser)).record();
+            return ((ListedObject.Copied) redactor.copy().read(PODS, parser, ItemSource.of(podBytes))).record();
         }
     }
 

@@ -53,7 +53,9 @@ class ChartRenderTest {
         assertThat(container.path("image").asString()).isEqualTo("ghcr.io/k8s-collector/k8s-collector:1.0.0");
         assertThat(Manifests.strings(container.path("args"))).containsExactly("-config", "/etc/config", "prod-eu_1");
         assertThat(env(container)).containsEntry("CLUSTER_ID", "prod-eu_1")
-                .containsEntry("JDK_JAVA_OPTIONS", "-XX:+UseSerialGC -XX:-TieredCompilation -XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -XX:-UsePerfData");
+                .containsEntry("JDK_JAVA_OPTIONS", "-XX:+UseSerialGC -Xmn24m -XX:SurvivorRatio=4 -XX:-TieredCompilation"
+                        + " -XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -XX:-UsePerfData")
+                .containsEntry("MALLOC_ARENA_MAX", "2");
         assertThat(mounts(container)).containsEntry("config", "/etc/config").containsEntry("tmp", "/tmp");
         JsonNode volumes = manifests.cronJobPod().path("volumes");
         assertThat(volumes.get(0).path("configMap").path("name").asString())
@@ -61,6 +63,22 @@ class ChartRenderTest {
         assertThat(volumes.get(1).has("emptyDir")).isTrue();
         assertThat(manifests.cronJobPod().path("serviceAccountName").asString())
                 .isEqualTo(manifests.one("ServiceAccount").path("metadata").path("name").asString());
+    }
+
+    /** The pod's JVM gets what bin/k8s-collector gives it: the same options and malloc arenas. */
+    @Test
+    void thePodsJvmHasTheLaunchersMemorySettings() {
+        Map<String, String> env = env(new Helm(home).render(ValueSets.REQUIRED).collectorContainer());
+
+        assertThat(env.get("JDK_JAVA_OPTIONS").split(" ")).contains(ProjectFiles.launcherJvmOptions().toArray(String[]::new));
+        assertThat(env).containsEntry("MALLOC_ARENA_MAX", ProjectFiles.launcherMallocArenaMax());
+    }
+
+    @Test
+    void mallocArenaMaxOfZeroLeavesGlibcsDefault() {
+        Map<String, String> env = env(new Helm(home).render(ValueSets.REQUIRED + "mallocArenaMax: 0\n").collectorContainer());
+
+        assertThat(env).containsKey("JDK_JAVA_OPTIONS").doesNotContainKey("MALLOC_ARENA_MAX");
     }
 
     @Test
@@ -144,7 +162,7 @@ class ChartRenderTest {
         assertThat(data.path("collector.requestTimeoutSeconds").asString()).isEqualTo("30");
         JsonNode container = manifests.collectorContainer();
         assertThat(Manifests.strings(container.path("args"))).containsExactly("-config", "/etc/config", "-debug", "staging-2");
-        assertThat(env(container)).containsEntry("JDK_JAVA_OPTIONS", "-Xmx300m")
+        assertThat(env(container)).containsEntry("JDK_JAVA_OPTIONS", "-Xmx300m").containsEntry("MALLOC_ARENA_MAX", "4")
                 .containsEntry("HTTPS_PROXY", "http://proxy.example.test:3128");
         assertThat(mounts(container)).containsEntry("endpoint-ca", "/etc/endpoint-ca");
     }

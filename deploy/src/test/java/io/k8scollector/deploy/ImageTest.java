@@ -49,6 +49,20 @@ class ImageTest {
         assertThat(image.env()).containsEntry("JAVA_HOME", "/opt/java").containsKey("LD_LIBRARY_PATH");
     }
 
+    /** The image's JVM gets what bin/k8s-collector gives it, and so does the Dockerfile's image. */
+    @Test
+    void theImageHasTheLaunchersMemorySettingsAsTheDockerfileDoes() throws IOException {
+        String[] options = ProjectFiles.launcherJvmOptions().toArray(String[]::new);
+        String arenas = ProjectFiles.launcherMallocArenaMax();
+
+        assertThat(image.env().get("JAVA_TOOL_OPTIONS")).isNotNull();
+        assertThat(image.env().get("JAVA_TOOL_OPTIONS").split(" ")).containsExactly(options);
+        assertThat(image.env()).containsEntry("MALLOC_ARENA_MAX", arenas);
+        String dockerfile = Files.readString(ProjectFiles.root().resolve("Dockerfile"));
+        assertThat(dockerfile).contains("JAVA_TOOL_OPTIONS=\"" + String.join(" ", options) + "\"")
+                .contains("MALLOC_ARENA_MAX=" + arenas);
+    }
+
     @Test
     void theImageIsSmallAndHasNoShell() {
         assertThat(image.uncompressedBytes()).isLessThanOrEqualTo(MAX_UNCOMPRESSED_BYTES);

@@ -90,6 +90,9 @@ class ReceiverImageTest {
                 "/opt/java/bin/java", "-XX:+ExitOnOutOfMemoryError", "-jar", "/app/k8s-receiver.jar");
         assertThat(config.path("config").path("Labels").path("org.opencontainers.image.title").asString())
                 .isEqualTo("k8s-receiver");
+        // the collector's JVM options and malloc arenas are for a one-shot job, not for a server
+        assertThat(image.env()).containsEntry("JAVA_HOME", "/opt/java").containsKey("LD_LIBRARY_PATH")
+                .doesNotContainKeys("JAVA_TOOL_OPTIONS", "MALLOC_ARENA_MAX");
     }
 
     @Test

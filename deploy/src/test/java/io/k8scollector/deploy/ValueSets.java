@@ -61,6 +61,7 @@ final class ValueSets {
             endpointCaFile: /etc/endpoint-ca/ca.pem
             debug: true
             jvmOptions: "-Xmx300m"
+            mallocArenaMax: 4
             extraEnv:
               - name: HTTPS_PROXY
                 value: http://proxy.example.test:3128

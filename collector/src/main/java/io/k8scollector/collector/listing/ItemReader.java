@@ -17,7 +17,7 @@ public interface ItemReader {
      * The whole object as a tree, with {@code apiVersion} and {@code kind} set (the API server
      * leaves them out of the items of built-in lists) and without {@code metadata.managedFields}.
      */
-    ItemReader TREE = (type, parser) -> new ListedObject.Whole(typed(type, parser.readValueAsTree()));
+    ItemReader TREE = (type, parser, source) -> new ListedObject.Whole(typed(type, parser.readValueAsTree()));
 
     /**
      * An item of a metadata-only list ({@code PartialObjectMetadata}) as the head of an object of
@@ -39,9 +39,9 @@ public interface ItemReader {
 
     /**
      * Reads the item of {@code type} that starts at the parser's current {@code START_OBJECT},
-     * through its {@code END_OBJECT}.
+     * through its {@code END_OBJECT}; {@code source} holds the bytes the parser reads.
      */
-    ListedObject read(ResourceType type, JsonParser parser);
+    ListedObject read(ResourceType type, JsonParser parser, ItemSource source);
 
     private static ObjectNode typed(ResourceType type, ObjectNode item) {
         if (item.path("metadata") instanceof ObjectNode metadata) {

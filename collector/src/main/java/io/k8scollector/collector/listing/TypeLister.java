@@ -224,6 +224,7 @@ public final class TypeLister {
         /** Reads one batch, emitting its items; an item past the parser's limits is skipped alone and named in {@link #refused}. */
         private void read(ItemBatch batch) {
             int position = batch.firstItem();
+            ItemSource source = new ItemSource(batch.bytes(), batch.from());
             try (ItemLimits parser = new ItemLimits(ItemLimits.LIST_RESPONSES.createParser(batch.bytes(), batch.from(),
                     batch.to() - batch.from()), ItemLimits.ITEM_NESTING)) {
                 for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
@@ -233,7 +234,7 @@ public final class TypeLister {
                     }
                     parser.startItem();
                     try {
-                        accept(reader.read(type, parser));
+                        accept(reader.read(type, parser, source));
                     } catch (ItemLimits.Refused e) {
                         parser.skipItem();
                         refuse(e, parser.itemNamespace(), parser.itemName(), position);

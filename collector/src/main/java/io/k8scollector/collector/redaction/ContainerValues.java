@@ -102,6 +102,14 @@ final class ContainerValues {
     }
 
     /**
+     * Whether a container's field {@code name} holds handlers (the probes, {@code lifecycle}), in
+     * which only {@code exec.command} and {@code httpGet.httpHeaders} are redacted.
+     */
+    static boolean isHandler(String name) {
+        return PROBES.contains(name) || name.equals("lifecycle");
+    }
+
+    /**
      * Redacts the value of a container's field {@code name}, one that {@link #holdsValues}: in
      * place, or, for a text ({@code script}), by answering a new node; answers the redacted value.
      */

@@ -105,7 +105,7 @@ final class SecretText {
         if (out.indexOf('"') >= 0 && out.indexOf(':') >= 0) {
             out = jsonMembers(out);
         }
-        if (out.indexOf('=') >= 0) {
+        if (out.indexOf('=') >= 0 && mayAssign(out)) {
             out = replace(ASSIGNMENT, out, this::assignment);
         }
         if (out.contains("://") && out.indexOf('@') >= 0) {
@@ -206,7 +206,11 @@ final class SecretText {
         StringBuilder out = null;
         int copied = 0;
         int from = 0;
-        while (from < text.length() && header.find(from)) {
+        while (from < text.length()) {
+            int candidate = headerStart(text, from);
+            if (candidate < 0 || !header.find(candidate)) {
+                break;
+            }
             int start = header.end();
             from = start;
             if (!headerNames.get(header.group(1))) {
@@ -223,6 +227,66 @@ final class SecretText {
             }
         }
         return out == null ? text : out.append(text, copied, text.length()).toString();
+    }
+
+    /**
+     * Where, from {@code from} on, {@link #HEADER} can next match, or -1: most texts hold a colon
+     * (every timestamp, every digest) and no header, and the regex tries every position. A header
+     * name is a whole run of letters, digits and dashes (within a run, the character before is one
+     * the look-behind refuses) that starts with a letter, is not preceded by a word character,
+     * {@code .}, {@code :}, {@code /}, {@code @} or {@code -}, and is followed by spaces or tabs
+     * and a colon: found from each colon backwards.
+     */
+    private static int headerStart(String text, int from) {
+        for (int colon = text.indexOf(':', from); colon >= 0; colon = text.indexOf(':', colon + 1)) {
+            int end = colon;
+            while (end > 0 && (text.charAt(end - 1) == ' ' || text.charAt(end - 1) == '\t')) {
+                end--;
+            }
+            int start = end;
+            while (start > 0 && isHeaderNameChar(text.charAt(start - 1))) {
+                start--;
+            }
+            if (start < end && start >= from && isAsciiLetter(text.charAt(start))
+                    && (start == 0 || !isWordChar(text.charAt(start - 1)) && ".:/@-".indexOf(text.charAt(start - 1)) < 0)) {
+                return start;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Whether {@link #ASSIGNMENT} can match in {@code text}: a name is a whole run of word
+     * characters, dots and dashes before an {@code =} (within a run, the look-behind refuses),
+     * starts with a letter or {@code _}, and is not preceded by {@code $}. Arguments such as
+     * {@code --port=8080} hold none, and the regex would try every position.
+     */
+    private static boolean mayAssign(String text) {
+        for (int equals = text.indexOf('='); equals >= 0; equals = text.indexOf('=', equals + 1)) {
+            int start = equals;
+            while (start > 0 && (isWordChar(text.charAt(start - 1)) || text.charAt(start - 1) == '.'
+                    || text.charAt(start - 1) == '-')) {
+                start--;
+            }
+            if (start < equals && (isAsciiLetter(text.charAt(start)) || text.charAt(start) == '_')
+                    && (start == 0 || text.charAt(start - 1) != '$')) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isAsciiLetter(char c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z';
+    }
+
+    /** A character of the regex class {@code \\w}: ASCII letters, digits and {@code _}. */
+    private static boolean isWordChar(char c) {
+        return isAsciiLetter(c) || c >= '0' && c <= '9' || c == '_';
+    }
+
+    private static boolean isHeaderNameChar(char c) {
+        return isAsciiLetter(c) || c >= '0' && c <= '9' || c == '-';
     }
 
     /** The end of the line {@code from} is in, trailing whitespace left out. */

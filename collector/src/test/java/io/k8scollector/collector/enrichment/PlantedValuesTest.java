@@ -9,6 +9,7 @@ import io.k8scollector.collector.config.KubeAccess;
 import io.k8scollector.collector.config.RedactionSettings;
 import io.k8scollector.collector.digest.KeyedDigest;
 import io.k8scollector.collector.discovery.ResourceType;
+import io.k8scollector.collector.listing.ItemSource;
 import io.k8scollector.collector.listing.ListedObject;
 import io.k8scollector.collector.listing.TypeReading;
 import io.k8scollector.collector.redaction.Redactor;
@@ -94,9 +95,10 @@ class PlantedValuesTest {
             ObjectPipeline pipeline = new ObjectPipeline(redactor, List.of(storage, argo, trees), 1024, sink);
             objects.forEach((object, type) -> {
                 TypeReading reading = pipeline.reading(type);
-                try (JsonParser parser = Json.MAPPER.createParser(Json.MAPPER.writeValueAsBytes(object))) {
+                byte[] bytes = Json.MAPPER.writeValueAsBytes(object);
+                try (JsonParser parser = Json.MAPPER.createParser(bytes)) {
                     parser.nextToken();
-                    ListedObject listed = reading.reader().read(type, parser);
+                    ListedObject listed = reading.reader().read(type, parser, ItemSource.of(bytes));
                     if (listed instanceof ListedObject.Copied) {
                         copiedKinds.add(type.kind());
                     }

@@ -14,12 +14,14 @@ import io.k8scollector.collector.discovery.ResourceType;
 import io.k8scollector.collector.discovery.TypeDiscovery;
 import io.k8scollector.collector.discovery.TypeSelection;
 import io.k8scollector.collector.listing.ItemReader;
+import io.k8scollector.collector.listing.ItemSource;
 import io.k8scollector.collector.listing.ListedObject;
 import io.k8scollector.collector.listing.ObjectView;
 import io.k8scollector.collector.listing.TypeLister;
 import io.k8scollector.collector.retry.FakeTime;
 import io.k8scollector.protocol.Json;
 import io.k8scollector.testkit.ClusterSpec;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,6 +31,10 @@ import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.JsonParser;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -125,6 +131,41 @@ class RedactingCopyTest {
         assertThat(names).contains("planted-api", "planted-web", "planted-db", "planted-nightly");
         assertThat(PLANTED.leaksIn(records.toString())).isEmpty();
         assertThat(records.toString()).contains("PGPASSWORD=" + KeyedDigest.PREFIX).contains("\"value\":\"" + KeyedDigest.PREFIX);
+    }
+
+    /**
+     * What no step redacts is copied as its bytes where the generator would write the same ones;
+     * white space, escapes, floats, {@code -0} and text outside ASCII come out as the generator
+     * writes them, so that the record is the same bytes either way.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "{\"phase\":\"Running\",\"podIPs\":[{\"ip\":\"10.0.0.1\"}],\"restartCount\":3,\"ready\":true}",
+        "{ \"phase\" : \"Running\" ,\n \"ips\": [ 1, 2 ] }",
+        "{\"ratio\":1.50,\"big\":1e3,\"zero\":-0,\"list\":[2.0E1,{\"x\":-0.0}]}",
+        "{\"message\":\"\\u003cb\\u003e \\\"quoted\\\" caf\u00e9\",\"caf\u00e9\":{\"k\":\"\\/\"}}",
+    })
+    void copiesWhatNoStepRedactsAsTheGeneratorWritesIt(String status) throws Exception {
+        ResourceType pods = new ResourceType("", "v1", "Pod", "pods", true, List.of("get", "list"));
+        String pod = "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"p\",\"uid\":\"u-1\"},"
+                + "\"spec\":{\"containers\":[{\"name\":\"app\",\"image\":\"app:1\",\"ports\":[{\"containerPort\":80}],"
+                + "\"livenessProbe\":{\"httpGet\":{\"path\":\"/ok\",\"port\":80},\"periodSeconds\":1.5},"
+                + "\"readinessProbe\":{\"tcpSocket\":{\"port\":80}}}],\"nodeName\":\"n 1\",\"priority\":-0},"
+                + "\"status\":" + status + "}";
+        byte[] listed = ("[" + pod + "]").getBytes(StandardCharsets.UTF_8);
+
+        byte[] record;
+        try (JsonParser parser = Json.MAPPER.createParser(listed, 1, listed.length - 2)) {
+            parser.nextToken();
+            record = ((ListedObject.Copied) redactor.copy().read(pods, parser, new ItemSource(listed, 1))).record();
+        }
+
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        try (JsonParser parser = Json.MAPPER.createParser(pod); JsonGenerator generator = Json.MAPPER.createGenerator(expected)) {
+            parser.nextToken();
+            generator.copyCurrentStructure(parser);
+        }
+        assertThat(new String(record, StandardCharsets.UTF_8)).isEqualTo(expected.toString(StandardCharsets.UTF_8));
     }
 
     private static List<ListedObject> list(ResourceType type, ItemReader reader) {

@@ -162,7 +162,8 @@ class TypeWatchTest {
             RecordingListener listener = new RecordingListener();
             try (TypeWatch watch = TypeWatch.start(connected.server(), CONFIGMAPS, EVERYWHERE, QUICK,
                     new RequestRate(1000), old, listener)) {
-                awaitTrue(() -> watch.state() != TypeWatch.State.RUNNING, "the watch to end");
+                // the watch sets its state, then tells the listener: await what the assertions read last
+                awaitTrue(() -> !listener.ends.isEmpty(), "the watch's end to be reported");
 
                 assertThat(watch.state()).isEqualTo(TypeWatch.State.EXPIRED);
                 assertThat(listener.ends).containsExactly("expired");
@@ -234,7 +235,8 @@ class TypeWatchTest {
         connected.cluster().faults().forbid("example.com", "widgets");
         RecordingListener listener = new RecordingListener();
         try (TypeWatch watch = watch(WIDGETS, EVERYWHERE, listener)) {
-            awaitTrue(() -> watch.state() != TypeWatch.State.RUNNING, "the watch to end");
+            // the watch sets its state, then tells the listener: await what the assertions read last
+            awaitTrue(() -> !listener.ends.isEmpty(), "the watch's end to be reported");
 
             assertThat(watch.state()).isEqualTo(TypeWatch.State.REFUSED);
             assertThat(listener.ends).singleElement().asString()
