@@ -6,9 +6,10 @@ import tools.jackson.core.JsonParser;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Reads one item of a list response. Two ways: {@link #TREE}, the whole object as a tree, for what
- * needs all of it; and the redaction stage's copy, which writes the redacted record as it reads and
- * keeps only the object's head, for the bulk of the objects of a cluster.
+ * Reads one item of a list response. Three ways: {@link #TREE}, the whole object as a tree, for what
+ * needs all of it; {@link #METADATA}, the head of a metadata-only list's item, for a resync; and the
+ * redaction stage's copy, which writes the redacted record as it reads and keeps only the object's
+ * head, for the bulk of the objects of a cluster.
  */
 @FunctionalInterface
 public interface ItemReader {
@@ -25,7 +26,7 @@ public interface ItemReader {
      * {@code meta.k8s.io/v1} and {@code PartialObjectMetadata}), its {@code metadata} as listed
      * without {@code managedFields}; there is nothing else to it.
      */
-    ItemReader METADATA = (type, parser) -> {
+    ItemReader METADATA = (type, parser, source) -> {
         ObjectNode item = parser.readValueAsTree();
         ObjectNode head = Json.MAPPER.createObjectNode();
         head.put("apiVersion", type.apiVersion());
