@@ -65,6 +65,11 @@ final class BodyEncoder {
         }
     }
 
+    /** Frees what the compressor holds outside the heap; the encoder is not used after. */
+    void close() {
+        compressor.close();
+    }
+
     /** The body {@code writer} writes, as plain JSON. */
     static RequestBody.Form plain(BodyWriter writer, long plainSize) {
         ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(plainSize, Integer.MAX_VALUE));

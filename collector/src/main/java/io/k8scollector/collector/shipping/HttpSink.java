@@ -25,7 +25,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -62,8 +61,8 @@ public final class HttpSink implements Sink {
     private final ShippingTally tally = new ShippingTally();
     /** The open page of each field: a record kind's, or the deletions'. */
     private final Map<String, Page> open = new HashMap<>();
-    private final Map<RecordKind, Set<Long>> produced = new EnumMap<>(RecordKind.class);
-    private final Set<Long> deleted = ConcurrentHashMap.newKeySet();
+    private final Map<RecordKind, KeyHashes> produced = new EnumMap<>(RecordKind.class);
+    private final KeyHashes deleted = new KeyHashes();
     private final Queue<ShippedRecord> rejected = new ConcurrentLinkedQueue<>();
     /** The skipped entries for the records the endpoint refused alone in the last fetching committed. */
     private volatile List<Skipped> refusedAlone = List.of();
@@ -100,7 +99,7 @@ public final class HttpSink implements Sink {
             return thread;
         });
         for (RecordKind kind : RecordKind.values()) {
-            produced.put(kind, ConcurrentHashMap.newKeySet());
+            produced.put(kind, new KeyHashes());
         }
     }
 
@@ -122,7 +121,7 @@ public final class HttpSink implements Sink {
         }
         this.clusterId = clusterId;
         this.fetchingId = start.fetchingId();
-        produced.values().forEach(Set::clear);
+        produced.values().forEach(KeyHashes::clear);
         deleted.clear();
         rejected.clear();
         failure.set(null);
@@ -375,10 +374,11 @@ public final class HttpSink implements Sink {
         return tally.stats();
     }
 
-    /** Stops the senders; pages still in flight are abandoned. */
+    /** Stops the senders and frees the compressor's deflaters; pages still in flight are abandoned. */
     @Override
     public void close() {
         senders.shutdownNow();
+        encoder.close();
     }
 
     private void dispatch(Page page) {
@@ -451,7 +451,7 @@ public final class HttpSink implements Sink {
     /**
      * A 64-bit FNV-1a hash of the record's key, so that the commit counts distinct records even if
      * one was handed over twice, which would otherwise ask the endpoint for more records than it
-     * holds. Hashes keep 100k keys in a few MB; a collision (odds of about 1 in 30 million among a
+     * holds. Hashes keep 100k keys in about a MB ({@link KeyHashes}); a collision (odds of about 1 in 30 million among a
      * million keys) only lowers a count, which the endpoint accepts.
      */
     private static long keyHash(RecordKey key) {
