@@ -25,7 +25,7 @@ COPY --from=build /image/ /
 ENV JAVA_HOME=/opt/java \
     PATH=/opt/java/bin \
     LD_LIBRARY_PATH=/opt/java/lib:/opt/java/lib/server:/lib/x86_64-linux-gnu \
-    JAVA_TOOL_OPTIONS="-XX:+UseSerialGC -Xmn24m -XX:SurvivorRatio=4 -XX:-TieredCompilation" \
+    JAVA_TOOL_OPTIONS="-XX:+UseSerialGC -Xmn24m -XX:SurvivorRatio=4 -XX:-TieredCompilation -XX:InitialRAMPercentage=0 -XX:TrimNativeHeapInterval=1000 -XX:CICompilerCount=1" \
     MALLOC_ARENA_MAX=2
 USER 65532:65532
 WORKDIR /tmp

@@ -54,6 +54,7 @@ class ChartRenderTest {
         assertThat(Manifests.strings(container.path("args"))).containsExactly("-config", "/etc/config", "prod-eu_1");
         assertThat(env(container)).containsEntry("CLUSTER_ID", "prod-eu_1")
                 .containsEntry("JDK_JAVA_OPTIONS", "-XX:+UseSerialGC -Xmn24m -XX:SurvivorRatio=4 -XX:-TieredCompilation"
+                        + " -XX:InitialRAMPercentage=0 -XX:TrimNativeHeapInterval=1000 -XX:CICompilerCount=1"
                         + " -XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -XX:-UsePerfData")
                 .containsEntry("MALLOC_ARENA_MAX", "2");
         assertThat(mounts(container)).containsEntry("config", "/etc/config").containsEntry("tmp", "/tmp");
