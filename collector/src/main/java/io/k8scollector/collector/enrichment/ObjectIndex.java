@@ -60,12 +60,6 @@ public final class ObjectIndex {
         return entry == null ? null : view(entry);
     }
 
-    /** The resourceVersion shipped for {@code key}, or null: whether a listed object changed since it was shipped. */
-    public synchronized String resourceVersion(RecordKey key) {
-        OwnershipRef entry = shippedEntry(key);
-        return entry == null ? null : version(entry);
-    }
-
     /**
      * Marks the shipped object of {@code key} as seen by listing round {@code round} (a relist,
      * which then asks for what it did not see, {@link #unlisted}).
@@ -156,14 +150,8 @@ public final class ObjectIndex {
 
     /** The slot of the entry in the trees of {@code high} and {@code low}, or -1; under the lock. */
     int treeSlot(long high, long low) {
-        int mask = table.length - 1;
-        for (int slot = slot(high, low, mask); table[slot] != null; slot = (slot + 1) & mask) {
-            OwnershipRef entry = table[slot];
-            if (entry.uidHigh == high && entry.uidLow == low) {
-                return entry.is(OwnershipRef.IN_TREE) ? slot : -1;
-            }
-        }
-        return -1;
+        int slot = slotOf(high, low);
+        return slot >= 0 && table[slot].is(OwnershipRef.IN_TREE) ? slot : -1;
     }
 
     /** {@code text} as the one instance of its value this index keeps: every pod's namespace is one string. */
@@ -178,60 +166,61 @@ public final class ObjectIndex {
     }
 
     private OwnershipRef find(long high, long low) {
+        int slot = slotOf(high, low);
+        return slot < 0 ? null : table[slot];
+    }
+
+    /** The slot of the entry of {@code high} and {@code low}, or -1 when there is none. */
+    private int slotOf(long high, long low) {
         int mask = table.length - 1;
         for (int slot = slot(high, low, mask); table[slot] != null; slot = (slot + 1) & mask) {
-            OwnershipRef entry = table[slot];
-            if (entry.uidHigh == high && entry.uidLow == low) {
-                return entry;
+            if (table[slot].uidHigh == high && table[slot].uidLow == low) {
+                return slot;
             }
         }
-        return null;
+        return -1;
+    }
+
+    /** The first free slot of {@code table} on the probe run of {@code entry}'s key. */
+    private static int freeSlot(OwnershipRef[] table, OwnershipRef entry) {
+        int mask = table.length - 1;
+        int slot = slot(entry.uidHigh, entry.uidLow, mask);
+        while (table[slot] != null) {
+            slot = (slot + 1) & mask;
+        }
+        return slot;
     }
 
     /** Puts {@code entry} in the slot of its key, in place of the entry there. */
     private void place(OwnershipRef entry) {
-        int mask = table.length - 1;
-        int slot = slot(entry.uidHigh, entry.uidLow, mask);
-        while (table[slot] != null) {
-            if (table[slot].uidHigh == entry.uidHigh && table[slot].uidLow == entry.uidLow) {
-                table[slot] = entry;
-                return;
-            }
-            slot = (slot + 1) & mask;
+        int slot = slotOf(entry.uidHigh, entry.uidLow);
+        if (slot >= 0) {
+            table[slot] = entry;
+            return;
         }
         if (size + 1 > table.length * MAX_LOAD) {
             grow();
-            place(entry);
-            return;
         }
-        table[slot] = entry;
+        table[freeSlot(table, entry)] = entry;
         size++;
     }
 
     private void grow() {
         OwnershipRef[] old = table;
         table = new OwnershipRef[old.length * 2];
-        int mask = table.length - 1;
         for (OwnershipRef moved : old) {
             if (moved != null) {
-                int slot = slot(moved.uidHigh, moved.uidLow, mask);
-                while (table[slot] != null) {
-                    slot = (slot + 1) & mask;
-                }
-                table[slot] = moved;
+                table[freeSlot(table, moved)] = moved;
             }
         }
     }
 
     private void delete(long high, long low) {
-        int mask = table.length - 1;
-        for (int slot = slot(high, low, mask); table[slot] != null; slot = (slot + 1) & mask) {
-            if (table[slot].uidHigh == high && table[slot].uidLow == low) {
-                table[slot] = null;
-                size--;
-                shiftBack(slot, mask);
-                return;
-            }
+        int slot = slotOf(high, low);
+        if (slot >= 0) {
+            table[slot] = null;
+            size--;
+            shiftBack(slot, table.length - 1);
         }
     }
 

@@ -140,6 +140,8 @@ public final class ContinuousRun {
     private final PendingChanges pending;
     private final ObjectPipeline pipeline;
     private final RequestRate watchRate;
+    /** Lists the selected types (the run's selection, page size, request rate and retrier). */
+    private final TypeLister lister;
     /** Lists types again reading only what changed since shipped. */
     private final ResyncListing resyncListing;
     private final Map<ResourceType, TypeWatch> watches = new LinkedHashMap<>();
@@ -227,8 +229,9 @@ public final class ContinuousRun {
                 config.limits().maxItemSizeKb(), this::changed);
         this.watchRate = new RequestRate(config.limits().apiQps());
         this.digest = new KeyedDigest(config.redaction().key());
-        this.resyncListing = new ResyncListing(new TypeLister(server, config.selection(), config.limits().listPageSize(),
-                watchRate, Retrier.of(config.shipping().retry())), health::progressed);
+        this.lister = new TypeLister(server, config.selection(), config.limits().listPageSize(), watchRate,
+                Retrier.of(config.shipping().retry()));
+        this.resyncListing = new ResyncListing(lister, health::progressed);
     }
 
     /**
@@ -916,7 +919,7 @@ public final class ContinuousRun {
         Selection selection = config.selection();
         Selection helmOnly = new Selection(selection.resources(), selection.toggles(), selection.excludes(),
                 selection.watchNamespace(), selection.ignoreNamespaces(), HelmStorage.SELECTOR);
-        TypeLister lister = new TypeLister(server, helmOnly, config.limits().listPageSize(), watchRate,
+        TypeLister storageLister = new TypeLister(server, helmOnly, config.limits().listPageSize(), watchRate,
                 Retrier.of(config.shipping().retry()));
         boolean readAll = !uncoveredOnly;
         for (ResourceType storage : catalog.helmStorage()) {
@@ -927,7 +930,7 @@ public final class ContinuousRun {
             if (old != null) {
                 old.close();
             }
-            ListingOutcome listing = lister.list(storage, ItemReader.TREE, listed -> helm.observe(listed.head()));
+            ListingOutcome listing = storageLister.list(storage, ItemReader.TREE, listed -> helm.observe(listed.head()));
             if (!listing.complete()) {
                 readAll = false;
                 LOG.warn("Helm releases stored in {} were not read again: {}", storage.qualifiedName(), listing.message());
@@ -955,10 +958,7 @@ public final class ContinuousRun {
             offer(RecordKey.of(release), Json.MAPPER.writeValueAsBytes(release), gone, now);
         }
         if (readAll) {
-            for (RecordKey key : gone) {
-                String[] parts = key.value().split("/", 3);
-                pending.delete(Deletion.helmRelease(parts[0], parts[1], parts[2]), now);
-            }
+            deleteReleases(gone, now);
             releasesReadAgain(helm.releases(), now);
         }
     }
@@ -978,8 +978,6 @@ public final class ContinuousRun {
             return;
         }
         ArgoApplications argo = new ArgoApplications(digest);
-        TypeLister lister = new TypeLister(server, config.selection(), config.limits().listPageSize(), watchRate,
-                Retrier.of(config.shipping().retry()));
         for (ResourceType type : catalog.selected()) {
             if (argo.view(type) == ObjectView.NONE) {
                 continue;
@@ -1002,12 +1000,17 @@ public final class ContinuousRun {
             gone.remove(RecordKey.of(release));
             pending.upsert(RecordKey.of(release), Json.MAPPER.writeValueAsBytes(release), now);
         }
-        for (RecordKey key : gone) {
+        deleteReleases(gone, now);
+        LOG.info("Helm's release storage was read again: {} releases sent whole, no longer reported skipped.",
+                all.size());
+    }
+
+    /** Makes pending the deletion of each Helm release of {@code keys} (source/namespace/name). */
+    private void deleteReleases(Set<RecordKey> keys, Instant now) {
+        for (RecordKey key : keys) {
             String[] parts = key.value().split("/", 3);
             pending.delete(Deletion.helmRelease(parts[0], parts[1], parts[2]), now);
         }
-        LOG.info("Helm's release storage was read again: {} releases sent whole, no longer reported skipped.",
-                all.size());
     }
 
     /**
@@ -1335,7 +1338,7 @@ public final class ContinuousRun {
         public void observe(ObjectNode object) {
             ResourceType type = types.get(object.path("apiVersion").asString("") + "/" + object.path("kind").asString(""));
             JsonNode metadata = object.path("metadata");
-            if (type != null && !(metadata.path("uid").asString("").isEmpty() && metadata.path("name").asString("").isEmpty())) {
+            if (type != null && !ResyncListing.unnamed(metadata)) {
                 index.put(type, ObjectHead.of(object));
             }
         }

@@ -86,14 +86,12 @@ final class ResyncListing {
         Stale stale = new Stale();
         ListingOutcome heads = metadata.list(type, ItemReader.METADATA, item -> {
             progressed.run();
-            JsonNode meta = item.metadata();
-            if (meta.path("uid").asString("").isEmpty() && meta.path("name").asString("").isEmpty()) {
+            if (unnamed(item.metadata())) {
                 // nothing names it: a full run's pipeline would skip it too
                 return;
             }
             ObjectHead head = ObjectHead.of(item.head());
-            String version = index.listed(head.key(), round);
-            if (version == null || !version.equals(head.resourceVersion())) {
+            if (changedSinceShipped(index, head, round)) {
                 stale.add(head);
             }
         });
@@ -137,18 +135,28 @@ final class ResyncListing {
             int round, Runnable handedOn) {
         return lister.list(type, reading.reader(), listed -> {
             progressed.run();
-            JsonNode meta = listed.metadata();
-            if (meta.path("uid").asString("").isEmpty() && meta.path("name").asString("").isEmpty()) {
+            if (unnamed(listed.metadata())) {
                 reading.consumer().accept(listed);
                 return;
             }
             ObjectHead head = ObjectHead.of(listed.head());
-            String version = index.listed(head.key(), round);
-            if (whole || version == null || !version.equals(head.resourceVersion())) {
+            // marked as listed even when whole: what the round did not mark is gone
+            if (changedSinceShipped(index, head, round) || whole) {
                 reading.consumer().accept(listed);
                 handedOn.run();
             }
         });
+    }
+
+    /** Whether an object has neither a uid nor a name: nothing can key it. */
+    static boolean unnamed(JsonNode metadata) {
+        return metadata.path("uid").asString("").isEmpty() && metadata.path("name").asString("").isEmpty();
+    }
+
+    /** Marks {@code head} as listed in {@code round}; whether it is new or has another resourceVersion than shipped. */
+    private static boolean changedSinceShipped(ObjectIndex index, ObjectHead head, int round) {
+        String version = index.listed(head.key(), round);
+        return version == null || !version.equals(head.resourceVersion());
     }
 
     /** The heads of the objects new or changed since shipped, kept only while few enough to read one by one. */

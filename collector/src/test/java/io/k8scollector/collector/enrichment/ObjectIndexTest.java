@@ -48,7 +48,7 @@ class ObjectIndexTest {
         assertThat(found).isEqualTo(new IndexedObject(PODS, uid, "shop", "web-1", "5132"));
         assertThat(found.key()).isEqualTo(RecordKey.object(uid, null, null, null, null));
         assertThat(found.deletion()).isEqualTo(Deletion.object(uid, "v1", "Pod", "shop", "web-1"));
-        assertThat(index.resourceVersion(found.key())).isEqualTo("5132");
+        assertThat(index.get(found.key()).resourceVersion()).isEqualTo("5132");
     }
 
     @Test
@@ -217,7 +217,7 @@ class ObjectIndexTest {
         assertThat(index.size()).isEqualTo(shipped.size());
         assertThat(index.ofType(PODS)).containsExactlyInAnyOrderElementsOf(shipped.values());
         for (Map.Entry<RecordKey, IndexedObject> entry : shipped.entrySet()) {
-            assertThat(index.resourceVersion(entry.getKey())).isEqualTo(entry.getValue().resourceVersion());
+            assertThat(index.get(entry.getKey()).resourceVersion()).isEqualTo(entry.getValue().resourceVersion());
         }
         OwnershipTree fresh = new OwnershipTree();
         inTrees.values().forEach(fresh::observe);
