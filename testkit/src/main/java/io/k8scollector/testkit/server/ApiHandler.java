@@ -274,10 +274,7 @@ final class ApiHandler implements HttpHandler {
 
     /** What goes before an item's body after its opening brace: its type, when the item carries one. */
     private static byte[] itemPrefix(ApiResource type, String version, boolean typed) {
-        String prefix = typed
-                ? "{\"kind\":\"" + type.kind() + "\",\"apiVersion\":\"" + type.apiVersion(version) + "\","
-                : "{";
-        return prefix.getBytes(StandardCharsets.UTF_8);
+        return typed ? ListBody.typedItemPrefix(type.kind(), type.apiVersion(version)) : new byte[] {'{'};
     }
 
     private static int limit(String value) {

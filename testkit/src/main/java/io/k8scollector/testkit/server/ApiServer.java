@@ -9,11 +9,9 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The HTTPS listener on 127.0.0.1 that serves a store as a Kubernetes API server. Its connections
@@ -95,13 +93,7 @@ public final class ApiServer implements AutoCloseable {
 
     /** Requests received so far, by path (without query), in path order. */
     public Map<String, Long> requests() {
-        return counts(handler.requests());
-    }
-
-    private static Map<String, Long> counts(Map<String, LongAdder> adders) {
-        Map<String, Long> counts = new TreeMap<>();
-        adders.forEach((path, count) -> counts.put(path, count.sum()));
-        return counts;
+        return Traffic.sums(handler.requests());
     }
 
     /**

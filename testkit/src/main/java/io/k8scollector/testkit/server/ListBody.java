@@ -3,6 +3,7 @@ package io.k8scollector.testkit.server;
 import io.k8scollector.testkit.store.StoredObject;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -17,6 +18,11 @@ import java.util.List;
 record ListBody(byte[] head, byte[] itemPrefix, List<StoredObject> items) {
 
     private static final byte[] TAIL = {']', '}'};
+
+    /** The prefix of an item that carries its type: its opening brace, {@code kind} and {@code apiVersion}. */
+    static byte[] typedItemPrefix(String kind, String apiVersion) {
+        return ("{\"kind\":\"" + kind + "\",\"apiVersion\":\"" + apiVersion + "\",").getBytes(StandardCharsets.UTF_8);
+    }
 
     /** The body's length in bytes. */
     long length() {

@@ -2,7 +2,6 @@ package io.k8scollector.testkit.server;
 
 import io.k8scollector.protocol.Json;
 import io.k8scollector.testkit.store.StoredObject;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -65,8 +64,7 @@ enum ListForm {
     }
 
     static byte[] metadataItemPrefix() {
-        return ("{\"kind\":\"" + METADATA_KIND + "\",\"apiVersion\":\"" + METADATA_API_VERSION + "\",")
-                .getBytes(StandardCharsets.UTF_8);
+        return ListBody.typedItemPrefix(METADATA_KIND, METADATA_API_VERSION);
     }
 
     private static StoredObject metadataOf(StoredObject object) {

@@ -74,9 +74,14 @@ public final class Traffic {
      * included), by path without query, in path order; they add up to {@code of(LIST).requests()}.
      */
     public Map<String, Long> lists() {
-        Map<String, Long> counts = new TreeMap<>();
-        listsByPath.forEach((path, count) -> counts.put(path, count.sum()));
-        return counts;
+        return sums(listsByPath);
+    }
+
+    /** Each count of {@code adders} as it is now, in key order. */
+    static Map<String, Long> sums(Map<String, LongAdder> adders) {
+        Map<String, Long> sums = new TreeMap<>();
+        adders.forEach((key, count) -> sums.put(key, count.sum()));
+        return sums;
     }
 
     /** Every kind's count but the admin API's: what clients of the API cost. */
