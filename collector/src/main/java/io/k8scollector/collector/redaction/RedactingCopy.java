@@ -239,8 +239,7 @@ final class RedactingCopy implements ItemReader {
                 int end = skipStructure();
                 if (mentions(start, end, EXEC) || mentions(start, end, HTTP_HEADERS)
                         || !VerbatimJson.copiesAsIs(bytes, start, end)) {
-                    try (JsonParser again = Json.MAPPER.createParser(bytes, start, end - start)) {
-                        again.nextToken();
+                    try (JsonParser again = reparse(start, end)) {
                         generator.writeTree(containers.redactField(name, again.readValueAsTree()));
                     }
                 } else {
@@ -306,8 +305,7 @@ final class RedactingCopy implements ItemReader {
             if (VerbatimJson.copiesAsIs(bytes, start, end)) {
                 raw(start, end);
             } else {
-                try (JsonParser again = Json.MAPPER.createParser(bytes, start, end - start)) {
-                    again.nextToken();
+                try (JsonParser again = reparse(start, end)) {
                     generator.copyCurrentStructure(again);
                 }
             }
@@ -328,6 +326,13 @@ final class RedactingCopy implements ItemReader {
                 }
             }
             return source.tokenStart(parser) + 1;
+        }
+
+        /** A parser of the value in {@code bytes} from {@code start} to {@code end}, at its first token. */
+        private JsonParser reparse(int start, int end) {
+            JsonParser again = Json.MAPPER.createParser(bytes, start, end - start);
+            again.nextToken();
+            return again;
         }
 
         /** Writes the value in {@code bytes} from {@code start} to {@code end} as it is. */
