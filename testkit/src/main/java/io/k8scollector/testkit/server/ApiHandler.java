@@ -244,11 +244,9 @@ final class ApiHandler implements HttpHandler {
             }
         }
         head.append("},\"items\":[");
-        ListBody body = metadata
-                ? new ListBody(head.toString().getBytes(StandardCharsets.UTF_8), ListForm.metadataItemPrefix(),
-                        ListForm.metadataOf(page.items()))
-                : new ListBody(head.toString().getBytes(StandardCharsets.UTF_8),
-                        itemPrefix(type, request.version(), type.custom()), page.items());
+        ListBody body = new ListBody(head.toString().getBytes(StandardCharsets.UTF_8),
+                metadata ? ListForm.metadataItemPrefix() : itemPrefix(type, request.version(), type.custom()),
+                metadata ? ListForm.metadataOf(page.items()) : page.items());
         if (breakOff) {
             breakOff(exchange, body);
         } else if (body.length() > LARGEST_CACHED_PAGE) {

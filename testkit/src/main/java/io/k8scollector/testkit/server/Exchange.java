@@ -16,6 +16,7 @@ import java.util.Map;
 final class Exchange {
 
     private final HttpExchange http;
+    private final String path;
     private final Map<String, String> query;
     private final Traffic traffic;
     private Traffic.Kind kind = Traffic.Kind.OTHER;
@@ -23,6 +24,8 @@ final class Exchange {
 
     Exchange(HttpExchange http, Traffic traffic) {
         this.http = http;
+        // Decoded once: the handlers and the traffic count read the path several times a request.
+        this.path = http.getRequestURI().getPath();
         this.query = parseQuery(http.getRequestURI().getRawQuery());
         this.traffic = traffic;
     }
@@ -46,7 +49,7 @@ final class Exchange {
     }
 
     String path() {
-        return http.getRequestURI().getPath();
+        return path;
     }
 
     /** A query parameter, or null. */
