@@ -7,38 +7,24 @@ written to stdout as it arrives. A summary line (pages, items, bytes) goes to st
 
 Uses the kubeconfig's current context: server, certificate-authority-data and bearer token.
 """
-import base64
-import http.client
+import os
 import re
-import ssl
 import sys
 import urllib.parse
 
-import yaml
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from kubeconfig import connect  # noqa: E402
 
 # Kubernetes writes a list's metadata (with the continue token) before its items, so the token
 # is read from the head of the body instead of parsing megabytes of JSON per page.
 CONTINUE = re.compile(rb'"continue"\s*:\s*"([^"]*)"')
 
 
-def named(entries, name, field):
-    return next(entry[field] for entry in entries if entry["name"] == name)
-
-
 def main():
     kubeconfig_path = sys.argv[1]
     path = sys.argv[2] if len(sys.argv) > 2 else "/api/v1/pods"
     limit = int(sys.argv[3]) if len(sys.argv) > 3 else 500
-    with open(kubeconfig_path) as f:
-        kubeconfig = yaml.safe_load(f)
-    context = named(kubeconfig["contexts"], kubeconfig["current-context"], "context")
-    cluster = named(kubeconfig["clusters"], context["cluster"], "cluster")
-    user = named(kubeconfig["users"], context["user"], "user")
-    server = urllib.parse.urlsplit(cluster["server"])
-    tls = ssl.create_default_context(
-        cadata=base64.b64decode(cluster["certificate-authority-data"]).decode("ascii"))
-    connection = http.client.HTTPSConnection(server.hostname, server.port, context=tls)
-    headers = {"Authorization": "Bearer " + user["token"], "Accept": "application/json"}
+    connection, headers = connect(kubeconfig_path)
     out = sys.stdout.buffer
     pages = total = 0
     token = ""
