@@ -81,7 +81,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The collector's continuous mode (protocol 1.1): a full fetching (a {@link CollectionRun}),
- * then a watch of every type it listed, from that list's resourceVersion, and every
+ * with a watch of every type it listed started as soon as that type's listing ended, from that
+ * list's resourceVersion (what it sees before the commit goes in the first delta), and every
  * {@code collector.flushSeconds} a delta on the last committed fetching with what changed since:
  * each changed object redacted by the same {@link ObjectPipeline} as a full run, coalesced by key
  * ({@link PendingChanges}), a deletion for each deleted one; an empty delta (a heartbeat) when
@@ -144,8 +145,12 @@ public final class ContinuousRun {
     private final TypeLister lister;
     /** Lists types again reading only what changed since shipped. */
     private final ResyncListing resyncListing;
+    /** The main watch of each type; the full fetching's lister threads start them, under its lock. */
     private final Map<ResourceType, TypeWatch> watches = new LinkedHashMap<>();
-    private final Map<String, ResourceType> typesByApiKind = new LinkedHashMap<>();
+    /** The full fetching is listing: a type's watch starts when its own listing ends (guarded by {@link #watches}). */
+    private boolean fullListing;
+    /** The types listed or watched, by apiVersion and kind; the full fetching's lister threads add to it. */
+    private final Map<String, ResourceType> typesByApiKind = new ConcurrentHashMap<>();
     private final Set<ResourceType> expired = new LinkedHashSet<>();
     /** Helm releases whose storage changed since the last flush: derived again from their storage. */
     private final Set<HelmName> helmChanged = new LinkedHashSet<>();
@@ -330,8 +335,8 @@ public final class ContinuousRun {
     }
 
     /**
-     * A full fetching of everything, then a watch of each type it listed from its list's
-     * resourceVersion; what it shipped becomes what relists compare with.
+     * A full fetching of everything, each type it listed watched from its list's resourceVersion
+     * as soon as its listing ended; what it shipped becomes what relists compare with.
      */
     private void full() {
         abortLeftOpen();
@@ -357,11 +362,26 @@ public final class ContinuousRun {
         // one index holds both what the trees read of each object and what was shipped of it
         ObjectIndex index = new ObjectIndex();
         OwnershipTree fresh = new OwnershipTree(index);
+        // the changes watched before the commit go into the trees being built: those sent after they were are as
+        // shipped, the others differ from what was shipped and go in the first delta
+        trees = fresh;
         Map<RecordKey, Long> records = new HashMap<>();
         Map<String, Long> treeDigests = new HashMap<>();
-        RunReport report = new CollectionRun(config, server, new Recording(sink, records, treeDigests), clock,
-                () -> fresh, new Indexing(index)).run();
-        trees = fresh;
+        RunReport report;
+        synchronized (watches) {
+            fullListing = true;
+        }
+        try {
+            report = new CollectionRun(config, server, new Recording(sink, records, treeDigests), clock,
+                    () -> fresh, new Indexing(index), this::listed).run();
+        } catch (RuntimeException e) {
+            closeWatches();
+            throw e;
+        } finally {
+            synchronized (watches) {
+                fullListing = false;
+            }
+        }
         treesShipped.clear();
         treesShipped.putAll(treeDigests);
         base = report.fetchingId();
@@ -397,9 +417,7 @@ public final class ContinuousRun {
             if (!listing.complete()) {
                 listingFailures.put(type, listing.skipReason());
             }
-            if (listing.complete() && listing.resourceVersion() != null && type.verbs().contains("watch")) {
-                watch(type, listing.resourceVersion());
-            } else {
+            if (!watchable(listing)) {
                 unwatched.add(type);
             }
         }
@@ -410,16 +428,40 @@ public final class ContinuousRun {
         }
     }
 
+    /**
+     * A type of the full fetching was listed: its watch starts now, from that list's
+     * resourceVersion, rather than once every type was listed, when the history after it may be gone
+     * (a {@code 410 Gone} and a relist). What it sees before the commit waits for the first delta.
+     * Called on the thread that listed the type.
+     */
+    private void listed(ListingOutcome listing) {
+        if (watchable(listing)) {
+            synchronized (watches) {
+                if (fullListing) {
+                    watch(listing.type(), listing.resourceVersion());
+                }
+            }
+        }
+    }
+
+    private static boolean watchable(ListingOutcome listing) {
+        return listing.complete() && listing.resourceVersion() != null && listing.type().verbs().contains("watch");
+    }
+
     private void watch(ResourceType type, String resourceVersion) {
         typesByApiKind.put(type.apiVersion() + "/" + type.kind(), type);
-        watches.put(type, TypeWatch.start(server, type, WatchScope.of(config.selection()), timing, watchRate,
-                resourceVersion, new Listener(false)));
-        watching = watches.size();
+        synchronized (watches) {
+            watches.put(type, TypeWatch.start(server, type, WatchScope.of(config.selection()), timing, watchRate,
+                    resourceVersion, new Listener(false)));
+            watching = watches.size();
+        }
     }
 
     private void closeWatches() {
-        watches.values().forEach(TypeWatch::close);
-        watches.clear();
+        synchronized (watches) {
+            watches.values().forEach(TypeWatch::close);
+            watches.clear();
+        }
         helmWatches.values().forEach(TypeWatch::close);
         helmWatches.clear();
         watching = 0;

@@ -61,9 +61,12 @@ class ContinuousRunTest {
     private static final WatchTiming QUICK = new WatchTiming(2, 3, Duration.ofSeconds(1), Duration.ofMillis(20),
             Duration.ofMillis(200));
 
+    /** The events of each type the test cluster keeps for watches to resume from: more than a test's flood. */
+    private static final int HISTORY = 300;
+
     @RegisterExtension
     static final ConnectedCluster connected = new ConnectedCluster(ClusterSpec.builder().pods(20).seed(14)
-            .bookmarkInterval(Duration.ofMillis(200)).build());
+            .bookmarkInterval(Duration.ofMillis(200)).watchHistory(HISTORY).build());
 
     @TempDir
     Path dir;
@@ -125,6 +128,33 @@ class ContinuousRunTest {
         await(() -> records(RecordKind.HELM_RELEASES).equals(fresh(RecordKind.HELM_RELEASES)));
         assertThat(records(RecordKind.HELM_RELEASES)).as("the churn upgraded a release").isNotEqualTo(before);
         await(() -> records(RecordKind.TREES).equals(fresh(RecordKind.TREES)));
+        assertThat(endpoint.fullCommits()).isEqualTo(1);
+        assertNoSecretSent();
+    }
+
+    @Test
+    void eachTypeIsWatchedFromTheEndOfItsOwnListingSoThatChangesDuringTheFullFetchingNeedNoRelist() throws Exception {
+        // the ConfigMaps' listing waits for the server: the full fetching stays open meanwhile
+        connected.cluster().faults().throttleOnce("", "configmaps", 8);
+        Map<String, Long> requestsBefore = connected.cluster().requests();
+        Map<String, Long> listsBefore = connected.cluster().listRequests();
+        start(Map.of("collector.retry.deadlineSeconds", "30", "collector.retry.maxAttempts", "3"));
+        await(() -> more(connected.cluster().requests(), requestsBefore, "/api/v1/pods")
+                > more(connected.cluster().listRequests(), listsBefore, "/api/v1/pods"));
+        // more changes of the pods than the history keeps: a watch started from their list after the full
+        // fetching would get 410; one that runs reads each as it comes
+        for (int i = 0; i < 3 * HISTORY; i++) {
+            connected.cluster().churn().step();
+            Thread.sleep(2);
+        }
+        assertThat(endpoint.fullCommits()).as("the churn came while the full fetching was open").isZero();
+        awaitEqual();
+        // before the lists of the full runs the trees are compared with
+        long podLists = more(connected.cluster().listRequests(), listsBefore, "/api/v1/pods");
+        await(() -> records(RecordKind.TREES).equals(fresh(RecordKind.TREES)));
+
+        assertThat(podLists).as("the pods listed once: their watch did not expire").isEqualTo(1);
+        assertThat(endpoint.fullStarts()).isEqualTo(1);
         assertThat(endpoint.fullCommits()).isEqualTo(1);
         assertNoSecretSent();
     }
