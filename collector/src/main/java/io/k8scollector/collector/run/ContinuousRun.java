@@ -159,8 +159,8 @@ public final class ContinuousRun {
     private volatile ObjectIndex shipped = new ObjectIndex();
     /** A digest of each Helm release and type record the endpoint holds, by key, as committed. */
     private final Map<RecordKey, Long> recordsShipped = new HashMap<>();
-    /** Types to list again and compare with what was shipped; true where it must succeed (changes were lost). */
-    private final Map<ResourceType, Boolean> relist = new LinkedHashMap<>();
+    /** Types to list again and compare with what was shipped, each with why. */
+    private final Map<ResourceType, Relist> relist = new LinkedHashMap<>();
     /** Types listed without a watch (none, refused, given up): listed at each resync instead. */
     private final Set<ResourceType> unwatched = new LinkedHashSet<>();
     /** Watches refused or given up since the last flush, with the skipped entry that reports them. */
@@ -561,7 +561,7 @@ public final class ContinuousRun {
             objectsChanged = true;
             completeNext.add(CompleteType.records(RecordKind.TREES));
             probeFirst = true;
-            queueEveryType(true);
+            queueEveryType(Relist.DROPPED);
         }
         if (probeFirst) {
             // a heartbeat first: nothing is listed again until the endpoint takes it
@@ -576,7 +576,7 @@ public final class ContinuousRun {
         }
         if (resyncDue) {
             LOG.info("Resyncing: every type listed again and the differences sent, as every collector.resyncMinutes.");
-            queueEveryType(false);
+            queueEveryType(Relist.RESYNC);
         }
         List<CompleteType> complete = relistExpired();
         if (helmResync) {
@@ -602,10 +602,10 @@ public final class ContinuousRun {
         return !delta(batch, complete, skipped);
     }
 
-    /** Every selected type, to be listed again ({@code mustSucceed}: changes were lost, retried until it is). */
-    private void queueEveryType(boolean mustSucceed) {
+    /** Every selected type, to be listed again for {@code why}. */
+    private void queueEveryType(Relist why) {
         for (ResourceType type : catalog.selected()) {
-            relist.merge(type, mustSucceed, Boolean::logicalOr);
+            relist.merge(type, why, Relist::stronger);
         }
         helmResync = true;
         lastResync = clock.instant();
@@ -692,7 +692,7 @@ public final class ContinuousRun {
         List<ResourceType> added = fresh.selected().stream().filter(type -> !catalog.selected().contains(type)).toList();
         for (ResourceType type : added) {
             typesByApiKind.put(type.apiVersion() + "/" + type.kind(), type);
-            relist.put(type, true);
+            relist.put(type, Relist.DROPPED);
         }
         catalog = fresh;
         LOG.info("A CustomResourceDefinition changed: discovery found {} new and {} removed types.", added.size(),
@@ -820,7 +820,7 @@ public final class ContinuousRun {
      */
     private List<CompleteType> relistExpired() {
         synchronized (expired) {
-            expired.forEach(type -> relist.put(type, true));
+            expired.forEach(type -> relist.merge(type, Relist.EXPIRED, Relist::stronger));
             expired.clear();
         }
         if (!relist.isEmpty() && pending.size() > 0) {
@@ -828,7 +828,7 @@ public final class ContinuousRun {
             shipMidway();
         }
         List<String> failed = new ArrayList<>();
-        for (Map.Entry<ResourceType, Boolean> queued : List.copyOf(relist.entrySet())) {
+        for (Map.Entry<ResourceType, Relist> queued : List.copyOf(relist.entrySet())) {
             String failure = relistOne(queued.getKey(), queued.getValue());
             if (failure != null) {
                 failed.add(failure);
@@ -864,11 +864,12 @@ public final class ContinuousRun {
      * the metadata, then the bodies of only what changed. Then watches it from the new list (or,
      * when it has no watch verb, leaves it to the next resync).
      *
-     * @param mustSucceed whether a failed listing stays queued (changes were lost); else the old
-     *     watch resumes where it was
+     * @param why why it is listed again: whether its metadata is read first, and whether a
+     *     failed listing stays queued (changes were lost) or its old watch resumes where it was
      * @return null when done, else why the listing failed (the type stays queued)
      */
-    private String relistOne(ResourceType type, boolean mustSucceed) {
+    private String relistOne(ResourceType type, Relist why) {
+        boolean mustSucceed = why.mustSucceed;
         TypeWatch old = stopWatch(type);
         metrics.relist(type.resource());
         listingType = type;
@@ -878,8 +879,7 @@ public final class ContinuousRun {
         AtomicLong changed = new AtomicLong();
         ResyncListing.Relisted relisted;
         try {
-            // changes lost (410, dropped, a new type) are many, or all: the type is listed in full
-            relisted = resyncListing.list(type, pipeline.reading(type), index, whole, !mustSucceed, listingRound,
+            relisted = resyncListing.list(type, pipeline.reading(type), index, whole, why.metadataFirst, listingRound,
                     () -> listingRound = ++round, () -> {
                         changed.incrementAndGet();
                         if (!whole && pending.bytes() > settings.maxPendingBytes() / 2) {
@@ -1447,6 +1447,31 @@ public final class ContinuousRun {
 
         DeltaDeclined() {
             super("the endpoint did not take a delta as a delta");
+        }
+    }
+
+    /** Why a type is listed again, which says how; the last is the strongest, which wins when several queue it. */
+    private enum Relist {
+        /** The periodic resync, or a type without a watch: few changes; a failed listing leaves the old watch on. */
+        RESYNC(false, true),
+        /**
+         * Its watch expired ({@code 410 Gone}): what changed after its last resourceVersion was lost, few objects
+         * next to the type's (no more than the history the server keeps), so the metadata first; it must succeed.
+         */
+        EXPIRED(true, true),
+        /** Pending changes were dropped, or the type is new: many or all objects differ, listed whole; it must succeed. */
+        DROPPED(true, false);
+
+        final boolean mustSucceed;
+        final boolean metadataFirst;
+
+        Relist(boolean mustSucceed, boolean metadataFirst) {
+            this.mustSucceed = mustSucceed;
+            this.metadataFirst = metadataFirst;
+        }
+
+        Relist stronger(Relist other) {
+            return compareTo(other) >= 0 ? this : other;
         }
     }
 

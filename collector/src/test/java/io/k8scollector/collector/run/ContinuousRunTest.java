@@ -217,7 +217,7 @@ class ContinuousRunTest {
     }
 
     @Test
-    void anExpiredWatchListsItsTypeAgainAndSendsOnlyTheDifferences() throws Exception {
+    void anExpiredWatchListsItsTypesMetadataAgainAndSendsOnlyTheDifferences() throws Exception {
         start(Map.of());
         awaitEqual();
         // Changes while no watch runs, then history gone: every resumed watch gets 410.
@@ -227,6 +227,8 @@ class ContinuousRunTest {
         awaitEqual();
 
         assertOnlyThoseSent(missed);
+        assertThat(more(connected.cluster().listRequests(), missed.listsBefore(), "/api/v1/namespaces/shop/configmaps"))
+                .as("the metadata listed, then the new ConfigMap's body read alone").isEqualTo(1);
         assertThat(endpoint.commits()).noneMatch(commit -> !commit.path("completeTypes").isEmpty());
         assertThat(connected.cluster().listRequests().get("/api/v1/configmaps"))
                 .isGreaterThan(missed.listsBefore().get("/api/v1/configmaps"));
