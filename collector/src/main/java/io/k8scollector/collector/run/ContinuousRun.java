@@ -68,6 +68,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -152,6 +153,12 @@ public final class ContinuousRun {
     /** The types listed or watched, by apiVersion and kind; the full fetching's lister threads add to it. */
     private final Map<String, ResourceType> typesByApiKind = new ConcurrentHashMap<>();
     private final Set<ResourceType> expired = new LinkedHashSet<>();
+    /**
+     * Argo CD releases whose Application changed since the last flush (watched or listed again), by
+     * key: the record derived from it, as a full run derives it, or empty when none is (it went, or
+     * is no Helm chart or directory).
+     */
+    private final Map<RecordKey, Optional<HelmRelease>> argoChanged = new ConcurrentHashMap<>();
     /** Helm releases whose storage changed since the last flush: derived again from their storage. */
     private final Set<HelmName> helmChanged = new LinkedHashSet<>();
     private final KeyedDigest digest;
@@ -230,10 +237,10 @@ public final class ContinuousRun {
         this.metrics = metrics;
         this.timing = timing;
         this.pending = new PendingChanges(settings.maxPendingBytes());
-        this.pipeline = new ObjectPipeline(Redactor.from(config.redaction()), List.of(new LiveTrees()),
+        this.digest = new KeyedDigest(config.redaction().key());
+        this.pipeline = new ObjectPipeline(Redactor.from(config.redaction()), List.of(new LiveTrees(), new LiveArgo()),
                 config.limits().maxItemSizeKb(), this::changed);
         this.watchRate = new RequestRate(config.limits().apiQps());
-        this.digest = new KeyedDigest(config.redaction().key());
         this.lister = new TypeLister(server, config.selection(), config.limits().listPageSize(), watchRate,
                 Retrier.of(config.shipping().retry()));
         this.resyncListing = new ResyncListing(lister, health::progressed);
@@ -357,6 +364,7 @@ public final class ContinuousRun {
         synchronized (helmChanged) {
             helmChanged.clear();
         }
+        argoChanged.clear();
         typesChanged = false;
         objectsChanged = false;
         // one index holds both what the trees read of each object and what was shipped of it
@@ -541,6 +549,7 @@ public final class ContinuousRun {
         boolean resyncDue = settings.resync().isPresent() && !now.isBefore(lastResync.plus(settings.resync().get()));
         if (protocol10) {
             boolean changed = pending.overflowed() || pending.size() > 0 || hasExpired() || !helmChangedIsEmpty()
+                    || !argoChanged.isEmpty()
                     || typesChanged || resyncDue || !watchesLost.isEmpty() || helmResync;
             return changed && !now.isBefore(lastFull.plus(settings.fullFetchingMin()));
         }
@@ -589,6 +598,7 @@ public final class ContinuousRun {
                     Duration.between(now, clock.instant()).toMillis());
         }
         deriveHelmReleases();
+        sendArgoReleases();
         if (objectsChanged) {
             objectsChanged = false;
             changedTrees();
@@ -700,9 +710,8 @@ public final class ContinuousRun {
         sendTypeRecords();
     }
 
-    /** Makes record {@code json} pending unless the endpoint holds it as it is; its key is not {@code gone}. */
-    private void offer(RecordKey key, byte[] json, Set<RecordKey> gone, Instant now) {
-        gone.remove(key);
+    /** Makes record {@code json} pending unless the endpoint holds it as it is. */
+    private void offer(RecordKey key, byte[] json, Instant now) {
         Long was = recordsShipped.get(key);
         if (was == null || was != digestOf(json)) {
             pending.upsert(key, json, now);
@@ -715,7 +724,8 @@ public final class ContinuousRun {
         Set<RecordKey> gone = new HashSet<>();
         recordsShipped.keySet().stream().filter(key -> key.kind() == RecordKind.TYPES).forEach(gone::add);
         for (TypeRecord type : catalog.typeRecords(listingFailures)) {
-            offer(RecordKey.of(type), Json.MAPPER.writeValueAsBytes(type), gone, now);
+            gone.remove(RecordKey.of(type));
+            offer(RecordKey.of(type), Json.MAPPER.writeValueAsBytes(type), now);
         }
         for (RecordKey key : gone) {
             int slash = key.value().lastIndexOf('/');
@@ -744,6 +754,32 @@ public final class ContinuousRun {
             if (shipped == null || shipped != digest) {
                 pending.upsert(RecordKey.of(change.tree()), json, now);
             }
+        }
+    }
+
+    /**
+     * Makes pending the Argo CD release records whose Application changed since the last flush and
+     * that differ from what was shipped, and the deletion of those whose Application went or
+     * derives none now.
+     */
+    private void sendArgoReleases() {
+        Instant now = clock.instant();
+        for (RecordKey key : List.copyOf(argoChanged.keySet())) {
+            Optional<HelmRelease> release = argoChanged.remove(key);
+            if (release.isPresent()) {
+                offer(key, Json.MAPPER.writeValueAsBytes(release.get()), now);
+            } else {
+                String[] parts = key.value().split("/", 3);
+                pending.delete(Deletion.helmRelease(parts[0], parts[1], parts[2]), now);
+            }
+        }
+    }
+
+    /** An object of {@code type} went: when an Argo CD Application, so does its release. */
+    private void applicationGone(ResourceType type, String namespace, String name) {
+        if (ArgoApplications.isApplication(type)) {
+            argoChanged.put(RecordKey.helmRelease(ArgoApplications.SOURCE, namespace == null ? "" : namespace, name),
+                    Optional.empty());
         }
     }
 
@@ -919,6 +955,7 @@ public final class ContinuousRun {
         for (IndexedObject object : gone) {
             pending.delete(object.deletion(), now);
             trees.forget(object.uid());
+            applicationGone(type, object.namespace(), object.name());
         }
         objectsChanged = true;
         if (HelmStorage.holds(type) && (changed.get() > 0 || !gone.isEmpty())) {
@@ -997,7 +1034,8 @@ public final class ContinuousRun {
                 .filter(key -> key.kind() == RecordKind.HELM_RELEASES && key.value().startsWith(HelmReleases.SOURCE + "/"))
                 .forEach(gone::add);
         for (HelmRelease release : helm.releases()) {
-            offer(RecordKey.of(release), Json.MAPPER.writeValueAsBytes(release), gone, now);
+            gone.remove(RecordKey.of(release));
+            offer(RecordKey.of(release), Json.MAPPER.writeValueAsBytes(release), now);
         }
         if (readAll) {
             deleteReleases(gone, now);
@@ -1263,6 +1301,7 @@ public final class ContinuousRun {
             objectsChanged = true;
             if (event.change() == WatchEvent.Change.DELETED) {
                 ObjectHead head = event.head();
+                applicationGone(event.type(), head.namespace(), head.name());
                 trees.forget(head.uid());
                 pending.delete(Deletion.object(head.uid().isEmpty() ? null : head.uid(), head.apiVersion(), head.kind(),
                         head.namespace().isEmpty() ? null : head.namespace(), head.name()), clock.instant());
@@ -1355,6 +1394,27 @@ public final class ContinuousRun {
         @Override
         public void observe(ObjectNode object) {
             trees.replace(object);
+        }
+    }
+
+    /**
+     * The pipeline's observer of Argo CD Applications watched or listed again: each one's release
+     * record, derived as a full run derives it (before redaction), waits for the next flush.
+     */
+    private final class LiveArgo implements ObjectObserver {
+
+        @Override
+        public ObjectView view(ResourceType type) {
+            return ArgoApplications.isApplication(type) ? ObjectView.WHOLE : ObjectView.NONE;
+        }
+
+        @Override
+        public void observe(ObjectNode object) {
+            ArgoApplications one = new ArgoApplications(digest);
+            one.observe(object);
+            JsonNode metadata = object.path("metadata");
+            argoChanged.put(RecordKey.helmRelease(ArgoApplications.SOURCE, metadata.path("namespace").asString(""),
+                    metadata.path("name").asString("")), one.releases().stream().findFirst());
         }
     }
 

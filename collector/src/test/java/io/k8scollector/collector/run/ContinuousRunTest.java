@@ -160,6 +160,38 @@ class ContinuousRunTest {
     }
 
     @Test
+    void anArgoCdApplicationAddedModifiedOrDeletedReachesTheEndpointAsItsReleaseRecordInADelta() throws Exception {
+        start(Map.of());
+        awaitEqual();
+        ObjectNode original = (ObjectNode) Json.MAPPER.readTree(connected.cluster().store()
+                .snapshot(new TypeKey("argoproj.io", "applications")).objects()[0].body());
+        // the store keeps bodies as a list's items: without apiVersion and kind
+        original.put("apiVersion", "argoproj.io/v1alpha1").put("kind", "Application");
+        ObjectNode app = original.deepCopy();
+        String namespace = app.path("metadata").path("namespace").asString();
+        String name = app.path("metadata").path("name").asString();
+        String argo = "argocd/" + namespace + "/";
+        try {
+            ((ObjectNode) app.path("status").path("health")).put("status", "Degraded");
+            connected.cluster().store().put(app);
+            ObjectNode added = app.deepCopy();
+            ((ObjectNode) added.path("metadata")).put("name", "argo-added").remove(List.of("uid", "resourceVersion"));
+            connected.cluster().store().put(added);
+            await(() -> records(RecordKind.HELM_RELEASES).containsKey(argo + "argo-added")
+                    && records(RecordKind.HELM_RELEASES).get(argo + name).path("status").asString("").equals("Degraded"));
+            assertThat(records(RecordKind.HELM_RELEASES)).as("derived as a full run derives them")
+                    .isEqualTo(fresh(RecordKind.HELM_RELEASES));
+            connected.cluster().store().delete("argoproj.io", "applications", namespace, "argo-added");
+            await(() -> !records(RecordKind.HELM_RELEASES).containsKey(argo + "argo-added"));
+            assertThat(records(RecordKind.HELM_RELEASES)).isEqualTo(fresh(RecordKind.HELM_RELEASES));
+            assertThat(endpoint.fullStarts()).as("as deltas").isEqualTo(1);
+        } finally {
+            connected.cluster().store().delete("argoproj.io", "applications", namespace, "argo-added");
+            connected.cluster().store().put(original);
+        }
+    }
+
+    @Test
     void aNewCustomResourceDefinitionsTypeIsCollectedAndWatchedAndARemovedOnesObjectsDeletedAllAsDeltas() throws Exception {
         start(Map.of());
         awaitEqual();
