@@ -30,8 +30,6 @@ import io.k8scollector.collector.shipping.BaseMismatch;
 import io.k8scollector.collector.shipping.HttpSink;
 import io.k8scollector.collector.shipping.ShippedRecord;
 import io.k8scollector.collector.shipping.ShippingException;
-import io.k8scollector.collector.shipping.ShippingStats;
-import io.k8scollector.collector.shipping.Sink;
 import io.k8scollector.collector.tracking.IndexedObject;
 import io.k8scollector.collector.tracking.PendingChanges;
 import io.k8scollector.collector.watching.ObjectHead;
@@ -40,23 +38,16 @@ import io.k8scollector.collector.watching.WatchEvent;
 import io.k8scollector.collector.watching.WatchListener;
 import io.k8scollector.collector.watching.WatchScope;
 import io.k8scollector.collector.watching.WatchTiming;
-import io.k8scollector.protocol.Commit;
 import io.k8scollector.protocol.CompleteType;
 import io.k8scollector.protocol.Counts;
 import io.k8scollector.protocol.Deletion;
 import io.k8scollector.protocol.ErrorBody;
-import io.k8scollector.protocol.FetchingId;
-import io.k8scollector.protocol.FetchingStart;
 import io.k8scollector.protocol.HelmRelease;
 import io.k8scollector.protocol.Json;
 import io.k8scollector.protocol.RecordKey;
 import io.k8scollector.protocol.RecordKind;
 import io.k8scollector.protocol.Skipped;
-import io.k8scollector.protocol.StartAnswer;
 import io.k8scollector.protocol.TypeRecord;
-import java.nio.ByteBuffer;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -66,9 +57,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -77,7 +66,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -111,6 +99,13 @@ import tools.jackson.databind.node.ObjectNode;
  * waited out with backoff (reported in {@code /readyz}); credentials refused and an identity
  * conflict end it ({@link #FAILED}, after an abort); {@link #stop()} (SIGTERM) ships what is
  * pending within {@code collector.shutdownSeconds} and ends it ({@link #STOPPED}).
+ *
+ * <p>This class runs the loop, the watches and the flush; its parts keep the rest:
+ * {@link EndpointSession} (base, left-open delta, {@code base_mismatch}, 1.0), {@link ShippedRecords}
+ * and {@link SkippedEntries} (what the endpoint holds), {@link WatchedTypes}, the derived releases
+ * ({@link HelmReleaseRefresh}, {@link ArgoReleaseRefresh}), {@link RelistReason} and
+ * {@link ResyncListing} (listing again), {@link RecordingSink} and {@link ShippedIndexing} (the full
+ * fetching), {@link ContinuousSummary} (the INFO line).
  */
 public final class ContinuousRun {
 
@@ -150,24 +145,19 @@ public final class ContinuousRun {
     private final Map<ResourceType, TypeWatch> watches = new LinkedHashMap<>();
     /** The full fetching is listing: a type's watch starts when its own listing ends (guarded by {@link #watches}). */
     private boolean fullListing;
-    /** The types listed or watched, by apiVersion and kind; the full fetching's lister threads add to it. */
-    private final Map<String, ResourceType> typesByApiKind = new ConcurrentHashMap<>();
+    private final WatchedTypes types = new WatchedTypes();
     private final Set<ResourceType> expired = new LinkedHashSet<>();
-    /**
-     * Argo CD releases whose Application changed since the last flush (watched or listed again), by
-     * key: the record derived from it, as a full run derives it, or empty when none is (it went, or
-     * is no Helm chart or directory).
-     */
-    private final Map<RecordKey, Optional<HelmRelease>> argoChanged = new ConcurrentHashMap<>();
     /** Helm releases whose storage changed since the last flush: derived again from their storage. */
-    private final Set<HelmName> helmChanged = new LinkedHashSet<>();
+    private final HelmReleaseRefresh helmChanged;
+    /** Argo CD releases whose Application changed since the last flush (watched or listed again). */
+    private final ArgoReleaseRefresh argoChanged;
     private final KeyedDigest digest;
     /** What the endpoint holds of each object, as committed: identity and resourceVersion, no body. */
     private volatile ObjectIndex shipped = new ObjectIndex();
     /** A digest of each Helm release and type record the endpoint holds, by key, as committed. */
-    private final Map<RecordKey, Long> recordsShipped = new HashMap<>();
+    private final ShippedRecords recordsShipped = new ShippedRecords();
     /** Types to list again and compare with what was shipped, each with why. */
-    private final Map<ResourceType, Relist> relist = new LinkedHashMap<>();
+    private final Map<ResourceType, RelistReason> relist = new LinkedHashMap<>();
     /** Types listed without a watch (none, refused, given up): listed at each resync instead. */
     private final Set<ResourceType> unwatched = new LinkedHashSet<>();
     /** Watches refused or given up since the last flush, with the skipped entry that reports them. */
@@ -182,19 +172,12 @@ public final class ContinuousRun {
     private Catalog catalog;
     /** The selected types whose listing failed, for their type records. */
     private final Map<ResourceType, Skipped.Reason> listingFailures = new HashMap<>();
-    /** The skipped entries the endpoint's current snapshot holds, or will once the next delta commits. */
-    private final List<Skipped> skippedNow = new ArrayList<>();
-    private boolean skippedChanged;
-    /** The skipped entries the endpoint's current snapshot holds: what a delta without {@code skipped} keeps. */
-    private final List<Skipped> skippedHeld = new ArrayList<>();
+    /** The skipped entries the endpoint holds, and those it will once the next delta commits. */
+    private final SkippedEntries skipped = new SkippedEntries();
     /** Types and record kinds the next delta sends whole. */
     private final Set<CompleteType> completeNext = new LinkedHashSet<>();
     /** Pending changes were dropped: a heartbeat must commit before the resync that replaces them. */
     private boolean probeFirst;
-    /** The delta the endpoint could not be reached for, still open there; aborted before the next start. */
-    private String leftOpen;
-    /** The delta whose commit was sent without an answer: if the endpoint made it current, it is the base. */
-    private String committing;
     private int round;
     /** The type being listed again and its round: what a delta shipped meanwhile counts as listed. */
     private ResourceType listingType;
@@ -212,15 +195,13 @@ public final class ContinuousRun {
     private final CountDownLatch finished = new CountDownLatch(1);
     private final AtomicLong events = new AtomicLong();
     private volatile boolean stopping;
-    private String base;
-    private String clusterUniqueId;
-    private boolean protocol10;
-    private boolean saidProtocol10;
+    /** The base deltas build on, the delta left open or awaiting its answer, and whether the endpoint speaks 1.0. */
+    private final EndpointSession session;
     private Instant lastCommit;
     private Instant lastFull;
     /** When the next flush is due ({@link System#nanoTime()}): one period after the last one started. */
     private long nextFlush;
-    private Summary summary;
+    private ContinuousSummary summary;
 
     /**
      * A run of {@code config} (whose mode is continuous) against {@code server}, shipping through
@@ -238,9 +219,12 @@ public final class ContinuousRun {
         this.timing = timing;
         this.pending = new PendingChanges(settings.maxPendingBytes());
         this.digest = new KeyedDigest(config.redaction().key());
-        this.pipeline = new ObjectPipeline(Redactor.from(config.redaction()), List.of(new LiveTrees(), new LiveArgo()),
+        this.argoChanged = new ArgoReleaseRefresh(digest, pending, clock);
+        this.pipeline = new ObjectPipeline(Redactor.from(config.redaction()), List.of(new LiveTrees(), argoChanged),
                 config.limits().maxItemSizeKb(), this::changed);
         this.watchRate = new RequestRate(config.limits().apiQps());
+        this.helmChanged = new HelmReleaseRefresh(config, server, watchRate, digest, pending, clock);
+        this.session = new EndpointSession(config, sink, clock);
         this.lister = new TypeLister(server, config.selection(), config.limits().listPageSize(), watchRate,
                 Retrier.of(config.shipping().retry()));
         this.resyncListing = new ResyncListing(lister, health::progressed);
@@ -276,7 +260,7 @@ public final class ContinuousRun {
     private int loop() {
         boolean needFull = true;
         Duration backoff = FIRST_BACKOFF;
-        summary = new Summary(clock.instant());
+        summary = new ContinuousSummary(clock.instant());
         while (!stopping) {
             try {
                 if (needFull) {
@@ -293,12 +277,7 @@ public final class ContinuousRun {
             } catch (DeltaDeclined e) {
                 needFull = true;
             } catch (BaseMismatch e) {
-                if (committing != null && committing.equals(e.current())) {
-                    LOG.info("Delta {} was committed though its answer was lost: going on from it.", committing);
-                    base = committing;
-                    committing = null;
-                } else {
-                    LOG.info("The endpoint's current snapshot is {}, not {}: sending a full fetching.", e.current(), base);
+                if (!session.baseMismatch(e)) {
                     needFull = true;
                 }
             } catch (ShippingException e) {
@@ -346,7 +325,7 @@ public final class ContinuousRun {
      * as soon as its listing ended; what it shipped becomes what relists compare with.
      */
     private void full() {
-        abortLeftOpen();
+        session.abortLeftOpen();
         closeWatches();
         pending.dropAll();
         relist.clear();
@@ -354,16 +333,13 @@ public final class ContinuousRun {
         watchesLost.clear();
         failing.clear();
         completeNext.clear();
-        skippedChanged = false;
         probeFirst = false;
         helmResync = false;
-        committing = null;
+        session.fullStarting();
         synchronized (expired) {
             expired.clear();
         }
-        synchronized (helmChanged) {
-            helmChanged.clear();
-        }
+        helmChanged.clear();
         argoChanged.clear();
         typesChanged = false;
         objectsChanged = false;
@@ -380,8 +356,8 @@ public final class ContinuousRun {
             fullListing = true;
         }
         try {
-            report = new CollectionRun(config, server, new Recording(sink, records, treeDigests), clock,
-                    () -> fresh, new Indexing(index), this::listed).run();
+            report = new CollectionRun(config, server, new RecordingSink(sink, records, treeDigests), clock,
+                    () -> fresh, new ShippedIndexing(index), this::listed).run();
         } catch (RuntimeException e) {
             closeWatches();
             throw e;
@@ -392,36 +368,23 @@ public final class ContinuousRun {
         }
         treesShipped.clear();
         treesShipped.putAll(treeDigests);
-        base = report.fetchingId();
-        clusterUniqueId = report.clusterUniqueId();
         shipped = index;
-        recordsShipped.clear();
-        recordsShipped.putAll(records);
+        recordsShipped.replaceWith(records);
         catalog = report.catalog();
-        skippedNow.clear();
-        skippedNow.addAll(report.skipped());
-        skippedHeld.clear();
-        skippedHeld.addAll(report.skipped());
+        skipped.reset(report.skipped());
         listingFailures.clear();
         Instant now = clock.instant();
         lastCommit = now;
         lastFull = now;
         lastResync = now;
         nextFlush = System.nanoTime() + settings.flush().toNanos();
-        protocol10 = sink.startAnswer().isEmpty();
-        if (protocol10 && !saidProtocol10) {
-            LOG.warn("The endpoint speaks protocol 1.0: changes are shipped as full fetchings, at most one every {} s.",
-                    settings.fullFetchingMin().toSeconds());
-            saidProtocol10 = true;
-        } else if (!protocol10) {
-            saidProtocol10 = false;
-        }
+        session.fullCommitted(report.fetchingId(), report.clusterUniqueId(), settings.fullFetchingMin());
         health.committed(true);
         metrics.fullFetching(now);
         summary.full();
         for (ListingOutcome listing : report.listings()) {
             ResourceType type = listing.type();
-            typesByApiKind.put(type.apiVersion() + "/" + type.kind(), type);
+            types.add(type);
             if (!listing.complete()) {
                 listingFailures.put(type, listing.skipReason());
             }
@@ -429,9 +392,9 @@ public final class ContinuousRun {
                 unwatched.add(type);
             }
         }
-        LOG.info("Watching {} types from fetching {}; {} listed at each resync instead.", watches.size(), base,
+        LOG.info("Watching {} types from fetching {}; {} listed at each resync instead.", watches.size(), session.base(),
                 unwatched.size());
-        if (!protocol10 && catalog.helmStorage().stream().anyMatch(type -> !helmCovered(type))) {
+        if (!session.protocol10() && catalog.helmStorage().stream().anyMatch(type -> !helmCovered(type))) {
             resyncHelm(true);
         }
     }
@@ -457,7 +420,7 @@ public final class ContinuousRun {
     }
 
     private void watch(ResourceType type, String resourceVersion) {
-        typesByApiKind.put(type.apiVersion() + "/" + type.kind(), type);
+        types.add(type);
         synchronized (watches) {
             watches.put(type, TypeWatch.start(server, type, WatchScope.of(config.selection()), timing, watchRate,
                     resourceVersion, new Listener(false)));
@@ -490,14 +453,6 @@ public final class ContinuousRun {
         return watches.containsKey(type) && config.selection().labelSelector() == null;
     }
 
-    /** Aborts, best effort, the delta left open when the endpoint could not be reached. */
-    private void abortLeftOpen() {
-        if (leftOpen != null) {
-            sink.abort(new ShippingException("POST", "/fetchings/" + leftOpen, 0, "delta " + leftOpen
-                    + " could not reach the endpoint; its changes go in a later fetching"), clock.instant());
-            leftOpen = null;
-        }
-    }
 
     /**
      * Waits for the next flush, or less on {@link #stop()}: flushes start every
@@ -541,14 +496,14 @@ public final class ContinuousRun {
      */
     private boolean flush() {
         Instant now = clock.instant();
-        if (now.isAfter(summary.since.plus(SUMMARY_EVERY))) {
+        if (now.isAfter(summary.since().plus(SUMMARY_EVERY))) {
             LOG.info("{}", summary.line(now, pending.size()));
-            summary = new Summary(now);
+            summary = new ContinuousSummary(now);
         }
         metrics.pending(pending.size());
         boolean resyncDue = settings.resync().isPresent() && !now.isBefore(lastResync.plus(settings.resync().get()));
-        if (protocol10) {
-            boolean changed = pending.overflowed() || pending.size() > 0 || hasExpired() || !helmChangedIsEmpty()
+        if (session.protocol10()) {
+            boolean changed = pending.overflowed() || pending.size() > 0 || hasExpired() || !helmChanged.isEmpty()
                     || !argoChanged.isEmpty()
                     || typesChanged || resyncDue || !watchesLost.isEmpty() || helmResync;
             return changed && !now.isBefore(lastFull.plus(settings.fullFetchingMin()));
@@ -570,7 +525,7 @@ public final class ContinuousRun {
             objectsChanged = true;
             completeNext.add(CompleteType.records(RecordKind.TREES));
             probeFirst = true;
-            queueEveryType(Relist.DROPPED);
+            queueEveryType(RelistReason.DROPPED);
         }
         if (probeFirst) {
             // a heartbeat first: nothing is listed again until the endpoint takes it
@@ -585,7 +540,7 @@ public final class ContinuousRun {
         }
         if (resyncDue) {
             LOG.info("Resyncing: every type listed again and the differences sent, as every collector.resyncMinutes.");
-            queueEveryType(Relist.RESYNC);
+            queueEveryType(RelistReason.RESYNC);
         }
         List<CompleteType> complete = relistExpired();
         if (helmResync) {
@@ -597,25 +552,25 @@ public final class ContinuousRun {
             LOG.info("Resync listed every type again in {} ms; the differences go in this flush's delta.",
                     Duration.between(now, clock.instant()).toMillis());
         }
-        deriveHelmReleases();
-        sendArgoReleases();
+        helmChanged.derive();
+        argoChanged.flush(recordsShipped);
         if (objectsChanged) {
             objectsChanged = false;
             changedTrees();
         }
         PendingChanges.Batch batch = pending.drain();
-        List<Skipped> skipped = skippedChanged ? List.copyOf(skippedNow) : null;
-        if (batch.isEmpty() && complete.isEmpty() && skipped == null
+        List<Skipped> skippedList = skipped.changedList();
+        if (batch.isEmpty() && complete.isEmpty() && skippedList == null
                 && now.isBefore(lastCommit.plus(settings.heartbeat()))) {
             return false;
         }
-        return !delta(batch, complete, skipped);
+        return !delta(batch, complete, skippedList);
     }
 
     /** Every selected type, to be listed again for {@code why}. */
-    private void queueEveryType(Relist why) {
+    private void queueEveryType(RelistReason why) {
         for (ResourceType type : catalog.selected()) {
-            relist.merge(type, why, Relist::stronger);
+            relist.merge(type, why, RelistReason::stronger);
         }
         helmResync = true;
         lastResync = clock.instant();
@@ -628,32 +583,10 @@ public final class ContinuousRun {
             stopWatch(type);
             failing.remove(type);
             unwatched.add(type);
-            skip(entry);
+            skipped.skip(entry);
         }
     }
 
-    /** The skipped entry of {@code type} in what the endpoint holds, or null. */
-    private Skipped skipEntry(ResourceType type) {
-        for (Skipped entry : skippedNow) {
-            if (sameType(entry, type.group(), type.resource())) {
-                return entry;
-            }
-        }
-        return null;
-    }
-
-    private static boolean sameType(Skipped entry, String group, String resource) {
-        return Skipped.TYPE.equals(entry.subject()) && group.equals(entry.group() == null ? "" : entry.group())
-                && resource.equals(entry.resource());
-    }
-
-    /** Reports {@code entry}'s type skipped from the next delta on, in place of an entry it had. */
-    private void skip(Skipped entry) {
-        String group = entry.group() == null ? "" : entry.group();
-        skippedNow.removeIf(held -> sameType(held, group, entry.resource()));
-        skippedNow.add(entry);
-        skippedChanged = true;
-    }
 
     /**
      * Runs discovery again (a CustomResourceDefinition changed): a new type is queued to be listed
@@ -687,10 +620,9 @@ public final class ContinuousRun {
             unwatched.remove(type);
             relist.remove(type);
             listingFailures.remove(type);
-            Skipped entry = skipEntry(type);
+            Skipped entry = skipped.forType(type);
             if (entry != null) {
-                skippedNow.remove(entry);
-                skippedChanged = true;
+                skipped.remove(List.of(entry));
                 completeNext.add(CompleteType.objects(type.group(), type.resource(), type.kind()));
             }
             for (IndexedObject object : shipped.ofType(type)) {
@@ -701,8 +633,8 @@ public final class ContinuousRun {
         }
         List<ResourceType> added = fresh.selected().stream().filter(type -> !catalog.selected().contains(type)).toList();
         for (ResourceType type : added) {
-            typesByApiKind.put(type.apiVersion() + "/" + type.kind(), type);
-            relist.put(type, Relist.DROPPED);
+            types.add(type);
+            relist.put(type, RelistReason.DROPPED);
         }
         catalog = fresh;
         LOG.info("A CustomResourceDefinition changed: discovery found {} new and {} removed types.", added.size(),
@@ -710,22 +642,14 @@ public final class ContinuousRun {
         sendTypeRecords();
     }
 
-    /** Makes record {@code json} pending unless the endpoint holds it as it is. */
-    private void offer(RecordKey key, byte[] json, Instant now) {
-        Long was = recordsShipped.get(key);
-        if (was == null || was != digestOf(json)) {
-            pending.upsert(key, json, now);
-        }
-    }
 
     /** Makes pending the type records that changed since shipped, and the deletion of those no longer served. */
     private void sendTypeRecords() {
         Instant now = clock.instant();
-        Set<RecordKey> gone = new HashSet<>();
-        recordsShipped.keySet().stream().filter(key -> key.kind() == RecordKind.TYPES).forEach(gone::add);
+        Set<RecordKey> gone = recordsShipped.keys(key -> key.kind() == RecordKind.TYPES);
         for (TypeRecord type : catalog.typeRecords(listingFailures)) {
             gone.remove(RecordKey.of(type));
-            offer(RecordKey.of(type), Json.MAPPER.writeValueAsBytes(type), now);
+            recordsShipped.offer(RecordKey.of(type), Json.MAPPER.writeValueAsBytes(type), pending, now);
         }
         for (RecordKey key : gone) {
             int slash = key.value().lastIndexOf('/');
@@ -749,7 +673,7 @@ public final class ContinuousRun {
                 continue;
             }
             byte[] json = Json.MAPPER.writeValueAsBytes(change.tree());
-            long digest = digestOf(json);
+            long digest = RecordDigest.of(json);
             Long shipped = treesShipped.put(change.root(), digest);
             if (shipped == null || shipped != digest) {
                 pending.upsert(RecordKey.of(change.tree()), json, now);
@@ -757,86 +681,7 @@ public final class ContinuousRun {
         }
     }
 
-    /**
-     * Makes pending the Argo CD release records whose Application changed since the last flush and
-     * that differ from what was shipped, and the deletion of those whose Application went or
-     * derives none now.
-     */
-    private void sendArgoReleases() {
-        Instant now = clock.instant();
-        for (RecordKey key : List.copyOf(argoChanged.keySet())) {
-            Optional<HelmRelease> release = argoChanged.remove(key);
-            if (release.isPresent()) {
-                offer(key, Json.MAPPER.writeValueAsBytes(release.get()), now);
-            } else {
-                String[] parts = key.value().split("/", 3);
-                pending.delete(Deletion.helmRelease(parts[0], parts[1], parts[2]), now);
-            }
-        }
-    }
 
-    /** An object of {@code type} went: when an Argo CD Application, so does its release. */
-    private void applicationGone(ResourceType type, String namespace, String name) {
-        if (ArgoApplications.isApplication(type)) {
-            argoChanged.put(RecordKey.helmRelease(ArgoApplications.SOURCE, namespace == null ? "" : namespace, name),
-                    Optional.empty());
-        }
-    }
-
-    /** The first 64 bits of SHA-256 of a tree's JSON: what tells a changed tree from the one shipped. */
-    private static long digestOf(byte[] json) {
-        try {
-            return ByteBuffer.wrap(MessageDigest.getInstance("SHA-256").digest(json)).getLong();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
-    }
-
-    private boolean helmChangedIsEmpty() {
-        synchronized (helmChanged) {
-            return helmChanged.isEmpty();
-        }
-    }
-
-    /**
-     * Reads the storage of each Helm release whose storage changed again (its Secrets or ConfigMaps
-     * labelled {@code owner=helm,name=<release>} in its namespace) and sends the release as a full
-     * run derives it, or its deletion when no revision is left (uninstalled).
-     */
-    private void deriveHelmReleases() {
-        List<HelmName> changed;
-        synchronized (helmChanged) {
-            changed = new ArrayList<>(helmChanged);
-            helmChanged.clear();
-        }
-        Selection selection = config.selection();
-        for (int i = 0; i < changed.size(); i++) {
-            HelmName release = changed.get(i);
-            HelmReleases helm = new HelmReleases(digest);
-            Selection one = new Selection(selection.resources(), selection.toggles(), selection.excludes(),
-                    release.namespace(), selection.ignoreNamespaces(), HelmStorage.SELECTOR + ",name=" + release.name());
-            ListingOutcome listing = new TypeLister(server, one, config.limits().listPageSize(), watchRate,
-                    Retrier.of(config.shipping().retry()))
-                    .list(release.type(), ItemReader.TREE, listed -> helm.observe(listed.head()));
-            if (!listing.complete()) {
-                synchronized (helmChanged) {
-                    helmChanged.addAll(changed.subList(i, changed.size()));
-                }
-                throw new CollectorException("Reading the storage of Helm release " + release.namespace() + "/"
-                        + release.name() + " failed: " + listing.message());
-            }
-            List<HelmRelease> derived = helm.releases().stream()
-                    .filter(found -> release.name().equals(found.name()) && release.namespace().equals(found.namespace()))
-                    .toList();
-            Instant now = clock.instant();
-            if (derived.isEmpty()) {
-                pending.delete(Deletion.helmRelease(HelmReleases.SOURCE, release.namespace(), release.name()), now);
-            }
-            for (HelmRelease found : derived) {
-                pending.upsert(RecordKey.of(found), Json.MAPPER.writeValueAsBytes(found), now);
-            }
-        }
-    }
 
     private boolean hasExpired() {
         synchronized (expired) {
@@ -856,7 +701,7 @@ public final class ContinuousRun {
      */
     private List<CompleteType> relistExpired() {
         synchronized (expired) {
-            expired.forEach(type -> relist.merge(type, Relist.EXPIRED, Relist::stronger));
+            expired.forEach(type -> relist.merge(type, RelistReason.EXPIRED, RelistReason::stronger));
             expired.clear();
         }
         if (!relist.isEmpty() && pending.size() > 0) {
@@ -864,7 +709,7 @@ public final class ContinuousRun {
             shipMidway();
         }
         List<String> failed = new ArrayList<>();
-        for (Map.Entry<ResourceType, Relist> queued : List.copyOf(relist.entrySet())) {
+        for (Map.Entry<ResourceType, RelistReason> queued : List.copyOf(relist.entrySet())) {
             String failure = relistOne(queued.getKey(), queued.getValue());
             if (failure != null) {
                 failed.add(failure);
@@ -904,13 +749,13 @@ public final class ContinuousRun {
      *     failed listing stays queued (changes were lost) or its old watch resumes where it was
      * @return null when done, else why the listing failed (the type stays queued)
      */
-    private String relistOne(ResourceType type, Relist why) {
+    private String relistOne(ResourceType type, RelistReason why) {
         boolean mustSucceed = why.mustSucceed;
         TypeWatch old = stopWatch(type);
         metrics.relist(type.resource());
         listingType = type;
         listingRound = ++round;
-        boolean whole = skipEntry(type) != null;
+        boolean whole = skipped.forType(type) != null;
         ObjectIndex index = shipped;
         AtomicLong changed = new AtomicLong();
         ResyncListing.Relisted relisted;
@@ -936,7 +781,7 @@ public final class ContinuousRun {
                 relist.remove(type);
                 unwatched.add(type);
                 listingFailures.put(type, outcome.skipReason());
-                outcome.skipped().ifPresent(this::skip);
+                outcome.skipped().ifPresent(skipped::skip);
                 sendTypeRecords();
                 return null;
             }
@@ -955,7 +800,7 @@ public final class ContinuousRun {
         for (IndexedObject object : gone) {
             pending.delete(object.deletion(), now);
             trees.forget(object.uid());
-            applicationGone(type, object.namespace(), object.name());
+            argoChanged.gone(type, object.namespace(), object.name());
         }
         objectsChanged = true;
         if (HelmStorage.holds(type) && (changed.get() > 0 || !gone.isEmpty())) {
@@ -963,8 +808,7 @@ public final class ContinuousRun {
             helmResync = true;
         }
         if (whole) {
-            skippedNow.remove(skipEntry(type));
-            skippedChanged = true;
+            skipped.remove(List.of(skipped.forType(type)));
             completeNext.add(CompleteType.objects(type.group(), type.resource(), type.kind()));
         }
         if (listingFailures.remove(type) != null) {
@@ -1029,16 +873,14 @@ public final class ContinuousRun {
             }
         }
         Instant now = clock.instant();
-        Set<RecordKey> gone = new HashSet<>();
-        recordsShipped.keySet().stream()
-                .filter(key -> key.kind() == RecordKind.HELM_RELEASES && key.value().startsWith(HelmReleases.SOURCE + "/"))
-                .forEach(gone::add);
+        Set<RecordKey> gone = recordsShipped.keys(
+                key -> key.kind() == RecordKind.HELM_RELEASES && key.value().startsWith(HelmReleases.SOURCE + "/"));
         for (HelmRelease release : helm.releases()) {
             gone.remove(RecordKey.of(release));
-            offer(RecordKey.of(release), Json.MAPPER.writeValueAsBytes(release), now);
+            recordsShipped.offer(RecordKey.of(release), Json.MAPPER.writeValueAsBytes(release), pending, now);
         }
         if (readAll) {
-            deleteReleases(gone, now);
+            ShippedRecords.deleteReleases(gone, pending, now);
             releasesReadAgain(helm.releases(), now);
         }
     }
@@ -1052,8 +894,7 @@ public final class ContinuousRun {
      * the entries stay until the next resync.
      */
     private void releasesReadAgain(List<HelmRelease> fromStorage, Instant now) {
-        List<Skipped> entries = skippedNow.stream().filter(entry -> Skipped.RECORD.equals(entry.subject())
-                && Skipped.HELM_RELEASE.equals(entry.recordKind()) && entry.source() != null).toList();
+        List<Skipped> entries = skipped.releaseStorage();
         if (entries.isEmpty()) {
             return;
         }
@@ -1069,32 +910,23 @@ public final class ContinuousRun {
                 return;
             }
         }
-        skippedNow.removeAll(entries);
-        skippedChanged = true;
+        skipped.remove(entries);
         completeNext.add(CompleteType.records(RecordKind.HELM_RELEASES));
-        Set<RecordKey> gone = new HashSet<>();
-        recordsShipped.keySet().stream().filter(key -> key.kind() == RecordKind.HELM_RELEASES).forEach(gone::add);
+        Set<RecordKey> gone = recordsShipped.keys(key -> key.kind() == RecordKind.HELM_RELEASES);
         List<HelmRelease> all = new ArrayList<>(fromStorage);
         all.addAll(argo.releases());
         for (HelmRelease release : all) {
             gone.remove(RecordKey.of(release));
             pending.upsert(RecordKey.of(release), Json.MAPPER.writeValueAsBytes(release), now);
         }
-        deleteReleases(gone, now);
+        ShippedRecords.deleteReleases(gone, pending, now);
         LOG.info("Helm's release storage was read again: {} releases sent whole, no longer reported skipped.",
                 all.size());
     }
 
-    /** Makes pending the deletion of each Helm release of {@code keys} (source/namespace/name). */
-    private void deleteReleases(Set<RecordKey> keys, Instant now) {
-        for (RecordKey key : keys) {
-            String[] parts = key.value().split("/", 3);
-            pending.delete(Deletion.helmRelease(parts[0], parts[1], parts[2]), now);
-        }
-    }
 
     /**
-     * One delta on {@link #base}: start, the batch's records and deletions, commit; then what it
+     * One delta on the session's base ({@link EndpointSession#send}); then what it
      * committed is what the endpoint holds (the index and the digests). When the endpoint cannot be
      * reached, the batch goes back into the pending changes (newer ones win) and the fetching is
      * left open, to be aborted before the next start.
@@ -1103,53 +935,23 @@ public final class ContinuousRun {
      * @return false when the endpoint did not take it as a delta (1.0, or declined): a full fetching follows
      */
     private boolean delta(PendingChanges.Batch batch, List<CompleteType> complete, List<Skipped> skipped) {
-        abortLeftOpen();
-        Instant started = clock.instant();
-        String fetchingId = FetchingId.generate(started);
-        List<ObjectHead> heads = new ArrayList<>();
-        List<ResourceType> headTypes = new ArrayList<>();
-        Counts counts;
+        EndpointSession.Committed committed;
         try {
-            sink.open(config.clusterId(), new FetchingStart(FetchingStart.PROTOCOL_1_1, fetchingId, base,
-                    clusterUniqueId, config.shipping().overrideUniqueClusterId(), CollectionRun.collector(config),
-                    started));
-            StartAnswer answer = sink.startAnswer().orElse(null);
-            if (answer == null || !answer.isDelta()) {
-                LOG.warn("The endpoint took delta {} as a full fetching ({}); sending a full fetching instead.",
-                        fetchingId, answer == null ? "protocol 1.0" : "declined");
-                sink.abort(new CollectorException("delta " + fetchingId + " was not taken as a delta"), clock.instant());
-                return false;
-            }
-            for (PendingChanges.Change change : batch.upserts()) {
-                if (change.key().kind() == RecordKind.OBJECTS) {
-                    JsonNode object = Json.MAPPER.readTree(change.record());
-                    heads.add(ObjectHead.of(object));
-                    headTypes.add(typeOf(object));
-                    sink.accept(shipped(change, object));
-                } else {
-                    sink.accept(shipped(change, null));
-                }
-            }
-            for (PendingChanges.Change change : batch.deletions()) {
-                sink.delete(change.deletion());
-            }
-            long seen = events.getAndSet(0);
-            Commit.Report report = new Commit.Report(Duration.between(started, clock.instant()).toMillis(), 0L, seen,
-                    null, null, null, config.redaction().keyId(), null);
-            committing = fetchingId;
-            counts = sink.commitDelta(skipped, List.copyOf(skippedHeld), complete, clock.instant(), report);
-            committing = null;
+            committed = session.send(batch, types, complete, skipped, this.skipped.held(), () -> events.getAndSet(0));
         } catch (RuntimeException e) {
-            sink.abandon();
-            leftOpen = fetchingId;
             // kept for the next delta; a full fetching that follows a refusal drops them
             if (!pending.putBack(batch)) {
-                LOG.warn("The changes of delta {} did not fit in collector.maxPendingMb again.", fetchingId);
+                LOG.warn("The changes of delta {} did not fit in collector.maxPendingMb again.", session.leftOpen());
             }
             throw e;
         }
-        base = fetchingId;
-        leftOpen = null;
+        if (committed == null) {
+            return false;
+        }
+        String fetchingId = committed.fetchingId();
+        Counts counts = committed.counts();
+        List<ObjectHead> heads = committed.heads();
+        List<ResourceType> headTypes = committed.types();
         for (int i = 0; i < heads.size(); i++) {
             ResourceType type = headTypes.get(i);
             if (type != null) {
@@ -1160,24 +962,17 @@ public final class ContinuousRun {
             }
         }
         for (PendingChanges.Change change : batch.upserts()) {
-            if (change.key().kind() == RecordKind.HELM_RELEASES || change.key().kind() == RecordKind.TYPES) {
-                recordsShipped.put(change.key(), digestOf(change.record()));
-            }
+            recordsShipped.committed(change.key(), change.record());
         }
         for (PendingChanges.Change change : batch.deletions()) {
             if (change.key().kind() == RecordKind.OBJECTS) {
                 shipped.remove(change.key());
             } else {
-                recordsShipped.remove(change.key());
+                recordsShipped.deleted(change.key());
             }
         }
         completeNext.removeAll(complete);
-        if (skipped != null) {
-            skippedChanged = false;
-            skippedHeld.clear();
-            skippedHeld.addAll(skipped);
-        }
-        heldRefusedAlone(sink.refusedAlone());
+        this.skipped.committed(skipped, sink.refusedAlone());
         Instant now = clock.instant();
         lastCommit = now;
         health.committed(false);
@@ -1198,29 +993,15 @@ public final class ContinuousRun {
         return true;
     }
 
-    /**
-     * The records the endpoint refused alone in the delta just committed are skipped in its
-     * snapshot from now on: later lists sent keep them.
-     */
-    private void heldRefusedAlone(List<Skipped> refused) {
-        for (Skipped entry : refused) {
-            if (!skippedHeld.contains(entry)) {
-                skippedHeld.add(entry);
-            }
-            if (!skippedNow.contains(entry)) {
-                skippedNow.add(entry);
-            }
-        }
-    }
 
     /** SIGTERM: the pending changes as one last delta, given {@code collector.shutdownSeconds}. */
     private void lastDelta() {
-        if (protocol10 || pending.size() == 0 && !hasExpired()) {
+        if (session.protocol10() || pending.size() == 0 && !hasExpired()) {
             return;
         }
         Thread last = new Thread(() -> {
             try {
-                delta(pending.drain(), List.copyOf(completeNext), skippedChanged ? List.copyOf(skippedNow) : null);
+                delta(pending.drain(), List.copyOf(completeNext), skipped.changedList());
             } catch (RuntimeException e) {
                 LOG.warn("The last delta could not be committed; the next run's full fetching covers it: {}",
                         e.getMessage());
@@ -1238,29 +1019,6 @@ public final class ContinuousRun {
         }
     }
 
-    /**
-     * A pending record as the sink takes it: a Helm release named by its key; an object
-     * ({@code object}: its record parsed) named by its type, else its apiVersion and kind.
-     */
-    private ShippedRecord shipped(PendingChanges.Change change, JsonNode object) {
-        if (change.key().kind() != RecordKind.OBJECTS) {
-            return new ShippedRecord(change.key(), new ShippedRecord.RecordName(change.key().value()), change.record());
-        }
-        JsonNode metadata = object.path("metadata");
-        String apiVersion = object.path("apiVersion").asString("");
-        ResourceType type = typeOf(object);
-        int slash = apiVersion.indexOf('/');
-        String group = type != null ? type.group() : slash < 0 ? "" : apiVersion.substring(0, slash);
-        return ShippedRecord.object(group, apiVersion.substring(slash + 1),
-                type == null ? object.path("kind").asString("") : type.resource(), object.path("kind").asString(""),
-                metadata.path("uid").asString(null), metadata.path("namespace").asString(null),
-                metadata.path("name").asString(null), change.record());
-    }
-
-    /** The type {@code object} was listed or watched as, by its apiVersion and kind; null when none is known. */
-    private ResourceType typeOf(JsonNode object) {
-        return typesByApiKind.get(object.path("apiVersion").asString("") + "/" + object.path("kind").asString(""));
-    }
 
     /** An object redacted by the pipeline: it waits for the next delta. */
     private void changed(ShippedRecord record) {
@@ -1287,21 +1045,14 @@ public final class ContinuousRun {
             if (event.type().group().equals(CRDS.group()) && event.type().resource().equals(CRDS.resource())) {
                 typesChanged = true;
             }
-            if (HelmStorage.holds(event.type()) && HelmStorage.ownedByHelm(event.object())) {
-                String release = event.object().path("metadata").path("labels").path("name").asString("");
-                if (!release.isEmpty()) {
-                    synchronized (helmChanged) {
-                        helmChanged.add(new HelmName(event.type(), event.head().namespace(), release));
-                    }
-                }
-            }
+            helmChanged.changed(event.type(), event.head().namespace(), event.object());
             if (helmOnly) {
                 return;
             }
             objectsChanged = true;
             if (event.change() == WatchEvent.Change.DELETED) {
                 ObjectHead head = event.head();
-                applicationGone(event.type(), head.namespace(), head.name());
+                argoChanged.gone(event.type(), head.namespace(), head.name());
                 trees.forget(head.uid());
                 pending.delete(Deletion.object(head.uid().isEmpty() ? null : head.uid(), head.apiVersion(), head.kind(),
                         head.namespace().isEmpty() ? null : head.namespace(), head.name()), clock.instant());
@@ -1394,186 +1145,6 @@ public final class ContinuousRun {
         @Override
         public void observe(ObjectNode object) {
             trees.replace(object);
-        }
-    }
-
-    /**
-     * The pipeline's observer of Argo CD Applications watched or listed again: each one's release
-     * record, derived as a full run derives it (before redaction), waits for the next flush.
-     */
-    private final class LiveArgo implements ObjectObserver {
-
-        @Override
-        public ObjectView view(ResourceType type) {
-            return ArgoApplications.isApplication(type) ? ObjectView.WHOLE : ObjectView.NONE;
-        }
-
-        @Override
-        public void observe(ObjectNode object) {
-            ArgoApplications one = new ArgoApplications(digest);
-            one.observe(object);
-            JsonNode metadata = object.path("metadata");
-            argoChanged.put(RecordKey.helmRelease(ArgoApplications.SOURCE, metadata.path("namespace").asString(""),
-                    metadata.path("name").asString("")), one.releases().stream().findFirst());
-        }
-    }
-
-    /**
-     * The full fetching's observer of every object it lists: each goes into the index of what was
-     * shipped (by its type, known from {@link #view}, asked once per type before its objects).
-     */
-    private static final class Indexing implements ObjectObserver {
-        private final ObjectIndex index;
-        private final Map<String, ResourceType> types = new ConcurrentHashMap<>();
-
-        Indexing(ObjectIndex index) {
-            this.index = index;
-        }
-
-        @Override
-        public ObjectView view(ResourceType type) {
-            types.put(type.apiVersion() + "/" + type.kind(), type);
-            return ObjectView.HEAD;
-        }
-
-        @Override
-        public void observe(ObjectNode object) {
-            ResourceType type = types.get(object.path("apiVersion").asString("") + "/" + object.path("kind").asString(""));
-            JsonNode metadata = object.path("metadata");
-            if (type != null && !ResyncListing.unnamed(metadata)) {
-                index.put(type, ObjectHead.of(object));
-            }
-        }
-    }
-
-    /**
-     * The full fetching's sink, which keeps a digest of each Helm release and type record it ships
-     * (what a resync and a changed CustomResourceDefinition compare with) and of each tree, by its
-     * root's uid (what a changed tree is told from), so that the trees are built once.
-     */
-    private static final class Recording implements Sink {
-        private final HttpSink sink;
-        private final Map<RecordKey, Long> records;
-        private final Map<String, Long> trees;
-
-        Recording(HttpSink sink, Map<RecordKey, Long> records, Map<String, Long> trees) {
-            this.sink = sink;
-            this.records = records;
-            this.trees = trees;
-        }
-
-        @Override
-        public void open(String clusterId, FetchingStart start) {
-            sink.open(clusterId, start);
-        }
-
-        @Override
-        public void accept(ShippedRecord record) {
-            if (record.kind() == RecordKind.HELM_RELEASES || record.kind() == RecordKind.TYPES) {
-                synchronized (records) {
-                    records.put(record.key(), digestOf(record.json()));
-                }
-            } else if (record.kind() == RecordKind.TREES) {
-                synchronized (trees) {
-                    trees.put(record.key().value(), digestOf(record.json()));
-                }
-            }
-            sink.accept(record);
-        }
-
-        @Override
-        public Counts commit(List<Skipped> skipped, Instant finishedAt, Commit.Report report) {
-            return sink.commit(skipped, finishedAt, report);
-        }
-
-        @Override
-        public void abort(RuntimeException failure, Instant finishedAt) {
-            sink.abort(failure, finishedAt);
-        }
-
-        @Override
-        public ShippingStats stats() {
-            return sink.stats();
-        }
-
-        /** The sink outlives the full fetching: the run closes it. */
-        @Override
-        public void close() {}
-    }
-
-    /** The endpoint took a delta sent in the middle of a relist as a full fetching: a full fetching follows. */
-    private static final class DeltaDeclined extends CollectorException {
-        private static final long serialVersionUID = 1L;
-
-        DeltaDeclined() {
-            super("the endpoint did not take a delta as a delta");
-        }
-    }
-
-    /** Why a type is listed again, which says how; the last is the strongest, which wins when several queue it. */
-    private enum Relist {
-        /** The periodic resync, or a type without a watch: few changes; a failed listing leaves the old watch on. */
-        RESYNC(false, true),
-        /**
-         * Its watch expired ({@code 410 Gone}): what changed after its last resourceVersion was lost, few objects
-         * next to the type's (no more than the history the server keeps), so the metadata first; it must succeed.
-         */
-        EXPIRED(true, true),
-        /** Pending changes were dropped, or the type is new: many or all objects differ, listed whole; it must succeed. */
-        DROPPED(true, false);
-
-        final boolean mustSucceed;
-        final boolean metadataFirst;
-
-        Relist(boolean mustSucceed, boolean metadataFirst) {
-            this.mustSucceed = mustSucceed;
-            this.metadataFirst = metadataFirst;
-        }
-
-        Relist stronger(Relist other) {
-            return compareTo(other) >= 0 ? this : other;
-        }
-    }
-
-    /** A Helm release by the storage type that holds it, its namespace and its name. */
-    private record HelmName(ResourceType type, String namespace, String name) {}
-
-    /** What the once-a-minute INFO line says: deltas, changes, heartbeats, full fetchings and the worst lag. */
-    private static final class Summary {
-        final Instant since;
-        long deltas;
-        long changes;
-        long heartbeats;
-        long fulls;
-        Duration worstLag = Duration.ZERO;
-
-        Summary(Instant since) {
-            this.since = since;
-        }
-
-        void full() {
-            fulls++;
-        }
-
-        void heartbeat() {
-            heartbeats++;
-        }
-
-        void delta(int changed, List<Duration> lags) {
-            deltas++;
-            changes += changed;
-            for (Duration lag : lags) {
-                if (lag.compareTo(worstLag) > 0) {
-                    worstLag = lag;
-                }
-            }
-        }
-
-        String line(Instant now, int pendingNow) {
-            return String.format(Locale.ROOT,
-                    "%d deltas with %d changes, %d heartbeats, %d full fetchings in %d s; worst lag %d ms; %d pending.",
-                    deltas, changes, heartbeats, fulls, Duration.between(since, now).toSeconds(), worstLag.toMillis(),
-                    pendingNow);
         }
     }
 }
