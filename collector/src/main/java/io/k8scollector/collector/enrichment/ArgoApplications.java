@@ -60,7 +60,8 @@ public final class ArgoApplications implements ObjectObserver {
                 .toList();
     }
 
-    private static boolean isApplication(ResourceType type) {
+    /** Whether {@code type} is Argo CD's Application, whose objects make its release records. */
+    public static boolean isApplication(ResourceType type) {
         return "argoproj.io".equals(type.group()) && "Application".equals(type.kind());
     }
 

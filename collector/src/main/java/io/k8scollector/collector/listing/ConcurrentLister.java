@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.MDC;
 
@@ -34,6 +35,15 @@ public final class ConcurrentLister {
      * @return one outcome per type, in the order of {@code types}
      */
     public List<ListingOutcome> listAll(List<ResourceType> types, Function<ResourceType, TypeReading> readings) {
+        return listAll(types, readings, listing -> {});
+    }
+
+    /**
+     * Lists {@code types} as {@link #listAll(List, Function)} does, telling {@code listed} of each
+     * type's outcome as soon as that type's listing ended, on the thread that listed it.
+     */
+    public List<ListingOutcome> listAll(List<ResourceType> types, Function<ResourceType, TypeReading> readings,
+            Consumer<ListingOutcome> listed) {
         Map<String, String> context = MDC.getCopyOfContextMap();
         ExecutorService pool = Executors.newFixedThreadPool(concurrency, runnable -> {
             Thread thread = new Thread(runnable, "lister");
@@ -50,7 +60,9 @@ public final class ConcurrentLister {
                     MDC.put("type", type.qualifiedName());
                     try {
                         TypeReading reading = readings.apply(type);
-                        return lister.list(type, reading.reader(), reading.consumer());
+                        ListingOutcome outcome = lister.list(type, reading.reader(), reading.consumer());
+                        listed.accept(outcome);
+                        return outcome;
                     } finally {
                         MDC.clear();
                     }

@@ -40,6 +40,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,19 +67,23 @@ public final class CollectionRun {
     private final KeyedDigest digest;
     private final Supplier<OwnershipTree> trees;
     private final ObjectObserver shipped;
+    private final Consumer<ListingOutcome> listed;
 
     public CollectionRun(CollectorConfig config, ApiServer server, Sink sink, Clock clock) {
-        this(config, server, sink, clock, OwnershipTree::new, null);
+        this(config, server, sink, clock, OwnershipTree::new, null, listing -> {});
     }
 
     /**
-     * A run whose ownership trees are built in what {@code trees} gives for each run, and whose
-     * listed objects {@code shipped} also sees, when not null (the continuous run keeps both).
+     * A run whose ownership trees are built in what {@code trees} gives for each run, whose
+     * listed objects {@code shipped} also sees, when not null, and which tells {@code listed} of
+     * each selected type's listing as soon as it ended, before the run commits (the continuous run
+     * keeps the trees and the objects, and watches each type from its own list at once).
      */
     CollectionRun(CollectorConfig config, ApiServer server, Sink sink, Clock clock, Supplier<OwnershipTree> trees,
-            ObjectObserver shipped) {
+            ObjectObserver shipped, Consumer<ListingOutcome> listed) {
         this.trees = trees;
         this.shipped = shipped;
+        this.listed = listed;
         this.config = config;
         this.server = server;
         this.sink = sink;
@@ -119,7 +124,8 @@ public final class CollectionRun {
                 observers.add(shipped);
             }
             ObjectPipeline objects = new ObjectPipeline(redactor, observers, config.limits().maxItemSizeKb(), sink);
-            List<ListingOutcome> listings = listing(config.selection(), apiRate, apiRetrier).listAll(catalog.selected(), objects::reading);
+            List<ListingOutcome> listings = listing(config.selection(), apiRate, apiRetrier)
+                    .listAll(catalog.selected(), objects::reading, listed);
 
             List<Skipped> skipped = new ArrayList<>(catalog.skippedGroups());
             Map<ResourceType, Skipped.Reason> failures = new HashMap<>();

@@ -30,8 +30,6 @@ import io.k8scollector.collector.shipping.BaseMismatch;
 import io.k8scollector.collector.shipping.HttpSink;
 import io.k8scollector.collector.shipping.ShippedRecord;
 import io.k8scollector.collector.shipping.ShippingException;
-import io.k8scollector.collector.shipping.ShippingStats;
-import io.k8scollector.collector.shipping.Sink;
 import io.k8scollector.collector.tracking.IndexedObject;
 import io.k8scollector.collector.tracking.PendingChanges;
 import io.k8scollector.collector.watching.ObjectHead;
@@ -40,23 +38,16 @@ import io.k8scollector.collector.watching.WatchEvent;
 import io.k8scollector.collector.watching.WatchListener;
 import io.k8scollector.collector.watching.WatchScope;
 import io.k8scollector.collector.watching.WatchTiming;
-import io.k8scollector.protocol.Commit;
 import io.k8scollector.protocol.CompleteType;
 import io.k8scollector.protocol.Counts;
 import io.k8scollector.protocol.Deletion;
 import io.k8scollector.protocol.ErrorBody;
-import io.k8scollector.protocol.FetchingId;
-import io.k8scollector.protocol.FetchingStart;
 import io.k8scollector.protocol.HelmRelease;
 import io.k8scollector.protocol.Json;
 import io.k8scollector.protocol.RecordKey;
 import io.k8scollector.protocol.RecordKind;
 import io.k8scollector.protocol.Skipped;
-import io.k8scollector.protocol.StartAnswer;
 import io.k8scollector.protocol.TypeRecord;
-import java.nio.ByteBuffer;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -66,7 +57,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -76,12 +66,12 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The collector's continuous mode (protocol 1.1): a full fetching (a {@link CollectionRun}),
- * then a watch of every type it listed, from that list's resourceVersion, and every
+ * with a watch of every type it listed started as soon as that type's listing ended, from that
+ * list's resourceVersion (what it sees before the commit goes in the first delta), and every
  * {@code collector.flushSeconds} a delta on the last committed fetching with what changed since:
  * each changed object redacted by the same {@link ObjectPipeline} as a full run, coalesced by key
  * ({@link PendingChanges}), a deletion for each deleted one; an empty delta (a heartbeat) when
@@ -109,6 +99,13 @@ import tools.jackson.databind.node.ObjectNode;
  * waited out with backoff (reported in {@code /readyz}); credentials refused and an identity
  * conflict end it ({@link #FAILED}, after an abort); {@link #stop()} (SIGTERM) ships what is
  * pending within {@code collector.shutdownSeconds} and ends it ({@link #STOPPED}).
+ *
+ * <p>This class runs the loop, the watches and the flush; its parts keep the rest:
+ * {@link EndpointSession} (base, left-open delta, {@code base_mismatch}, 1.0), {@link ShippedRecords}
+ * and {@link SkippedEntries} (what the endpoint holds), {@link WatchedTypes}, the derived releases
+ * ({@link HelmReleaseRefresh}, {@link ArgoReleaseRefresh}), {@link RelistReason} and
+ * {@link ResyncListing} (listing again), {@link RecordingSink} and {@link ShippedIndexing} (the full
+ * fetching), {@link ContinuousSummary} (the INFO line).
  */
 public final class ContinuousRun {
 
@@ -144,18 +141,23 @@ public final class ContinuousRun {
     private final TypeLister lister;
     /** Lists types again reading only what changed since shipped. */
     private final ResyncListing resyncListing;
+    /** The main watch of each type; the full fetching's lister threads start them, under its lock. */
     private final Map<ResourceType, TypeWatch> watches = new LinkedHashMap<>();
-    private final Map<String, ResourceType> typesByApiKind = new LinkedHashMap<>();
+    /** The full fetching is listing: a type's watch starts when its own listing ends (guarded by {@link #watches}). */
+    private boolean fullListing;
+    private final WatchedTypes types = new WatchedTypes();
     private final Set<ResourceType> expired = new LinkedHashSet<>();
     /** Helm releases whose storage changed since the last flush: derived again from their storage. */
-    private final Set<HelmName> helmChanged = new LinkedHashSet<>();
+    private final HelmReleaseRefresh helmChanged;
+    /** Argo CD releases whose Application changed since the last flush (watched or listed again). */
+    private final ArgoReleaseRefresh argoChanged;
     private final KeyedDigest digest;
     /** What the endpoint holds of each object, as committed: identity and resourceVersion, no body. */
     private volatile ObjectIndex shipped = new ObjectIndex();
     /** A digest of each Helm release and type record the endpoint holds, by key, as committed. */
-    private final Map<RecordKey, Long> recordsShipped = new HashMap<>();
-    /** Types to list again and compare with what was shipped; true where it must succeed (changes were lost). */
-    private final Map<ResourceType, Boolean> relist = new LinkedHashMap<>();
+    private final ShippedRecords recordsShipped = new ShippedRecords();
+    /** Types to list again and compare with what was shipped, each with why. */
+    private final Map<ResourceType, RelistReason> relist = new LinkedHashMap<>();
     /** Types listed without a watch (none, refused, given up): listed at each resync instead. */
     private final Set<ResourceType> unwatched = new LinkedHashSet<>();
     /** Watches refused or given up since the last flush, with the skipped entry that reports them. */
@@ -170,19 +172,12 @@ public final class ContinuousRun {
     private Catalog catalog;
     /** The selected types whose listing failed, for their type records. */
     private final Map<ResourceType, Skipped.Reason> listingFailures = new HashMap<>();
-    /** The skipped entries the endpoint's current snapshot holds, or will once the next delta commits. */
-    private final List<Skipped> skippedNow = new ArrayList<>();
-    private boolean skippedChanged;
-    /** The skipped entries the endpoint's current snapshot holds: what a delta without {@code skipped} keeps. */
-    private final List<Skipped> skippedHeld = new ArrayList<>();
+    /** The skipped entries the endpoint holds, and those it will once the next delta commits. */
+    private final SkippedEntries skipped = new SkippedEntries();
     /** Types and record kinds the next delta sends whole. */
     private final Set<CompleteType> completeNext = new LinkedHashSet<>();
     /** Pending changes were dropped: a heartbeat must commit before the resync that replaces them. */
     private boolean probeFirst;
-    /** The delta the endpoint could not be reached for, still open there; aborted before the next start. */
-    private String leftOpen;
-    /** The delta whose commit was sent without an answer: if the endpoint made it current, it is the base. */
-    private String committing;
     private int round;
     /** The type being listed again and its round: what a delta shipped meanwhile counts as listed. */
     private ResourceType listingType;
@@ -200,15 +195,13 @@ public final class ContinuousRun {
     private final CountDownLatch finished = new CountDownLatch(1);
     private final AtomicLong events = new AtomicLong();
     private volatile boolean stopping;
-    private String base;
-    private String clusterUniqueId;
-    private boolean protocol10;
-    private boolean saidProtocol10;
+    /** The base deltas build on, the delta left open or awaiting its answer, and whether the endpoint speaks 1.0. */
+    private final EndpointSession session;
     private Instant lastCommit;
     private Instant lastFull;
     /** When the next flush is due ({@link System#nanoTime()}): one period after the last one started. */
     private long nextFlush;
-    private Summary summary;
+    private ContinuousSummary summary;
 
     /**
      * A run of {@code config} (whose mode is continuous) against {@code server}, shipping through
@@ -225,10 +218,13 @@ public final class ContinuousRun {
         this.metrics = metrics;
         this.timing = timing;
         this.pending = new PendingChanges(settings.maxPendingBytes());
-        this.pipeline = new ObjectPipeline(Redactor.from(config.redaction()), List.of(new LiveTrees()),
+        this.digest = new KeyedDigest(config.redaction().key());
+        this.argoChanged = new ArgoReleaseRefresh(digest, pending, clock);
+        this.pipeline = new ObjectPipeline(Redactor.from(config.redaction()), List.of(new LiveTrees(), argoChanged),
                 config.limits().maxItemSizeKb(), this::changed);
         this.watchRate = new RequestRate(config.limits().apiQps());
-        this.digest = new KeyedDigest(config.redaction().key());
+        this.helmChanged = new HelmReleaseRefresh(config, server, watchRate, digest, pending, clock);
+        this.session = new EndpointSession(config, sink, clock);
         this.lister = new TypeLister(server, config.selection(), config.limits().listPageSize(), watchRate,
                 Retrier.of(config.shipping().retry()));
         this.resyncListing = new ResyncListing(lister, health::progressed);
@@ -264,7 +260,7 @@ public final class ContinuousRun {
     private int loop() {
         boolean needFull = true;
         Duration backoff = FIRST_BACKOFF;
-        summary = new Summary(clock.instant());
+        summary = new ContinuousSummary(clock.instant());
         while (!stopping) {
             try {
                 if (needFull) {
@@ -281,12 +277,7 @@ public final class ContinuousRun {
             } catch (DeltaDeclined e) {
                 needFull = true;
             } catch (BaseMismatch e) {
-                if (committing != null && committing.equals(e.current())) {
-                    LOG.info("Delta {} was committed though its answer was lost: going on from it.", committing);
-                    base = committing;
-                    committing = null;
-                } else {
-                    LOG.info("The endpoint's current snapshot is {}, not {}: sending a full fetching.", e.current(), base);
+                if (!session.baseMismatch(e)) {
                     needFull = true;
                 }
             } catch (ShippingException e) {
@@ -330,11 +321,11 @@ public final class ContinuousRun {
     }
 
     /**
-     * A full fetching of everything, then a watch of each type it listed from its list's
-     * resourceVersion; what it shipped becomes what relists compare with.
+     * A full fetching of everything, each type it listed watched from its list's resourceVersion
+     * as soon as its listing ended; what it shipped becomes what relists compare with.
      */
     private void full() {
-        abortLeftOpen();
+        session.abortLeftOpen();
         closeWatches();
         pending.dropAll();
         relist.clear();
@@ -342,84 +333,106 @@ public final class ContinuousRun {
         watchesLost.clear();
         failing.clear();
         completeNext.clear();
-        skippedChanged = false;
         probeFirst = false;
         helmResync = false;
-        committing = null;
+        session.fullStarting();
         synchronized (expired) {
             expired.clear();
         }
-        synchronized (helmChanged) {
-            helmChanged.clear();
-        }
+        helmChanged.clear();
+        argoChanged.clear();
         typesChanged = false;
         objectsChanged = false;
         // one index holds both what the trees read of each object and what was shipped of it
         ObjectIndex index = new ObjectIndex();
         OwnershipTree fresh = new OwnershipTree(index);
+        // the changes watched before the commit go into the trees being built: those sent after they were are as
+        // shipped, the others differ from what was shipped and go in the first delta
+        trees = fresh;
         Map<RecordKey, Long> records = new HashMap<>();
         Map<String, Long> treeDigests = new HashMap<>();
-        RunReport report = new CollectionRun(config, server, new Recording(sink, records, treeDigests), clock,
-                () -> fresh, new Indexing(index)).run();
-        trees = fresh;
+        RunReport report;
+        synchronized (watches) {
+            fullListing = true;
+        }
+        try {
+            report = new CollectionRun(config, server, new RecordingSink(sink, records, treeDigests), clock,
+                    () -> fresh, new ShippedIndexing(index), this::listed).run();
+        } catch (RuntimeException e) {
+            closeWatches();
+            throw e;
+        } finally {
+            synchronized (watches) {
+                fullListing = false;
+            }
+        }
         treesShipped.clear();
         treesShipped.putAll(treeDigests);
-        base = report.fetchingId();
-        clusterUniqueId = report.clusterUniqueId();
         shipped = index;
-        recordsShipped.clear();
-        recordsShipped.putAll(records);
+        recordsShipped.replaceWith(records);
         catalog = report.catalog();
-        skippedNow.clear();
-        skippedNow.addAll(report.skipped());
-        skippedHeld.clear();
-        skippedHeld.addAll(report.skipped());
+        skipped.reset(report.skipped());
         listingFailures.clear();
         Instant now = clock.instant();
         lastCommit = now;
         lastFull = now;
         lastResync = now;
         nextFlush = System.nanoTime() + settings.flush().toNanos();
-        protocol10 = sink.startAnswer().isEmpty();
-        if (protocol10 && !saidProtocol10) {
-            LOG.warn("The endpoint speaks protocol 1.0: changes are shipped as full fetchings, at most one every {} s.",
-                    settings.fullFetchingMin().toSeconds());
-            saidProtocol10 = true;
-        } else if (!protocol10) {
-            saidProtocol10 = false;
-        }
+        session.fullCommitted(report.fetchingId(), report.clusterUniqueId(), settings.fullFetchingMin());
         health.committed(true);
         metrics.fullFetching(now);
         summary.full();
         for (ListingOutcome listing : report.listings()) {
             ResourceType type = listing.type();
-            typesByApiKind.put(type.apiVersion() + "/" + type.kind(), type);
+            types.add(type);
             if (!listing.complete()) {
                 listingFailures.put(type, listing.skipReason());
             }
-            if (listing.complete() && listing.resourceVersion() != null && type.verbs().contains("watch")) {
-                watch(type, listing.resourceVersion());
-            } else {
+            if (!watchable(listing)) {
                 unwatched.add(type);
             }
         }
-        LOG.info("Watching {} types from fetching {}; {} listed at each resync instead.", watches.size(), base,
+        LOG.info("Watching {} types from fetching {}; {} listed at each resync instead.", watches.size(), session.base(),
                 unwatched.size());
-        if (!protocol10 && catalog.helmStorage().stream().anyMatch(type -> !helmCovered(type))) {
+        if (!session.protocol10() && catalog.helmStorage().stream().anyMatch(type -> !helmCovered(type))) {
             resyncHelm(true);
         }
     }
 
+    /**
+     * A type of the full fetching was listed: its watch starts now, from that list's
+     * resourceVersion, rather than once every type was listed, when the history after it may be gone
+     * (a {@code 410 Gone} and a relist). What it sees before the commit waits for the first delta.
+     * Called on the thread that listed the type.
+     */
+    private void listed(ListingOutcome listing) {
+        if (watchable(listing)) {
+            synchronized (watches) {
+                if (fullListing) {
+                    watch(listing.type(), listing.resourceVersion());
+                }
+            }
+        }
+    }
+
+    private static boolean watchable(ListingOutcome listing) {
+        return listing.complete() && listing.resourceVersion() != null && listing.type().verbs().contains("watch");
+    }
+
     private void watch(ResourceType type, String resourceVersion) {
-        typesByApiKind.put(type.apiVersion() + "/" + type.kind(), type);
-        watches.put(type, TypeWatch.start(server, type, WatchScope.of(config.selection()), timing, watchRate,
-                resourceVersion, new Listener(false)));
-        watching = watches.size();
+        types.add(type);
+        synchronized (watches) {
+            watches.put(type, TypeWatch.start(server, type, WatchScope.of(config.selection()), timing, watchRate,
+                    resourceVersion, new Listener(false)));
+            watching = watches.size();
+        }
     }
 
     private void closeWatches() {
-        watches.values().forEach(TypeWatch::close);
-        watches.clear();
+        synchronized (watches) {
+            watches.values().forEach(TypeWatch::close);
+            watches.clear();
+        }
         helmWatches.values().forEach(TypeWatch::close);
         helmWatches.clear();
         watching = 0;
@@ -440,14 +453,6 @@ public final class ContinuousRun {
         return watches.containsKey(type) && config.selection().labelSelector() == null;
     }
 
-    /** Aborts, best effort, the delta left open when the endpoint could not be reached. */
-    private void abortLeftOpen() {
-        if (leftOpen != null) {
-            sink.abort(new ShippingException("POST", "/fetchings/" + leftOpen, 0, "delta " + leftOpen
-                    + " could not reach the endpoint; its changes go in a later fetching"), clock.instant());
-            leftOpen = null;
-        }
-    }
 
     /**
      * Waits for the next flush, or less on {@link #stop()}: flushes start every
@@ -491,14 +496,15 @@ public final class ContinuousRun {
      */
     private boolean flush() {
         Instant now = clock.instant();
-        if (now.isAfter(summary.since.plus(SUMMARY_EVERY))) {
+        if (now.isAfter(summary.since().plus(SUMMARY_EVERY))) {
             LOG.info("{}", summary.line(now, pending.size()));
-            summary = new Summary(now);
+            summary = new ContinuousSummary(now);
         }
         metrics.pending(pending.size());
         boolean resyncDue = settings.resync().isPresent() && !now.isBefore(lastResync.plus(settings.resync().get()));
-        if (protocol10) {
-            boolean changed = pending.overflowed() || pending.size() > 0 || hasExpired() || !helmChangedIsEmpty()
+        if (session.protocol10()) {
+            boolean changed = pending.overflowed() || pending.size() > 0 || hasExpired() || !helmChanged.isEmpty()
+                    || !argoChanged.isEmpty()
                     || typesChanged || resyncDue || !watchesLost.isEmpty() || helmResync;
             return changed && !now.isBefore(lastFull.plus(settings.fullFetchingMin()));
         }
@@ -519,7 +525,7 @@ public final class ContinuousRun {
             objectsChanged = true;
             completeNext.add(CompleteType.records(RecordKind.TREES));
             probeFirst = true;
-            queueEveryType(true);
+            queueEveryType(RelistReason.DROPPED);
         }
         if (probeFirst) {
             // a heartbeat first: nothing is listed again until the endpoint takes it
@@ -534,7 +540,7 @@ public final class ContinuousRun {
         }
         if (resyncDue) {
             LOG.info("Resyncing: every type listed again and the differences sent, as every collector.resyncMinutes.");
-            queueEveryType(false);
+            queueEveryType(RelistReason.RESYNC);
         }
         List<CompleteType> complete = relistExpired();
         if (helmResync) {
@@ -546,24 +552,25 @@ public final class ContinuousRun {
             LOG.info("Resync listed every type again in {} ms; the differences go in this flush's delta.",
                     Duration.between(now, clock.instant()).toMillis());
         }
-        deriveHelmReleases();
+        helmChanged.derive();
+        argoChanged.flush(recordsShipped);
         if (objectsChanged) {
             objectsChanged = false;
             changedTrees();
         }
         PendingChanges.Batch batch = pending.drain();
-        List<Skipped> skipped = skippedChanged ? List.copyOf(skippedNow) : null;
-        if (batch.isEmpty() && complete.isEmpty() && skipped == null
+        List<Skipped> skippedList = skipped.changedList();
+        if (batch.isEmpty() && complete.isEmpty() && skippedList == null
                 && now.isBefore(lastCommit.plus(settings.heartbeat()))) {
             return false;
         }
-        return !delta(batch, complete, skipped);
+        return !delta(batch, complete, skippedList);
     }
 
-    /** Every selected type, to be listed again ({@code mustSucceed}: changes were lost, retried until it is). */
-    private void queueEveryType(boolean mustSucceed) {
+    /** Every selected type, to be listed again for {@code why}. */
+    private void queueEveryType(RelistReason why) {
         for (ResourceType type : catalog.selected()) {
-            relist.merge(type, mustSucceed, Boolean::logicalOr);
+            relist.merge(type, why, RelistReason::stronger);
         }
         helmResync = true;
         lastResync = clock.instant();
@@ -576,32 +583,10 @@ public final class ContinuousRun {
             stopWatch(type);
             failing.remove(type);
             unwatched.add(type);
-            skip(entry);
+            skipped.skip(entry);
         }
     }
 
-    /** The skipped entry of {@code type} in what the endpoint holds, or null. */
-    private Skipped skipEntry(ResourceType type) {
-        for (Skipped entry : skippedNow) {
-            if (sameType(entry, type.group(), type.resource())) {
-                return entry;
-            }
-        }
-        return null;
-    }
-
-    private static boolean sameType(Skipped entry, String group, String resource) {
-        return Skipped.TYPE.equals(entry.subject()) && group.equals(entry.group() == null ? "" : entry.group())
-                && resource.equals(entry.resource());
-    }
-
-    /** Reports {@code entry}'s type skipped from the next delta on, in place of an entry it had. */
-    private void skip(Skipped entry) {
-        String group = entry.group() == null ? "" : entry.group();
-        skippedNow.removeIf(held -> sameType(held, group, entry.resource()));
-        skippedNow.add(entry);
-        skippedChanged = true;
-    }
 
     /**
      * Runs discovery again (a CustomResourceDefinition changed): a new type is queued to be listed
@@ -635,10 +620,9 @@ public final class ContinuousRun {
             unwatched.remove(type);
             relist.remove(type);
             listingFailures.remove(type);
-            Skipped entry = skipEntry(type);
+            Skipped entry = skipped.forType(type);
             if (entry != null) {
-                skippedNow.remove(entry);
-                skippedChanged = true;
+                skipped.remove(List.of(entry));
                 completeNext.add(CompleteType.objects(type.group(), type.resource(), type.kind()));
             }
             for (IndexedObject object : shipped.ofType(type)) {
@@ -649,8 +633,8 @@ public final class ContinuousRun {
         }
         List<ResourceType> added = fresh.selected().stream().filter(type -> !catalog.selected().contains(type)).toList();
         for (ResourceType type : added) {
-            typesByApiKind.put(type.apiVersion() + "/" + type.kind(), type);
-            relist.put(type, true);
+            types.add(type);
+            relist.put(type, RelistReason.DROPPED);
         }
         catalog = fresh;
         LOG.info("A CustomResourceDefinition changed: discovery found {} new and {} removed types.", added.size(),
@@ -658,22 +642,14 @@ public final class ContinuousRun {
         sendTypeRecords();
     }
 
-    /** Makes record {@code json} pending unless the endpoint holds it as it is; its key is not {@code gone}. */
-    private void offer(RecordKey key, byte[] json, Set<RecordKey> gone, Instant now) {
-        gone.remove(key);
-        Long was = recordsShipped.get(key);
-        if (was == null || was != digestOf(json)) {
-            pending.upsert(key, json, now);
-        }
-    }
 
     /** Makes pending the type records that changed since shipped, and the deletion of those no longer served. */
     private void sendTypeRecords() {
         Instant now = clock.instant();
-        Set<RecordKey> gone = new HashSet<>();
-        recordsShipped.keySet().stream().filter(key -> key.kind() == RecordKind.TYPES).forEach(gone::add);
+        Set<RecordKey> gone = recordsShipped.keys(key -> key.kind() == RecordKind.TYPES);
         for (TypeRecord type : catalog.typeRecords(listingFailures)) {
-            offer(RecordKey.of(type), Json.MAPPER.writeValueAsBytes(type), gone, now);
+            gone.remove(RecordKey.of(type));
+            recordsShipped.offer(RecordKey.of(type), Json.MAPPER.writeValueAsBytes(type), pending, now);
         }
         for (RecordKey key : gone) {
             int slash = key.value().lastIndexOf('/');
@@ -697,7 +673,7 @@ public final class ContinuousRun {
                 continue;
             }
             byte[] json = Json.MAPPER.writeValueAsBytes(change.tree());
-            long digest = digestOf(json);
+            long digest = RecordDigest.of(json);
             Long shipped = treesShipped.put(change.root(), digest);
             if (shipped == null || shipped != digest) {
                 pending.upsert(RecordKey.of(change.tree()), json, now);
@@ -705,60 +681,7 @@ public final class ContinuousRun {
         }
     }
 
-    /** The first 64 bits of SHA-256 of a tree's JSON: what tells a changed tree from the one shipped. */
-    private static long digestOf(byte[] json) {
-        try {
-            return ByteBuffer.wrap(MessageDigest.getInstance("SHA-256").digest(json)).getLong();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
-    }
 
-    private boolean helmChangedIsEmpty() {
-        synchronized (helmChanged) {
-            return helmChanged.isEmpty();
-        }
-    }
-
-    /**
-     * Reads the storage of each Helm release whose storage changed again (its Secrets or ConfigMaps
-     * labelled {@code owner=helm,name=<release>} in its namespace) and sends the release as a full
-     * run derives it, or its deletion when no revision is left (uninstalled).
-     */
-    private void deriveHelmReleases() {
-        List<HelmName> changed;
-        synchronized (helmChanged) {
-            changed = new ArrayList<>(helmChanged);
-            helmChanged.clear();
-        }
-        Selection selection = config.selection();
-        for (int i = 0; i < changed.size(); i++) {
-            HelmName release = changed.get(i);
-            HelmReleases helm = new HelmReleases(digest);
-            Selection one = new Selection(selection.resources(), selection.toggles(), selection.excludes(),
-                    release.namespace(), selection.ignoreNamespaces(), HelmStorage.SELECTOR + ",name=" + release.name());
-            ListingOutcome listing = new TypeLister(server, one, config.limits().listPageSize(), watchRate,
-                    Retrier.of(config.shipping().retry()))
-                    .list(release.type(), ItemReader.TREE, listed -> helm.observe(listed.head()));
-            if (!listing.complete()) {
-                synchronized (helmChanged) {
-                    helmChanged.addAll(changed.subList(i, changed.size()));
-                }
-                throw new CollectorException("Reading the storage of Helm release " + release.namespace() + "/"
-                        + release.name() + " failed: " + listing.message());
-            }
-            List<HelmRelease> derived = helm.releases().stream()
-                    .filter(found -> release.name().equals(found.name()) && release.namespace().equals(found.namespace()))
-                    .toList();
-            Instant now = clock.instant();
-            if (derived.isEmpty()) {
-                pending.delete(Deletion.helmRelease(HelmReleases.SOURCE, release.namespace(), release.name()), now);
-            }
-            for (HelmRelease found : derived) {
-                pending.upsert(RecordKey.of(found), Json.MAPPER.writeValueAsBytes(found), now);
-            }
-        }
-    }
 
     private boolean hasExpired() {
         synchronized (expired) {
@@ -778,7 +701,7 @@ public final class ContinuousRun {
      */
     private List<CompleteType> relistExpired() {
         synchronized (expired) {
-            expired.forEach(type -> relist.put(type, true));
+            expired.forEach(type -> relist.merge(type, RelistReason.EXPIRED, RelistReason::stronger));
             expired.clear();
         }
         if (!relist.isEmpty() && pending.size() > 0) {
@@ -786,7 +709,7 @@ public final class ContinuousRun {
             shipMidway();
         }
         List<String> failed = new ArrayList<>();
-        for (Map.Entry<ResourceType, Boolean> queued : List.copyOf(relist.entrySet())) {
+        for (Map.Entry<ResourceType, RelistReason> queued : List.copyOf(relist.entrySet())) {
             String failure = relistOne(queued.getKey(), queued.getValue());
             if (failure != null) {
                 failed.add(failure);
@@ -822,22 +745,22 @@ public final class ContinuousRun {
      * the metadata, then the bodies of only what changed. Then watches it from the new list (or,
      * when it has no watch verb, leaves it to the next resync).
      *
-     * @param mustSucceed whether a failed listing stays queued (changes were lost); else the old
-     *     watch resumes where it was
+     * @param why why it is listed again: whether its metadata is read first, and whether a
+     *     failed listing stays queued (changes were lost) or its old watch resumes where it was
      * @return null when done, else why the listing failed (the type stays queued)
      */
-    private String relistOne(ResourceType type, boolean mustSucceed) {
+    private String relistOne(ResourceType type, RelistReason why) {
+        boolean mustSucceed = why.mustSucceed;
         TypeWatch old = stopWatch(type);
         metrics.relist(type.resource());
         listingType = type;
         listingRound = ++round;
-        boolean whole = skipEntry(type) != null;
+        boolean whole = skipped.forType(type) != null;
         ObjectIndex index = shipped;
         AtomicLong changed = new AtomicLong();
         ResyncListing.Relisted relisted;
         try {
-            // changes lost (410, dropped, a new type) are many, or all: the type is listed in full
-            relisted = resyncListing.list(type, pipeline.reading(type), index, whole, !mustSucceed, listingRound,
+            relisted = resyncListing.list(type, pipeline.reading(type), index, whole, why.metadataFirst, listingRound,
                     () -> listingRound = ++round, () -> {
                         changed.incrementAndGet();
                         if (!whole && pending.bytes() > settings.maxPendingBytes() / 2) {
@@ -858,7 +781,7 @@ public final class ContinuousRun {
                 relist.remove(type);
                 unwatched.add(type);
                 listingFailures.put(type, outcome.skipReason());
-                outcome.skipped().ifPresent(this::skip);
+                outcome.skipped().ifPresent(skipped::skip);
                 sendTypeRecords();
                 return null;
             }
@@ -877,6 +800,7 @@ public final class ContinuousRun {
         for (IndexedObject object : gone) {
             pending.delete(object.deletion(), now);
             trees.forget(object.uid());
+            argoChanged.gone(type, object.namespace(), object.name());
         }
         objectsChanged = true;
         if (HelmStorage.holds(type) && (changed.get() > 0 || !gone.isEmpty())) {
@@ -884,8 +808,7 @@ public final class ContinuousRun {
             helmResync = true;
         }
         if (whole) {
-            skippedNow.remove(skipEntry(type));
-            skippedChanged = true;
+            skipped.remove(List.of(skipped.forType(type)));
             completeNext.add(CompleteType.objects(type.group(), type.resource(), type.kind()));
         }
         if (listingFailures.remove(type) != null) {
@@ -950,15 +873,14 @@ public final class ContinuousRun {
             }
         }
         Instant now = clock.instant();
-        Set<RecordKey> gone = new HashSet<>();
-        recordsShipped.keySet().stream()
-                .filter(key -> key.kind() == RecordKind.HELM_RELEASES && key.value().startsWith(HelmReleases.SOURCE + "/"))
-                .forEach(gone::add);
+        Set<RecordKey> gone = recordsShipped.keys(
+                key -> key.kind() == RecordKind.HELM_RELEASES && key.value().startsWith(HelmReleases.SOURCE + "/"));
         for (HelmRelease release : helm.releases()) {
-            offer(RecordKey.of(release), Json.MAPPER.writeValueAsBytes(release), gone, now);
+            gone.remove(RecordKey.of(release));
+            recordsShipped.offer(RecordKey.of(release), Json.MAPPER.writeValueAsBytes(release), pending, now);
         }
         if (readAll) {
-            deleteReleases(gone, now);
+            ShippedRecords.deleteReleases(gone, pending, now);
             releasesReadAgain(helm.releases(), now);
         }
     }
@@ -972,8 +894,7 @@ public final class ContinuousRun {
      * the entries stay until the next resync.
      */
     private void releasesReadAgain(List<HelmRelease> fromStorage, Instant now) {
-        List<Skipped> entries = skippedNow.stream().filter(entry -> Skipped.RECORD.equals(entry.subject())
-                && Skipped.HELM_RELEASE.equals(entry.recordKind()) && entry.source() != null).toList();
+        List<Skipped> entries = skipped.releaseStorage();
         if (entries.isEmpty()) {
             return;
         }
@@ -989,32 +910,23 @@ public final class ContinuousRun {
                 return;
             }
         }
-        skippedNow.removeAll(entries);
-        skippedChanged = true;
+        skipped.remove(entries);
         completeNext.add(CompleteType.records(RecordKind.HELM_RELEASES));
-        Set<RecordKey> gone = new HashSet<>();
-        recordsShipped.keySet().stream().filter(key -> key.kind() == RecordKind.HELM_RELEASES).forEach(gone::add);
+        Set<RecordKey> gone = recordsShipped.keys(key -> key.kind() == RecordKind.HELM_RELEASES);
         List<HelmRelease> all = new ArrayList<>(fromStorage);
         all.addAll(argo.releases());
         for (HelmRelease release : all) {
             gone.remove(RecordKey.of(release));
             pending.upsert(RecordKey.of(release), Json.MAPPER.writeValueAsBytes(release), now);
         }
-        deleteReleases(gone, now);
+        ShippedRecords.deleteReleases(gone, pending, now);
         LOG.info("Helm's release storage was read again: {} releases sent whole, no longer reported skipped.",
                 all.size());
     }
 
-    /** Makes pending the deletion of each Helm release of {@code keys} (source/namespace/name). */
-    private void deleteReleases(Set<RecordKey> keys, Instant now) {
-        for (RecordKey key : keys) {
-            String[] parts = key.value().split("/", 3);
-            pending.delete(Deletion.helmRelease(parts[0], parts[1], parts[2]), now);
-        }
-    }
 
     /**
-     * One delta on {@link #base}: start, the batch's records and deletions, commit; then what it
+     * One delta on the session's base ({@link EndpointSession#send}); then what it
      * committed is what the endpoint holds (the index and the digests). When the endpoint cannot be
      * reached, the batch goes back into the pending changes (newer ones win) and the fetching is
      * left open, to be aborted before the next start.
@@ -1023,53 +935,23 @@ public final class ContinuousRun {
      * @return false when the endpoint did not take it as a delta (1.0, or declined): a full fetching follows
      */
     private boolean delta(PendingChanges.Batch batch, List<CompleteType> complete, List<Skipped> skipped) {
-        abortLeftOpen();
-        Instant started = clock.instant();
-        String fetchingId = FetchingId.generate(started);
-        List<ObjectHead> heads = new ArrayList<>();
-        List<ResourceType> headTypes = new ArrayList<>();
-        Counts counts;
+        EndpointSession.Committed committed;
         try {
-            sink.open(config.clusterId(), new FetchingStart(FetchingStart.PROTOCOL_1_1, fetchingId, base,
-                    clusterUniqueId, config.shipping().overrideUniqueClusterId(), CollectionRun.collector(config),
-                    started));
-            StartAnswer answer = sink.startAnswer().orElse(null);
-            if (answer == null || !answer.isDelta()) {
-                LOG.warn("The endpoint took delta {} as a full fetching ({}); sending a full fetching instead.",
-                        fetchingId, answer == null ? "protocol 1.0" : "declined");
-                sink.abort(new CollectorException("delta " + fetchingId + " was not taken as a delta"), clock.instant());
-                return false;
-            }
-            for (PendingChanges.Change change : batch.upserts()) {
-                if (change.key().kind() == RecordKind.OBJECTS) {
-                    JsonNode object = Json.MAPPER.readTree(change.record());
-                    heads.add(ObjectHead.of(object));
-                    headTypes.add(typeOf(object));
-                    sink.accept(shipped(change, object));
-                } else {
-                    sink.accept(shipped(change, null));
-                }
-            }
-            for (PendingChanges.Change change : batch.deletions()) {
-                sink.delete(change.deletion());
-            }
-            long seen = events.getAndSet(0);
-            Commit.Report report = new Commit.Report(Duration.between(started, clock.instant()).toMillis(), 0L, seen,
-                    null, null, null, config.redaction().keyId(), null);
-            committing = fetchingId;
-            counts = sink.commitDelta(skipped, List.copyOf(skippedHeld), complete, clock.instant(), report);
-            committing = null;
+            committed = session.send(batch, types, complete, skipped, this.skipped.held(), () -> events.getAndSet(0));
         } catch (RuntimeException e) {
-            sink.abandon();
-            leftOpen = fetchingId;
             // kept for the next delta; a full fetching that follows a refusal drops them
             if (!pending.putBack(batch)) {
-                LOG.warn("The changes of delta {} did not fit in collector.maxPendingMb again.", fetchingId);
+                LOG.warn("The changes of delta {} did not fit in collector.maxPendingMb again.", session.leftOpen());
             }
             throw e;
         }
-        base = fetchingId;
-        leftOpen = null;
+        if (committed == null) {
+            return false;
+        }
+        String fetchingId = committed.fetchingId();
+        Counts counts = committed.counts();
+        List<ObjectHead> heads = committed.heads();
+        List<ResourceType> headTypes = committed.types();
         for (int i = 0; i < heads.size(); i++) {
             ResourceType type = headTypes.get(i);
             if (type != null) {
@@ -1080,24 +962,17 @@ public final class ContinuousRun {
             }
         }
         for (PendingChanges.Change change : batch.upserts()) {
-            if (change.key().kind() == RecordKind.HELM_RELEASES || change.key().kind() == RecordKind.TYPES) {
-                recordsShipped.put(change.key(), digestOf(change.record()));
-            }
+            recordsShipped.committed(change.key(), change.record());
         }
         for (PendingChanges.Change change : batch.deletions()) {
             if (change.key().kind() == RecordKind.OBJECTS) {
                 shipped.remove(change.key());
             } else {
-                recordsShipped.remove(change.key());
+                recordsShipped.deleted(change.key());
             }
         }
         completeNext.removeAll(complete);
-        if (skipped != null) {
-            skippedChanged = false;
-            skippedHeld.clear();
-            skippedHeld.addAll(skipped);
-        }
-        heldRefusedAlone(sink.refusedAlone());
+        this.skipped.committed(skipped, sink.refusedAlone());
         Instant now = clock.instant();
         lastCommit = now;
         health.committed(false);
@@ -1118,29 +993,15 @@ public final class ContinuousRun {
         return true;
     }
 
-    /**
-     * The records the endpoint refused alone in the delta just committed are skipped in its
-     * snapshot from now on: later lists sent keep them.
-     */
-    private void heldRefusedAlone(List<Skipped> refused) {
-        for (Skipped entry : refused) {
-            if (!skippedHeld.contains(entry)) {
-                skippedHeld.add(entry);
-            }
-            if (!skippedNow.contains(entry)) {
-                skippedNow.add(entry);
-            }
-        }
-    }
 
     /** SIGTERM: the pending changes as one last delta, given {@code collector.shutdownSeconds}. */
     private void lastDelta() {
-        if (protocol10 || pending.size() == 0 && !hasExpired()) {
+        if (session.protocol10() || pending.size() == 0 && !hasExpired()) {
             return;
         }
         Thread last = new Thread(() -> {
             try {
-                delta(pending.drain(), List.copyOf(completeNext), skippedChanged ? List.copyOf(skippedNow) : null);
+                delta(pending.drain(), List.copyOf(completeNext), skipped.changedList());
             } catch (RuntimeException e) {
                 LOG.warn("The last delta could not be committed; the next run's full fetching covers it: {}",
                         e.getMessage());
@@ -1158,29 +1019,6 @@ public final class ContinuousRun {
         }
     }
 
-    /**
-     * A pending record as the sink takes it: a Helm release named by its key; an object
-     * ({@code object}: its record parsed) named by its type, else its apiVersion and kind.
-     */
-    private ShippedRecord shipped(PendingChanges.Change change, JsonNode object) {
-        if (change.key().kind() != RecordKind.OBJECTS) {
-            return new ShippedRecord(change.key(), new ShippedRecord.RecordName(change.key().value()), change.record());
-        }
-        JsonNode metadata = object.path("metadata");
-        String apiVersion = object.path("apiVersion").asString("");
-        ResourceType type = typeOf(object);
-        int slash = apiVersion.indexOf('/');
-        String group = type != null ? type.group() : slash < 0 ? "" : apiVersion.substring(0, slash);
-        return ShippedRecord.object(group, apiVersion.substring(slash + 1),
-                type == null ? object.path("kind").asString("") : type.resource(), object.path("kind").asString(""),
-                metadata.path("uid").asString(null), metadata.path("namespace").asString(null),
-                metadata.path("name").asString(null), change.record());
-    }
-
-    /** The type {@code object} was listed or watched as, by its apiVersion and kind; null when none is known. */
-    private ResourceType typeOf(JsonNode object) {
-        return typesByApiKind.get(object.path("apiVersion").asString("") + "/" + object.path("kind").asString(""));
-    }
 
     /** An object redacted by the pipeline: it waits for the next delta. */
     private void changed(ShippedRecord record) {
@@ -1207,20 +1045,14 @@ public final class ContinuousRun {
             if (event.type().group().equals(CRDS.group()) && event.type().resource().equals(CRDS.resource())) {
                 typesChanged = true;
             }
-            if (HelmStorage.holds(event.type()) && HelmStorage.ownedByHelm(event.object())) {
-                String release = event.object().path("metadata").path("labels").path("name").asString("");
-                if (!release.isEmpty()) {
-                    synchronized (helmChanged) {
-                        helmChanged.add(new HelmName(event.type(), event.head().namespace(), release));
-                    }
-                }
-            }
+            helmChanged.changed(event.type(), event.head().namespace(), event.object());
             if (helmOnly) {
                 return;
             }
             objectsChanged = true;
             if (event.change() == WatchEvent.Change.DELETED) {
                 ObjectHead head = event.head();
+                argoChanged.gone(event.type(), head.namespace(), head.name());
                 trees.forget(head.uid());
                 pending.delete(Deletion.object(head.uid().isEmpty() ? null : head.uid(), head.apiVersion(), head.kind(),
                         head.namespace().isEmpty() ? null : head.namespace(), head.name()), clock.instant());
@@ -1313,140 +1145,6 @@ public final class ContinuousRun {
         @Override
         public void observe(ObjectNode object) {
             trees.replace(object);
-        }
-    }
-
-    /**
-     * The full fetching's observer of every object it lists: each goes into the index of what was
-     * shipped (by its type, known from {@link #view}, asked once per type before its objects).
-     */
-    private static final class Indexing implements ObjectObserver {
-        private final ObjectIndex index;
-        private final Map<String, ResourceType> types = new ConcurrentHashMap<>();
-
-        Indexing(ObjectIndex index) {
-            this.index = index;
-        }
-
-        @Override
-        public ObjectView view(ResourceType type) {
-            types.put(type.apiVersion() + "/" + type.kind(), type);
-            return ObjectView.HEAD;
-        }
-
-        @Override
-        public void observe(ObjectNode object) {
-            ResourceType type = types.get(object.path("apiVersion").asString("") + "/" + object.path("kind").asString(""));
-            JsonNode metadata = object.path("metadata");
-            if (type != null && !ResyncListing.unnamed(metadata)) {
-                index.put(type, ObjectHead.of(object));
-            }
-        }
-    }
-
-    /**
-     * The full fetching's sink, which keeps a digest of each Helm release and type record it ships
-     * (what a resync and a changed CustomResourceDefinition compare with) and of each tree, by its
-     * root's uid (what a changed tree is told from), so that the trees are built once.
-     */
-    private static final class Recording implements Sink {
-        private final HttpSink sink;
-        private final Map<RecordKey, Long> records;
-        private final Map<String, Long> trees;
-
-        Recording(HttpSink sink, Map<RecordKey, Long> records, Map<String, Long> trees) {
-            this.sink = sink;
-            this.records = records;
-            this.trees = trees;
-        }
-
-        @Override
-        public void open(String clusterId, FetchingStart start) {
-            sink.open(clusterId, start);
-        }
-
-        @Override
-        public void accept(ShippedRecord record) {
-            if (record.kind() == RecordKind.HELM_RELEASES || record.kind() == RecordKind.TYPES) {
-                synchronized (records) {
-                    records.put(record.key(), digestOf(record.json()));
-                }
-            } else if (record.kind() == RecordKind.TREES) {
-                synchronized (trees) {
-                    trees.put(record.key().value(), digestOf(record.json()));
-                }
-            }
-            sink.accept(record);
-        }
-
-        @Override
-        public Counts commit(List<Skipped> skipped, Instant finishedAt, Commit.Report report) {
-            return sink.commit(skipped, finishedAt, report);
-        }
-
-        @Override
-        public void abort(RuntimeException failure, Instant finishedAt) {
-            sink.abort(failure, finishedAt);
-        }
-
-        @Override
-        public ShippingStats stats() {
-            return sink.stats();
-        }
-
-        /** The sink outlives the full fetching: the run closes it. */
-        @Override
-        public void close() {}
-    }
-
-    /** The endpoint took a delta sent in the middle of a relist as a full fetching: a full fetching follows. */
-    private static final class DeltaDeclined extends CollectorException {
-        private static final long serialVersionUID = 1L;
-
-        DeltaDeclined() {
-            super("the endpoint did not take a delta as a delta");
-        }
-    }
-
-    /** A Helm release by the storage type that holds it, its namespace and its name. */
-    private record HelmName(ResourceType type, String namespace, String name) {}
-
-    /** What the once-a-minute INFO line says: deltas, changes, heartbeats, full fetchings and the worst lag. */
-    private static final class Summary {
-        final Instant since;
-        long deltas;
-        long changes;
-        long heartbeats;
-        long fulls;
-        Duration worstLag = Duration.ZERO;
-
-        Summary(Instant since) {
-            this.since = since;
-        }
-
-        void full() {
-            fulls++;
-        }
-
-        void heartbeat() {
-            heartbeats++;
-        }
-
-        void delta(int changed, List<Duration> lags) {
-            deltas++;
-            changes += changed;
-            for (Duration lag : lags) {
-                if (lag.compareTo(worstLag) > 0) {
-                    worstLag = lag;
-                }
-            }
-        }
-
-        String line(Instant now, int pendingNow) {
-            return String.format(Locale.ROOT,
-                    "%d deltas with %d changes, %d heartbeats, %d full fetchings in %d s; worst lag %d ms; %d pending.",
-                    deltas, changes, heartbeats, fulls, Duration.between(since, now).toSeconds(), worstLag.toMillis(),
-                    pendingNow);
         }
     }
 }

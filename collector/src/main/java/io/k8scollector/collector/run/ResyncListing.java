@@ -31,7 +31,8 @@ import tools.jackson.databind.JsonNode;
  * costs fewer requests than reading them one by one, and bodies it reads anyway: the type is listed
  * in full instead, in a listing round of its own, and only the differences handed on. A type is
  * listed in full at once, as before this class, when many changes are expected (the caller says:
- * changes were dropped, a watch expired, a type is new), when the endpoint holds it as skipped (it
+ * changes were dropped, a type is new; a watch that expired lost no more than the history the
+ * server keeps, which its metadata tells), when the endpoint holds it as skipped (it
  * is sent whole), and once the server answered its metadata list {@code 406 Not Acceptable} (an
  * old server, an aggregated API that does not serve that form).
  *

@@ -61,9 +61,12 @@ class ContinuousRunTest {
     private static final WatchTiming QUICK = new WatchTiming(2, 3, Duration.ofSeconds(1), Duration.ofMillis(20),
             Duration.ofMillis(200));
 
+    /** The events of each type the test cluster keeps for watches to resume from: more than a test's flood. */
+    private static final int HISTORY = 300;
+
     @RegisterExtension
     static final ConnectedCluster connected = new ConnectedCluster(ClusterSpec.builder().pods(20).seed(14)
-            .bookmarkInterval(Duration.ofMillis(200)).build());
+            .bookmarkInterval(Duration.ofMillis(200)).watchHistory(HISTORY).build());
 
     @TempDir
     Path dir;
@@ -130,6 +133,65 @@ class ContinuousRunTest {
     }
 
     @Test
+    void eachTypeIsWatchedFromTheEndOfItsOwnListingSoThatChangesDuringTheFullFetchingNeedNoRelist() throws Exception {
+        // the ConfigMaps' listing waits for the server: the full fetching stays open meanwhile
+        connected.cluster().faults().throttleOnce("", "configmaps", 8);
+        Map<String, Long> requestsBefore = connected.cluster().requests();
+        Map<String, Long> listsBefore = connected.cluster().listRequests();
+        start(Map.of("collector.retry.deadlineSeconds", "30", "collector.retry.maxAttempts", "3"));
+        await(() -> more(connected.cluster().requests(), requestsBefore, "/api/v1/pods")
+                > more(connected.cluster().listRequests(), listsBefore, "/api/v1/pods"));
+        // more changes of the pods than the history keeps: a watch started from their list after the full
+        // fetching would get 410; one that runs reads each as it comes
+        for (int i = 0; i < 3 * HISTORY; i++) {
+            connected.cluster().churn().step();
+            Thread.sleep(2);
+        }
+        assertThat(endpoint.fullCommits()).as("the churn came while the full fetching was open").isZero();
+        awaitEqual();
+        // before the lists of the full runs the trees are compared with
+        long podLists = more(connected.cluster().listRequests(), listsBefore, "/api/v1/pods");
+        await(() -> records(RecordKind.TREES).equals(fresh(RecordKind.TREES)));
+
+        assertThat(podLists).as("the pods listed once: their watch did not expire").isEqualTo(1);
+        assertThat(endpoint.fullStarts()).isEqualTo(1);
+        assertThat(endpoint.fullCommits()).isEqualTo(1);
+        assertNoSecretSent();
+    }
+
+    @Test
+    void anArgoCdApplicationAddedModifiedOrDeletedReachesTheEndpointAsItsReleaseRecordInADelta() throws Exception {
+        start(Map.of());
+        awaitEqual();
+        ObjectNode original = (ObjectNode) Json.MAPPER.readTree(connected.cluster().store()
+                .snapshot(new TypeKey("argoproj.io", "applications")).objects()[0].body());
+        // the store keeps bodies as a list's items: without apiVersion and kind
+        original.put("apiVersion", "argoproj.io/v1alpha1").put("kind", "Application");
+        ObjectNode app = original.deepCopy();
+        String namespace = app.path("metadata").path("namespace").asString();
+        String name = app.path("metadata").path("name").asString();
+        String argo = "argocd/" + namespace + "/";
+        try {
+            ((ObjectNode) app.path("status").path("health")).put("status", "Degraded");
+            connected.cluster().store().put(app);
+            ObjectNode added = app.deepCopy();
+            ((ObjectNode) added.path("metadata")).put("name", "argo-added").remove(List.of("uid", "resourceVersion"));
+            connected.cluster().store().put(added);
+            await(() -> records(RecordKind.HELM_RELEASES).containsKey(argo + "argo-added")
+                    && records(RecordKind.HELM_RELEASES).get(argo + name).path("status").asString("").equals("Degraded"));
+            assertThat(records(RecordKind.HELM_RELEASES)).as("derived as a full run derives them")
+                    .isEqualTo(fresh(RecordKind.HELM_RELEASES));
+            connected.cluster().store().delete("argoproj.io", "applications", namespace, "argo-added");
+            await(() -> !records(RecordKind.HELM_RELEASES).containsKey(argo + "argo-added"));
+            assertThat(records(RecordKind.HELM_RELEASES)).isEqualTo(fresh(RecordKind.HELM_RELEASES));
+            assertThat(endpoint.fullStarts()).as("as deltas").isEqualTo(1);
+        } finally {
+            connected.cluster().store().delete("argoproj.io", "applications", namespace, "argo-added");
+            connected.cluster().store().put(original);
+        }
+    }
+
+    @Test
     void aNewCustomResourceDefinitionsTypeIsCollectedAndWatchedAndARemovedOnesObjectsDeletedAllAsDeltas() throws Exception {
         start(Map.of());
         awaitEqual();
@@ -187,7 +249,7 @@ class ContinuousRunTest {
     }
 
     @Test
-    void anExpiredWatchListsItsTypeAgainAndSendsOnlyTheDifferences() throws Exception {
+    void anExpiredWatchListsItsTypesMetadataAgainAndSendsOnlyTheDifferences() throws Exception {
         start(Map.of());
         awaitEqual();
         // Changes while no watch runs, then history gone: every resumed watch gets 410.
@@ -197,6 +259,8 @@ class ContinuousRunTest {
         awaitEqual();
 
         assertOnlyThoseSent(missed);
+        assertThat(more(connected.cluster().listRequests(), missed.listsBefore(), "/api/v1/namespaces/shop/configmaps"))
+                .as("the metadata listed, then the new ConfigMap's body read alone").isEqualTo(1);
         assertThat(endpoint.commits()).noneMatch(commit -> !commit.path("completeTypes").isEmpty());
         assertThat(connected.cluster().listRequests().get("/api/v1/configmaps"))
                 .isGreaterThan(missed.listsBefore().get("/api/v1/configmaps"));
