@@ -7,7 +7,6 @@ import io.k8scollector.protocol.Counts;
 import io.k8scollector.protocol.FetchingId;
 import io.k8scollector.protocol.FetchingStart;
 import io.k8scollector.protocol.RecordKind;
-import io.k8scollector.receiver.TestDatabases;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -188,21 +187,7 @@ class BodiesRaceTest {
         }
     }
 
-    /** A test body given a database of the kind named and a store whose page writes {@link #held} can hold. */
-    @FunctionalInterface
-    private interface StoreTest {
-        void run(Database db, Snapshots snapshots) throws Exception;
-    }
-
-    private void inDatabase(String database, Path dir, StoreTest test) throws Exception {
-        String url = database.equals("sqlite") ? TestDatabases.sqlite(dir) : TestDatabases.freshPostgresSchema();
-        try (Database db = Database.open(url)) {
-            test.run(db, new Snapshots(db, new Retention(1, Duration.ZERO), IDLE_LIMIT, 4, held));
-        } finally {
-            held.release();
-            if (!database.equals("sqlite")) {
-                TestDatabases.dropPostgresSchema(url);
-            }
-        }
+    private void inDatabase(String database, Path dir, HeldPage.StoreTest test) throws Exception {
+        held.inDatabase(database, dir, "", new Retention(1, Duration.ZERO), IDLE_LIMIT, test);
     }
 }

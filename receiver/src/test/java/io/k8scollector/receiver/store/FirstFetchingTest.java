@@ -10,7 +10,6 @@ import io.k8scollector.protocol.Counts;
 import io.k8scollector.protocol.FetchingId;
 import io.k8scollector.protocol.FetchingStart;
 import io.k8scollector.protocol.RecordKind;
-import io.k8scollector.receiver.TestDatabases;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -233,24 +232,9 @@ class FirstFetchingTest {
         });
     }
 
-    /** A test body given a database of the kind named and a store whose page writes {@link #held} can hold. */
-    @FunctionalInterface
-    private interface StoreTest {
-        void run(Database db, Snapshots snapshots) throws Exception;
-    }
-
-    private void inDatabase(String database, Path dir, StoreTest test) throws Exception {
-        String url = database.equals("sqlite") ? TestDatabases.sqlite(dir) : TestDatabases.freshPostgresSchema();
+    private void inDatabase(String database, Path dir, HeldPage.StoreTest test) throws Exception {
         // PostgreSQL: the connections are told apart from other tests' by an application name of their own.
-        String opened = database.equals("sqlite") ? url
-                : url + "&ApplicationName=first_" + UUID.randomUUID().toString().substring(0, 8);
-        try (Database db = Database.open(opened)) {
-            test.run(db, new Snapshots(db, new Retention(20, Duration.ofHours(1)), IDLE_LIMIT, 4, held));
-        } finally {
-            held.release();
-            if (!database.equals("sqlite")) {
-                TestDatabases.dropPostgresSchema(url);
-            }
-        }
+        held.inDatabase(database, dir, "&ApplicationName=first_" + UUID.randomUUID().toString().substring(0, 8),
+                new Retention(20, Duration.ofHours(1)), IDLE_LIMIT, test);
     }
 }

@@ -2,6 +2,9 @@ package io.k8scollector.receiver.store;
 
 import static org.assertj.core.api.Assertions.fail;
 
+import io.k8scollector.receiver.TestDatabases;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
@@ -83,5 +86,29 @@ final class HeldPage implements BodiesLookedUp {
         FutureTask<Void> task = new FutureTask<>(work, null);
         new Thread(task, name).start();
         return task;
+    }
+
+    /** A test body given a database and a store whose page writes a {@link HeldPage} can hold. */
+    @FunctionalInterface
+    interface StoreTest {
+        void run(Database db, Snapshots snapshots) throws Exception;
+    }
+
+    /**
+     * Runs {@code test} on a database of the kind named (a SQLite file in {@code dir}, or a fresh
+     * PostgreSQL schema whose URL gets {@code postgresOptions}), with a store that keeps {@code
+     * retention}, counts fetchings idle past {@code idle} and whose page writes this holds.
+     */
+    void inDatabase(String database, Path dir, String postgresOptions, Retention retention, Duration idle, StoreTest test)
+            throws Exception {
+        String url = database.equals("sqlite") ? TestDatabases.sqlite(dir) : TestDatabases.freshPostgresSchema();
+        try (Database db = Database.open(database.equals("sqlite") ? url : url + postgresOptions)) {
+            test.run(db, new Snapshots(db, retention, idle, 4, this));
+        } finally {
+            release();
+            if (!database.equals("sqlite")) {
+                TestDatabases.dropPostgresSchema(url);
+            }
+        }
     }
 }
