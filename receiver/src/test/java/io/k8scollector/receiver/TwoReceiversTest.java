@@ -27,8 +27,9 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Two receivers (two {@code ReceiverServer}s with pools of their own) on one PostgreSQL schema,
- * as replicas behind a load balancer: a cluster's deltas sent alternately through both, and
- * many clusters committing at once through both. Nothing is process-local that breaks this:
+ * as replicas behind a load balancer: a cluster's deltas sent alternately through both, many
+ * clusters committing at once through both, and first fetchings of one new cluster (whose pages
+ * write versions directly) sent at once through both. Nothing is process-local that breaks this:
  * every snapshot reads back exact through either receiver, and no request gets a 5xx.
  */
 class TwoReceiversTest {
@@ -111,6 +112,68 @@ class TwoReceiversTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    @Test
+    @Timeout(120)
+    void firstFetchingsOfOneNewClusterSentAtOnceThroughBothLeaveTheSnapshotOfTheLastCommitted() throws Exception {
+        String cluster = "new-at-once";
+        int fetchings = 4;
+        ExecutorService pool = Executors.newFixedThreadPool(fetchings);
+        try {
+            Map<String, TreeSet<String>> sentBy = new HashMap<>();
+            List<Future<?>> runs = new ArrayList<>();
+            for (int n = 0; n < fetchings; n++) {
+                String id = FetchingId.generate(Instant.now());
+                TreeSet<String> names = new TreeSet<>(List.of("shared"));
+                List<List<Object>> pages = new ArrayList<>();
+                for (int p = 0; p < 3; p++) {
+                    List<Object> page = new ArrayList<>();
+                    for (int k = 0; k < 10; k++) {
+                        String name = "f" + n + "-" + p + "-" + k;
+                        page.add(configMap(cluster + "-" + name, "a", name, "x", "v"));
+                        names.add(name);
+                    }
+                    pages.add(page);
+                }
+                // The same object, with the same body, in every fetching: their pages share its body.
+                pages.get(n % 3).add(configMap(cluster + "-shared", "a", "shared", "x", "v"));
+                sentBy.put(id, names);
+                int first = n;
+                runs.add(pool.submit(() -> firstFetching(first % 2 == 0 ? one : two, first % 2 == 0 ? two : one,
+                        cluster, id, pages, names.size())));
+            }
+            for (Future<?> run : runs) {
+                run.get(90, TimeUnit.SECONDS);
+            }
+            String current = one.getJson("/v1/clusters/" + cluster).get("currentFetchingId").asString();
+            assertThat(names(one, cluster)).containsExactlyElementsOf(sentBy.get(current));
+            assertThat(names(two, cluster)).containsExactlyElementsOf(sentBy.get(current));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * A full fetching started through {@code via}, its pages sent alternately through {@code via}
+     * and {@code other}, committed through {@code other}: every answer a success but the commit,
+     * which may also be {@code 409 stale} (a fetching started later committed first).
+     */
+    private static Void firstFetching(TestReceiver via, TestReceiver other, String cluster, String id,
+            List<List<Object>> pages, int objects) {
+        expectSuccess(via.post(Paths.fetchings(cluster), Map.of("protocol", FetchingStart.PROTOCOL_1_1, "fetchingId", id,
+                "clusterUniqueId", "uid-" + cluster, "collector", COLLECTOR)));
+        for (int p = 0; p < pages.size(); p++) {
+            expectSuccess((p % 2 == 0 ? via : other).post(Paths.records(cluster, id, RecordKind.OBJECTS),
+                    Map.of("objects", pages.get(p))));
+        }
+        HttpResponse<String> commit = other.commit(cluster, id, Map.of("counts", Map.of("objects", objects)));
+        if (commit.statusCode() != 409) {
+            expectSuccess(commit);
+        } else {
+            assertThat(commit.body()).contains("stale");
+        }
+        return null;
     }
 
     /**

@@ -171,6 +171,25 @@ public final class Database implements AutoCloseable {
     }
 
     /**
+     * As {@link #write}, for writes that nothing relies on being durable once answered: on
+     * PostgreSQL the transaction commits without waiting for its WAL flush ({@link
+     * Dialect#unflushedCommit()}); a server crash can lose it, never a later transaction that
+     * waited for its own flush (the WAL is written in order).
+     */
+    public <T> T writeUnflushed(Work<T> work) {
+        String unflushed = dialect.unflushedCommit();
+        if (unflushed == null) {
+            return write(work);
+        }
+        return write(c -> {
+            try (Statement s = c.createStatement()) {
+                s.execute(unflushed);
+            }
+            return work.run(c);
+        });
+    }
+
+    /**
      * Runs {@code work} in a read-only transaction whose statements all read one snapshot of the
      * database (PostgreSQL: REPEATABLE READ; SQLite: a WAL read transaction), so that a query
      * made of several statements never mixes two states, whatever commits meanwhile.

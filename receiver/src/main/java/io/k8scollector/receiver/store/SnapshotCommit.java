@@ -116,6 +116,8 @@ final class SnapshotCommit {
     /** Applies a full fetching: what it sent, and the deletion of every current record it did not send nor skip. */
     Result full(boolean hasCurrent) throws SQLException {
         applySent(hasCurrent);
+        // A cluster's first fetching wrote its records as versions already: each one is added.
+        added += staged.direct(OBJECT);
         if (hasCurrent) {
             Map<String, String> kinds = typeKinds();
             // Every class named: SQLite, without statistics, then reads the open versions through

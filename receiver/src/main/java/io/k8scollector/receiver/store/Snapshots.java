@@ -51,7 +51,6 @@ public final class Snapshots {
     private static final int ABORT_MESSAGE_CHARS = 1000;
     /** Objects a commit adds at least for it to refresh PostgreSQL's statistics ({@link Dialect#analyze()}). */
     private static final long ANALYZE_ADDED = 1000;
-    private static final String STAGED_COLUMNS = "cluster_id, fetching, class, record_key, " + Versions.COLUMNS;
 
     private final Database db;
     private final Retention retention;
@@ -193,22 +192,25 @@ public final class Snapshots {
 
     private void writePage(String clusterId, String fetchingId, String cls, Map<String, RecordRow> unique, Instant now,
             boolean copy) {
-        db.write(c -> {
-            if (db.dialect().unflushedCommit() != null) {
-                // A page is only seen through its fetching's commit, whose transaction waits for
-                // its WAL flush, and so for that of every page committed before it: a page lost
-                // in a server crash makes the commit's count check fail (409 incomplete), never
-                // a committed snapshot short of a record. See docs/receiver.md.
-                update(c, db.dialect().unflushedCommit());
-            }
-            long seq = open(c, clusterId, fetchingId).seq();
-            // After the fetching's row lock, as every deleter takes its row locks before the
-            // exclusive lock: the two kinds of lock are always taken in one order (no deadlock).
+        // A page is only seen through its fetching's commit, whose transaction waits for its WAL
+        // flush, and so for that of every page committed before it: a page lost in a server crash
+        // makes the commit's count check fail (409 incomplete), never a committed snapshot short
+        // of a record. See docs/receiver.md.
+        db.writeUnflushed(c -> {
+            OpenFetching f = open(c, clusterId, fetchingId);
+            long seq = f.seq();
+            // A full fetching of a cluster without a snapshot has nothing to compare with: its
+            // records go straight into versions. After the fetching's row lock and before the
+            // bodies' lock, as the first commit takes them.
+            PageTarget target = f.base() == null && DirectVersions.written(c, db.dialect(), clusterId)
+                    ? PageTarget.VERSIONS : PageTarget.STAGED;
+            // After the row locks, as every deleter takes its row locks before the exclusive
+            // lock: the two kinds of lock are always taken in one order (no deadlock).
             if (db.dialect().bodiesShared() != null) {
                 execute(c, db.dialect().bodiesShared());
             }
             // Read before the versions: the versions the page compares with are at least this new.
-            long comparedAt = current(c, clusterId).orElse(-1L);
+            long comparedAt = target.open() ? -1 : current(c, clusterId).orElse(-1L);
             // A cluster without a snapshot has no versions: its first fetching looks nothing up.
             Map<String, Versions.Open> current = comparedAt < 0 ? Map.of()
                     : Versions.current(c, db.dialect(), clusterId, cls, unique.keySet());
@@ -226,9 +228,9 @@ public final class Snapshots {
             TreeMap<byte[], byte[]> bodies = new TreeMap<>(Arrays::compareUnsigned);
             changed.forEach(r -> bodies.put(r.bodyHash(), r.body()));
             if (copy) {
-                copyPage(c, clusterId, seq, cls, changed, bodies);
+                copyPage(c, clusterId, seq, cls, changed, bodies, target);
             } else {
-                upsertPage(c, clusterId, seq, cls, changed, bodies);
+                upsertPage(c, clusterId, seq, cls, changed, bodies, target);
             }
             if (!seen.isEmpty()) {
                 byte[] entries = StagedFetching.pack(seen);
@@ -246,11 +248,11 @@ public final class Snapshots {
     }
 
     /**
-     * PostgreSQL: the bodies not stored yet and the staged rows, each with one COPY. Fails with a
-     * unique violation when a row is there already.
+     * PostgreSQL: the bodies not stored yet and the records' rows, each with one COPY. Fails with
+     * a unique violation when a row is there already.
      */
     private void copyPage(Connection c, String clusterId, long seq, String cls, Collection<RecordRow> records,
-            TreeMap<byte[], byte[]> bodies) throws SQLException {
+            TreeMap<byte[], byte[]> bodies, PageTarget target) throws SQLException {
         TreeMap<byte[], byte[]> missing = new TreeMap<>(bodies);
         if (!bodies.isEmpty()) {
             try (PreparedStatement ps = c.prepareStatement("SELECT hash FROM bodies WHERE cluster_id = ? AND hash = ANY (?)")) {
@@ -273,20 +275,23 @@ public final class Snapshots {
             }
         }
         if (!records.isEmpty()) {
-            try (CopyRows copy = new CopyRows(c, "staged", STAGED_COLUMNS)) {
+            try (CopyRows copy = new CopyRows(c, target.table(), target.columns())) {
                 for (RecordRow r : records) {
                     copy.row().text(clusterId).bigint(seq).text(cls).text(r.key()).text(r.uid()).text(r.apiVersion())
                             .text(r.group()).text(r.typeKind()).text(r.namespace()).text(r.name()).text(r.labels())
                             .bytes(r.bodyHash()).bytes(r.contentHash());
+                    if (target.open()) {
+                        copy.bigint(Versions.OPEN);
+                    }
                 }
                 copy.end();
             }
         }
     }
 
-    /** The bodies not stored yet, and the staged rows, replacing those of the same keys. */
+    /** The bodies not stored yet, and the records' rows, replacing those of the same keys. */
     private void upsertPage(Connection c, String clusterId, long seq, String cls, Collection<RecordRow> records,
-            TreeMap<byte[], byte[]> bodies) throws SQLException {
+            TreeMap<byte[], byte[]> bodies, PageTarget target) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO bodies (cluster_id, hash, body) VALUES (?, ?, ?) ON CONFLICT (cluster_id, hash) DO NOTHING")) {
             for (Map.Entry<byte[], byte[]> body : bodies.entrySet()) {
@@ -296,12 +301,7 @@ public final class Snapshots {
             ps.executeBatch();
         }
         lookedUp.reached();
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO staged (" + STAGED_COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                + " ON CONFLICT (cluster_id, fetching, class, record_key) DO UPDATE SET uid = excluded.uid,"
-                + " api_version = excluded.api_version, api_group = excluded.api_group, kind = excluded.kind,"
-                + " namespace = excluded.namespace, name = excluded.name, labels = excluded.labels,"
-                + " body_hash = excluded.body_hash, content_hash = excluded.content_hash")) {
+        try (PreparedStatement ps = c.prepareStatement(target.upsert())) {
             for (RecordRow r : records) {
                 bind(ps, clusterId, seq, cls, r.key(), r.uid(), r.apiVersion(), r.group(), r.typeKind(),
                         r.namespace(), r.name(), r.labels(), r.bodyHash(), r.contentHash());
@@ -423,16 +423,21 @@ public final class Snapshots {
                 return refuseForGood(c, clusterId, seq, new Refused(Refused.Reason.BAD_REQUEST,
                         "completeTypes is for deltas only; fetching " + fetchingId + " is a full fetching."));
             }
-            StagedFetching staged = StagedFetching.load(c, clusterId, seq);
-            checkCounts(staged, commit);
-            // Locks the cluster so that two commits of one cluster switch its snapshot one after the other.
+            // Locks the cluster so that two commits of one cluster switch its snapshot one after the
+            // other, and a first commit and the pages that write versions directly wait for each other.
             String bound = string(c, "SELECT unique_id FROM clusters WHERE id = ?" + db.dialect().forUpdate(), clusterId)
                     .orElseThrow();
+            Long previous = current(c, clusterId).orElse(null);
+            if (previous == null) {
+                DirectVersions.stageOthers(c, clusterId, seq);
+            }
+            // Under the cluster's lock: a first commit of another fetching may have moved this one's direct versions.
+            StagedFetching staged = StagedFetching.load(c, clusterId, seq, previous == null);
+            checkCounts(staged, commit);
             if (!bound.equals(uniqueId)) {
                 return refuseForGood(c, clusterId, seq, new Refused(Refused.Reason.CLUSTER_CONFLICT, "Cluster '" + clusterId
                         + "' was bound to another clusterUniqueId after fetching " + fetchingId + " started."));
             }
-            Long previous = current(c, clusterId).orElse(null);
             SnapshotCommit apply = new SnapshotCommit(c, db.dialect(), clusterId, seq, staged, commit);
             if (base != null) {
                 if (!base.equals(previous)) {
@@ -668,12 +673,12 @@ public final class Snapshots {
         }
     }
 
-    /** Deletes what an uncommitted fetching staged and the bodies nothing else uses; under {@link #lockBodies}. */
+    /**
+     * Deletes what an uncommitted fetching staged or wrote as versions, and the bodies nothing
+     * else uses; under {@link #lockBodies}.
+     */
     private static void dropStaged(Connection c, String clusterId, long seq) throws SQLException {
-        update(c, "DELETE FROM bodies WHERE cluster_id = ? AND hash IN (SELECT body_hash FROM staged WHERE cluster_id = ?"
-                + " AND fetching = ?) AND NOT EXISTS (SELECT 1 FROM versions v WHERE v.cluster_id = bodies.cluster_id"
-                + " AND v.body_hash = bodies.hash) AND NOT EXISTS (SELECT 1 FROM staged s WHERE s.cluster_id ="
-                + " bodies.cluster_id AND s.body_hash = bodies.hash AND s.fetching <> ?)", clusterId, clusterId, seq, seq);
+        DirectVersions.dropWithBodies(c, clusterId, seq);
         SnapshotCommit.clearStaging(c, clusterId, seq);
     }
 

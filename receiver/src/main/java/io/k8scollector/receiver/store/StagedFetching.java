@@ -18,20 +18,29 @@ import java.util.Set;
 /**
  * What an uncommitted fetching holds, by class and key: the records it sent that differed from
  * their current version when their page came ({@code staged}), those that equalled it
- * ({@code seen}, with the body hash they had), and a delta's deletions. A key is in at most one
- * of staged and seen: a record staged and also seen keeps its staged copy.
+ * ({@code seen}, with the body hash they had), and a delta's deletions; and for a cluster's first
+ * fetching, how many records per class it wrote as versions ({@code direct}, {@link
+ * DirectVersions}), keys that are in neither of the others. A key is in at most one of staged and
+ * seen: a record staged and also seen keeps its staged copy.
  */
 final class StagedFetching {
 
     final Map<String, Map<String, Versions.Hashes>> staged = new HashMap<>();
     final Map<String, Map<String, byte[]>> seen = new HashMap<>();
     final Map<String, Set<String>> deletions = new HashMap<>();
+    private Map<String, Long> direct = Map.of();
 
     private StagedFetching() {}
 
-    /** Loads fetching {@code seq}'s staged rows, seen entries and deletions: work in proportion to what it sent. */
-    static StagedFetching load(Connection c, String clusterId, long seq) throws SQLException {
+    /**
+     * Loads fetching {@code seq}'s staged rows, seen entries and deletions, and with {@code first}
+     * (the cluster has no snapshot) counts its direct versions: work in proportion to what it sent.
+     */
+    static StagedFetching load(Connection c, String clusterId, long seq, boolean first) throws SQLException {
         StagedFetching f = new StagedFetching();
+        if (first) {
+            f.direct = DirectVersions.counts(c, clusterId, seq);
+        }
         try (PreparedStatement ps = c.prepareStatement("SELECT class, record_key, body_hash, content_hash FROM staged"
                 + " WHERE cluster_id = ? AND fetching = ?")) {
             Statements.bind(ps, clusterId, seq);
@@ -72,10 +81,15 @@ final class StagedFetching {
 
     /** Distinct records of {@code cls} the fetching sent. */
     long sent(String cls) {
-        return staged.getOrDefault(cls, Map.of()).size() + seen.getOrDefault(cls, Map.of()).size();
+        return staged.getOrDefault(cls, Map.of()).size() + seen.getOrDefault(cls, Map.of()).size() + direct(cls);
     }
 
-    /** Whether the fetching sent a record of {@code cls} with {@code key}. */
+    /** Records of {@code cls} the fetching wrote as versions of its own (none unless the cluster has no snapshot). */
+    long direct(String cls) {
+        return direct.getOrDefault(cls, 0L);
+    }
+
+    /** Whether the fetching staged or saw a record of {@code cls} with {@code key} (a direct version is not looked at). */
     boolean sent(String cls, String key) {
         return staged.getOrDefault(cls, Map.of()).containsKey(key) || seen.getOrDefault(cls, Map.of()).containsKey(key);
     }
@@ -85,7 +99,7 @@ final class StagedFetching {
     }
 
     boolean isEmpty() {
-        return staged.isEmpty() && seen.isEmpty() && deletions.isEmpty();
+        return staged.isEmpty() && seen.isEmpty() && deletions.isEmpty() && direct.isEmpty();
     }
 
     /** Packs seen entries (key, body hash) into the bytes of one {@code staged_seen} row. */

@@ -1,14 +1,12 @@
 package io.k8scollector.receiver.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import io.k8scollector.protocol.Commit;
 import io.k8scollector.protocol.Counts;
 import io.k8scollector.protocol.FetchingId;
 import io.k8scollector.protocol.FetchingStart;
 import io.k8scollector.protocol.RecordKind;
-import io.k8scollector.receiver.TestDatabases;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -17,12 +15,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -52,7 +47,7 @@ class BodiesRaceTest {
     /** Bodies are shared within a cluster: the page and the deletion race in one. */
     private static final String CLUSTER = "raced";
 
-    private final HeldPage held = new HeldPage();
+    private final HeldPage held = new HeldPage(TIMEOUT_SECONDS);
 
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "postgresql"})
@@ -100,12 +95,12 @@ class BodiesRaceTest {
      */
     private void race(Database db, Runnable page, Runnable deleter) throws Exception {
         held.arm();
-        FutureTask<Void> writing = started("page", page);
-        assertThat(held.reached.await(TIMEOUT_SECONDS, TimeUnit.SECONDS)).as("the page write reached its lookup").isTrue();
+        FutureTask<Void> writing = HeldPage.started("page", page);
+        assertThat(held.awaitReached()).as("the page write reached its lookup").isTrue();
         FutureTask<Void> deletion = new FutureTask<>(deleter, null);
         Thread deleting = new Thread(deletion, "deleter");
         deleting.start();
-        boolean waited = awaitWaitingOrDone(db, deleting, deletion);
+        boolean waited = held.awaitWaitingOrDone(() -> waitsForThePage(db, deleting), deletion);
         held.release();
         writing.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         deletion.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -113,25 +108,9 @@ class BodiesRaceTest {
         assertThat(waited).as("the deletion waited for the page that reuses its body").isTrue();
     }
 
-    /** True once {@code deleter} waits for the held page; false when it finished without waiting. */
-    private static boolean awaitWaitingOrDone(Database db, Thread deleter, FutureTask<Void> deletion) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
-        while (System.nanoTime() < deadline) {
-            if (waitsForThePage(db, deleter)) {
-                return true;
-            }
-            if (deletion.isDone()) {
-                return false;
-            }
-            Thread.sleep(5);
-        }
-        return fail("The deletion neither finished nor waited for the page within " + TIMEOUT_SECONDS + " s.");
-    }
-
     private static boolean waitsForThePage(Database db, Thread deleter) {
         if (db.dialect() == Dialect.SQLITE) {
-            return deleter.getState() == Thread.State.WAITING && Arrays.stream(deleter.getStackTrace())
-                    .anyMatch(frame -> frame.getClassName().equals(SqliteWriter.class.getName()));
+            return HeldPage.queuedOnTheWriter(deleter);
         }
         return db.read(c -> {
             try (ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory'"
@@ -208,59 +187,7 @@ class BodiesRaceTest {
         }
     }
 
-    private static FutureTask<Void> started(String name, Runnable work) {
-        FutureTask<Void> task = new FutureTask<>(work, null);
-        new Thread(task, name).start();
-        return task;
-    }
-
-    /** A test body given a database of the kind named and a store whose page writes {@link #held} can hold. */
-    @FunctionalInterface
-    private interface StoreTest {
-        void run(Database db, Snapshots snapshots) throws Exception;
-    }
-
-    private void inDatabase(String database, Path dir, StoreTest test) throws Exception {
-        String url = database.equals("sqlite") ? TestDatabases.sqlite(dir) : TestDatabases.freshPostgresSchema();
-        try (Database db = Database.open(url)) {
-            test.run(db, new Snapshots(db, new Retention(1, Duration.ZERO), IDLE_LIMIT, 4, held));
-        } finally {
-            held.release();
-            if (!database.equals("sqlite")) {
-                TestDatabases.dropPostgresSchema(url);
-            }
-        }
-    }
-
-    /** Holds the next page write, once armed, where it has looked up its bodies, until released. */
-    private static final class HeldPage implements BodiesLookedUp {
-
-        private final AtomicBoolean armed = new AtomicBoolean();
-        private final CountDownLatch reached = new CountDownLatch(1);
-        private final CountDownLatch released = new CountDownLatch(1);
-
-        void arm() {
-            armed.set(true);
-        }
-
-        void release() {
-            released.countDown();
-        }
-
-        @Override
-        public void reached() {
-            if (!armed.compareAndSet(true, false)) {
-                return;
-            }
-            reached.countDown();
-            try {
-                if (!released.await(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                    throw new IllegalStateException("The held page write was not released within " + TIMEOUT_SECONDS + " s.");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("Interrupted while holding a page write.", e);
-            }
-        }
+    private void inDatabase(String database, Path dir, HeldPage.StoreTest test) throws Exception {
+        held.inDatabase(database, dir, "", new Retention(1, Duration.ZERO), IDLE_LIMIT, test);
     }
 }
