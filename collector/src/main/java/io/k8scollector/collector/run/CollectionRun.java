@@ -16,6 +16,7 @@ import io.k8scollector.collector.enrichment.ArgoApplications;
 import io.k8scollector.collector.enrichment.HelmReleases;
 import io.k8scollector.collector.enrichment.HelmStorageReading;
 import io.k8scollector.collector.enrichment.OwnershipTree;
+import io.k8scollector.collector.enrichment.TreeJson;
 import io.k8scollector.collector.listing.ConcurrentLister;
 import io.k8scollector.collector.listing.ListingOutcome;
 import io.k8scollector.collector.listing.ObjectObserver;
@@ -144,7 +145,7 @@ public final class CollectionRun {
             for (TypeRecord type : catalog.typeRecords(failures)) {
                 sink.accept(ShippedRecord.of(type, Json.MAPPER.writeValueAsBytes(type)));
             }
-            trees.forEachRoot(root -> sink.accept(ShippedRecord.of(root, Json.MAPPER.writeValueAsBytes(root))));
+            trees.forEachRoot(root -> sink.accept(ShippedRecord.of(root, TreeJson.bytes(root))));
             skipped.addAll(helm.skipped());
             skipped.addAll(objects.skipped());
 

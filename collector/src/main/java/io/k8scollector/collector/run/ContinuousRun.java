@@ -15,6 +15,7 @@ import io.k8scollector.collector.enrichment.ArgoApplications;
 import io.k8scollector.collector.enrichment.HelmReleases;
 import io.k8scollector.collector.enrichment.ObjectIndex;
 import io.k8scollector.collector.enrichment.OwnershipTree;
+import io.k8scollector.collector.enrichment.TreeJson;
 import io.k8scollector.collector.health.CollectorHealth;
 import io.k8scollector.collector.health.CollectorMetrics;
 import io.k8scollector.collector.listing.ItemReader;
@@ -672,7 +673,7 @@ public final class ContinuousRun {
                 }
                 continue;
             }
-            byte[] json = Json.MAPPER.writeValueAsBytes(change.tree());
+            byte[] json = TreeJson.bytes(change.tree());
             long digest = RecordDigest.of(json);
             Long shipped = treesShipped.put(change.root(), digest);
             if (shipped == null || shipped != digest) {
