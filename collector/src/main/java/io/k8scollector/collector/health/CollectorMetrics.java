@@ -49,6 +49,11 @@ public final class CollectorMetrics {
         watchEvents.labelValues(resource).inc();
     }
 
+    /** The watch events received so far, of every type: a change counts here once its watch delivered it. */
+    public double watchEventsReceived() {
+        return watchEvents.collect().getDataPoints().stream().mapToDouble(point -> point.getValue()).sum();
+    }
+
     public void watchRestart(String resource) {
         watchRestarts.labelValues(resource).inc();
     }

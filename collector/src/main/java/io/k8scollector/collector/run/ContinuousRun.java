@@ -306,6 +306,9 @@ public final class ContinuousRun {
             }
         }
         if (!needFull) {
+            // The watches end first, so that a change a listener is taking in is pending before
+            // the last delta drains what is.
+            closeWatches();
             lastDelta();
         }
         LOG.info("Stopped: {}", summary.line(clock.instant(), pending.size()));

@@ -74,6 +74,7 @@ class ContinuousRunTest {
     private IngestEndpoint endpoint;
     private CollectorConfig config;
     private CollectorHealth health;
+    private CollectorMetrics metrics;
     private final ShiftedClock clock = new ShiftedClock();
     private HttpSink sink;
     private ContinuousRun run;
@@ -527,8 +528,10 @@ class ContinuousRunTest {
     void stoppingShipsWhatIsPending() throws Exception {
         start(Map.of("collector.flushSeconds", "60", "collector.heartbeatSeconds", "600"));
         awaitEqual();
+        double received = metrics.watchEventsReceived();
         putConfigMap("shop", "cm-at-stop", "a");
-        Thread.sleep(500);
+        // Stopped once the change is pending (the watch delivered it), long before the 60 s flush.
+        await(() -> metrics.watchEventsReceived() > received);
         run.stop();
         assertThat(running.get(30, TimeUnit.SECONDS)).isEqualTo(ContinuousRun.STOPPED);
         run = null;
@@ -563,7 +566,8 @@ class ContinuousRunTest {
                 false), env);
         sink = new HttpSink(config.shipping());
         health = new CollectorHealth(Clock.systemUTC(), config.continuous().heartbeat());
-        run = new ContinuousRun(config, connected.server(), sink, clock, health, new CollectorMetrics(), QUICK);
+        metrics = new CollectorMetrics();
+        run = new ContinuousRun(config, connected.server(), sink, clock, health, metrics, QUICK);
         running = thread.submit(run::run);
     }
 
